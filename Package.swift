@@ -1,0 +1,37 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// The import graph is the pipeline: each module imports only the stages before it.
+//   ParaCore ◄─ ParaExtraction (◄─ CLibXML2) ◄─ ParaAnalysis ◄─ ParaIndex ◄─ ParaSearch ◄─ parasearch
+let package = Package(
+    name: "ParaSearch",
+    products: [
+        .library(name: "ParaSearch", targets: ["ParaSearch"]),
+        .executable(name: "parasearch", targets: ["parasearch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "ParaCore"),
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .target(name: "ParaExtraction", dependencies: ["ParaCore", "CLibXML2"]),
+        .target(name: "ParaAnalysis", dependencies: ["ParaCore"]),
+        .target(name: "ParaIndex", dependencies: ["ParaCore", "ParaAnalysis"]),
+        .target(name: "ParaSearch", dependencies: ["ParaCore", "ParaExtraction", "ParaAnalysis", "ParaIndex"]),
+        .executableTarget(
+            name: "parasearch",
+            dependencies: ["ParaSearch", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(name: "parasearch-bench", dependencies: ["ParaSearch"]),
+        .testTarget(name: "ParaAnalysisTests", dependencies: ["ParaAnalysis"]),
+        .testTarget(name: "ParaExtractionTests", dependencies: ["ParaExtraction"]),
+        .testTarget(name: "ParaIndexTests", dependencies: ["ParaIndex", "ParaAnalysis"]),
+        .testTarget(name: "ParaSearchTests", dependencies: ["ParaSearch"]),
+        .testTarget(name: "CLITests", dependencies: ["ParaSearch"]),
+    ]
+)

@@ -1,0 +1,273 @@
+import ParaCore
+
+/// The kind of a term, as the query planner needs to know it.
+public enum TermKind: UInt8, Sendable {
+    /// A Latin/digit word (stemmed when it is all letters).
+    case word
+    /// Two adjacent CJK characters.
+    case bigram
+    /// A CJK character standing alone between non-CJK characters.
+    case unigram
+}
+
+/// Turns paragraph text into terms: CJK bigrams and English words.
+///
+/// Works on UTF-8 bytes. Each scalar is folded one-to-one (full-width → half-width, lower
+/// case, Traditional → Simplified) and classified; runs of CJK characters become overlapping
+/// bigrams (a lone character a unigram, never a bigram across a non-CJK character); runs of
+/// letters and digits become words, stemmed with Porter's algorithm when they are all ASCII
+/// letters, and dropped when they are stop words. Positions count every emitted term and
+/// every dropped stop word, so phrases keep their gaps. Byte ranges point into the original
+/// text.
+public struct Analyzer: Sendable {
+    /// Name and version of the rules; stored with every index commit. Change the version
+    /// whenever a rule changes the terms of any text.
+    public static let identity = "parasearch-bigram-porter/1"
+
+    /// Words longer than this many bytes are skipped (they still take a position).
+    public static let maxWordBytes = 100
+
+    /// The English stop words dropped for ranking (Lucene's classic English set).
+    public static let stopWords: Set<String> = [
+        "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is",
+        "it", "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there",
+        "these", "they", "this", "to", "was", "will", "with",
+    ]
+
+    public init() {}
+
+    /// Calls `body` for each term in order: the term's UTF-8 bytes (valid only during the
+    /// call), its kind, position, and byte range in `text`.
+    public func analyze(
+        _ text: String,
+        _ body: (UnsafeBufferPointer<UInt8>, TermKind, Int, Range<Int>) -> Void
+    ) {
+        var copy = text
+        copy.withUTF8 { bytes in analyze(utf8: bytes, body) }
+    }
+
+    /// The terms of `text` as values.
+    public func tokens(_ text: String) -> [Token] {
+        var out: [Token] = []
+        analyze(text) { term, _, position, range in
+            out.append(Token(term: String(decoding: term, as: UTF8.self), position: position, byteRange: range))
+        }
+        return out
+    }
+
+    /// Terms with their kinds, for the query planner.
+    public func terms(_ text: String) -> [(token: Token, kind: TermKind)] {
+        var out: [(Token, TermKind)] = []
+        analyze(text) { term, kind, position, range in
+            out.append((Token(term: String(decoding: term, as: UTF8.self), position: position, byteRange: range), kind))
+        }
+        return out
+    }
+
+    /// The byte-level core. Invalid UTF-8 sequences are treated as separators.
+    public func analyze(
+        utf8 input: UnsafeBufferPointer<UInt8>,
+        _ body: (UnsafeBufferPointer<UInt8>, TermKind, Int, Range<Int>) -> Void
+    ) {
+        withoutActuallyEscaping(body) { body in
+            analyzeBytes(input, body)
+        }
+    }
+
+    private func analyzeBytes(
+        _ input: UnsafeBufferPointer<UInt8>,
+        _ body: @escaping (UnsafeBufferPointer<UInt8>, TermKind, Int, Range<Int>) -> Void
+    ) {
+        var state = AnalyzerState(body: body)
+        let tables = CharacterFolding.tables
+        let n = input.count
+        var i = 0
+        while i < n {
+            let b0 = input[i]
+            if b0 < 0x80 {
+                // ASCII fast path.
+                let a = UInt32(b0)
+                if a >= 0x61 && a <= 0x7A || a >= 0x30 && a <= 0x39 {
+                    state.word(a, start: i, end: i + 1)
+                } else if a >= 0x41 && a <= 0x5A {
+                    state.word(a | 0x20, start: i, end: i + 1)
+                } else {
+                    state.separator()
+                }
+                i += 1
+                continue
+            }
+            let (scalar, length) = decodeScalar(input, at: i)
+            if length == 0 {
+                state.separator()
+                i += 1
+                continue
+            }
+            let (folded, cls) = CharacterFolding.classify(scalar, tables)
+            switch cls {
+            case .word: state.word(folded, start: i, end: i + length)
+            case .cjk: state.cjk(folded, start: i, end: i + length)
+            case .separator: state.separator()
+            }
+            i += length
+        }
+        state.separator()
+    }
+}
+
+/// Decodes one UTF-8 scalar at `i` (not ASCII). Returns length 0 for an invalid sequence.
+@inline(__always)
+func decodeScalar(_ p: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt32, Int) {
+    let n = p.count
+    let b0 = UInt32(p[i])
+    @inline(__always) func cont(_ k: Int) -> UInt32? {
+        guard k < n else { return nil }
+        let c = p[k]
+        return c & 0xC0 == 0x80 ? UInt32(c & 0x3F) : nil
+    }
+    if b0 >= 0xC2 && b0 <= 0xDF {
+        guard let c1 = cont(i + 1) else { return (0, 0) }
+        return ((b0 & 0x1F) << 6 | c1, 2)
+    }
+    if b0 >= 0xE0 && b0 <= 0xEF {
+        guard let c1 = cont(i + 1), let c2 = cont(i + 2) else { return (0, 0) }
+        let v = (b0 & 0x0F) << 12 | c1 << 6 | c2
+        if v < 0x800 || (v >= 0xD800 && v <= 0xDFFF) { return (0, 0) }
+        return (v, 3)
+    }
+    if b0 >= 0xF0 && b0 <= 0xF4 {
+        guard let c1 = cont(i + 1), let c2 = cont(i + 2), let c3 = cont(i + 3) else { return (0, 0) }
+        let v = (b0 & 0x07) << 18 | c1 << 12 | c2 << 6 | c3
+        if v < 0x10000 || v > 0x10FFFF { return (0, 0) }
+        return (v, 4)
+    }
+    return (0, 0)
+}
+
+/// Run state of one `analyze` call: the word being built, or the previous CJK character.
+private struct AnalyzerState {
+    let body: (UnsafeBufferPointer<UInt8>, TermKind, Int, Range<Int>) -> Void
+    var position = 0
+    // Word run.
+    var word: [UInt8] = []
+    var wordStart = -1
+    var wordEnd = 0
+    var wordAllLetters = true
+    var wordASCII = true
+    // CJK run: previous character's folded bytes and range; run length so far.
+    var prev: (UInt32, Int, Int) = (0, 0, 0)
+    var cjkRun = 0
+    var stemmer = PorterStemmer()
+    var scratch: [UInt8] = []
+
+    init(body: @escaping (UnsafeBufferPointer<UInt8>, TermKind, Int, Range<Int>) -> Void) {
+        self.body = body
+        word.reserveCapacity(64)
+        scratch.reserveCapacity(8)
+    }
+
+    @inline(__always)
+    mutating func word(_ v: UInt32, start: Int, end: Int) {
+        if cjkRun > 0 { endCJK() }
+        if wordStart < 0 {
+            wordStart = start
+            wordAllLetters = true
+            wordASCII = true
+        }
+        wordEnd = end
+        if word.count < Analyzer.maxWordBytes + 4 {
+            if v < 0x80 {
+                word.append(UInt8(v))
+                if v < 0x61 { wordAllLetters = false }  // digit
+            } else {
+                wordASCII = false
+                appendUTF8(v, to: &word)
+            }
+        } else {
+            word.append(0)  // mark as too long; ignored at the end
+        }
+    }
+
+    @inline(__always)
+    mutating func cjk(_ v: UInt32, start: Int, end: Int) {
+        if wordStart >= 0 { endWord() }
+        if cjkRun > 0 {
+            scratch.removeAll(keepingCapacity: true)
+            appendUTF8(prev.0, to: &scratch)
+            appendUTF8(v, to: &scratch)
+            let p = position
+            let r = prev.1..<end
+            scratch.withUnsafeBufferPointer { body($0, .bigram, p, r) }
+            position += 1
+        }
+        prev = (v, start, end)
+        cjkRun += 1
+    }
+
+    @inline(__always)
+    mutating func separator() {
+        if wordStart >= 0 { endWord() }
+        if cjkRun > 0 { endCJK() }
+    }
+
+    mutating func endCJK() {
+        if cjkRun == 1 {
+            scratch.removeAll(keepingCapacity: true)
+            appendUTF8(prev.0, to: &scratch)
+            let p = position
+            let r = prev.1..<prev.2
+            scratch.withUnsafeBufferPointer { body($0, .unigram, p, r) }
+            position += 1
+        }
+        cjkRun = 0
+    }
+
+    mutating func endWord() {
+        defer {
+            word.removeAll(keepingCapacity: true)
+            wordStart = -1
+        }
+        if word.count > Analyzer.maxWordBytes {
+            position += 1
+            return
+        }
+        if wordASCII && word.count <= 4 && isStopWord(word) {
+            position += 1
+            return
+        }
+        if wordASCII && wordAllLetters {
+            stemmer.stem(&word)
+        }
+        let p = position
+        let r = wordStart..<wordEnd
+        word.withUnsafeBufferPointer { body($0, .word, p, r) }
+        position += 1
+    }
+}
+
+@inline(__always)
+func appendUTF8(_ v: UInt32, to out: inout [UInt8]) {
+    switch v {
+    case 0..<0x80:
+        out.append(UInt8(v))
+    case 0x80..<0x800:
+        out.append(UInt8(0xC0 | v >> 6)); out.append(UInt8(0x80 | v & 0x3F))
+    case 0x800..<0x10000:
+        out.append(UInt8(0xE0 | v >> 12)); out.append(UInt8(0x80 | v >> 6 & 0x3F)); out.append(UInt8(0x80 | v & 0x3F))
+    default:
+        out.append(UInt8(0xF0 | v >> 18)); out.append(UInt8(0x80 | v >> 12 & 0x3F))
+        out.append(UInt8(0x80 | v >> 6 & 0x3F)); out.append(UInt8(0x80 | v & 0x3F))
+    }
+}
+
+/// Stop words are at most four letters; compare as a packed integer.
+private let packedStopWords: Set<UInt32> = Set(Analyzer.stopWords.map { w in
+    w.utf8.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+})
+
+@inline(__always)
+private func isStopWord(_ w: [UInt8]) -> Bool {
+    var key: UInt32 = 0
+    for b in w { key = key << 8 | UInt32(b) }
+    return packedStopWords.contains(key)
+}

@@ -1,0 +1,121 @@
+/// The language of a document or paragraph, as far as indexing is concerned.
+public enum Language: String, Sendable, Codable, CaseIterable, Hashable {
+    case zh
+    case en
+}
+
+/// What is known about one document: who it is, where it came from, how to cite it.
+public struct DocumentMetadata: Sendable, Hashable, Codable {
+    /// Stable identifier inside an index (file stem, JSON Lines `id`, …).
+    public var id: String
+    /// The UN document symbol (`A/RES/80/1`) when the document states one; never invented.
+    public var symbol: String?
+    public var language: Language
+    public var title: String
+    /// Path of the file the document was read from, as given to the indexer.
+    public var source: String
+    /// Free-form extra fields from front matter or a sidecar (`date`, `session`, …).
+    public var extra: [String: String]
+
+    public init(id: String, symbol: String? = nil, language: Language, title: String,
+                source: String, extra: [String: String] = [:]) {
+        self.id = id
+        self.symbol = symbol
+        self.language = language
+        self.title = title
+        self.source = source
+        self.extra = extra
+    }
+
+    /// What a citation names the document by: its symbol, or its id when it has none.
+    public var citationName: String { symbol ?? id }
+}
+
+/// One paragraph of a document: the unit that is indexed, ranked and cited.
+public struct Paragraph: Sendable, Hashable, Codable {
+    /// 1-based position of the paragraph in its document.
+    public var ordinal: Int
+    /// The number printed in the document (`"54"`), or `nil` for unnumbered text.
+    public var number: String?
+    /// The section path as printed, outermost first (`["三. 犯罪和司法", "A. …"]`).
+    public var headings: [String]
+    public var text: String
+
+    public init(ordinal: Int, number: String?, headings: [String], text: String) {
+        self.ordinal = ordinal
+        self.number = number
+        self.headings = headings
+        self.text = text
+    }
+}
+
+/// A document as the extractor hands it to the indexer.
+public struct ExtractedDocument: Sendable, Hashable {
+    public var metadata: DocumentMetadata
+    public var paragraphs: [Paragraph]
+
+    public init(metadata: DocumentMetadata, paragraphs: [Paragraph]) {
+        self.metadata = metadata
+        self.paragraphs = paragraphs
+    }
+}
+
+/// How a researcher cites a paragraph: document, paragraph number (or ordinal), section path.
+public struct Citation: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var document: String
+    public var number: String?
+    public var ordinal: Int
+    public var headings: [String]
+
+    public init(document: String, number: String?, ordinal: Int, headings: [String]) {
+        self.document = document
+        self.number = number
+        self.ordinal = ordinal
+        self.headings = headings
+    }
+
+    public init(metadata: DocumentMetadata, paragraph: Paragraph) {
+        self.init(document: metadata.citationName, number: paragraph.number,
+                  ordinal: paragraph.ordinal, headings: paragraph.headings)
+    }
+
+    /// `A/RES/80/1 ¶3`, or `doc-id ¶(unnumbered 2)` for unnumbered text; headings follow after ` — `.
+    public var description: String {
+        var out = document + " "
+        if let number { out += "¶" + number } else { out += "¶(unnumbered \(ordinal))" }
+        if !headings.isEmpty { out += " — " + headings.joined(separator: " › ") }
+        return out
+    }
+}
+
+/// One indexed term occurrence: the term's bytes, its position, and where it sits in the original text.
+public struct Token: Sendable, Hashable {
+    /// The normalised term, UTF-8.
+    public var term: String
+    /// Position in the paragraph's token stream (stop words leave gaps).
+    public var position: Int
+    /// UTF-8 byte range in the original paragraph text.
+    public var byteRange: Range<Int>
+
+    public init(term: String, position: Int, byteRange: Range<Int>) {
+        self.term = term
+        self.position = position
+        self.byteRange = byteRange
+    }
+}
+
+/// An error a user can act on: it names the file (when there is one) and the problem.
+public struct ParaError: Error, Sendable, CustomStringConvertible, Equatable {
+    public var file: String?
+    public var message: String
+
+    public init(file: String? = nil, _ message: String) {
+        self.file = file
+        self.message = message
+    }
+
+    public var description: String {
+        if let file { return "\(file): \(message)" }
+        return message
+    }
+}

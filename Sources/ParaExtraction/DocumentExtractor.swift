@@ -1,0 +1,199 @@
+import Foundation
+import ParaCore
+
+/// The input formats ParaSearch reads.
+public enum InputFormat: String, Sendable, CaseIterable {
+    /// Plain text, typically extracted from PDF: hard-wrapped lines, page furniture.
+    case text
+    /// Markdown with optional YAML front matter (`symbol`, `title`, `date`, `language`).
+    case markdown
+    /// JSON Lines, one document of one unnumbered paragraph per line.
+    case jsonLines
+
+    /// The format for a file name, or `nil` when ParaSearch does not read it.
+    public init?(path: String) {
+        switch (path as NSString).pathExtension.lowercased() {
+        case "txt", "text": self = .text
+        case "md", "markdown": self = .markdown
+        case "jsonl", "ndjson": self = .jsonLines
+        default: return nil
+        }
+    }
+}
+
+/// Reads report files into documents and their paragraphs.
+///
+/// One file gives one document, except JSON Lines, which gives one per line. Metadata comes
+/// from front matter, from a sidecar `NAME.meta.json` beside the file, or from the text
+/// (language by the share of Han characters). Errors name the file and the problem.
+public struct DocumentExtractor: Sendable {
+    /// Files larger than this are refused rather than read into memory.
+    public var maxFileBytes: Int
+
+    public init(maxFileBytes: Int = 512 << 20) {
+        self.maxFileBytes = maxFileBytes
+    }
+
+    /// Whether `path` names a file this extractor reads (sidecars are not inputs).
+    public static func isInput(_ path: String) -> Bool {
+        !path.hasSuffix(".meta.json") && InputFormat(path: path) != nil
+    }
+
+    /// Extracts the documents of one file. `displayPath` is what error messages and
+    /// `source` fields show (defaults to `path`).
+    public func extract(path: String, displayPath: String? = nil) throws -> [ExtractedDocument] {
+        let shown = displayPath ?? path
+        guard let format = InputFormat(path: path) else {
+            throw ParaError(file: shown, "unsupported file type '.\((path as NSString).pathExtension)' (ParaSearch reads .txt, .md, .jsonl)")
+        }
+        let data = try readFile(path, shown: shown)
+        return try extract(data: data, format: format, path: path, displayPath: shown)
+    }
+
+    /// Extracts documents from bytes already read.
+    public func extract(data: Data, format: InputFormat, path: String, displayPath: String? = nil) throws -> [ExtractedDocument] {
+        let shown = displayPath ?? path
+        if data.isEmpty { throw ParaError(file: shown, "file is empty") }
+        let text = try decodeText(data, shown: shown)
+        let stem = documentStem(path)
+        switch format {
+        case .jsonLines:
+            return try JSONLinesReader().documents(text: text, source: shown)
+        case .markdown:
+            let (front, body) = FrontMatter.split(text)
+            var meta = metadata(front: front, sidecar: try sidecar(for: path, shown: shown), stem: stem, source: shown, body: body)
+            var heads: Set<String> = []
+            if let t = resolutionTitle(in: body) { heads.insert(t) }
+            let segmenter = ReportSegmenter(layout: .blocks, runningHeads: heads)
+            let paragraphs = segmenter.paragraphs(of: body)
+            if meta.title.isEmpty { meta.title = paragraphs.first.map { String($0.text.prefix(120)) } ?? stem }
+            return [try finish(meta, paragraphs, shown)]
+        case .text:
+            var meta = metadata(front: [:], sidecar: try sidecar(for: path, shown: shown), stem: stem, source: shown, body: text)
+            let paragraphs = ReportSegmenter(layout: .lines).paragraphs(of: text)
+            if meta.title.isEmpty { meta.title = paragraphs.first.map { String($0.text.prefix(120)) } ?? stem }
+            return [try finish(meta, paragraphs, shown)]
+        }
+    }
+
+    private func finish(_ meta: DocumentMetadata, _ paragraphs: [Paragraph], _ shown: String) throws -> ExtractedDocument {
+        if paragraphs.isEmpty { throw ParaError(file: shown, "no text found") }
+        return ExtractedDocument(metadata: meta, paragraphs: paragraphs)
+    }
+
+    // MARK: - Reading
+
+    func readFile(_ path: String, shown: String) throws -> Data {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw ParaError(file: shown, "no such file")
+        }
+        if isDir.boolValue { throw ParaError(file: shown, "is a directory, not a file") }
+        let attrs = try? FileManager.default.attributesOfItem(atPath: path)
+        if let size = attrs?[.size] as? Int, size > maxFileBytes {
+            throw ParaError(file: shown, "file is \(size >> 20) MB, over the \(maxFileBytes >> 20) MB limit")
+        }
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
+        } catch {
+            throw ParaError(file: shown, "cannot read file (\((error as NSError).localizedDescription))")
+        }
+    }
+
+    /// UTF-8 (with or without BOM) or UTF-16 with BOM. Binary data and invalid UTF-8 are refused
+    /// with the offset of the first bad byte.
+    func decodeText(_ data: Data, shown: String) throws -> String {
+        let bytes = [UInt8](data)
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            guard let s = String(data: data, encoding: .utf16) else { throw ParaError(file: shown, "invalid UTF-16 text") }
+            return s
+        }
+        var body = bytes[...]
+        if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
+        if let nul = body.firstIndex(of: 0) {
+            throw ParaError(file: shown, "binary data, not text (NUL byte at offset \(nul))")
+        }
+        if let bad = firstInvalidUTF8(body) {
+            throw ParaError(file: shown, "not valid UTF-8 (bad byte at offset \(bad)); convert it to UTF-8 first, e.g. iconv -f GB18030 -t UTF-8")
+        }
+        return String(decoding: body, as: UTF8.self)
+    }
+
+    func sidecar(for path: String, shown: String) throws -> [String: String] {
+        let base = (path as NSString).deletingPathExtension
+        let side = base + ".meta.json"
+        guard FileManager.default.fileExists(atPath: side) else { return [:] }
+        guard let data = FileManager.default.contents(atPath: side),
+              let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw ParaError(file: (shown as NSString).deletingPathExtension + ".meta.json", "sidecar metadata is not a JSON object")
+        }
+        var out: [String: String] = [:]
+        for (k, v) in obj {
+            if let s = v as? String { out[k] = s } else if let n = v as? NSNumber { out[k] = n.stringValue }
+        }
+        return out
+    }
+
+    func metadata(front: [String: String], sidecar: [String: String], stem: String, source: String, body: String) -> DocumentMetadata {
+        let fields = front.merging(sidecar) { _, side in side }
+        let lang = fields["language"].flatMap { Language(rawValue: $0.lowercased().prefix(2).description) }
+            ?? detectLanguage(body)
+        var extra = fields
+        for k in ["id", "symbol", "language", "title"] { extra[k] = nil }
+        var title = fields["title"] ?? ""
+        // Front matter titles of resolutions end in " :" (a catalogue artefact).
+        while title.hasSuffix(":") || title.hasSuffix(" ") { title.removeLast() }
+        let symbol = fields["symbol"].flatMap { $0.isEmpty ? nil : $0 }
+        return DocumentMetadata(id: fields["id"] ?? stem, symbol: symbol, language: lang, title: title,
+                                source: source, extra: extra)
+    }
+
+    func documentStem(_ path: String) -> String {
+        ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+    }
+
+    /// The title line of a resolution (`80/1. Participation by …`) reappears as a running head.
+    func resolutionTitle(in body: String) -> String? {
+        for line in body.split(separator: "\n").prefix(60) {
+            let t = trimmed(line)
+            let parts = t.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].hasSuffix("."), parts[0].contains("/") else { continue }
+            let num = parts[0].dropLast().split(separator: "/")
+            if num.count == 2, num.allSatisfy({ $0.allSatisfy(\.isASCIIDigitCharacter) }) { return String(parts[1]) }
+        }
+        return nil
+    }
+}
+
+/// Chinese when Han characters are at least a fifth of the letters, else English.
+public func detectLanguage(_ text: String) -> Language {
+    var han = 0, letters = 0
+    for s in text.unicodeScalars.prefix(200_000) {
+        if isCJKScalar(s) { han += 1; letters += 1 } else if s.properties.isAlphabetic { letters += 1 }
+    }
+    return letters > 0 && han * 5 >= letters ? .zh : .en
+}
+
+func firstInvalidUTF8(_ bytes: ArraySlice<UInt8>) -> Int? {
+    var i = bytes.startIndex
+    let end = bytes.endIndex
+    while i < end {
+        let b = bytes[i]
+        if b < 0x80 { i += 1; continue }
+        let need: Int
+        if b >= 0xC2 && b <= 0xDF { need = 1 } else if b >= 0xE0 && b <= 0xEF { need = 2 }
+        else if b >= 0xF0 && b <= 0xF4 { need = 3 } else { return i - bytes.startIndex }
+        if i + need >= end { return i - bytes.startIndex }
+        var v = UInt32(b) & (need == 1 ? 0x1F : need == 2 ? 0x0F : 0x07)
+        for k in 1...need {
+            let c = bytes[i + k]
+            if c & 0xC0 != 0x80 { return i - bytes.startIndex }
+            v = v << 6 | UInt32(c & 0x3F)
+        }
+        if (need == 2 && (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF))) || (need == 3 && (v < 0x10000 || v > 0x10FFFF)) {
+            return i - bytes.startIndex
+        }
+        i += need + 1
+    }
+    return nil
+}

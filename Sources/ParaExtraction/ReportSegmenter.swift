@@ -1,0 +1,402 @@
+import Foundation
+import ParaCore
+
+/// Finds the numbered paragraphs, headings and unnumbered text of a UN report.
+///
+/// Input is a list of text units: lines of text extracted from PDF (`.lines`), or
+/// blank-line-separated blocks of Markdown (`.blocks`). The rules follow how UN documents are
+/// printed:
+/// - paragraph numbers run 1, 2, 3 … through the whole document, so a line `N.` is a paragraph
+///   when N is the next number; a numbered sub-heading restarts per section and is a heading;
+/// - section headings (`一.`, `I.`, `A.`, numbered sub-headings) form the heading path;
+/// - page furniture (URLs, footnote rules and footnotes, page numbers, running symbols and
+///   running heads) is dropped, and a paragraph broken by a page break is rejoined.
+public struct ReportSegmenter: Sendable {
+    public enum Layout: Sendable {
+        /// Hard-wrapped lines (text extracted from PDF): blank lines carry no meaning.
+        case lines
+        /// Blocks separated by blank lines (Markdown): each block is a paragraph or part of one.
+        case blocks
+    }
+
+    public var layout: Layout
+    /// Text of a running head to drop wherever it repeats (e.g. the document title).
+    public var runningHeads: Set<String>
+
+    public init(layout: Layout, runningHeads: Set<String> = []) {
+        self.layout = layout
+        self.runningHeads = runningHeads
+    }
+
+    /// Splits `text` into units for `layout`.
+    public func units(of text: String) -> [String] {
+        var units: [String] = []
+        switch layout {
+        case .lines:
+            for line in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" || $0 == "\u{0C}" }) {
+                let t = trimmed(line)
+                if !t.isEmpty { units.append(t) }
+            }
+        case .blocks:
+            var current: [String] = []
+            func flush() {
+                if !current.isEmpty { units.append(joinLines(current)) }
+                current.removeAll()
+            }
+            for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
+                let t = trimmed(line)
+                if t.isEmpty { flush() } else { current.append(t) }
+            }
+            flush()
+        }
+        return units
+    }
+
+    /// Segments `text` into paragraphs with ordinals, numbers and heading paths.
+    public func paragraphs(of text: String) -> [Paragraph] {
+        segment(dropFurniture(units(of: text)))
+    }
+
+    // MARK: - Page furniture
+
+    func dropFurniture(_ input: [String]) -> [String] {
+        // Short lines that repeat three times or more are running heads or footers.
+        var counts: [String: Int] = [:]
+        for u in input where u.utf8.count <= 120 { counts[u, default: 0] += 1 }
+        var out: [String] = []
+        out.reserveCapacity(input.count)
+        var inFootnotes = false
+        for raw in input {
+            var u = stripFootnoteReferences(raw)
+            if u.isEmpty { continue }
+            if isFootnoteRule(u) { inFootnotes = true; continue }
+            if inFootnotes {
+                if isFootnoteLine(u) || isURL(u) { continue }
+                inFootnotes = false
+            }
+            if isFootnoteLine(u) && u.hasPrefix("[^") { continue }
+            if isURL(u) || isPageNumber(u) || isDocumentSymbolLine(u) || isJobNumber(u) { continue }
+            if runningHeads.contains(u) { continue }
+            if let c = counts[u], c >= 3, lineKind(u) == .text, !isClosingLine(u) { continue }
+            u = collapseSpaces(u)
+            out.append(u)
+        }
+        return out
+    }
+
+    // MARK: - Segmentation
+
+    enum LineKind: Equatable {
+        case text
+        case numbered(Int, String)         // "54. text"
+        case heading(level: Int)           // 一. / I. (1), A. (2)
+    }
+
+    func lineKind(_ u: String) -> LineKind {
+        let s = u.unicodeScalars
+        var i = s.startIndex
+        // Leading marker.
+        var digits = 0, value = 0
+        while i < s.endIndex, let d = asciiDigit(s[i]), digits < 4 {
+            value = value * 10 + d; digits += 1; i = s.index(after: i)
+        }
+        if digits >= 1 && digits <= 3, i < s.endIndex, s[i] == "." || s[i] == "．" {
+            let afterDot = s.index(after: i)
+            if afterDot == s.endIndex { return .text }
+            if s[afterDot] == " " || s[afterDot] == "\t" || isCJKScalar(s[afterDot]) {
+                let rest = String(s[afterDot...]).trimmingLeadingSpaces()
+                if !rest.isEmpty { return .numbered(value, rest) }
+            }
+            return .text
+        }
+        if digits > 0 { return .text }
+        // Chinese section numbers 一 二 三 … followed by . or 、
+        var han = 0
+        i = s.startIndex
+        while i < s.endIndex, "一二三四五六七八九十".unicodeScalars.contains(s[i]) { han += 1; i = s.index(after: i) }
+        if han > 0 && han <= 3, i < s.endIndex, s[i] == "." || s[i] == "、" || s[i] == "．" {
+            return .heading(level: 1)
+        }
+        // Roman numerals I. II. … (level 1) and capital letters A. B. (level 2).
+        i = s.startIndex
+        var roman = 0
+        while i < s.endIndex, "IVXL".unicodeScalars.contains(s[i]) { roman += 1; i = s.index(after: i) }
+        if roman > 0, i < s.endIndex, s[i] == ".", s.index(after: i) < s.endIndex, s[s.index(after: i)] == " " {
+            // A lone "I." or "V." could be a letter heading; treat Roman as level 1 either way.
+            return .heading(level: 1)
+        }
+        i = s.startIndex
+        if i < s.endIndex, s[i].value >= 0x41 && s[i].value <= 0x5A {
+            let j = s.index(after: i)
+            if j < s.endIndex, s[j] == ".", s.index(after: j) < s.endIndex, s[s.index(after: j)] == " " {
+                return .heading(level: 2)
+            }
+        }
+        return .text
+    }
+
+    /// A heading is short and does not end like a sentence.
+    func isHeadingLike(_ u: String) -> Bool {
+        guard displayWidth(u, limit: 200) <= 160 else { return false }
+        guard let last = u.unicodeScalars.last else { return false }
+        return !"。；，：.;,:".unicodeScalars.contains(last)
+    }
+
+    func isClosingLine(_ u: String) -> Bool {
+        // "3rd plenary meeting" closes a resolution.
+        guard u.utf8.count < 60, u.unicodeScalars.first.map({ asciiDigit($0) != nil }) == true else { return false }
+        return u.lowercased().contains("plenary meeting")
+    }
+
+    func segment(_ units: [String]) -> [Paragraph] {
+        var state = SegmentationState(segmenter: self, typicalWidth: typicalWidth(units))
+        var queue = units[...]
+        while var u = queue.popFirst() {
+            // Text extraction sometimes glues the next paragraph (or a heading and the next
+            // paragraph) onto a line: "… implementation. 14. We reaffirm …".
+            if let split = splitGluedParagraph(u, state: state) {
+                u = split.head
+                queue.insert(split.tail, at: queue.startIndex)
+                if split.headIsHeading {
+                    state.pushHeading(level: headingLevel(u) ?? 3, text: u)
+                    continue
+                }
+            }
+            if isAnnexHeading(u) {
+                state.pushHeading(level: 0, text: u)
+                state.annexStarted = true
+                continue
+            }
+            if isClosingLine(u) {
+                state.startParagraph(number: nil, text: u)
+                state.flush()
+                continue
+            }
+            switch lineKind(u) {
+            case .numbered(let n, let rest):
+                var nextIsSame = false
+                if let next = queue.first, case .numbered(let m, _) = lineKind(next) { nextIsSame = m == n }
+                let headingLike = isHeadingLike(u)
+                let expected = state.expected
+                let isParagraph: Bool
+                if n == expected {
+                    // "1. Foo" directly followed by "1. …" is a sub-heading and then the paragraph.
+                    isParagraph = !(headingLike && nextIsSame)
+                } else if n > expected && n <= expected + 2 {
+                    isParagraph = !headingLike            // a number lost in extraction
+                } else if n == 1 && expected > 1 && state.annexStarted && !headingLike {
+                    isParagraph = true                    // numbering restarts in an annex
+                    state.annexStarted = false
+                } else {
+                    isParagraph = false
+                }
+                if isParagraph {
+                    state.startParagraph(number: String(n), text: rest)
+                    state.expected = n + 1
+                } else if headingLike {
+                    state.pushHeading(level: 3, text: u)
+                } else {
+                    state.appendText(u)
+                }
+            case .heading(let level):
+                if isHeadingLike(u) {
+                    state.pushHeading(level: level, text: u)
+                } else if let split = splitMergedHeading(u, expected: state.expected) {
+                    // "II. Conclusion 23. We declare …": a heading and a paragraph on one line.
+                    state.pushHeading(level: level, text: split.heading)
+                    queue.insert(split.paragraph, at: queue.startIndex)
+                } else {
+                    state.appendText(u)
+                }
+            case .text:
+                state.appendText(u)
+            }
+        }
+        state.flush()
+        return state.paragraphs
+    }
+
+    /// Splits `u` before " N. " when N is the next paragraph number and what precedes ends a
+    /// sentence (the head is text) or is a short heading.
+    func splitGluedParagraph(_ u: String, state: SegmentationState) -> (head: String, tail: String, headIsHeading: Bool)? {
+        var next = state.expected
+        // A line that itself starts paragraph N can carry N+1.
+        if case .numbered(let n, _) = lineKind(u), n == next { next += 1 }
+        // The next number, or one of the two after it when extraction lost a number.
+        var found: Range<String.Index>? = nil
+        for candidate in next...(next + 2) {
+            if let r = u.range(of: " \(candidate). "), found.map({ r.lowerBound < $0.lowerBound }) ?? true { found = r }
+        }
+        guard let r = found else { return nil }
+        let tail = String(u[u.index(after: r.lowerBound)...])
+        guard let firstOfText = u[r.upperBound...].unicodeScalars.first,
+              firstOfText.properties.isUppercase || isCJKScalar(firstOfText) else { return nil }
+        let head = String(u[..<r.lowerBound])
+        // A footnote mark may sit after the full stop: "… Future. 16 9. We note".
+        var core = head.unicodeScalars[...]
+        while let l = core.last, asciiDigit(l) != nil || l == " " { core = core.dropLast() }
+        guard let last = core.last, let headLast = head.unicodeScalars.last else { return nil }
+        if ".;:。；：".unicodeScalars.contains(last) && (core.count == head.unicodeScalars.count || head.unicodeScalars.count - core.count <= 4) {
+            _ = headLast
+            return (head, tail, false)
+        }
+        if case .numbered = lineKind(head) { return nil }
+        if isHeadingLike(head) && displayWidth(head, limit: 130) <= 120 { return (head, tail, true) }
+        return nil
+    }
+
+    func headingLevel(_ u: String) -> Int? {
+        if case .heading(let level) = lineKind(u) { return level }
+        return nil
+    }
+
+    /// `Annex`, `Annex II`, `附件`: numbering may restart after it.
+    func isAnnexHeading(_ u: String) -> Bool {
+        let words = u.split(separator: " ")
+        guard let first = words.first, words.count <= 2 else { return false }
+        return first == "Annex" || first == "ANNEX" || first == "附件"
+    }
+
+    func splitMergedHeading(_ u: String, expected: Int) -> (heading: String, paragraph: String)? {
+        let marker = " \(expected). "
+        guard let r = u.range(of: marker) else { return nil }
+        let head = String(u[..<r.lowerBound])
+        guard isHeadingLike(head) else { return nil }
+        return (head, String(u[u.index(after: r.lowerBound)...]))
+    }
+
+    // MARK: - Joining text
+
+    /// Joins wrapped lines: no space after or before CJK, hyphenation undone in English.
+    func joinLines(_ lines: [String]) -> String {
+        var out = ""
+        for line in lines {
+            guard let first = line.unicodeScalars.first else { continue }
+            if let last = out.unicodeScalars.last {
+                if last == "-", out.unicodeScalars.count >= 2,
+                   isLowerLatin(out.unicodeScalars[out.unicodeScalars.index(out.unicodeScalars.endIndex, offsetBy: -2)]),
+                   isLowerLatin(first) {
+                    out.unicodeScalars.removeLast()
+                } else if !(isWideScalar(last) || isWideScalar(first)) {
+                    out += " "
+                }
+            }
+            out += line
+        }
+        return out
+    }
+
+    /// Joins a paragraph's pieces: sub-items `(a)` start a new line, the rest is rejoined text.
+    func joinPieces(_ pieces: [String]) -> String {
+        var lines: [[String]] = [[]]
+        for p in pieces {
+            if startsSubItem(p) || (layout == .blocks && !lines[lines.count - 1].isEmpty
+                                    && !continuesSentence(lines[lines.count - 1].last!)) {
+                lines.append([p])
+            } else {
+                lines[lines.count - 1].append(p)
+            }
+        }
+        return lines.filter { !$0.isEmpty }.map(joinLines).joined(separator: "\n")
+    }
+
+    func startsSubItem(_ u: String) -> Bool {
+        let s = u.unicodeScalars
+        guard let f = s.first, f == "(" || f == "（" else { return false }
+        var i = s.index(after: s.startIndex), n = 0
+        while i < s.endIndex, n <= 5, (s[i].value >= 0x61 && s[i].value <= 0x7A) || asciiDigit(s[i]) != nil {
+            n += 1; i = s.index(after: i)
+        }
+        return n >= 1 && n <= 4 && i < s.endIndex && (s[i] == ")" || s[i] == "）")
+    }
+
+    /// A block that does not end a sentence followed by one starting in lower case is one
+    /// paragraph broken by a page.
+    func continuesAcrossPageBreak(_ previous: String, _ next: String) -> Bool {
+        guard let last = previous.unicodeScalars.last, let first = next.unicodeScalars.first else { return false }
+        if ".;:,!?。；：，！？)".unicodeScalars.contains(last) { return false }
+        return isLowerLatin(first)
+    }
+
+    /// Inside a numbered paragraph, a block that does not end a clause goes on in the next.
+    func continuesSentence(_ previous: String) -> Bool {
+        guard let last = previous.unicodeScalars.last else { return false }
+        return !".;:!?。；：！？".unicodeScalars.contains(last)
+    }
+
+    func typicalWidth(_ units: [String]) -> Int {
+        var widths = units.map { displayWidth($0, limit: 400) }.filter { $0 >= 20 }
+        guard !widths.isEmpty else { return 80 }
+        widths.sort()
+        return widths[min(widths.count - 1, widths.count * 9 / 10)]
+    }
+}
+
+/// The paragraph being built and the heading path above it.
+struct SegmentationState {
+    let segmenter: ReportSegmenter
+    let typicalWidth: Int
+    var paragraphs: [Paragraph] = []
+    var headings: [(level: Int, text: String)] = []
+    /// The next paragraph number expected.
+    var expected = 1
+    var number: String? = nil
+    var pieces: [String] = []
+    var open = false
+    /// An annex heading was seen and its first paragraph not yet: numbering may restart at 1.
+    var annexStarted = false
+
+    init(segmenter: ReportSegmenter, typicalWidth: Int) {
+        self.segmenter = segmenter
+        self.typicalWidth = typicalWidth
+    }
+
+    mutating func flush() {
+        if open, !pieces.isEmpty {
+            let text = segmenter.joinPieces(pieces)
+            if !text.isEmpty {
+                paragraphs.append(Paragraph(ordinal: paragraphs.count + 1, number: number,
+                                            headings: headings.map(\.text), text: text))
+            }
+        }
+        pieces.removeAll()
+        open = false
+        number = nil
+    }
+
+    mutating func startParagraph(number: String?, text: String) {
+        flush()
+        open = true
+        self.number = number
+        pieces = [text]
+    }
+
+    mutating func pushHeading(level: Int, text: String) {
+        flush()
+        while let last = headings.last, last.level >= level { headings.removeLast() }
+        headings.append((level, text))
+    }
+
+    mutating func appendText(_ u: String) {
+        if open && number != nil {
+            pieces.append(u)
+            return
+        }
+        // Unnumbered text (title block, summary, preamble).
+        if !open {
+            startParagraph(number: nil, text: u)
+        } else if segmenter.layout == .blocks {
+            if let last = pieces.last, segmenter.continuesAcrossPageBreak(last, u) {
+                pieces.append(u)
+            } else {
+                startParagraph(number: nil, text: u)
+            }
+        } else {
+            pieces.append(u)
+        }
+        // In hard-wrapped text a short line ends an unnumbered paragraph.
+        if segmenter.layout == .lines && displayWidth(u, limit: typicalWidth) < typicalWidth * 3 / 4 {
+            flush()
+        }
+    }
+}

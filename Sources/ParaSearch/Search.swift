@@ -1,0 +1,3 @@
+@_exported import ParaCore
+@_exported import ParaExtraction
+@_exported import ParaAnalysis

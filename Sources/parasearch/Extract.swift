@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import ParaSearch
+
+struct Extract: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print a file's document and paragraphs as the indexer sees them."
+    )
+
+    @Argument(help: "A report file (.txt, .md, .jsonl).")
+    var file: String
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let documents = try reportingErrors { try DocumentExtractor().extract(path: file) }
+        if json {
+            let out = documents.map(extractJSON)
+            print(jsonString(out.count == 1 ? out[0] : ["documents": out] as Any))
+            return
+        }
+        for doc in documents {
+            let m = doc.metadata
+            print("\(m.citationName)  [\(m.language.rawValue)]  \(m.title)")
+            print("source: \(m.source)   paragraphs: \(doc.paragraphs.count)   numbered: \(doc.paragraphs.filter { $0.number != nil }.count)")
+            for p in doc.paragraphs {
+                let label = p.number.map { "¶\($0)" } ?? "(\(p.ordinal))"
+                let path = p.headings.isEmpty ? "" : "  [" + p.headings.joined(separator: " › ") + "]"
+                print("\n\(label)\(path)")
+                print(p.text)
+            }
+        }
+    }
+}
+
+func extractJSON(_ doc: ExtractedDocument) -> [String: Any] {
+    let m = doc.metadata
+    return [
+        "document": [
+            "id": m.id, "symbol": m.symbol as Any? ?? NSNull(), "language": m.language.rawValue,
+            "title": m.title, "source": m.source,
+        ] as [String: Any],
+        "paragraphs": doc.paragraphs.map { p in
+            [
+                "ordinal": p.ordinal, "number": p.number as Any? ?? NSNull(),
+                "headings": p.headings, "text": p.text,
+            ] as [String: Any]
+        },
+    ]
+}

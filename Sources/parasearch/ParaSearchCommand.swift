@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import ParaSearch
+
+@main
+struct ParaSearchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parasearch",
+        abstract: "Full-text search over the numbered paragraphs of UN reports, in Chinese and English.",
+        subcommands: [Extract.self, Analyze.self]
+    )
+}
+
+/// Prints to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// JSON with sorted keys and unescaped slashes, one object per call.
+func jsonString(_ value: Any) -> String {
+    let data = try! JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])
+    return String(decoding: data, as: UTF8.self)
+}
+
+/// Runs `body`, turning a `ParaError` into one clear line on stderr and exit code 1.
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as ParaError {
+        printError("parasearch: error: \(error)")
+        throw ExitCode.failure
+    }
+}
