@@ -65,53 +65,13 @@ public struct Analyzer: Sendable {
     }
 
     /// The byte-level core. Invalid UTF-8 sequences are treated as separators.
+    /// For many texts in a row, reuse one ``AnalysisSession`` instead: it keeps its buffers
+    /// and a cache of stems.
     public func analyze(
         utf8 input: UnsafeBufferPointer<UInt8>,
         _ body: (UnsafeBufferPointer<UInt8>, TermKind, Int, Range<Int>) -> Void
     ) {
-        withoutActuallyEscaping(body) { body in
-            analyzeBytes(input, body)
-        }
-    }
-
-    private func analyzeBytes(
-        _ input: UnsafeBufferPointer<UInt8>,
-        _ body: @escaping (UnsafeBufferPointer<UInt8>, TermKind, Int, Range<Int>) -> Void
-    ) {
-        var state = AnalyzerState(body: body)
-        let tables = CharacterFolding.tables
-        let n = input.count
-        var i = 0
-        while i < n {
-            let b0 = input[i]
-            if b0 < 0x80 {
-                // ASCII fast path.
-                let a = UInt32(b0)
-                if a >= 0x61 && a <= 0x7A || a >= 0x30 && a <= 0x39 {
-                    state.word(a, start: i, end: i + 1)
-                } else if a >= 0x41 && a <= 0x5A {
-                    state.word(a | 0x20, start: i, end: i + 1)
-                } else {
-                    state.separator()
-                }
-                i += 1
-                continue
-            }
-            let (scalar, length) = decodeScalar(input, at: i)
-            if length == 0 {
-                state.separator()
-                i += 1
-                continue
-            }
-            let (folded, cls) = CharacterFolding.classify(scalar, tables)
-            switch cls {
-            case .word: state.word(folded, start: i, end: i + length)
-            case .cjk: state.cjk(folded, start: i, end: i + length)
-            case .separator: state.separator()
-            }
-            i += length
-        }
-        state.separator()
+        AnalysisSession(cachingStems: input.count > 16 << 10).analyze(utf8: input, body)
     }
 }
 
@@ -144,107 +104,6 @@ func decodeScalar(_ p: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt32, Int) {
     return (0, 0)
 }
 
-/// Run state of one `analyze` call: the word being built, or the previous CJK character.
-private struct AnalyzerState {
-    let body: (UnsafeBufferPointer<UInt8>, TermKind, Int, Range<Int>) -> Void
-    var position = 0
-    // Word run.
-    var word: [UInt8] = []
-    var wordStart = -1
-    var wordEnd = 0
-    var wordAllLetters = true
-    var wordASCII = true
-    // CJK run: previous character's folded bytes and range; run length so far.
-    var prev: (UInt32, Int, Int) = (0, 0, 0)
-    var cjkRun = 0
-    var stemmer = PorterStemmer()
-    var scratch: [UInt8] = []
-
-    init(body: @escaping (UnsafeBufferPointer<UInt8>, TermKind, Int, Range<Int>) -> Void) {
-        self.body = body
-        word.reserveCapacity(64)
-        scratch.reserveCapacity(8)
-    }
-
-    @inline(__always)
-    mutating func word(_ v: UInt32, start: Int, end: Int) {
-        if cjkRun > 0 { endCJK() }
-        if wordStart < 0 {
-            wordStart = start
-            wordAllLetters = true
-            wordASCII = true
-        }
-        wordEnd = end
-        if word.count < Analyzer.maxWordBytes + 4 {
-            if v < 0x80 {
-                word.append(UInt8(v))
-                if v < 0x61 { wordAllLetters = false }  // digit
-            } else {
-                wordASCII = false
-                appendUTF8(v, to: &word)
-            }
-        } else {
-            word.append(0)  // mark as too long; ignored at the end
-        }
-    }
-
-    @inline(__always)
-    mutating func cjk(_ v: UInt32, start: Int, end: Int) {
-        if wordStart >= 0 { endWord() }
-        if cjkRun > 0 {
-            scratch.removeAll(keepingCapacity: true)
-            appendUTF8(prev.0, to: &scratch)
-            appendUTF8(v, to: &scratch)
-            let p = position
-            let r = prev.1..<end
-            scratch.withUnsafeBufferPointer { body($0, .bigram, p, r) }
-            position += 1
-        }
-        prev = (v, start, end)
-        cjkRun += 1
-    }
-
-    @inline(__always)
-    mutating func separator() {
-        if wordStart >= 0 { endWord() }
-        if cjkRun > 0 { endCJK() }
-    }
-
-    mutating func endCJK() {
-        if cjkRun == 1 {
-            scratch.removeAll(keepingCapacity: true)
-            appendUTF8(prev.0, to: &scratch)
-            let p = position
-            let r = prev.1..<prev.2
-            scratch.withUnsafeBufferPointer { body($0, .unigram, p, r) }
-            position += 1
-        }
-        cjkRun = 0
-    }
-
-    mutating func endWord() {
-        defer {
-            word.removeAll(keepingCapacity: true)
-            wordStart = -1
-        }
-        if word.count > Analyzer.maxWordBytes {
-            position += 1
-            return
-        }
-        if wordASCII && word.count <= 4 && isStopWord(word) {
-            position += 1
-            return
-        }
-        if wordASCII && wordAllLetters {
-            stemmer.stem(&word)
-        }
-        let p = position
-        let r = wordStart..<wordEnd
-        word.withUnsafeBufferPointer { body($0, .word, p, r) }
-        position += 1
-    }
-}
-
 @inline(__always)
 func appendUTF8(_ v: UInt32, to out: inout [UInt8]) {
     switch v {
@@ -260,14 +119,3 @@ func appendUTF8(_ v: UInt32, to out: inout [UInt8]) {
     }
 }
 
-/// Stop words are at most four letters; compare as a packed integer.
-private let packedStopWords: Set<UInt32> = Set(Analyzer.stopWords.map { w in
-    w.utf8.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-})
-
-@inline(__always)
-private func isStopWord(_ w: [UInt8]) -> Bool {
-    var key: UInt32 = 0
-    for b in w { key = key << 8 | UInt32(b) }
-    return packedStopWords.contains(key)
-}

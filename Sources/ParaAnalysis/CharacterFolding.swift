@@ -15,9 +15,12 @@ enum CharacterFolding {
     static let denseBase: UInt32 = 0x3400
     static let denseEnd: UInt32 = 0xA000
 
-    struct Tables: Sendable {
-        var dense: [UInt32]
-        var sparse: [UInt32: UInt32]
+    struct Tables: @unchecked Sendable {
+        /// Allocated once for the life of the process and never written after set-up.
+        let dense: UnsafePointer<UInt32>
+        /// Pairs (from, to) outside the dense range, sorted by `from`.
+        let sparse: UnsafePointer<UInt32>
+        let sparseCount: Int
     }
 
     static let tables: Tables = {
@@ -36,17 +39,32 @@ enum CharacterFolding {
                 pending = scalar.value
             }
         }
-        return Tables(dense: dense, sparse: sparse)
+        // Plain pointers: the tables live for the whole process and the hot loop must not
+        // retain or release anything.
+        let storage = UnsafeMutablePointer<UInt32>.allocate(capacity: dense.count)
+        storage.initialize(from: dense, count: dense.count)
+        let pairs = sparse.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] }
+        let sparseStorage = UnsafeMutablePointer<UInt32>.allocate(capacity: max(pairs.count, 1))
+        sparseStorage.initialize(from: pairs, count: pairs.count)
+        return Tables(dense: UnsafePointer(storage), sparse: UnsafePointer(sparseStorage), sparseCount: pairs.count / 2)
     }()
 
     /// Traditional → Simplified for one Han scalar (identity when the table has no entry).
     @inline(__always)
-    static func simplified(_ v: UInt32, _ t: borrowing Tables) -> UInt32 {
+    static func simplified(_ v: UInt32, _ t: Tables) -> UInt32 {
         if v >= denseBase && v < denseEnd {
             let s = t.dense[Int(v - denseBase)]
             return s == 0 ? v : s
         }
-        if v >= 0xF900 { return t.sparse[v] ?? v }
+        if v >= 0xF900 {
+            var lo = 0, hi = t.sparseCount
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                let key = t.sparse[2 * mid]
+                if key == v { return t.sparse[2 * mid + 1] }
+                if key < v { lo = mid + 1 } else { hi = mid }
+            }
+        }
         return v
     }
 
@@ -66,13 +84,26 @@ enum CharacterFolding {
     /// Folds a non-ASCII scalar and classifies it. Full-width ASCII is folded first, so
     /// `ＬＩＴＭＡＳ２０１７` becomes the word `litmas2017`.
     @inline(__always)
-    static func classify(_ v: UInt32, _ t: borrowing Tables) -> (UInt32, CharacterClass) {
+    static func classify(_ v: UInt32, _ t: Tables) -> (UInt32, CharacterClass) {
         if v >= 0xFF01 && v <= 0xFF5E {
             let a = v - 0xFEE0
             return asciiClass(a)
         }
         if isCJK(v) { return (simplified(v, t), .cjk) }
-        if v == 0x3000 { return (0x20, .separator) }
+        switch v {
+        case 0x2000...0x206F, 0x3000...0x303F, 0xFE30...0xFE4F, 0xFF00...0xFF65:
+            // General and CJK punctuation, full-width punctuation: the common separators in
+            // Chinese text, answered without a Unicode property look-up.
+            return (v, .separator)
+        default: break
+        }
+        return classifyByProperties(v)
+    }
+
+    /// Other scripts: letters and digits by their Unicode properties. Kept out of line so the
+    /// common path above stays small enough to inline.
+    @inline(never)
+    static func classifyByProperties(_ v: UInt32) -> (UInt32, CharacterClass) {
         guard let scalar = Unicode.Scalar(v) else { return (v, .separator) }
         let p = scalar.properties
         if p.isAlphabetic || p.numericType != nil {

@@ -2,21 +2,33 @@
 ///
 /// M.F. Porter, "An algorithm for suffix stripping", Program 14(3), 1980. Steps 1a–5b as
 /// published; `y` is a consonant when it follows a vowel.
+///
+/// Works in place on a caller's buffer, which must have room for one byte more than the word
+/// (step 1b can turn `-at` into `-ate`).
 struct PorterStemmer {
-    private var b: [UInt8] = []
+    private var b: UnsafeMutablePointer<UInt8>
     private var k = 0   // index of the last byte of the current word
     private var j = 0   // end of the stem found by `ends`
 
-    init() { b.reserveCapacity(64) }
+    init(buffer: UnsafeMutablePointer<UInt8>) { b = buffer }
 
-    /// Stems `word` (lowercase ASCII letters) in place.
-    mutating func stem(_ word: inout [UInt8]) {
-        guard word.count > 2 else { return }
-        b = word
-        k = b.count - 1
+    /// Stems the `count` lowercase ASCII letters at the buffer's start; returns the new length.
+    mutating func stem(count: Int) -> Int {
+        guard count > 2 else { return count }
+        k = count - 1
         step1ab(); if k > 0 { step1c(); step2(); step3(); step4(); step5() }
-        word.removeAll(keepingCapacity: true)
-        word.append(contentsOf: b[0...k])
+        return k + 1
+    }
+
+    /// Convenience for tests: stems an array.
+    static func stem(_ word: inout [UInt8]) {
+        let n = word.count
+        var buffer = word + [0]
+        let m = buffer.withUnsafeMutableBufferPointer { p in
+            var s = PorterStemmer(buffer: p.baseAddress!)
+            return s.stem(count: n)
+        }
+        word = Array(buffer[0..<m])
     }
 
     private func isConsonant(_ i: Int) -> Bool {
@@ -69,31 +81,28 @@ struct PorterStemmer {
     private mutating func setTo(_ s: StaticString) {
         let n = s.utf8CodeUnitCount
         let p = s.utf8Start
-        b.removeSubrange((j + 1)...)
-        for x in 0..<n { b.append(p[x]) }
+        for x in 0..<n { b[j + 1 + x] = p[x] }
         k = j + n
     }
 
     private mutating func r(_ s: StaticString) { if measure() > 0 { setTo(s) } }
 
-    private mutating func truncate() { b.removeSubrange((k + 1)...) }
 
     private mutating func step1ab() {
         if b[k] == UInt8(ascii: "s") {
             if ends("sses") { k -= 2 }
             else if ends("ies") { setTo("i") }
             else if k >= 1 && b[k - 1] != UInt8(ascii: "s") { k -= 1 }
-            truncate()
         }
-        if ends("eed") { if measure() > 0 { k -= 1; truncate() } }
+        if ends("eed") { if measure() > 0 { k -= 1 } }
         else if (ends("ed") || ends("ing")) && vowelInStem() {
-            k = j; truncate()
+            k = j
             if ends("at") { setTo("ate") }
             else if ends("bl") { setTo("ble") }
             else if ends("iz") { setTo("ize") }
             else if doubleConsonant(k) {
                 let c = b[k]
-                if c != UInt8(ascii: "l") && c != UInt8(ascii: "s") && c != UInt8(ascii: "z") { k -= 1; truncate() }
+                if c != UInt8(ascii: "l") && c != UInt8(ascii: "s") && c != UInt8(ascii: "z") { k -= 1 }
             } else if measure() == 1 && cvc(k) { j = k; setTo("e") }
         }
     }
@@ -161,15 +170,19 @@ struct PorterStemmer {
         case UInt8(ascii: "z"): matched = ends("ize")
         default: break
         }
-        if matched && measure() > 1 { k = j; truncate() }
+        if matched && measure() > 1 { k = j }
     }
 
     private mutating func step5() {
+        // As published, the final-l test measures the stem before the final e was removed,
+        // so the e is dropped from the buffer only at the end.
         j = k
+        var end = k
         if b[k] == UInt8(ascii: "e") {
             let a = measure()
-            if a > 1 || (a == 1 && !cvc(k - 1)) { k -= 1; truncate() }
+            if a > 1 || (a == 1 && !cvc(k - 1)) { end = k - 1 }
         }
-        if b[k] == UInt8(ascii: "l") && doubleConsonant(k) && measure() > 1 { k -= 1; truncate() }
+        if b[end] == UInt8(ascii: "l") && doubleConsonant(end) && measure() > 1 { end -= 1 }
+        k = end
     }
 }

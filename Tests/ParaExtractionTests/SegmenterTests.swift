@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+@testable import ParaExtraction
+import ParaCore
+
+@Suite struct SegmenterTests {
+    func paragraphs(_ text: String, _ layout: ReportSegmenter.Layout = .lines) -> [Paragraph] {
+        ReportSegmenter(layout: layout).paragraphs(of: text)
+    }
+
+    @Test func englishHyphenationIsUndoneAndLinesJoinWithASpace() {
+        let text = """
+        I. Introduction
+        1. The Institute continued its work on asset recov-
+        ery in the region and
+        beyond.
+        2. Second paragraph.
+        """
+        let ps = paragraphs(text)
+        #expect(ps.map(\.number) == ["1", "2"])
+        #expect(ps[0].text == "The Institute continued its work on asset recovery in the region and beyond.")
+        #expect(ps[0].headings == ["I. Introduction"])
+    }
+
+    @Test func numberedSubHeadingThatEqualsTheNextNumberIsAHeading() {
+        // "1. Scope" is followed by paragraph 1: the first is a heading.
+        let text = """
+        A. Background
+        1. Scope
+        1. The report covers the year.
+        2. It has two paragraphs.
+        """
+        let ps = paragraphs(text)
+        #expect(ps.map(\.number) == ["1", "2"])
+        #expect(ps[0].headings == ["A. Background", "1. Scope"])
+    }
+
+    @Test func headingPathPopsToTheRightLevel() {
+        let text = """
+        一. 导言
+        1. 第一段。
+        二. 工作
+        A. 资产追回
+        1. 试点项目
+        2. 第二段。
+        B. 合作
+        3. 第三段。
+        """
+        let ps = paragraphs(text)
+        #expect(ps.map(\.number) == ["1", "2", "3"])
+        #expect(ps.map(\.headings) == [["一. 导言"], ["二. 工作", "A. 资产追回", "1. 试点项目"], ["二. 工作", "B. 合作"]])
+    }
+
+    @Test func chineseLinesJoinWithoutSpaceAndFurnitureIsDropped() {
+        let text = """
+        1. 犯罪司法所继续协助埃及、利比亚和突尼斯以及卡姆登资产追回机构间网络，更有效地追查和追
+        __________________
+        * E/CN.15/2018/1。
+        http://undocs.org/E/CN.15/2018/1
+        E/CN.15/2018/11
+        V.18-00828
+        12
+         回非法获得的资产。
+        """
+        let ps = paragraphs(text)
+        #expect(ps.count == 1)
+        #expect(ps[0].text == "犯罪司法所继续协助埃及、利比亚和突尼斯以及卡姆登资产追回机构间网络，更有效地追查和追回非法获得的资产。")
+    }
+
+    @Test func textWithoutNumberedParagraphsIsKeptAsUnnumberedParagraphs() {
+        let ps = paragraphs("A short note.\n\nAnother short note.", .blocks)
+        #expect(ps.map(\.text) == ["A short note.", "Another short note."])
+        #expect(ps.allSatisfy { $0.number == nil })
+    }
+
+    @Test func documentSymbolIsFound() {
+        #expect(findDocumentSymbol(in: "Distr.: General E/CN.15/2018/11 12 March") == "E/CN.15/2018/11")
+        #expect(findDocumentSymbol(in: "see A/RES/80/1.") == "A/RES/80/1")
+        #expect(findDocumentSymbol(in: "no symbol here 2/3") == nil)
+    }
+}
+
+@Suite struct BadInputTests {
+    let dir: URL = {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("parasearch-badinput-\(getpid())")
+        try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        return d
+    }()
+
+    func write(_ name: String, _ bytes: [UInt8]) -> String {
+        let p = dir.appendingPathComponent(name).path
+        FileManager.default.createFile(atPath: p, contents: Data(bytes))
+        return p
+    }
+
+    func error(_ path: String) -> String? {
+        do { _ = try DocumentExtractor().extract(path: path); return nil } catch { return "\(error)" }
+    }
+
+    @Test func binaryFileIsRefusedNamingTheFile() {
+        let p = write("binary.txt", [0x7F, 0x45, 0x4C, 0x46, 0x02, 0x00, 0x00, 0x41])
+        #expect(error(p) == "\(p): binary data, not text (NUL byte at offset 5)")
+    }
+
+    @Test func invalidUTF8IsRefusedWithTheOffset() {
+        let p = write("gbk.txt", Array("报告".utf8) + [0xB1, 0xA8, 0xB8, 0xE6])
+        #expect(error(p)?.hasPrefix("\(p): not valid UTF-8 (bad byte at offset 6)") == true)
+    }
+
+    @Test func emptyFileIsRefused() {
+        let p = write("empty.txt", [])
+        #expect(error(p) == "\(p): file is empty")
+        let blank = write("blank.md", Array("\n \n\t\n".utf8))
+        #expect(error(blank) == "\(blank): no text found")
+    }
+
+    @Test func directoryAndMissingFileAndUnknownTypeAreClear() {
+        let d = dir.appendingPathComponent("folder.txt").path
+        try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        #expect(error(d) == "\(d): is a directory, not a file")
+        #expect(error(dir.appendingPathComponent("missing.txt").path)?.hasSuffix("no such file") == true)
+        #expect(error(write("x.exe", [1]))?.contains("unsupported file type '.exe'") == true)
+    }
+
+    @Test func utf16WithBOMIsRead() throws {
+        var bytes: [UInt8] = [0xFF, 0xFE]
+        for u in "1. 资产追回。".utf16 { bytes.append(UInt8(u & 0xFF)); bytes.append(UInt8(u >> 8)) }
+        let doc = try DocumentExtractor().extract(path: write("utf16.txt", bytes))[0]
+        #expect(doc.paragraphs.map(\.text) == ["资产追回。"])
+    }
+
+    @Test func fiftyMegabyteSingleLineGivesOneParagraph() throws {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(50 << 20)
+        let word = Array("asset recovery 资产追回 ".utf8)
+        while bytes.count < 50 << 20 { bytes.append(contentsOf: word) }
+        let doc = try DocumentExtractor().extract(path: write("long.txt", bytes))[0]
+        #expect(doc.paragraphs.count == 1)
+        #expect(doc.paragraphs[0].text.utf8.count == bytes.count - 1)  // trailing space trimmed
+    }
+
+    @Test func jsonLinesGiveOneDocumentPerLine() throws {
+        let p = write("eval.jsonl", Array("""
+        {"_id": "d1", "title": "战国无双3", "text": "《战国无双3》是由光荣开发的。"}
+        {"id": 7, "text": "An experimental study of a wing."}
+
+        """.utf8))
+        let docs = try DocumentExtractor().extract(path: p)
+        #expect(docs.map(\.metadata.id) == ["d1", "7"])
+        #expect(docs.map(\.metadata.language) == [.zh, .en])
+        #expect(docs[0].paragraphs == [Paragraph(ordinal: 1, number: nil, headings: ["战国无双3"], text: "《战国无双3》是由光荣开发的。")])
+        let bad = write("bad.jsonl", Array("{\"id\": \"a\", \"text\": \"x\"}\nnot json\n".utf8))
+        #expect(error(bad) == "\(bad): line 2: not a JSON object")
+    }
+}
