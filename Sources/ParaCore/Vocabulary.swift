@@ -79,10 +79,11 @@ public struct Citation: Sendable, Hashable, Codable, CustomStringConvertible {
                   ordinal: paragraph.ordinal, headings: paragraph.headings)
     }
 
-    /// `A/RES/80/1 ¶3`, or `doc-id ¶(unnumbered 2)` for unnumbered text; headings follow after ` — `.
+    /// `A/RES/80/1 ¶3`, or `doc-id (unnumbered, 2nd block)` for unnumbered text; the heading
+    /// path follows after ` — `.
     public var description: String {
         var out = document + " "
-        if let number { out += "¶" + number } else { out += "¶(unnumbered \(ordinal))" }
+        if let number { out += "¶" + number } else { out += "(unnumbered text, block \(ordinal))" }
         if !headings.isEmpty { out += " — " + headings.joined(separator: " › ") }
         return out
     }

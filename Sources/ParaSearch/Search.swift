@@ -1,3 +1,4 @@
 @_exported import ParaCore
 @_exported import ParaExtraction
 @_exported import ParaAnalysis
+@_exported import ParaIndex

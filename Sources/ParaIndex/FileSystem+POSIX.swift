@@ -1,0 +1,142 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ParaCore
+
+// Every system call ParaIndex makes lives in this file.
+
+/// A read-only memory mapping of a whole file. The mapping lives as long as this object.
+public final class MappedFile: @unchecked Sendable {
+    public let path: String
+    /// Immutable after `init`; the pages are never written.
+    public let bytes: UnsafeRawBufferPointer
+    private let mapping: UnsafeMutableRawPointer?
+    private let length: Int
+
+    public init(path: String) throws {
+        self.path = path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ParaError(file: path, "cannot open: \(errnoMessage())") }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw ParaError(file: path, "cannot stat: \(errnoMessage())") }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw ParaError(file: path, "not a regular file") }
+        length = Int(st.st_size)
+        if length == 0 {
+            mapping = nil
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            return
+        }
+        let p = mmap(nil, length, PROT_READ, MAP_PRIVATE, fd, 0)
+        guard let p, p != MAP_FAILED else { throw ParaError(file: path, "cannot map: \(errnoMessage())") }
+        mapping = p
+        bytes = UnsafeRawBufferPointer(start: p, count: length)
+    }
+
+    deinit {
+        if let mapping { munmap(mapping, length) }
+    }
+}
+
+func errnoMessage() -> String { String(cString: strerror(errno)) }
+
+enum FileSystem {
+    /// Writes `bytes` to a new file and flushes it to disk before returning.
+    static func writeDurably(_ bytes: [UInt8], to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ParaError(file: path, "cannot create: \(errnoMessage())") }
+        var ok = true
+        var message = ""
+        bytes.withUnsafeBytes { p in
+            var off = 0
+            while off < p.count {
+                let n = write(fd, p.baseAddress! + off, p.count - off)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    ok = false; message = errnoMessage(); return
+                }
+                off += n
+            }
+        }
+        if ok && fsync(fd) != 0 { ok = false; message = errnoMessage() }
+        close(fd)
+        if !ok {
+            unlink(path)
+            throw ParaError(file: path, "cannot write: \(message)")
+        }
+    }
+
+    /// Atomically replaces `to` with `from`, then flushes the directory entry.
+    static func publish(_ from: String, as to: String, directory: String) throws {
+        guard rename(from, to) == 0 else { throw ParaError(file: to, "cannot rename into place: \(errnoMessage())") }
+        try syncDirectory(directory)
+    }
+
+    static func syncDirectory(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw ParaError(file: path, "cannot open directory: \(errnoMessage())") }
+        defer { close(fd) }
+        if fsync(fd) != 0 && errno != EINVAL { throw ParaError(file: path, "cannot sync directory: \(errnoMessage())") }
+    }
+
+    static func createDirectory(_ path: String) throws {
+        if mkdir(path, 0o755) != 0 && errno != EEXIST {
+            throw ParaError(file: path, "cannot create directory: \(errnoMessage())")
+        }
+    }
+
+    static func exists(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    static func fileSize(_ path: String) -> Int {
+        var st = stat()
+        return stat(path, &st) == 0 ? Int(st.st_size) : 0
+    }
+
+    static func remove(_ path: String) { unlink(path) }
+
+    /// Names in a directory (not `.` and `..`), sorted.
+    static func list(_ path: String) -> [String] {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var out: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { out.append(name) }
+        }
+        return out.sorted()
+    }
+}
+
+/// An exclusive advisory lock (`flock`) on a file, held until `release()` or deinit.
+/// The kernel drops it when the process dies, so a killed writer never leaves a stale lock.
+final class WriterLock {
+    private var fd: Int32
+
+    init(path: String, directory: String) throws {
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ParaError(file: path, "cannot open lock file: \(errnoMessage())") }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            close(fd)
+            fd = -1
+            throw ParaError(file: directory, "another process is writing to this index (\(path) is locked); try again when it has finished")
+        }
+    }
+
+    func release() {
+        if fd >= 0 { flock(fd, LOCK_UN); close(fd); fd = -1 }
+    }
+
+    deinit { release() }
+}

@@ -1,0 +1,76 @@
+import ParaCore
+
+/// Constants of the on-disk format (see `OnDiskFormat.md` in this module's documentation).
+public enum IndexFormat {
+    /// Version written into every file header; a reader refuses any other.
+    public static let version: UInt32 = 1
+    static let magic: [UInt8] = Array("PARASRCH".utf8)
+    static let footerMagic: [UInt8] = Array("PEND".utf8)
+    static let headerSize = 16
+    static let footerSize = 8
+    /// Terms per dictionary block; the block index holds each block's first term.
+    static let termsPerBlock = 32
+
+    /// The four-letter kind in each file header.
+    enum Kind: String {
+        case terms = "TERM"
+        case postings = "POST"
+        case positions = "POSN"
+        case norms = "NORM"
+        case stored = "STOR"
+        case manifest = "MNFT"
+    }
+
+    static func header(_ kind: Kind) -> ByteWriter {
+        var w = ByteWriter(capacity: 1 << 16)
+        w.raw(magic)
+        w.raw(Array(kind.rawValue.utf8))
+        w.u32(version)
+        return w
+    }
+
+    /// Appends the CRC32 of everything written so far, then the footer magic.
+    static func finish(_ w: inout ByteWriter) {
+        let crc = CRC32.checksum(w.bytes)
+        w.u32(crc)
+        w.raw(footerMagic)
+    }
+
+    /// Checks header, version and checksum; returns the body's byte range.
+    static func validate(_ bytes: UnsafeRawBufferPointer, kind: Kind, file: String) throws -> Range<Int> {
+        guard bytes.count >= headerSize + footerSize else {
+            throw ParaError(file: file, "index file is truncated (\(bytes.count) bytes)")
+        }
+        guard Array(bytes[0..<8]) == magic else {
+            throw ParaError(file: file, "not a ParaSearch index file (bad magic)")
+        }
+        guard Array(bytes[8..<12]) == Array(kind.rawValue.utf8) else {
+            throw ParaError(file: file, "wrong kind of index file (expected \(kind.rawValue))")
+        }
+        var r = ByteReader(bytes, from: 12, file: file)
+        let v = try r.u32()
+        guard v == version else {
+            throw ParaError(file: file, "index format version \(v) is not supported (this ParaSearch reads version \(version)); rebuild the index")
+        }
+        let end = bytes.count - footerSize
+        guard Array(bytes[(end + 4)...]) == footerMagic else {
+            throw ParaError(file: file, "index file is truncated or damaged (no footer)")
+        }
+        var f = ByteReader(bytes, from: end, file: file)
+        let stored = try f.u32()
+        let actual = CRC32.checksum(UnsafeRawBufferPointer(rebasing: bytes[0..<end]))
+        guard stored == actual else {
+            throw ParaError(file: file, "index file is damaged (checksum mismatch)")
+        }
+        return headerSize..<end
+    }
+}
+
+/// Byte-wise ordering of terms: the dictionary is sorted by UTF-8 bytes, not by `String`'s
+/// Unicode ordering.
+@inline(__always)
+func compareBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+    let n = min(a.count, b.count)
+    for i in 0..<n where a[i] != b[i] { return a[i] < b[i] ? -1 : 1 }
+    return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
+}

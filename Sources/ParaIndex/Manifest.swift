@@ -1,0 +1,45 @@
+import Foundation
+import ParaCore
+
+/// The list of live segments: the one file a commit replaces atomically.
+struct Manifest: Codable, Equatable {
+    struct Segment: Codable, Equatable {
+        var name: String
+        var paragraphs: Int
+        var documents: Int
+    }
+
+    var generation: Int
+    var analyzer: String
+    var nextSegment: Int
+    var segments: [Segment]
+
+    static let fileName = "manifest"
+
+    static func read(directory: String) throws -> Manifest? {
+        let path = directory + "/" + fileName
+        guard FileSystem.exists(path) else { return nil }
+        let file = try MappedFile(path: path)
+        let body = try IndexFormat.validate(file.bytes, kind: .manifest, file: path)
+        let data = Data(file.bytes[body])
+        do {
+            return try JSONDecoder().decode(Manifest.self, from: data)
+        } catch {
+            throw ParaError(file: path, "index manifest is damaged (not the expected JSON)")
+        }
+    }
+
+    /// Publishes the manifest: write a temporary file and fsync it, rename it over the old
+    /// one, fsync the directory. A crash at any point leaves either the old or the new
+    /// manifest, both complete; the rename is what commits.
+    func publish(directory: String) throws {
+        var w = IndexFormat.header(.manifest)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        w.raw(Array(try encoder.encode(self)))
+        IndexFormat.finish(&w)
+        let tmp = directory + "/" + Self.fileName + ".tmp"
+        try FileSystem.writeDurably(w.bytes, to: tmp)
+        try FileSystem.publish(tmp, as: directory + "/" + Self.fileName, directory: directory)
+    }
+}

@@ -1,0 +1,213 @@
+import ParaCore
+
+/// Where a term's data sits in a segment, and what bounds its score.
+public struct TermInfo: Sendable, Hashable {
+    /// Number of paragraphs containing the term.
+    public var documentFrequency: Int
+    var postings: Range<Int>
+    var positions: Range<Int>
+    /// Largest term frequency, and shortest paragraph length, among its postings: together an
+    /// upper bound of its BM25 score (the score grows with tf and shrinks with length).
+    public var maxFrequency: Int
+    public var minLength: Int
+}
+
+/// Read access to one segment through memory-mapped files, validated when opened.
+public final class SegmentReader: Sendable {
+    public let name: String
+    let termsFile: MappedFile
+    let postingsFile: MappedFile
+    let positionsFile: MappedFile
+    let normsFile: MappedFile
+    let storedFile: MappedFile
+    private let termsBody: Range<Int>
+    private let normsBody: Range<Int>
+    private let blockFirstTerms: [[UInt8]]
+    private let blockOffsets: [Int]
+    public let termCount: Int
+    public let paragraphCount: Int
+    public let documentCount: Int
+    /// Sum of paragraph lengths (in terms).
+    public let totalLength: UInt64
+    private let paragraphTable: Int
+    private let documentTable: Int
+    /// Documents are few: decoded once at open.
+    public let documents: [StoredDocument]
+
+    public init(directory: String, name: String) throws {
+        self.name = name
+        let base = directory + "/" + name
+        termsFile = try MappedFile(path: base + ".terms")
+        postingsFile = try MappedFile(path: base + ".postings")
+        positionsFile = try MappedFile(path: base + ".positions")
+        normsFile = try MappedFile(path: base + ".norms")
+        storedFile = try MappedFile(path: base + ".stored")
+        termsBody = try IndexFormat.validate(termsFile.bytes, kind: .terms, file: termsFile.path)
+        _ = try IndexFormat.validate(postingsFile.bytes, kind: .postings, file: postingsFile.path)
+        _ = try IndexFormat.validate(positionsFile.bytes, kind: .positions, file: positionsFile.path)
+        normsBody = try IndexFormat.validate(normsFile.bytes, kind: .norms, file: normsFile.path)
+        let storedBody = try IndexFormat.validate(storedFile.bytes, kind: .stored, file: storedFile.path)
+
+        // Terms trailer and block index.
+        var t = ByteReader(termsFile.bytes, from: termsBody.upperBound - 16, to: termsBody.upperBound, file: termsFile.path)
+        termCount = Int(clamping: try t.u64())
+        let blockIndexOffset = Int(clamping: try t.u64())
+        guard blockIndexOffset >= termsBody.lowerBound && blockIndexOffset <= termsBody.upperBound - 16 else {
+            throw ParaError(file: termsFile.path, "index file is damaged: block index offset out of range")
+        }
+        var bi = ByteReader(termsFile.bytes, from: blockIndexOffset, to: termsBody.upperBound - 16, file: termsFile.path)
+        let blocks = try bi.int()
+        var firsts: [[UInt8]] = []
+        var offsets: [Int] = []
+        for _ in 0..<blocks {
+            firsts.append(Array(try bi.bytes(try bi.int())))
+            let o = try bi.int(max: blockIndexOffset)
+            guard o >= termsBody.lowerBound else { throw bi.corrupt("block offset out of range") }
+            offsets.append(o)
+        }
+        blockFirstTerms = firsts
+        blockOffsets = offsets
+
+        // Stored trailer.
+        var s = ByteReader(storedFile.bytes, from: storedBody.upperBound - 40, to: storedBody.upperBound, file: storedFile.path)
+        paragraphCount = Int(clamping: try s.u64())
+        documentCount = Int(clamping: try s.u64())
+        paragraphTable = Int(clamping: try s.u64())
+        documentTable = Int(clamping: try s.u64())
+        totalLength = try s.u64()
+        guard paragraphTable >= storedBody.lowerBound, paragraphTable + 8 * paragraphCount == documentTable,
+              documentTable + 8 * documentCount == storedBody.upperBound - 40 else {
+            throw ParaError(file: storedFile.path, "index file is damaged: stored tables out of range")
+        }
+        guard normsBody.count == 8 * paragraphCount else {
+            throw ParaError(file: normsFile.path, "index file is damaged: \(normsBody.count / 8) lengths for \(paragraphCount) paragraphs")
+        }
+        var docs: [StoredDocument] = []
+        for i in 0..<documentCount {
+            var r = ByteReader(storedFile.bytes, from: documentTable + 8 * i, to: storedBody.upperBound, file: storedFile.path)
+            let offset = Int(clamping: try r.u64())
+            var d = ByteReader(storedFile.bytes, from: offset, to: paragraphTable + 8 * paragraphCount, file: storedFile.path)
+            let id = try d.string()
+            let symbol = try d.optionalString()
+            guard let language = Language(rawValue: try d.string()) else { throw d.corrupt("unknown language") }
+            let title = try d.string(), source = try d.string(), hash = try d.string()
+            var extra: [String: String] = [:]
+            for _ in 0..<(try d.int()) { let k = try d.string(); extra[k] = try d.string() }
+            let first = try d.int(), count = try d.int()
+            guard first + count <= paragraphCount else { throw d.corrupt("paragraph range out of bounds") }
+            docs.append(StoredDocument(metadata: DocumentMetadata(id: id, symbol: symbol, language: language, title: title,
+                                                                  source: source, extra: extra),
+                                       contentHash: hash, firstParagraph: first, paragraphCount: count))
+        }
+        documents = docs
+        // Every paragraph's document index must be in range.
+        for i in 0..<paragraphCount where documentIndex(of: i) >= documentCount {
+            throw ParaError(file: normsFile.path, "index file is damaged: paragraph \(i) names document \(documentIndex(of: i))")
+        }
+    }
+
+    /// Length (number of terms) of a paragraph.
+    @inline(__always)
+    public func length(of paragraph: Int) -> Int {
+        let o = normsBody.lowerBound + 8 * paragraph
+        return Int(normsFile.bytes.loadUnaligned(fromByteOffset: o, as: UInt32.self).littleEndian)
+    }
+
+    @inline(__always)
+    public func documentIndex(of paragraph: Int) -> Int {
+        let o = normsBody.lowerBound + 8 * paragraph + 4
+        return Int(normsFile.bytes.loadUnaligned(fromByteOffset: o, as: UInt32.self).littleEndian)
+    }
+
+    /// The stored paragraph with local id `paragraph`.
+    public func paragraph(_ paragraph: Int) throws -> Paragraph {
+        guard paragraph >= 0 && paragraph < paragraphCount else {
+            throw ParaError(file: storedFile.path, "paragraph \(paragraph) out of range")
+        }
+        var r = ByteReader(storedFile.bytes, from: paragraphTable + 8 * paragraph, to: documentTable, file: storedFile.path)
+        let offset = Int(clamping: try r.u64())
+        var p = ByteReader(storedFile.bytes, from: offset, to: paragraphTable, file: storedFile.path)
+        _ = try p.int()
+        let ordinal = try p.int()
+        let number = try p.optionalString()
+        var headings: [String] = []
+        for _ in 0..<(try p.int()) { headings.append(try p.string()) }
+        let text = try p.string()
+        return Paragraph(ordinal: ordinal, number: number, headings: headings, text: text)
+    }
+
+    /// Looks a term up in the dictionary: binary search over the block index, then a scan of
+    /// one prefix-compressed block.
+    public func lookup(_ term: [UInt8]) throws -> TermInfo? {
+        var lo = 0, hi = blockFirstTerms.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if blockFirstTerms[mid].lexicographicallyPrecedes(term) || blockFirstTerms[mid] == term { lo = mid + 1 } else { hi = mid }
+        }
+        guard lo > 0 else { return nil }
+        var found: TermInfo? = nil
+        try scanBlock(lo - 1) { name, info in
+            if name == term { found = info; return false }
+            return !term.lexicographicallyPrecedes(name)
+        }
+        return found
+    }
+
+    /// Calls `body` with every term that starts with `prefix`, in byte order.
+    public func terms(withPrefix prefix: [UInt8], _ body: ([UInt8], TermInfo) throws -> Void) throws {
+        var lo = 0, hi = blockFirstTerms.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if blockFirstTerms[mid].lexicographicallyPrecedes(prefix) { lo = mid + 1 } else { hi = mid }
+        }
+        var block = max(0, lo - 1)
+        var done = false
+        while block < blockFirstTerms.count && !done {
+            try scanBlock(block) { name, info in
+                if name.starts(with: prefix) { try body(name, info); return true }
+                if prefix.lexicographicallyPrecedes(name) { done = true; return false }
+                return true
+            }
+            block += 1
+        }
+    }
+
+    /// Calls `body` with every term (for expansions that cannot use a prefix).
+    public func allTerms(_ body: ([UInt8], TermInfo) throws -> Void) throws {
+        for block in blockFirstTerms.indices {
+            try scanBlock(block) { name, info in try body(name, info); return true }
+        }
+    }
+
+    /// Decodes block `index`, calling `visit` until it returns false.
+    private func scanBlock(_ index: Int, _ visit: ([UInt8], TermInfo) throws -> Bool) throws {
+        var r = ByteReader(termsFile.bytes, from: blockOffsets[index], to: termsBody.upperBound, file: termsFile.path)
+        let count = try r.int(max: IndexFormat.termsPerBlock)
+        var name: [UInt8] = []
+        let postingsEnd = postingsFile.bytes.count - IndexFormat.footerSize
+        let positionsEnd = positionsFile.bytes.count - IndexFormat.footerSize
+        for _ in 0..<count {
+            let shared = try r.int(max: name.count)
+            let suffix = try r.int()
+            name.removeSubrange(shared...)
+            name.append(contentsOf: try r.bytes(suffix))
+            let df = try r.int(max: paragraphCount)
+            let po = try r.int(max: postingsEnd), pl = try r.int(max: postingsEnd)
+            let qo = try r.int(max: positionsEnd), ql = try r.int(max: positionsEnd)
+            let maxFreq = try r.int(), minLength = try r.int()
+            guard po >= IndexFormat.headerSize, po + pl <= postingsEnd, qo >= IndexFormat.headerSize, qo + ql <= positionsEnd, df > 0 else {
+                throw r.corrupt("term data out of range")
+            }
+            let info = TermInfo(documentFrequency: df, postings: po..<(po + pl), positions: qo..<(qo + ql),
+                                maxFrequency: maxFreq, minLength: minLength)
+            if try !visit(name, info) { return }
+        }
+    }
+
+    /// A cursor over a term's postings.
+    public func cursor(_ info: TermInfo) -> PostingsCursor {
+        PostingsCursor(postings: ByteReader(postingsFile.bytes, from: info.postings.lowerBound, to: info.postings.upperBound, file: postingsFile.path),
+                       positions: ByteReader(positionsFile.bytes, from: info.positions.lowerBound, to: info.positions.upperBound, file: positionsFile.path),
+                       documentFrequency: info.documentFrequency, paragraphCount: paragraphCount)
+    }
+}

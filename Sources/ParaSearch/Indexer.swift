@@ -1,0 +1,116 @@
+import Foundation
+import ParaCore
+import ParaExtraction
+import ParaIndex
+
+/// What an indexing run did.
+public struct IndexingReport: Sendable {
+    public var added = 0
+    public var updated = 0
+    public var removed = 0
+    public var unchanged = 0
+    /// Files that could not be read, each with a message naming it. A file that failed keeps
+    /// whatever version of it the index already had.
+    public var failures: [ParaError] = []
+    public var documents = 0
+    public var paragraphs = 0
+    public var segments = 0
+    public var seconds = 0.0
+}
+
+/// Brings an index up to date with files on disk: new files are added, changed files
+/// replaced, files gone from the given folders removed, unchanged files skipped.
+public struct Indexer {
+    public let directory: String
+    public var extractor = DocumentExtractor()
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    /// Indexes `paths` (files or folders, searched recursively).
+    /// - Parameters:
+    ///   - rebuild: drop everything in the index first.
+    ///   - progress: called now and then with a line for the user.
+    public func index(paths: [String], rebuild: Bool = false,
+                      progress: ((String) -> Void)? = nil) throws -> IndexingReport {
+        let start = Date()
+        var report = IndexingReport()
+        let writer = try IndexWriter(directory: directory)
+        defer { writer.close() }
+        if rebuild { writer.removeAll() }
+        var known: [String: String] = [:]   // source → content hash
+        for d in writer.documents where !rebuild { known[d.metadata.source] = d.contentHash }
+
+        var files: [String] = []
+        var roots: [String] = []
+        for p in paths {
+            let path = p.count > 1 && p.hasSuffix("/") ? String(p.dropLast()) : p
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+                report.failures.append(ParaError(file: path, "no such file or folder"))
+                continue
+            }
+            if isDir.boolValue {
+                roots.append(path)
+                files += Self.inputFiles(under: path, failures: &report.failures)
+            } else {
+                roots.append(path)
+                files.append(path)
+            }
+        }
+        let seen = Set(files)
+        var lastReport = Date()
+        for (n, file) in files.enumerated() {
+            if let progress, Date().timeIntervalSince(lastReport) > 2 {
+                progress("indexing: \(n)/\(files.count) files read")
+                lastReport = Date()
+            }
+            do {
+                let data = try Data(contentsOf: URL(fileURLWithPath: file), options: .mappedIfSafe)
+                let hash = data.withUnsafeBytes { contentHash($0) }
+                if known[file] == hash { report.unchanged += 1; continue }
+                guard let format = InputFormat(path: file) else { continue }
+                if data.count > extractor.maxFileBytes {
+                    throw ParaError(file: file, "file is \(data.count >> 20) MB, over the \(extractor.maxFileBytes >> 20) MB limit")
+                }
+                let docs = try extractor.extract(data: data, format: format, path: file)
+                writer.replace(source: file, with: docs.map { IndexableDocument(document: $0, contentHash: hash) })
+                if known[file] != nil { report.updated += 1 } else { report.added += 1 }
+            } catch let error as ParaError {
+                report.failures.append(error)
+            } catch {
+                report.failures.append(ParaError(file: file, "cannot read: \(error.localizedDescription)"))
+            }
+        }
+        // Files that were indexed from these roots and are gone now.
+        for source in known.keys where !seen.contains(source) {
+            if roots.contains(where: { source == $0 || source.hasPrefix($0 == "." ? "./" : $0 + "/") }) && !FileManager.default.fileExists(atPath: source) {
+                writer.remove(source: source)
+                report.removed += 1
+            }
+        }
+        if writer.hasChanges { try writer.commit() }
+        let snapshot = try IndexSnapshot.open(directory: directory)
+        report.documents = snapshot.documentCount
+        report.paragraphs = snapshot.paragraphCount
+        report.segments = snapshot.segments.count
+        report.seconds = Date().timeIntervalSince(start)
+        return report
+    }
+
+    /// Input files under a folder, sorted; hidden entries and sidecars skipped.
+    static func inputFiles(under root: String, failures: inout [ParaError]) -> [String] {
+        var out: [String] = []
+        guard let e = FileManager.default.enumerator(atPath: root) else {
+            failures.append(ParaError(file: root, "cannot read folder"))
+            return []
+        }
+        for case let rel as String in e {
+            if rel.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+            let full = root == "." ? rel : root + "/" + rel
+            if DocumentExtractor.isInput(full) { out.append(full) }
+        }
+        return out.sorted()
+    }
+}

@@ -1,0 +1,469 @@
+import Foundation
+import ParaCore
+import ParaAnalysis
+import ParaIndex
+
+/// How top-k is computed. Both give the same hits; `.exhaustive` is the slow oracle.
+public enum RetrievalStrategy: Sendable {
+    /// Document-at-a-time MaxScore: skips paragraphs that cannot reach the current top-k.
+    case maxScore
+    /// Scores every paragraph that contains a query term.
+    case exhaustive
+}
+
+/// Settings of one search.
+public struct SearchOptions: Sendable {
+    public var limit: Int = 10
+    public var bm25: BM25 = .default
+    /// Weight of the proximity bonus for query terms found next to each other as in the
+    /// query (a Chinese run's bigrams, an English phrase). 0 turns it off.
+    public var proximityWeight: Double = 1.0
+    /// How many BM25 candidates the proximity bonus may reorder.
+    public var rerankDepth: Int = 100
+    /// Count every matching paragraph for `total` (costs a pass over the postings).
+    public var countTotal: Bool = true
+    public var strategy: RetrievalStrategy = .maxScore
+
+    public init(limit: Int = 10) { self.limit = limit }
+}
+
+/// The query compiled against a snapshot: its terms with global statistics.
+struct QueryPlan {
+    struct Term {
+        var bytes: [UInt8]
+        var kind: TermKind
+        /// How often the term occurs in the query (repeated terms weigh more).
+        var weight: Double
+        var idf: Double = 0
+        var documentFrequency = 0
+        var isUnion: Bool { kind == .unigram }
+    }
+
+    /// A sequence of terms at relative positions: a phrase, or one term.
+    struct Sequence {
+        var terms: [(index: Int, offset: Int)]
+    }
+
+    var terms: [Term] = []
+    /// Terms that score (free text and phrases).
+    var scoring: [Int] = []
+    var phrases: [Sequence] = []
+    var exclusions: [Sequence] = []
+    /// Adjacent query terms: (first, second, distance in positions).
+    var pairs: [(Int, Int, Int)] = []
+    var languages: Set<Language> = []
+    var documents: [String] = []
+
+    private var termIndex: [[UInt8]: Int] = [:]
+
+    mutating func termID(_ bytes: [UInt8], _ kind: TermKind) -> Int {
+        if let i = termIndex[bytes] { return i }
+        terms.append(Term(bytes: bytes, kind: kind, weight: 0))
+        termIndex[bytes] = terms.count - 1
+        return terms.count - 1
+    }
+
+    init(_ query: Query) {
+        let analyzer = Analyzer()
+        func sequence(_ text: String, scoring: Bool) -> (Sequence, [(Int, Int)]) {
+            var seq = Sequence(terms: [])
+            var withPositions: [(Int, Int)] = []
+            analyzer.analyze(text) { term, kind, position, _ in
+                let id = termID(Array(term), kind)
+                if scoring { terms[id].weight += 1 }
+                withPositions.append((id, position))
+            }
+            if let first = withPositions.first {
+                seq.terms = withPositions.map { ($0.0, $0.1 - first.1) }
+            }
+            return (seq, withPositions)
+        }
+        var scoringSet: [Int] = []
+        for text in query.text + query.phrases {
+            let (seq, withPositions) = sequence(text, scoring: true)
+            for (id, _) in withPositions where !scoringSet.contains(id) { scoringSet.append(id) }
+            for (a, b) in zip(withPositions, withPositions.dropFirst()) where !terms[a.0].isUnion && !terms[b.0].isUnion && a.0 != b.0 {
+                pairs.append((a.0, b.0, b.1 - a.1))
+            }
+            if query.phrases.contains(text), !seq.terms.isEmpty { phrases.append(seq) }
+        }
+        scoring = scoringSet
+        for text in query.excluded {
+            let (seq, _) = sequence(text, scoring: false)
+            if !seq.terms.isEmpty { exclusions.append(seq) }
+        }
+        languages = query.languages
+        documents = query.documents
+    }
+}
+
+/// Search over an ``IndexSnapshot``: BM25 with MaxScore top-k, phrase and exclusion checks,
+/// a proximity bonus, citations and snippets.
+public struct Searcher: Sendable {
+    public let snapshot: IndexSnapshot
+
+    public init(snapshot: IndexSnapshot) {
+        self.snapshot = snapshot
+    }
+
+    /// Runs `query` (in the query syntax of ``Query``).
+    public func search(_ query: String, options: SearchOptions = SearchOptions()) throws -> SearchResults {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let parsed = try Query(parsing: query)
+        var (ranked, total) = try rank(parsed, options: options)
+        if ranked.count > options.limit { ranked.removeLast(ranked.count - options.limit) }
+        let plan = QueryPlan(parsed)
+        let highlighter = Highlighter(plan: plan)
+        var hits: [SearchHit] = []
+        for (rank, c) in ranked.enumerated() {
+            let segment = snapshot.segments[c.segment]
+            let paragraph = try segment.paragraph(c.local)
+            let doc = segment.documents[segment.documentIndex(of: c.local)]
+            let (snippet, highlights) = highlighter.snippet(of: paragraph.text)
+            hits.append(SearchHit(rank: rank + 1, score: c.score, document: doc.metadata, paragraph: paragraph,
+                                  snippet: snippet, highlights: highlights, documentParagraphCount: doc.paragraphCount))
+        }
+        let took = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        return SearchResults(query: query, total: total, tookMilliseconds: took, hits: hits)
+    }
+
+    /// A ranked candidate: segment, local paragraph id, score.
+    struct Candidate {
+        var segment: Int
+        var local: Int
+        var score: Double
+        var key: Int { segment << 32 | local }
+    }
+
+    /// Ranks paragraphs for `query`; returns the top `limit` (after the proximity rerank) and
+    /// the total number of matching paragraphs (0 when not counted).
+    func rank(_ query: Query, options: SearchOptions) throws -> ([Candidate], Int) {
+        var plan = QueryPlan(query)
+        guard !plan.scoring.isEmpty, options.limit > 0 else { return ([], 0) }
+        let n = snapshot.paragraphCount
+        let average = snapshot.averageLength
+        let bm25 = options.bm25
+
+        // Global document frequencies (a union's is counted by walking it).
+        var perSegment: [[TermMatcher?]] = []
+        for segment in snapshot.segments {
+            var row: [TermMatcher?] = []
+            for t in plan.terms.indices {
+                let m = try matcher(plan.terms[t], in: segment)
+                if var m, plan.terms[t].isUnion {
+                    var count = 0
+                    while m.doc != PostingsCursor.end { count += 1; m.next() }
+                    plan.terms[t].documentFrequency += count
+                } else if let m {
+                    _ = m
+                    plan.terms[t].documentFrequency += try segment.lookup(plan.terms[t].bytes)?.documentFrequency ?? 0
+                }
+                row.append(try matcher(plan.terms[t], in: segment))
+            }
+            perSegment.append(row)
+        }
+        for t in plan.terms.indices {
+            plan.terms[t].idf = bm25.idf(documentFrequency: plan.terms[t].documentFrequency, paragraphs: n)
+        }
+
+        let depth = max(options.limit, options.proximityWeight > 0 && !plan.pairs.isEmpty ? options.rerankDepth : 0)
+        var heap = TopK(capacity: depth)
+        var total = 0
+        for (s, segment) in snapshot.segments.enumerated() {
+            let filter = try documentFilter(plan, segment)
+            var checker = MatchChecker(plan: plan, segment: segment, build: { try self.matcher($0, in: segment) })
+            try checker.prepare()
+            var scoring: [(term: Int, matcher: TermMatcher, bound: Double)] = []
+            for t in plan.scoring {
+                guard let m = perSegment[s][t] else { continue }
+                let term = plan.terms[t]
+                let info = try bound(term, segment)
+                let ub = term.weight * bm25.score(frequency: info.maxFrequency, norm: bm25.norm(length: info.minLength, average: average), idf: term.idf)
+                scoring.append((t, m, ub))
+            }
+            if scoring.isEmpty { continue }
+            let scoreOf: (Int, inout [(term: Int, matcher: TermMatcher, bound: Double)]) -> Double = { local, list in
+                // Sum in query-term order so that every strategy adds the same numbers in the same order.
+                let norm = bm25.norm(length: segment.length(of: local), average: average)
+                var contributions = [Double](repeating: 0, count: plan.terms.count)
+                for i in list.indices where list[i].matcher.doc == local {
+                    let t = list[i].term
+                    contributions[t] = plan.terms[t].weight * bm25.score(frequency: list[i].matcher.frequency(), norm: norm, idf: plan.terms[t].idf)
+                }
+                var sum = 0.0
+                for t in plan.scoring { sum += contributions[t] }
+                return sum
+            }
+            let accept: (Int) throws -> Bool = { local in
+                if let filter, !filter[segment.documentIndex(of: local)] { return false }
+                return try checker.accepts(local)
+            }
+            switch options.strategy {
+            case .exhaustive:
+                while true {
+                    let d = scoring.map(\.matcher.doc).min()!
+                    if d == PostingsCursor.end { break }
+                    for i in scoring.indices { scoring[i].matcher.advance(to: d) }
+                    if try accept(d) {
+                        total += 1
+                        heap.offer(Candidate(segment: s, local: d, score: scoreOf(d, &scoring)))
+                    }
+                    for i in scoring.indices where scoring[i].matcher.doc == d { scoring[i].matcher.next() }
+                }
+            case .maxScore:
+                try maxScore(&scoring, segment: s, heap: &heap, scoreOf: scoreOf, accept: accept)
+                if options.countTotal {
+                    total += try countMatches(plan, segment: segment, perSegment[s], filter: filter)
+                }
+            }
+            if scoring.contains(where: { $0.matcher.isCorrupt }) || checker.isCorrupt {
+                throw ParaError(file: segment.name, "index postings are damaged; rebuild the index")
+            }
+        }
+        var ranked = heap.sorted()
+        if options.proximityWeight > 0 && !plan.pairs.isEmpty {
+            ranked = try rerank(ranked, plan: plan, options: options)
+        }
+        if ranked.count > options.limit { ranked.removeLast(ranked.count - options.limit) }
+        return (ranked, total)
+    }
+
+    /// MaxScore (Turtle & Flood 1995): terms sorted by their score bound; the lowest-bound
+    /// terms whose bounds together cannot beat the current k-th score are "non-essential" and
+    /// only probed for paragraphs found through the essential ones.
+    private func maxScore(_ list: inout [(term: Int, matcher: TermMatcher, bound: Double)], segment s: Int,
+                          heap: inout TopK, scoreOf: (Int, inout [(term: Int, matcher: TermMatcher, bound: Double)]) -> Double,
+                          accept: (Int) throws -> Bool) throws {
+        list.sort { $0.bound < $1.bound }
+        var prefix: [Double] = []
+        var acc = 0.0
+        for e in list { acc += e.bound; prefix.append(acc) }
+        func firstEssential(_ threshold: Double?) -> Int {
+            guard let threshold else { return 0 }
+            var i = 0
+            // A paragraph found only through terms 0..<i scores at most prefix[i-1] (plus a
+            // rounding margin): if that is below the threshold, those terms need not drive.
+            while i < list.count && prefix[i] * (1 + 1e-12) < threshold { i += 1 }
+            return i
+        }
+        var essential = firstEssential(heap.threshold)
+        while essential < list.count {
+            var d = PostingsCursor.end
+            for i in essential..<list.count { d = min(d, list[i].matcher.doc) }
+            if d == PostingsCursor.end { break }
+            for i in 0..<essential { list[i].matcher.advance(to: d) }
+            let score = scoreOf(d, &list)
+            if heap.wouldAccept(score: score, key: s << 32 | d), try accept(d) {
+                heap.offer(Candidate(segment: s, local: d, score: score))
+                essential = firstEssential(heap.threshold)
+            }
+            for i in essential..<list.count where list[i].matcher.doc == d { list[i].matcher.next() }
+            // Non-essential cursors left at d are moved on by the next advance.
+        }
+    }
+
+    /// Counts matching paragraphs (for `total`) without scoring.
+    private func countMatches(_ plan: QueryPlan, segment: SegmentReader, _ row: [TermMatcher?], filter: [Bool]?) throws -> Int {
+        var matchers = plan.scoring.compactMap { row[$0] }
+        var checker = MatchChecker(plan: plan, segment: segment, build: { try self.matcher($0, in: segment) })
+        try checker.prepare()
+        var count = 0
+        while true {
+            var d = PostingsCursor.end
+            for m in matchers { d = min(d, m.doc) }
+            if d == PostingsCursor.end { break }
+            if filter.map({ $0[segment.documentIndex(of: d)] }) ?? true, try checker.accepts(d) { count += 1 }
+            for i in matchers.indices where matchers[i].doc == d { matchers[i].next() }
+        }
+        return count
+    }
+
+    /// Adds the proximity bonus to the BM25 candidates and re-sorts them.
+    private func rerank(_ candidates: [Candidate], plan: QueryPlan, options: SearchOptions) throws -> [Candidate] {
+        let bm25 = options.bm25
+        let average = snapshot.averageLength
+        var out = candidates
+        let order = candidates.indices.sorted { candidates[$0].key < candidates[$1].key }
+        var currentSegment = -1
+        var matchers: [Int: TermMatcher] = [:]
+        for i in order {
+            let c = candidates[i]
+            if c.segment != currentSegment {
+                currentSegment = c.segment
+                matchers = [:]
+                for (a, b, _) in plan.pairs {
+                    for t in [a, b] where matchers[t] == nil {
+                        if let m = try matcher(plan.terms[t], in: snapshot.segments[c.segment]) { matchers[t] = m }
+                    }
+                }
+            }
+            let segment = snapshot.segments[c.segment]
+            let norm = bm25.norm(length: segment.length(of: c.local), average: average)
+            var bonus = 0.0
+            for (a, b, delta) in plan.pairs {
+                guard var ma = matchers[a], var mb = matchers[b] else { continue }
+                ma.advance(to: c.local); mb.advance(to: c.local)
+                var pf = 0
+                if ma.doc == c.local && mb.doc == c.local {
+                    let pb = Set(mb.positions())
+                    for p in ma.positions() where pb.contains(p + delta) { pf += 1 }
+                }
+                matchers[a] = ma; matchers[b] = mb
+                if pf > 0 {
+                    let idf = min(plan.terms[a].idf, plan.terms[b].idf)
+                    bonus += options.proximityWeight * bm25.score(frequency: pf, norm: norm, idf: idf)
+                }
+            }
+            out[i].score += bonus
+        }
+        return out.sorted { $0.score != $1.score ? $0.score > $1.score : $0.key < $1.key }
+    }
+
+    /// The matcher for a term in one segment, or nil when the segment lacks it.
+    func matcher(_ term: QueryPlan.Term, in segment: SegmentReader) throws -> TermMatcher? {
+        if !term.isUnion {
+            guard let info = try segment.lookup(term.bytes) else { return nil }
+            return TermMatcher(cursors: [segment.cursor(info)], parts: [.whole], isUnion: false)
+        }
+        var cursors: [PostingsCursor] = []
+        var parts: [TermMatcher.Part] = []
+        let c = term.bytes
+        try segment.terms(withPrefix: c) { name, info in
+            if name == c { cursors.append(segment.cursor(info)); parts.append(.whole) }
+            else if isOneScalar(name[c.count...]) { cursors.append(segment.cursor(info)); parts.append(.startsWithChar) }
+        }
+        try segment.allTerms { name, info in
+            if name.count > c.count, name.suffix(c.count).elementsEqual(c), isOneScalar(name[..<(name.count - c.count)]),
+               name != c + c {
+                cursors.append(segment.cursor(info)); parts.append(.endsWithChar)
+            }
+        }
+        return cursors.isEmpty ? nil : TermMatcher(cursors: cursors, parts: parts, isUnion: true)
+    }
+
+    /// Score bound inputs for a term in a segment.
+    private func bound(_ term: QueryPlan.Term, _ segment: SegmentReader) throws -> (maxFrequency: Int, minLength: Int) {
+        if let info = try segment.lookup(term.bytes), !term.isUnion { return (info.maxFrequency, info.minLength) }
+        // A union's frequency is at most the sum of its parts'.
+        var maxF = 0, minL = Int.max
+        let c = term.bytes
+        try segment.allTerms { name, info in
+            if name == c || (name.count > c.count && (name.starts(with: c) || name.suffix(c.count).elementsEqual(c))) {
+                maxF += info.maxFrequency; minL = min(minL, info.minLength)
+            }
+        }
+        return (maxF, minL == Int.max ? 0 : minL)
+    }
+
+    /// Which documents of a segment pass the `lang:` and `doc:` filters (nil: all).
+    private func documentFilter(_ plan: QueryPlan, _ segment: SegmentReader) throws -> [Bool]? {
+        if plan.languages.isEmpty && plan.documents.isEmpty { return nil }
+        return segment.documents.map { d in
+            (plan.languages.isEmpty || plan.languages.contains(d.metadata.language))
+                && (plan.documents.isEmpty || plan.documents.contains { $0 == d.metadata.id || $0 == d.metadata.symbol })
+        }
+    }
+}
+
+@inline(__always)
+func isOneScalar(_ bytes: ArraySlice<UInt8>) -> Bool {
+    guard let f = bytes.first else { return false }
+    let n = f < 0x80 ? 1 : f < 0xE0 ? 2 : f < 0xF0 ? 3 : 4
+    return bytes.count == n
+}
+
+/// Checks the parts of a query that need positions: required phrases and exclusions.
+struct MatchChecker {
+    let plan: QueryPlan
+    let segment: SegmentReader
+    let build: (QueryPlan.Term) throws -> TermMatcher?
+    private var phraseMatchers: [[TermMatcher?]] = []
+    private var exclusionMatchers: [[TermMatcher?]] = []
+
+    init(plan: QueryPlan, segment: SegmentReader, build: @escaping (QueryPlan.Term) throws -> TermMatcher?) {
+        self.plan = plan
+        self.segment = segment
+        self.build = build
+    }
+
+    mutating func prepare() throws {
+        phraseMatchers = try plan.phrases.map { seq in try seq.terms.map { try build(plan.terms[$0.index]) } }
+        exclusionMatchers = try plan.exclusions.map { seq in try seq.terms.map { try build(plan.terms[$0.index]) } }
+    }
+
+    var isCorrupt: Bool {
+        (phraseMatchers + exclusionMatchers).contains { $0.contains { $0?.isCorrupt ?? false } }
+    }
+
+    /// Paragraphs must be visited in increasing order.
+    mutating func accepts(_ local: Int) throws -> Bool {
+        for i in phraseMatchers.indices where !Self.contains(&phraseMatchers[i], plan.phrases[i], at: local) { return false }
+        for i in exclusionMatchers.indices where Self.contains(&exclusionMatchers[i], plan.exclusions[i], at: local) { return false }
+        return true
+    }
+
+    /// Whether the sequence occurs in paragraph `local` (all terms at their relative offsets).
+    static func contains(_ matchers: inout [TermMatcher?], _ seq: QueryPlan.Sequence, at local: Int) -> Bool {
+        for i in matchers.indices {
+            guard matchers[i] != nil else { return false }
+            matchers[i]!.advance(to: local)
+            if matchers[i]!.doc != local { return false }
+        }
+        if seq.terms.count == 1 { return true }
+        let first = matchers[0]!.positions()
+        var sets: [Set<Int>] = []
+        for i in 1..<matchers.count { sets.append(Set(matchers[i]!.positions())) }
+        return first.contains { p in
+            seq.terms.indices.dropFirst().allSatisfy { k in sets[k - 1].contains(p + seq.terms[k].offset) }
+        }
+    }
+}
+
+/// The k best candidates: score descending, then paragraph key ascending.
+struct TopK {
+    let capacity: Int
+    private var items: [Searcher.Candidate] = []   // a min-heap on (score, -key): worst first
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    @inline(__always)
+    private static func worse(_ a: Searcher.Candidate, _ b: Searcher.Candidate) -> Bool {
+        a.score != b.score ? a.score < b.score : a.key > b.key
+    }
+
+    /// The score a new candidate must reach, once the heap is full.
+    var threshold: Double? { items.count < capacity ? nil : items[0].score }
+
+    func wouldAccept(score: Double, key: Int) -> Bool {
+        guard capacity > 0 else { return false }
+        if items.count < capacity { return true }
+        return Self.worse(items[0], Searcher.Candidate(segment: key >> 32, local: key & 0xFFFF_FFFF, score: score))
+    }
+
+    mutating func offer(_ c: Searcher.Candidate) {
+        if items.count < capacity {
+            items.append(c)
+            var i = items.count - 1
+            while i > 0 {
+                let parent = (i - 1) / 2
+                if Self.worse(items[i], items[parent]) { items.swapAt(i, parent); i = parent } else { break }
+            }
+        } else if capacity > 0, Self.worse(items[0], c) {
+            items[0] = c
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < items.count && Self.worse(items[l], items[m]) { m = l }
+                if r < items.count && Self.worse(items[r], items[m]) { m = r }
+                if m == i { break }
+                items.swapAt(i, m)
+                i = m
+            }
+        }
+    }
+
+    func sorted() -> [Searcher.Candidate] {
+        items.sorted { Self.worse($1, $0) }
+    }
+}

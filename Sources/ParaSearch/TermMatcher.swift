@@ -1,0 +1,66 @@
+import ParaCore
+import ParaIndex
+
+/// One query term in one segment: a single postings list, or — for a lone CJK character —
+/// the union of every bigram that contains it (and the character as a unigram), so that `核`
+/// finds `核风险` and `化学、生物、辐射和核`.
+///
+/// For a union the frequency is the number of occurrences of the character, recovered from
+/// positions: a bigram `cX` at position p puts c at slot p, a bigram `Xc` at p puts it at p + 1
+/// (the slot of the bigram that would start with c), a unigram `c` at p at slot p.
+struct TermMatcher {
+    enum Part { case whole, startsWithChar, endsWithChar }
+
+    private var cursors: [PostingsCursor]
+    private let parts: [Part]
+    let isUnion: Bool
+    private(set) var doc: Int = PostingsCursor.end
+    private var cachedDoc = -1
+    private var cachedPositions: [Int] = []
+
+    init(cursors: [PostingsCursor], parts: [Part], isUnion: Bool) {
+        self.cursors = cursors
+        self.parts = parts
+        self.isUnion = isUnion
+        doc = cursors.map(\.doc).min() ?? PostingsCursor.end
+    }
+
+    var isCorrupt: Bool { cursors.contains { $0.isCorrupt } }
+
+    mutating func advance(to target: Int) {
+        guard doc < target else { return }
+        var m = PostingsCursor.end
+        for i in cursors.indices {
+            if cursors[i].doc < target { cursors[i].advance(to: target) }
+            m = min(m, cursors[i].doc)
+        }
+        doc = m
+    }
+
+    mutating func next() { advance(to: doc + 1) }
+
+    mutating func frequency() -> Int {
+        isUnion ? positions().count : cursors[0].frequency
+    }
+
+    /// Positions (slots for a union) in the current paragraph, increasing.
+    mutating func positions() -> [Int] {
+        if cachedDoc == doc { return cachedPositions }
+        cachedDoc = doc
+        if !isUnion {
+            cachedPositions = cursors[0].positions()
+            return cachedPositions
+        }
+        var slots: [Int] = []
+        for i in cursors.indices where cursors[i].doc == doc {
+            let shift = parts[i] == .endsWithChar ? 1 : 0
+            for p in cursors[i].positions() { slots.append(p + shift) }
+        }
+        slots.sort()
+        var unique: [Int] = []
+        unique.reserveCapacity(slots.count)
+        for s in slots where unique.last != s { unique.append(s) }
+        cachedPositions = unique
+        return unique
+    }
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import ParaSearch
+
+struct Batch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run many queries in one process; print a TREC run or JSON Lines, timing on stderr.",
+        discussion: """
+        QUERIES is TSV (qid<TAB>query; lines starting with # are skipped) or JSON Lines \
+        ({"_id" or "id", "text"}). TREC lines are `qid Q0 docid rank score parasearch`, where \
+        docid is the document id for a one-paragraph document, else DOCID#ORDINAL.
+        """
+    )
+
+    enum Format: String, ExpressibleByArgument { case trec, jsonl }
+
+    @Argument(help: "The queries file.")
+    var queries: String
+
+    @Option(name: .long, help: "Index directory.")
+    var index: String
+
+    @Option(name: .long, help: "Hits per query.")
+    var limit = 10
+
+    @Option(name: .long, help: "Output format.")
+    var format: Format = .trec
+
+    @Option(name: .long, help: "BM25 k1 (default: the measured default).")
+    var k1: Double?
+
+    @Option(name: .long, help: "BM25 b.")
+    var b: Double?
+
+    @Option(name: .long, help: "Weight of the proximity bonus (0 = plain BM25).")
+    var proximity: Double?
+
+    func validate() throws {
+        guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() throws {
+        let snapshot = try reportingErrors { try IndexSnapshot.open(directory: index) }
+        let list = try reportingErrors { try readQueries(queries) }
+        let searcher = Searcher(snapshot: snapshot)
+        var options = SearchOptions(limit: limit)
+        options.countTotal = format == .jsonl
+        if let k1 { options.bm25.k1 = k1 }
+        if let b { options.bm25.b = b }
+        if let proximity { options.proximityWeight = proximity }
+        var latencies: [Double] = []
+        var out = ""
+        let started = DispatchTime.now().uptimeNanoseconds
+        for (qid, text) in list {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let results: SearchResults
+            do {
+                results = try searcher.search(text, options: options)
+            } catch let error as ParaError {
+                printError("parasearch: query \(qid): \(error)")
+                continue
+            }
+            latencies.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+            switch format {
+            case .trec:
+                for hit in results.hits {
+                    out += "\(qid) Q0 \(hit.runID) \(hit.rank) \(String(format: "%.6f", hit.score)) parasearch\n"
+                }
+            case .jsonl:
+                var obj = resultsJSON(results, query: text)
+                obj["qid"] = qid
+                out += jsonString(obj) + "\n"
+            }
+            if out.utf8.count > 1 << 20 { FileHandle.standardOutput.write(Data(out.utf8)); out = "" }
+        }
+        FileHandle.standardOutput.write(Data(out.utf8))
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        latencies.sort()
+        func pct(_ p: Double) -> Double {
+            latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int((p * Double(latencies.count)).rounded(.up)) - 1 < 0 ? 0 : Int((p * Double(latencies.count)).rounded(.up)) - 1)]
+        }
+        printError(String(format: "queries %d p50 %.3f ms p90 %.3f ms p99 %.3f ms qps %.1f",
+                          latencies.count, pct(0.5), pct(0.9), pct(0.99), wall > 0 ? Double(latencies.count) / wall : 0))
+    }
+}
+
+/// Reads `qid<TAB>query` lines or JSON Lines `{"_id"|"id", "text"}`.
+func readQueries(_ path: String) throws -> [(String, String)] {
+    guard let data = FileManager.default.contents(atPath: path) else { throw ParaError(file: path, "cannot read queries file") }
+    guard let text = String(data: data, encoding: .utf8) else { throw ParaError(file: path, "queries file is not UTF-8") }
+    var out: [(String, String)] = []
+    for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        let line = raw.trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
+        if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") { continue }
+        if line.hasPrefix("{") {
+            guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let id = obj["_id"] ?? obj["id"], let q = obj["text"] as? String else {
+                throw ParaError(file: path, "line \(n + 1): expected {\"_id\", \"text\"}")
+            }
+            out.append(("\(id)", q))
+        } else {
+            let parts = line.split(separator: "\t", maxSplits: 1)
+            guard parts.count == 2 else { throw ParaError(file: path, "line \(n + 1): expected qid<TAB>query") }
+            out.append((String(parts[0]), String(parts[1])))
+        }
+    }
+    return out
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import ParaSearch
+
+struct IndexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Index report files (default: Corpus/ into Index/). Unchanged files are skipped."
+    )
+
+    @Argument(help: "Files or folders to index.")
+    var paths: [String] = ["Corpus"]
+
+    @Option(name: .long, help: "Index directory.")
+    var index = "Index"
+
+    @Flag(help: "Drop the existing index content first.")
+    var rebuild = false
+
+    @Flag(help: "Exit non-zero when any file could not be indexed.")
+    var strict = false
+
+    func run() throws {
+        let report = try reportingErrors {
+            try Indexer(directory: index).index(paths: paths, rebuild: rebuild, progress: { printError($0) })
+        }
+        for f in report.failures { printError("parasearch: skipped \(f)") }
+        print(String(format: "indexed %@: %d added, %d updated, %d removed, %d unchanged, %d failed; %d documents, %d paragraphs, %d segments in %.2f s",
+                     index, report.added, report.updated, report.removed, report.unchanged, report.failures.count,
+                     report.documents, report.paragraphs, report.segments, report.seconds))
+        if strict && !report.failures.isEmpty { throw ExitCode.failure }
+    }
+}
+
+/// Opens the index, building it from Corpus/ first when the default index does not exist yet.
+func openIndex(_ directory: String, defaultDirectory: Bool) throws -> IndexSnapshot {
+    try reportingErrors {
+        if defaultDirectory && !IndexSnapshot.exists(directory: directory) && FileManager.default.fileExists(atPath: "Corpus") {
+            printError("parasearch: no index in \(directory)/ yet; building it from Corpus/ …")
+            let report = try Indexer(directory: directory).index(paths: ["Corpus"], progress: { printError($0) })
+            for f in report.failures { printError("parasearch: skipped \(f)") }
+            printError(String(format: "parasearch: indexed %d documents, %d paragraphs in %.2f s", report.documents, report.paragraphs, report.seconds))
+        }
+        return try IndexSnapshot.open(directory: directory)
+    }
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import ParaSearch
+
+struct SearchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Search the index and print ranked, cited paragraphs.",
+        discussion: """
+        Query syntax: words and Chinese text (any of their terms; together ranks higher), \
+        "quoted phrases" (must occur), -word or -"phrase" (exclude), lang:zh / lang:en, doc:ID.
+        """
+    )
+
+    @Argument(help: "The query.")
+    var query: [String]
+
+    @Option(name: .long, help: "Index directory.")
+    var index = "Index"
+
+    @Option(name: .long, help: "Number of hits.")
+    var limit = 10
+
+    @Option(name: .long, help: "Only this language (zh or en).")
+    var lang: String?
+
+    @Option(name: .long, help: "Only this document (id or symbol).")
+    var doc: String?
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func validate() throws {
+        guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
+        if let lang, lang != "zh" && lang != "en" { throw ValidationError("--lang must be zh or en") }
+        guard !query.joined().trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("the query is empty") }
+    }
+
+    func run() throws {
+        let snapshot = try openIndex(index, defaultDirectory: index == "Index")
+        var text = query.joined(separator: " ")
+        if let lang { text += " lang:\(lang)" }
+        if let doc { text += " doc:\(doc)" }
+        var options = SearchOptions(limit: limit)
+        options.countTotal = true
+        let results = try reportingErrors { try Searcher(snapshot: snapshot).search(text, options: options) }
+        if json {
+            print(jsonString(resultsJSON(results, query: query.joined(separator: " "))))
+            return
+        }
+        printText(results)
+    }
+
+    func printText(_ results: SearchResults) {
+        let tty = isatty(STDOUT_FILENO) != 0
+        if results.hits.isEmpty {
+            print("no paragraphs match \(query.joined(separator: " "))")
+            return
+        }
+        for hit in results.hits {
+            let c = hit.citation
+            let number = c.number.map { "¶\($0)" } ?? "(unnumbered text, block \(c.ordinal))"
+            let head = "\(hit.rank). \(c.document) \(number)"
+            print(tty ? "\u{1B}[1m\(head)\u{1B}[0m" : head, String(format: "  score %.3f", hit.score))
+            if !c.headings.isEmpty { print("   " + c.headings.joined(separator: " › ")) }
+            print("   " + marked(hit.snippet, hit.highlights, tty: tty).replacingOccurrences(of: "\n", with: " "))
+            print("   " + hit.document.source)
+        }
+        print(String(format: "%d of %d matching paragraphs, %.1f ms", results.hits.count, results.total, results.tookMilliseconds))
+    }
+}
+
+/// Marks highlight ranges (scalar offsets): bold on a terminal, [brackets] otherwise.
+func marked(_ text: String, _ ranges: [Range<Int>], tty: Bool) -> String {
+    let scalars = Array(text.unicodeScalars)
+    var out = String.UnicodeScalarView()
+    var i = 0
+    let (open, close) = tty ? ("\u{1B}[1m", "\u{1B}[0m") : ("[", "]")
+    for r in ranges where r.lowerBound >= i && r.upperBound <= scalars.count {
+        out.append(contentsOf: scalars[i..<r.lowerBound])
+        out.append(contentsOf: open.unicodeScalars)
+        out.append(contentsOf: scalars[r])
+        out.append(contentsOf: close.unicodeScalars)
+        i = r.upperBound
+    }
+    out.append(contentsOf: scalars[i...])
+    return String(out)
+}
+
+func resultsJSON(_ results: SearchResults, query: String) -> [String: Any] {
+    [
+        "query": query,
+        "total": results.total,
+        "took_ms": (results.tookMilliseconds * 1000).rounded() / 1000,
+        "hits": results.hits.map(hitJSON),
+    ]
+}
+
+func hitJSON(_ hit: SearchHit) -> [String: Any] {
+    [
+        "rank": hit.rank,
+        "score": (hit.score * 1e6).rounded() / 1e6,
+        "document": hit.document.id,
+        "symbol": hit.document.symbol as Any? ?? NSNull(),
+        "language": hit.document.language.rawValue,
+        "number": hit.paragraph.number as Any? ?? NSNull(),
+        "ordinal": hit.paragraph.ordinal,
+        "citation": hit.citation.description,
+        "headings": hit.paragraph.headings,
+        "text": hit.paragraph.text,
+        "snippet": hit.snippet,
+        "highlights": hit.highlights.map { [$0.lowerBound, $0.upperBound] },
+        "source": hit.document.source,
+    ]
+}

@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import ParaSearch
+
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print a document's paragraphs, or one paragraph.")
+
+    @Argument(help: "Document id or symbol.")
+    var document: String
+
+    @Argument(help: "Paragraph number as printed (or #ORDINAL for unnumbered text).")
+    var number: String?
+
+    @Option(name: .long, help: "Index directory.")
+    var index = "Index"
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let snapshot = try openIndex(index, defaultDirectory: index == "Index")
+        let library = Library(snapshot: snapshot)
+        let found = try reportingErrors { () -> (DocumentMetadata, [Paragraph]) in
+            guard let doc = try library.document(document) else {
+                throw ParaError("no document '\(document)' in \(index)")
+            }
+            var paragraphs = doc.1
+            if let number {
+                if number.hasPrefix("#"), let ordinal = Int(number.dropFirst()) {
+                    paragraphs = paragraphs.filter { $0.ordinal == ordinal }
+                } else {
+                    paragraphs = paragraphs.filter { $0.number == number }
+                }
+                if paragraphs.isEmpty { throw ParaError("\(doc.0.citationName) has no paragraph \(number)") }
+            }
+            return (doc.0, paragraphs)
+        }
+        if json {
+            print(jsonString(extractJSON(ExtractedDocument(metadata: found.0, paragraphs: found.1))))
+            return
+        }
+        print("\(found.0.citationName)  [\(found.0.language.rawValue)]  \(found.0.title)")
+        for p in found.1 {
+            print("\n" + Citation(metadata: found.0, paragraph: p).description)
+            print(p.text)
+        }
+    }
+}
+
+struct Stats: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print what the index holds and its size on disk.")
+
+    @Option(name: .long, help: "Index directory.")
+    var index = "Index"
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let snapshot = try openIndex(index, defaultDirectory: index == "Index")
+        let sizes = snapshot.fileSizes()
+        var perLanguage: [String: (documents: Int, paragraphs: Int)] = [:]
+        for s in snapshot.segments {
+            for d in s.documents {
+                perLanguage[d.metadata.language.rawValue, default: (0, 0)].documents += 1
+                perLanguage[d.metadata.language.rawValue, default: (0, 0)].paragraphs += d.paragraphCount
+            }
+        }
+        let total = sizes.values.reduce(0, +)
+        if json {
+            var bytes: [String: Any] = ["total": total]
+            for k in ["postings", "positions", "dictionary", "stored", "other"] { bytes[k] = sizes[k] ?? 0 }
+            print(jsonString([
+                "documents": snapshot.documentCount, "paragraphs": snapshot.paragraphCount,
+                "terms": snapshot.termCount, "segments": snapshot.segments.count, "bytes": bytes,
+                "languages": perLanguage.mapValues { ["documents": $0.documents, "paragraphs": $0.paragraphs] },
+                "analyzer": snapshot.analyzer, "generation": snapshot.generation,
+            ] as [String: Any]))
+            return
+        }
+        print("index \(index) (generation \(snapshot.generation), analyzer \(snapshot.analyzer))")
+        print("documents \(snapshot.documentCount), paragraphs \(snapshot.paragraphCount), terms \(snapshot.termCount), segments \(snapshot.segments.count)")
+        for (lang, v) in perLanguage.sorted(by: { $0.key < $1.key }) {
+            print("  \(lang): \(v.documents) documents, \(v.paragraphs) paragraphs")
+        }
+        print("size on disk \(formatBytes(total)):", ["postings", "positions", "dictionary", "stored", "other"]
+            .map { "\($0) \(formatBytes(sizes[$0] ?? 0))" }.joined(separator: ", "))
+    }
+}
+
+func formatBytes(_ n: Int) -> String {
+    if n >= 1 << 20 { return String(format: "%.1f MB", Double(n) / 1048576) }
+    if n >= 1 << 10 { return String(format: "%.1f KB", Double(n) / 1024) }
+    return "\(n) B"
+}
