@@ -133,12 +133,16 @@ public final class AnalysisSession {
             if length == 0 { break }
             let (folded, cls) = CharacterFolding.classify(scalar, tables)
             guard cls == .word else { break }
-            ascii = false
             if folded < 0x80 {
-                if len < cap { word[len] = UInt8(folded) }
+                // Full-width ASCII folds to ASCII and is then treated exactly like it.
+                if len < cap {
+                    word[len] = UInt8(folded)
+                    hash = (hash ^ folded) &* 16777619
+                }
                 if folded <= 0x39 { allLetters = false }
                 len += 1
             } else {
+                ascii = false
                 if len + 4 <= cap { len += encodeUTF8(folded, into: word + len) } else { len = cap + 1 }
             }
             i += length

@@ -44,6 +44,17 @@ public enum IndexFormat {
         guard Array(bytes[0..<8]) == magic else {
             throw ParaError(file: file, "not a ParaSearch index file (bad magic)")
         }
+        let end = bytes.count - footerSize
+        guard Array(bytes[(end + 4)...]) == footerMagic else {
+            throw ParaError(file: file, "index file is truncated or damaged (no footer)")
+        }
+        // The checksum before the header fields, so that damage is reported as damage.
+        var f = ByteReader(bytes, from: end, file: file)
+        let stored = try f.u32()
+        let actual = CRC32.checksum(UnsafeRawBufferPointer(rebasing: bytes[0..<end]))
+        guard stored == actual else {
+            throw ParaError(file: file, "index file is damaged (checksum mismatch)")
+        }
         guard Array(bytes[8..<12]) == Array(kind.rawValue.utf8) else {
             throw ParaError(file: file, "wrong kind of index file (expected \(kind.rawValue))")
         }
@@ -51,16 +62,6 @@ public enum IndexFormat {
         let v = try r.u32()
         guard v == version else {
             throw ParaError(file: file, "index format version \(v) is not supported (this ParaSearch reads version \(version)); rebuild the index")
-        }
-        let end = bytes.count - footerSize
-        guard Array(bytes[(end + 4)...]) == footerMagic else {
-            throw ParaError(file: file, "index file is truncated or damaged (no footer)")
-        }
-        var f = ByteReader(bytes, from: end, file: file)
-        let stored = try f.u32()
-        let actual = CRC32.checksum(UnsafeRawBufferPointer(rebasing: bytes[0..<end]))
-        guard stored == actual else {
-            throw ParaError(file: file, "index file is damaged (checksum mismatch)")
         }
         return headerSize..<end
     }

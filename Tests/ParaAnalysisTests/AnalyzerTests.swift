@@ -32,6 +32,8 @@ private func table(_ text: String) -> [String] {
         // Each full-width letter is three bytes in the original.
         #expect(table("ＬＩＴＭＡＳ２０１７") == ["litmas2017 0 0-30"])
         #expect(table("ＳＤＧ　１６") == ["sdg 0 0-9", "16 1 12-18"])
+        // Folded words are stemmed like their half-width spelling.
+        #expect(Analyzer().tokens("ＬＩＴＭＡＳ Ｒｅｃｏｖｅｒｙ").map(\.term) == Analyzer().tokens("LITMAS Recovery").map(\.term))
     }
 
     @Test func traditionalFoldsToSimplifiedWithOriginalRanges() {

@@ -1,0 +1,215 @@
+import Foundation
+import Testing
+@testable import ParaIndex
+import ParaAnalysis
+import ParaCore
+
+func temporaryDirectory(_ name: String = #function) -> String {
+    let clean = name.filter { $0.isLetter || $0.isNumber }
+    let d = FileManager.default.temporaryDirectory.appendingPathComponent("parasearch-\(clean)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+    try? FileManager.default.removeItem(atPath: d)
+    try! FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+    return d
+}
+
+func document(_ id: String, source: String, language: Language = .en, _ texts: [String], numbered: Bool = true) -> IndexableDocument {
+    let paragraphs = texts.enumerated().map { i, t in
+        Paragraph(ordinal: i + 1, number: numbered ? String(i + 1) : nil, headings: ["A. Section"], text: t)
+    }
+    return IndexableDocument(document: ExtractedDocument(
+        metadata: DocumentMetadata(id: id, symbol: "X/\(id)", language: language, title: "Title \(id)", source: source,
+                                   extra: ["date": "2025-01-01"]),
+        paragraphs: paragraphs), contentHash: "h-\(id)")
+}
+
+@Suite struct IndexRoundTripTests {
+    @Test func whatWasAddedIsWhatIsReadBack() throws {
+        let dir = temporaryDirectory()
+        let docs = [
+            document("b", source: "b.md", ["Asset recovery in the Arab Spring countries.", "Second paragraph about assets."]),
+            document("a", source: "a.txt", language: .zh, ["资产追回试点项目", "核风险"], numbered: false),
+        ]
+        let writer = try IndexWriter(directory: dir)
+        for d in docs { writer.replace(source: d.document.metadata.source, with: [d]) }
+        let summary = try writer.commit()
+        writer.close()
+        #expect(summary == CommitSummary(generation: 1, addedDocuments: 2, removedDocuments: 0, segments: 1, paragraphs: 4))
+
+        let snap = try IndexSnapshot.open(directory: dir)
+        #expect(snap.documentCount == 2 && snap.paragraphCount == 4)
+        let seg = snap.segments[0]
+        // Documents are sorted by source: a.txt first.
+        #expect(seg.documents.map(\.metadata.id) == ["a", "b"])
+        #expect(seg.documents[1].metadata == docs[0].document.metadata)
+        #expect(seg.documents[1].contentHash == "h-b")
+        #expect(try seg.paragraph(0) == docs[1].document.paragraphs[0])
+        #expect(try seg.paragraph(3) == docs[0].document.paragraphs[1])
+
+        // Every term's postings and positions equal what the analyzer produces.
+        var expected: [String: [(Int, [Int])]] = [:]
+        var lengths: [Int] = []
+        let texts = docs[1].document.paragraphs.map(\.text) + docs[0].document.paragraphs.map(\.text)
+        for (local, text) in texts.enumerated() {
+            let tokens = Analyzer().tokens(text)
+            lengths.append(tokens.count)
+            var byTerm: [String: [Int]] = [:]
+            for t in tokens { byTerm[t.term, default: []].append(t.position) }
+            for (term, ps) in byTerm { expected[term, default: []].append((local, ps)) }
+        }
+        #expect((0..<4).map { seg.length(of: $0) } == lengths)
+        #expect(seg.termCount == expected.count)
+        for (term, postings) in expected {
+            let info = try #require(try seg.lookup(Array(term.utf8)))
+            #expect(info.documentFrequency == postings.count)
+            var cursor = seg.cursor(info)
+            for (local, positions) in postings {
+                #expect(cursor.doc == local)
+                #expect(cursor.frequency == positions.count)
+                #expect(cursor.positions() == positions)
+                cursor.next()
+            }
+            #expect(cursor.doc == PostingsCursor.end)
+            #expect(!cursor.isCorrupt)
+        }
+        #expect(try seg.lookup(Array("absent".utf8)) == nil)
+        var prefixed: [String] = []
+        try seg.terms(withPrefix: Array("资".utf8)) { name, _ in prefixed.append(String(decoding: name, as: UTF8.self)) }
+        #expect(prefixed == ["资产"])
+    }
+
+    @Test func cursorAdvanceNeverMovesBackAndIsLegalAfterTheEnd() throws {
+        let dir = temporaryDirectory()
+        let writer = try IndexWriter(directory: dir)
+        writer.replace(source: "s", with: [document("d", source: "s", (0..<300).map { $0 % 3 == 0 ? "common rare\($0)" : "common" })])
+        try writer.commit()
+        let seg = try IndexSnapshot.open(directory: dir).segments[0]
+        var c = seg.cursor(try #require(try seg.lookup(Array("common".utf8))))
+        c.advance(to: 150)
+        #expect(c.doc == 150)
+        c.advance(to: 10)
+        #expect(c.doc == 150)
+        c.advance(to: 299)
+        #expect(c.doc == 299)
+        c.next()
+        #expect(c.doc == PostingsCursor.end)
+        c.advance(to: 5)
+        c.next()
+        #expect(c.doc == PostingsCursor.end)
+    }
+
+    @Test func incrementalReplaceAndRemoveKeepOldSnapshotsReadable() throws {
+        let dir = temporaryDirectory()
+        var writer = try IndexWriter(directory: dir)
+        writer.replace(source: "a", with: [document("a", source: "a", ["alpha one"])])
+        writer.replace(source: "b", with: [document("b", source: "b", ["beta two"])])
+        try writer.commit()
+        writer.close()
+        let old = try IndexSnapshot.open(directory: dir)
+
+        writer = try IndexWriter(directory: dir)
+        writer.replace(source: "c", with: [document("c", source: "c", ["gamma three"])])
+        try writer.commit()
+        writer.replace(source: "a", with: [document("a2", source: "a", ["alpha changed"])])
+        writer.remove(source: "b")
+        let s = try writer.commit()
+        writer.close()
+        #expect(s.removedDocuments == 2 && s.addedDocuments == 1)
+
+        let new = try IndexSnapshot.open(directory: dir)
+        #expect(Set(new.segments.flatMap { $0.documents.map(\.metadata.id) }) == ["a2", "c"])
+        #expect(new.paragraphCount == 2)
+        // The old snapshot still reads its (now unlinked) files.
+        #expect(old.segments.flatMap { $0.documents.map(\.metadata.id) } == ["a", "b"])
+        #expect(try old.segments[0].paragraph(1).text == "beta two")
+        // Only live segment files remain.
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("seg-") }
+        #expect(Set(files.map { String($0.split(separator: ".")[0]) }) == Set(new.segments.map(\.name)))
+    }
+
+    @Test func segmentCountStaysBounded() throws {
+        let dir = temporaryDirectory()
+        let writer = try IndexWriter(directory: dir)
+        for i in 0..<20 {
+            writer.replace(source: "s\(i)", with: [document("d\(i)", source: "s\(i)", ["text number \(i)"])])
+            try writer.commit()
+        }
+        let snap = try IndexSnapshot.open(directory: dir)
+        #expect(snap.segments.count <= IndexWriter.maxSegments)
+        #expect(snap.documentCount == 20)
+    }
+}
+
+@Suite struct IndexFailureTests {
+    func build() throws -> String {
+        let dir = temporaryDirectory()
+        let writer = try IndexWriter(directory: dir)
+        writer.replace(source: "a", with: [document("a", source: "a", ["asset recovery", "资产追回"])])
+        try writer.commit()
+        writer.close()
+        return dir
+    }
+
+    func openError(_ dir: String) -> String? {
+        do { _ = try IndexSnapshot.open(directory: dir); return nil } catch { return "\(error)" }
+    }
+
+    @Test(arguments: ["terms", "postings", "positions", "norms", "stored"])
+    func aFlippedBitIsReportedNamingTheFile(ext: String) throws {
+        let dir = try build()
+        let path = dir + "/seg-000001." + ext
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[bytes.count / 2] ^= 0x10
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect(openError(dir) == "\(path): index file is damaged (checksum mismatch)")
+    }
+
+    @Test(arguments: ["terms", "postings", "stored", "manifest"])
+    func aTruncatedFileIsReportedNamingTheFile(ext: String) throws {
+        let dir = try build()
+        let path = ext == "manifest" ? dir + "/manifest" : dir + "/seg-000001." + ext
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        try bytes.prefix(bytes.count - 3).write(to: URL(fileURLWithPath: path))
+        let message = try #require(openError(dir))
+        #expect(message.hasPrefix(path + ": index file is"))
+    }
+
+    @Test func aForeignFileIsRefused() throws {
+        let dir = try build()
+        let path = dir + "/seg-000001.norms"
+        try Data("hello, this is not an index file at all".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(openError(dir) == "\(path): not a ParaSearch index file (bad magic)")
+    }
+
+    @Test func aSecondWriterGetsAClearError() throws {
+        let dir = try build()
+        let first = try IndexWriter(directory: dir)
+        do {
+            _ = try IndexWriter(directory: dir)
+            Issue.record("second writer opened")
+        } catch {
+            #expect("\(error)".contains("another process is writing to this index"))
+        }
+        first.close()
+        _ = try IndexWriter(directory: dir)   // free again
+    }
+
+    @Test func filesOfAnUnfinishedCommitAreIgnoredAndCleanedUp() throws {
+        let dir = try build()
+        // A writer killed after writing segment files and a temporary manifest, before the rename.
+        try Data("partial".utf8).write(to: URL(fileURLWithPath: dir + "/seg-000002.terms"))
+        try Data("partial".utf8).write(to: URL(fileURLWithPath: dir + "/manifest.tmp"))
+        let snap = try IndexSnapshot.open(directory: dir)
+        #expect(snap.documentCount == 1)
+        let writer = try IndexWriter(directory: dir)
+        writer.replace(source: "b", with: [document("b", source: "b", ["more"])])
+        try writer.commit()
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir)
+        #expect(!names.contains("manifest.tmp"))
+        #expect(try IndexSnapshot.open(directory: dir).documentCount == 2)
+    }
+
+    @Test func missingIndexIsAClearError() {
+        let dir = temporaryDirectory()
+        #expect(openError(dir) == "\(dir): no index here (run `parasearch index` first)")
+    }
+}
