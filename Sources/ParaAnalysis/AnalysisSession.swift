@@ -99,7 +99,11 @@ public final class AnalysisSession {
     @inline(__always)
     private func endCJK(_ run: Int, _ scalar: UInt32, _ start: Int, _ end: Int, _ position: Int,
                         _ body: (UnsafeBufferPointer<UInt8>, TermKind, Int, Range<Int>) -> Void) -> Int {
-        guard run == 1 else { return position }
+        // A run of two or more characters ends with a position gap, so that its last character
+        // (the end of its last bigram) and the first character of a following run never fall
+        // on the same slot: phrases do not match across punctuation, and a lone character's
+        // occurrences can be counted from positions alone.
+        guard run == 1 else { return position + 1 }
         let len = encodeUTF8(scalar, into: stemmed)
         body(UnsafeBufferPointer(start: stemmed, count: len), .unigram, position, start..<end)
         return position + 1

@@ -17,7 +17,8 @@ public enum TermKind: UInt8, Sendable {
 /// bigrams (a lone character a unigram, never a bigram across a non-CJK character); runs of
 /// letters and digits become words, stemmed with Porter's algorithm when they are all ASCII
 /// letters, and dropped when they are stop words. Positions count every emitted term and
-/// every dropped stop word, so phrases keep their gaps. Byte ranges point into the original
+/// every dropped stop word, so phrases keep their gaps; a CJK run of two or more characters
+/// is followed by a gap of one position. Byte ranges point into the original
 /// text.
 public struct Analyzer: Sendable {
     /// Name and version of the rules; stored with every index commit. Change the version

@@ -333,8 +333,8 @@ public struct Searcher: Sendable {
             else if isOneScalar(name[c.count...]) { cursors.append(segment.cursor(info)); parts.append(.startsWithChar) }
         }
         try segment.allTerms { name, info in
-            if name.count > c.count, name.suffix(c.count).elementsEqual(c), isOneScalar(name[..<(name.count - c.count)]),
-               name != c + c {
+            // (`cc` is listed twice: once from the prefix scan, once here, for its second c.)
+            if name.count > c.count, name.suffix(c.count).elementsEqual(c), isOneScalar(name[..<(name.count - c.count)]) {
                 cursors.append(segment.cursor(info)); parts.append(.endsWithChar)
             }
         }
@@ -349,7 +349,9 @@ public struct Searcher: Sendable {
         let c = term.bytes
         try segment.allTerms { name, info in
             if name == c || (name.count > c.count && (name.starts(with: c) || name.suffix(c.count).elementsEqual(c))) {
-                maxF += info.maxFrequency; minL = min(minL, info.minLength)
+                let twice = name.count == 2 * c.count && name.starts(with: c) && name.suffix(c.count).elementsEqual(c)
+                maxF += info.maxFrequency * (twice ? 2 : 1)
+                minL = min(minL, info.minLength)
             }
         }
         return (maxF, minL == Int.max ? 0 : minL)

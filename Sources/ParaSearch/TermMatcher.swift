@@ -6,8 +6,10 @@ import ParaIndex
 /// finds `核风险` and `化学、生物、辐射和核`.
 ///
 /// For a union the frequency is the number of occurrences of the character, recovered from
-/// positions: a bigram `cX` at position p puts c at slot p, a bigram `Xc` at p puts it at p + 1
-/// (the slot of the bigram that would start with c), a unigram `c` at p at slot p.
+/// positions as "slots": a bigram `cX` at position p puts c at slot 2p, a bigram `Xc` at p puts
+/// it at 2(p + 1) — the slot of the bigram that starts with the same c when the run goes on —
+/// and a unigram `c` at p at slot 2p + 1, which no bigram can share. Distinct slots are
+/// distinct occurrences.
 struct TermMatcher {
     enum Part { case whole, startsWithChar, endsWithChar }
 
@@ -43,7 +45,8 @@ struct TermMatcher {
         isUnion ? positions().count : cursors[0].frequency
     }
 
-    /// Positions (slots for a union) in the current paragraph, increasing.
+    /// Positions in the current paragraph, increasing. For a union, the token position of
+    /// each occurrence of the character.
     mutating func positions() -> [Int] {
         if cachedDoc == doc { return cachedPositions }
         cachedDoc = doc
@@ -53,14 +56,23 @@ struct TermMatcher {
         }
         var slots: [Int] = []
         for i in cursors.indices where cursors[i].doc == doc {
-            let shift = parts[i] == .endsWithChar ? 1 : 0
-            for p in cursors[i].positions() { slots.append(p + shift) }
+            for p in cursors[i].positions() {
+                switch parts[i] {
+                case .whole: slots.append(2 * p + 1)
+                case .startsWithChar: slots.append(2 * p)
+                case .endsWithChar: slots.append(2 * (p + 1))
+                }
+            }
         }
         slots.sort()
-        var unique: [Int] = []
-        unique.reserveCapacity(slots.count)
-        for s in slots where unique.last != s { unique.append(s) }
-        cachedPositions = unique
-        return unique
+        var positions: [Int] = []
+        positions.reserveCapacity(slots.count)
+        var last = -1
+        for s in slots where s != last {
+            positions.append(s / 2)
+            last = s
+        }
+        cachedPositions = positions
+        return positions
     }
 }

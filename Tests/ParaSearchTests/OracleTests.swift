@@ -1,0 +1,189 @@
+import Foundation
+import Testing
+@testable import ParaSearch
+
+func temporaryDirectory(_ name: String = #function) -> String {
+    let clean = name.filter { $0.isLetter || $0.isNumber }
+    let d = FileManager.default.temporaryDirectory.appendingPathComponent("parasearch-\(clean)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+    try! FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+    return d
+}
+
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E3779B97F4A7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// A paragraph of the random corpus, with its analysed tokens.
+struct OracleParagraph {
+    var document: String
+    var ordinal: Int
+    var language: Language
+    var tokens: [Token]
+    var kinds: [TermKind]
+}
+
+/// BM25 computed the slow, obvious way from the analyzer's tokens.
+struct Oracle {
+    var paragraphs: [OracleParagraph] = []
+    let bm25: BM25
+
+    /// Occurrences of a lone CJK character `c`: distinct byte offsets where it stands as a
+    /// unigram, as the first half of a bigram, or as the second half.
+    func unionFrequency(_ c: String, _ p: OracleParagraph) -> Int {
+        var offsets = Set<Int>()
+        for (t, k) in zip(p.tokens, p.kinds) {
+            if k == .unigram && t.term == c { offsets.insert(t.byteRange.lowerBound) }
+            if k == .bigram {
+                let scalars = Array(t.term.unicodeScalars)
+                let firstLength = String(scalars[0]).utf8.count
+                if String(scalars[0]) == c { offsets.insert(t.byteRange.lowerBound) }
+                if String(scalars[1]) == c { offsets.insert(t.byteRange.lowerBound + firstLength) }
+            }
+        }
+        return offsets.count
+    }
+
+    func frequency(_ term: String, _ kind: TermKind, _ p: OracleParagraph) -> Int {
+        kind == .unigram ? unionFrequency(term, p) : p.tokens.filter { $0.term == term }.count
+    }
+
+    /// Scores of every paragraph for free-text `query` (no phrases or filters), in query-term order.
+    func scores(_ query: String) -> [Double] {
+        var order: [(String, TermKind)] = []
+        var weight: [String: Double] = [:]
+        for (t, k) in Analyzer().terms(query).map({ ($0.token.term, $0.kind) }) {
+            if weight[t] == nil { order.append((t, k)) }
+            weight[t, default: 0] += 1
+        }
+        let n = paragraphs.count
+        let avg = Double(paragraphs.reduce(0) { $0 + $1.tokens.count }) / Double(n)
+        var idf: [String: Double] = [:]
+        for (t, k) in order {
+            let df = paragraphs.filter { frequency(t, k, $0) > 0 }.count
+            idf[t] = bm25.idf(documentFrequency: df, paragraphs: n)
+        }
+        return paragraphs.map { p in
+            let norm = bm25.norm(length: p.tokens.count, average: avg)
+            var sum = 0.0
+            for (t, k) in order {
+                let tf = frequency(t, k, p)
+                sum += tf > 0 ? weight[t]! * bm25.score(frequency: tf, norm: norm, idf: idf[t]!) : 0
+            }
+            return sum
+        }
+    }
+}
+
+@Suite struct BM25OracleTests {
+    static let han = Array("资产追回核风险國際刑事法")
+    static let words = ["asset", "assets", "recovery", "risk", "nuclear", "court", "the", "of", "criminal", "justice", "LITMAS"]
+
+    /// Builds a random corpus in three commits (so three segments) and its oracle.
+    static func corpus(seed: UInt64) throws -> (IndexSnapshot, Oracle) {
+        var rng = SplitMix64(state: seed)
+        let dir = temporaryDirectory("oracle\(seed)")
+        var oracle = Oracle(bm25: .default)
+        let writer = try IndexWriter(directory: dir)
+        var docNumber = 0
+        for _ in 0..<3 {
+            for _ in 0..<Int.random(in: 3...8, using: &rng) {
+                docNumber += 1
+                let id = "doc\(docNumber)"
+                var paragraphs: [Paragraph] = []
+                for ordinal in 1...Int.random(in: 1...12, using: &rng) {
+                    var text = ""
+                    for _ in 0..<Int.random(in: 1...25, using: &rng) {
+                        if Bool.random(using: &rng) {
+                            text += String((0..<Int.random(in: 1...5, using: &rng)).map { _ in han.randomElement(using: &rng)! })
+                        } else {
+                            text += words.randomElement(using: &rng)!
+                        }
+                        text += ["", " ", "，", ". "].randomElement(using: &rng)!
+                    }
+                    paragraphs.append(Paragraph(ordinal: ordinal, number: String(ordinal), headings: [], text: text))
+                }
+                let lang: Language = docNumber % 2 == 0 ? .zh : .en
+                let meta = DocumentMetadata(id: id, language: lang, title: id, source: id + ".txt")
+                writer.replace(source: meta.source, with: [IndexableDocument(document: ExtractedDocument(metadata: meta, paragraphs: paragraphs), contentHash: id)])
+            }
+            try writer.commit()
+        }
+        writer.close()
+        let snapshot = try IndexSnapshot.open(directory: dir)
+        for segment in snapshot.segments {
+            for d in segment.documents {
+                for i in d.firstParagraph..<(d.firstParagraph + d.paragraphCount) {
+                    let p = try segment.paragraph(i)
+                    let terms = Analyzer().terms(p.text)
+                    oracle.paragraphs.append(OracleParagraph(document: d.metadata.id, ordinal: p.ordinal, language: d.metadata.language,
+                                                             tokens: terms.map(\.token), kinds: terms.map(\.kind)))
+                }
+            }
+        }
+        return (snapshot, oracle)
+    }
+
+    static func randomQuery(_ rng: inout SplitMix64) -> String {
+        (0..<Int.random(in: 1...4, using: &rng)).map { _ in
+            switch Int.random(in: 0..<3, using: &rng) {
+            case 0: return String(han.randomElement(using: &rng)!)
+            case 1: return String((0..<Int.random(in: 2...4, using: &rng)).map { _ in han.randomElement(using: &rng)! })
+            default: return words.randomElement(using: &rng)!
+            }
+        }.joined(separator: " ")
+    }
+
+    @Test(arguments: 1...12)
+    func maxScoreAndExhaustiveEqualTheOracle(seed: Int) throws {
+        let (snapshot, oracle) = try Self.corpus(seed: UInt64(seed))
+        let searcher = Searcher(snapshot: snapshot)
+        var rng = SplitMix64(state: UInt64(seed) &* 1000)
+        for _ in 0..<25 {
+            let query = Self.randomQuery(&rng)
+            let k = Int.random(in: 1...15, using: &rng)
+            var options = SearchOptions(limit: k)
+            options.proximityWeight = 0
+            options.strategy = .exhaustive
+            let slow = try searcher.search(query, options: options)
+            options.strategy = .maxScore
+            let fast = try searcher.search(query, options: options)
+            // Same hits, same order, same scores (ties broken by paragraph, deterministically).
+            #expect(fast.hits.map(\.runID) == slow.hits.map(\.runID), "query \(query)")
+            #expect(fast.hits.map(\.score) == slow.hits.map(\.score), "query \(query)")
+            #expect(fast.total == slow.total, "query \(query)")
+
+            let scores = oracle.scores(query)
+            let expectedTop = scores.filter { $0 > 0 }.sorted(by: >).prefix(k)
+            #expect(slow.total == scores.filter { $0 > 0 }.count, "query \(query)")
+            #expect(slow.hits.count == expectedTop.count, "query \(query)")
+            for (hit, expected) in zip(slow.hits, expectedTop) {
+                #expect(abs(hit.score - expected) < 1e-9, "query \(query): score \(hit.score) vs oracle \(expected)")
+                let i = oracle.paragraphs.firstIndex { $0.document == hit.document.id && $0.ordinal == hit.paragraph.ordinal }!
+                #expect(abs(scores[i] - hit.score) < 1e-9, "query \(query): \(hit.runID)")
+            }
+        }
+    }
+
+    @Test(arguments: 1...6)
+    func proximityRerankIsTheSameForBothStrategies(seed: Int) throws {
+        let (snapshot, _) = try Self.corpus(seed: UInt64(seed) + 100)
+        let searcher = Searcher(snapshot: snapshot)
+        var rng = SplitMix64(state: UInt64(seed))
+        for _ in 0..<20 {
+            let query = Self.randomQuery(&rng)
+            var options = SearchOptions(limit: 10)
+            options.strategy = .exhaustive
+            let slow = try searcher.search(query, options: options)
+            options.strategy = .maxScore
+            let fast = try searcher.search(query, options: options)
+            #expect(fast.hits.map(\.runID) == slow.hits.map(\.runID), "query \(query)")
+        }
+    }
+}
