@@ -153,8 +153,12 @@ public final class AnalysisSession {
         }
         defer { position += 1 }
         if len > Analyzer.maxWordBytes { return i }
-        if ascii && len <= 4 && stopWords.contains(word, len) { return i }
         var term = UnsafeBufferPointer(start: UnsafePointer(word), count: len)
+        if ascii && len <= 4 && stopWords.contains(word, len) {
+            // Indexed (so that phrases are exact) but marked: the query planner does not rank by them.
+            body(term, .stopWord, position, start..<i)
+            return i
+        }
         if ascii && allLetters && len > 2 {
             term = cache.stem(word, len, hash: hash)
         }

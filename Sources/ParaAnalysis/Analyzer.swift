@@ -8,6 +8,8 @@ public enum TermKind: UInt8, Sendable {
     case bigram
     /// A CJK character standing alone between non-CJK characters.
     case unigram
+    /// An English stop word: indexed, so that phrases match exactly, but not ranked by.
+    case stopWord
 }
 
 /// Turns paragraph text into terms: CJK bigrams and English words.
@@ -16,9 +18,8 @@ public enum TermKind: UInt8, Sendable {
 /// case, Traditional → Simplified) and classified; runs of CJK characters become overlapping
 /// bigrams (a lone character a unigram, never a bigram across a non-CJK character); runs of
 /// letters and digits become words, stemmed with Porter's algorithm when they are all ASCII
-/// letters, and dropped when they are stop words. Positions count every emitted term and
-/// every dropped stop word, so phrases keep their gaps; a CJK run of two or more characters
-/// is followed by a gap of one position. Byte ranges point into the original
+/// letters; stop words are kept unstemmed and marked ``TermKind/stopWord``. Positions count
+/// the terms; a CJK run of two or more characters is followed by a gap of one position. Byte ranges point into the original
 /// text.
 public struct Analyzer: Sendable {
     /// Name and version of the rules; stored with every index commit. Change the version
@@ -28,7 +29,7 @@ public struct Analyzer: Sendable {
     /// Words longer than this many bytes are skipped (they still take a position).
     public static let maxWordBytes = 100
 
-    /// The English stop words dropped for ranking (Lucene's classic English set).
+    /// The English stop words not ranked by (Lucene's classic English set).
     public static let stopWords: Set<String> = [
         "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is",
         "it", "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there",

@@ -79,15 +79,25 @@ struct QueryPlan {
             return (seq, withPositions)
         }
         var scoringSet: [Int] = []
+        var stopOnly: [Int] = []
         for text in query.text + query.phrases {
             let (seq, withPositions) = sequence(text, scoring: true)
-            for (id, _) in withPositions where !scoringSet.contains(id) { scoringSet.append(id) }
-            for (a, b) in zip(withPositions, withPositions.dropFirst()) where !terms[a.0].isUnion && !terms[b.0].isUnion && a.0 != b.0 {
+            for (id, _) in withPositions {
+                if terms[id].kind == .stopWord {
+                    if !stopOnly.contains(id) { stopOnly.append(id) }
+                } else if !scoringSet.contains(id) {
+                    scoringSet.append(id)
+                }
+            }
+            // Proximity pairs: consecutive ranked terms, at their distance in the query.
+            let ranked = withPositions.filter { terms[$0.0].kind != .stopWord }
+            for (a, b) in zip(ranked, ranked.dropFirst()) where !terms[a.0].isUnion && !terms[b.0].isUnion && a.0 != b.0 {
                 pairs.append((a.0, b.0, b.1 - a.1))
             }
             if query.phrases.contains(text), !seq.terms.isEmpty { phrases.append(seq) }
         }
-        scoring = scoringSet
+        // Stop words rank only a query made of nothing else ("to be or not to be").
+        scoring = scoringSet.isEmpty ? stopOnly : scoringSet
         for text in query.excluded {
             let (seq, _) = sequence(text, scoring: false)
             if !seq.terms.isEmpty { exclusions.append(seq) }

@@ -16,10 +16,11 @@ private func table(_ text: String) -> [String] {
         #expect(table("核") == ["核 0 0-3"])
     }
 
-    @Test func englishWordsAreLowercasedStemmedAndStopWordsLeaveGaps() {
-        #expect(table("The Recovery of Stolen Assets") == [
-            "recoveri 1 4-12", "stolen 3 16-22", "asset 4 23-29",
+    @Test func englishWordsAreLowercasedStemmedAndStopWordsKeptUnstemmed() {
+        #expect(table("The Recovery of Stolen Assets was") == [
+            "the 0 0-3", "recoveri 1 4-12", "of 2 13-15", "stolen 3 16-22", "asset 4 23-29", "was 5 30-33",
         ])
+        #expect(Analyzer().terms("the assets").map(\.kind) == [.stopWord, .word])
     }
 
     @Test func mixedChineseAndEnglishSplitAtScriptBoundaries() {
@@ -52,7 +53,7 @@ private func table(_ text: String) -> [String] {
 
     @Test func overlongWordsAreSkippedButKeepTheirPosition() {
         let long = String(repeating: "x", count: 150)
-        #expect(table("a \(long) asset") == ["asset 2 153-158"])
+        #expect(table("a \(long) asset") == ["a 0 0-1", "asset 2 153-158"])
     }
 
     @Test func invalidUTF8IsASeparatorNotACrash() {

@@ -58,7 +58,10 @@ struct Oracle {
     func scores(_ query: String) -> [Double] {
         var order: [(String, TermKind)] = []
         var weight: [String: Double] = [:]
-        for (t, k) in Analyzer().terms(query).map({ ($0.token.term, $0.kind) }) {
+        let all = Analyzer().terms(query).map { ($0.token.term, $0.kind) }
+        // Stop words rank only a query made of nothing else.
+        let ranked = all.contains { $0.1 != .stopWord } ? all.filter { $0.1 != .stopWord } : all
+        for (t, k) in ranked {
             if weight[t] == nil { order.append((t, k)) }
             weight[t, default: 0] += 1
         }

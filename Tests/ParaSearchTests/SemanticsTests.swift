@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+@testable import ParaSearch
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// The sample corpus, indexed once for this suite.
+let sampleIndex: IndexSnapshot = {
+    let dir = temporaryDirectory("sample")
+    let corpus = repositoryRoot.appendingPathComponent("Corpus").path
+    _ = try! Indexer(directory: dir).index(paths: [corpus])
+    return try! IndexSnapshot.open(directory: dir)
+}()
+
+func search(_ q: String, limit: Int = 10) throws -> SearchResults {
+    try Searcher(snapshot: sampleIndex).search(q, options: SearchOptions(limit: limit))
+}
+
+@Suite struct SampleCorpusTests {
+    @Test func assetRecoveryFindsParagraphs54To57First() throws {
+        let r = try search("资产追回")
+        #expect(Set(r.hits.prefix(4).map { $0.paragraph.number }) == ["54", "55", "56", "57"])
+        // The three with the phrase itself outrank ¶55, which has 资产 and 追回 apart.
+        #expect(Set(r.hits.prefix(3).map { $0.paragraph.number }) == ["54", "56", "57"])
+        #expect(r.hits[3].paragraph.number == "55")
+        let first = r.hits[0]
+        #expect(first.citation.description == "unicri-report-ccpcj27-zh ¶54 — 三. 犯罪和司法 › A. 阿拉伯之春国家资产追回试点项目")
+        #expect(first.document.symbol == nil)
+        #expect(first.document.source.hasSuffix("Corpus/unicri-report-ccpcj27-zh.txt"))
+        // Highlights cover exactly the query's characters in the snippet.
+        let scalars = Array(first.snippet.unicodeScalars)
+        let marked = first.highlights.map { String(String.UnicodeScalarView(scalars[$0])) }
+        #expect(marked.contains("资产追回"))
+        #expect(marked.allSatisfy { ["资产追回", "资产", "追回"].contains($0) })
+    }
+
+    @Test func traditionalAndFullWidthQueriesFindSimplifiedAndHalfWidthText() throws {
+        #expect(try search("資產追回").hits.map(\.runID) == search("资产追回").hits.map(\.runID))
+        let litmas = try search("ＬＩＴＭＡＳ")
+        #expect(!litmas.hits.isEmpty)
+        #expect(litmas.hits.map(\.runID) == (try search("LITMAS").hits.map(\.runID)))
+        #expect(litmas.hits.allSatisfy { $0.paragraph.text.contains("LITMAS") })
+    }
+
+    @Test func aSingleHanCharacterFindsItInsideLongerRuns() throws {
+        let r = try search("核", limit: 100)
+        let expected = sampleIndex.segments.flatMap { s in
+            (0..<s.paragraphCount).compactMap { i in (try? s.paragraph(i)).flatMap { $0.text.contains("核") ? $0 : nil } }
+        }
+        #expect(r.total == expected.count)
+        #expect(r.total >= 5)
+        for hit in r.hits {
+            #expect(hit.paragraph.text.contains("核"))
+            let scalars = Array(hit.snippet.unicodeScalars)
+            #expect(hit.highlights.allSatisfy { String(String.UnicodeScalarView(scalars[$0])) == "核" })
+        }
+    }
+
+    @Test func quotedPhrasesMatchExactlyByPosition() throws {
+        let phrase = try search("\"资产追回\"", limit: 50)
+        #expect(Set(phrase.hits.compactMap { $0.paragraph.number }) == ["54", "56", "57"])
+        let en = try search("\"right to development\"", limit: 50)
+        #expect(en.total > 0)
+        #expect(en.hits.allSatisfy { $0.paragraph.text.lowercased().contains("right to development") })
+        // The words apart do not match the phrase.
+        let apart = try search("\"development right\"", limit: 50)
+        #expect(apart.hits.allSatisfy { $0.paragraph.text.lowercased().contains("development right") })
+    }
+
+    @Test func exclusionAndFilters() throws {
+        let r = try search("资产追回 -利比亚")
+        #expect(Set(r.hits.compactMap(\.paragraph.number)) == ["55", "56"])
+        #expect(try search("development lang:zh").hits.isEmpty)
+        let en = try search("development lang:en", limit: 50)
+        #expect(!en.hits.isEmpty && en.hits.allSatisfy { $0.document.language == .en })
+        let one = try search("development doc:A/RES/80/1", limit: 50)
+        #expect(one.hits.allSatisfy { $0.document.symbol == "A/RES/80/1" })
+        let byID = try search("State of Palestine doc:A_RES_80_1", limit: 50)
+        #expect(!byID.hits.isEmpty && byID.hits.allSatisfy { $0.document.id == "A_RES_80_1" })
+        #expect(try search("-资产").hits.isEmpty)
+    }
+
+    @Test func queryErrorsAreClear() {
+        #expect(throws: ParaError("unclosed quote in query: \"资产")) { try search("\"资产") }
+        #expect(throws: ParaError("unknown language 'fr' in query (use lang:zh or lang:en)")) { try search("x lang:fr") }
+    }
+
+    @Test func resultsAreDeterministic() throws {
+        let a = try search("development of countries", limit: 30)
+        let b = try search("development of countries", limit: 30)
+        #expect(a.hits.map(\.runID) == b.hits.map(\.runID))
+        #expect(zip(a.hits, a.hits.dropFirst()).allSatisfy { $0.score >= $1.score })
+    }
+}
+
+@Suite struct QueryParsingTests {
+    @Test func syntax() throws {
+        let q = try Query(parsing: "资产追回 \"asset recovery\" -利比亚 -\"arab spring\" lang:zh doc:E/CN.15/2018/1 ratio:3")
+        #expect(q == Query(text: ["资产追回", "ratio:3"], phrases: ["asset recovery"], excluded: ["利比亚", "arab spring"],
+                           languages: [.zh], documents: ["E/CN.15/2018/1"]))
+        #expect(try Query(parsing: "“资产追回”").phrases == ["资产追回"])
+        #expect(try Query(parsing: "  ").text.isEmpty)
+    }
+}
