@@ -61,7 +61,7 @@ struct SearchCommand: ParsableCommand {
             let c = hit.citation
             let number = c.number.map { "¶\($0)" } ?? "(unnumbered text, block \(c.ordinal))"
             let head = "\(hit.rank). \(c.document) \(number)"
-            print(tty ? "\u{1B}[1m\(head)\u{1B}[0m" : head, String(format: "  score %.3f", hit.score))
+            print((tty ? "\u{1B}[1m\(head)\u{1B}[0m" : head) + String(format: "  score %.3f", hit.score))
             if !c.headings.isEmpty { print("   " + c.headings.joined(separator: " › ")) }
             print("   " + marked(hit.snippet, hit.highlights, tty: tty).replacingOccurrences(of: "\n", with: " "))
             print("   " + hit.document.source)

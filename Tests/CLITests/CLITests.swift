@@ -1,0 +1,188 @@
+import Foundation
+import Testing
+
+/// End-to-end tests through the real `parasearch` binary (built by `swift build`).
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+func binary() throws -> String {
+    for config in ["debug", "release"] {
+        let p = root.appendingPathComponent(".build/\(config)/parasearch").path
+        if FileManager.default.isExecutableFile(atPath: p) { return p }
+    }
+    throw CLIError.notBuilt
+}
+
+enum CLIError: Error, CustomStringConvertible {
+    case notBuilt
+    var description: String { "the parasearch binary is not built: run `swift build` before `swift test`" }
+}
+
+func run(_ args: [String], in directory: URL = root) throws -> Run {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: try binary())
+    p.arguments = args
+    p.currentDirectoryURL = directory
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+}
+
+func temporaryIndex(_ name: String = #function) -> String {
+    let clean = name.filter { $0.isLetter }
+    let d = FileManager.default.temporaryDirectory.appendingPathComponent("parasearch-cli-\(clean)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+    try? FileManager.default.removeItem(atPath: d)
+    return d
+}
+
+/// One index of Corpus/ shared by the read-only tests.
+let corpusIndex: String = {
+    let dir = temporaryIndex("corpus")
+    let r = try! run(["index", "Corpus", "--index", dir])
+    precondition(r.status == 0, r.stderr)
+    return dir
+}()
+
+@Suite struct CLITests {
+    @Test func indexPrintsASummaryAndSkipsUnchangedFiles() throws {
+        let dir = temporaryIndex()
+        let first = try run(["index", "Corpus", "--index", dir])
+        #expect(first.status == 0)
+        #expect(first.stdout.hasPrefix("indexed \(dir): 57 added, 0 updated, 0 removed, 0 unchanged, 0 failed; 57 documents, "))
+        let second = try run(["index", "Corpus", "--index", dir])
+        #expect(second.stdout.hasPrefix("indexed \(dir): 0 added, 0 updated, 0 removed, 57 unchanged, 0 failed; 57 documents, "))
+    }
+
+    @Test func searchJSONHasExactlyTheDocumentedFields() throws {
+        let r = try run(["search", "资产追回", "--index", corpusIndex, "--json", "--limit", "4"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(Set(obj.keys) == ["query", "total", "took_ms", "hits"])
+        #expect(obj["query"] as? String == "资产追回")
+        #expect(obj["total"] as? Int == 4)
+        let hits = try #require(obj["hits"] as? [[String: Any]])
+        #expect(hits.count == 4)
+        #expect(Set(hits[0].keys) == ["rank", "score", "document", "symbol", "language", "number", "ordinal", "citation",
+                                      "headings", "text", "snippet", "highlights", "source"])
+        #expect(hits.map { $0["number"] as? String } == ["54", "56", "57", "55"])
+        let h = hits[0]
+        #expect(h["rank"] as? Int == 1)
+        #expect(h["document"] as? String == "unicri-report-ccpcj27-zh")
+        #expect(h["symbol"] is NSNull)
+        #expect(h["language"] as? String == "zh")
+        #expect(h["ordinal"] as? Int == 69)
+        #expect(h["citation"] as? String == "unicri-report-ccpcj27-zh ¶54 — 三. 犯罪和司法 › A. 阿拉伯之春国家资产追回试点项目")
+        #expect(h["headings"] as? [String] == ["三. 犯罪和司法", "A. 阿拉伯之春国家资产追回试点项目"])
+        #expect(h["source"] as? String == "Corpus/unicri-report-ccpcj27-zh.txt")
+        let snippet = try #require(h["snippet"] as? String)
+        let scalars = Array(snippet.unicodeScalars)
+        let ranges = try #require(h["highlights"] as? [[Int]])
+        #expect(ranges.first.map { String(String.UnicodeScalarView(scalars[$0[0]..<$0[1]])) } == "资产追回")
+    }
+
+    @Test func searchTextOutputCitesAndMarksMatches() throws {
+        let r = try run(["search", "资产追回", "--index", corpusIndex, "--limit", "1"])
+        #expect(r.status == 0)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines[0].hasPrefix("1. unicri-report-ccpcj27-zh ¶54  score "))
+        #expect(lines[1] == "   三. 犯罪和司法 › A. 阿拉伯之春国家资产追回试点项目")
+        #expect(lines[2].contains("卡姆登[资产追回]机构间网络"))
+        #expect(lines[3] == "   Corpus/unicri-report-ccpcj27-zh.txt")
+        #expect(lines[4].hasPrefix("1 of 4 matching paragraphs"))
+    }
+
+    @Test func filtersFromTheCommandLine() throws {
+        let r = try run(["search", "development", "--index", corpusIndex, "--json", "--doc", "A/RES/80/1"])
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let hits = try #require(obj["hits"] as? [[String: Any]])
+        #expect(hits.allSatisfy { $0["symbol"] as? String == "A/RES/80/1" })
+        let zh = try run(["search", "development", "--index", corpusIndex, "--lang", "zh"])
+        #expect(zh.stdout.hasPrefix("no paragraphs match development"))
+        let bad = try run(["search", "x", "--index", corpusIndex, "--lang", "fr"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("--lang must be zh or en"))
+    }
+
+    @Test func batchWritesTRECLinesAndATimingSummary() throws {
+        let queries = temporaryIndex() + ".tsv"
+        try "q1\t资产追回\nq2\tright to development\n# comment\n".write(toFile: queries, atomically: true, encoding: .utf8)
+        let r = try run(["batch", queries, "--index", corpusIndex, "--limit", "3"])
+        #expect(r.status == 0)
+        let lines = r.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        #expect(lines.count == 6)
+        #expect(lines[0][0] == "q1" && lines[0][1] == "Q0" && lines[0][2] == "unicri-report-ccpcj27-zh#69" && lines[0][3] == "1" && lines[0][5] == "parasearch")
+        #expect(lines.allSatisfy { $0.count == 6 && Double($0[4]) != nil })
+        #expect(r.stderr.range(of: #"^queries 2 p50 [0-9.]+ ms p90 [0-9.]+ ms p99 [0-9.]+ ms qps [0-9.]+\n$"#, options: .regularExpression) != nil)
+        let jsonl = temporaryIndex() + ".jsonl"
+        try "{\"_id\": \"a\", \"text\": \"资产追回\"}\n".write(toFile: jsonl, atomically: true, encoding: .utf8)
+        let j = try run(["batch", jsonl, "--index", corpusIndex, "--format", "jsonl"])
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any])
+        #expect(obj["qid"] as? String == "a" && obj["total"] as? Int == 4)
+    }
+
+    @Test func statsAndShow() throws {
+        let s = try run(["stats", "--index", corpusIndex, "--json"])
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(s.stdout.utf8)) as? [String: Any])
+        #expect(obj["documents"] as? Int == 57)
+        #expect((obj["paragraphs"] as? Int ?? 0) > 1900)
+        #expect(obj["segments"] as? Int == 1)
+        let bytes = try #require(obj["bytes"] as? [String: Int])
+        #expect(Set(bytes.keys) == ["postings", "positions", "dictionary", "stored", "other", "total"])
+        #expect(bytes["total"] == bytes.filter { $0.key != "total" }.values.reduce(0, +))
+        let show = try run(["show", "unicri-report-ccpcj27-zh", "54", "--index", corpusIndex])
+        #expect(show.stdout.contains("unicri-report-ccpcj27-zh ¶54 — 三. 犯罪和司法 › A. 阿拉伯之春国家资产追回试点项目\n2017 年，犯罪司法所继续协助埃及"))
+        let missing = try run(["show", "nope", "--index", corpusIndex])
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "parasearch: error: no document 'nope' in \(corpusIndex)\n")
+    }
+
+    @Test func aCorruptedIndexGivesOneClearErrorAndExitCode1() throws {
+        let dir = temporaryIndex()
+        _ = try run(["index", "Corpus/misc_en", "--index", dir])
+        let file = dir + "/seg-000001.postings"
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: file)))
+        bytes[bytes.count / 2] ^= 0x01
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        let r = try run(["search", "development", "--index", dir])
+        #expect(r.status == 1)
+        #expect(r.stderr == "parasearch: error: \(file): index file is damaged (checksum mismatch)\n")
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test func extractAndAnalyzeJSON() throws {
+        let e = try run(["extract", "Corpus/ga_res_80_en/A_RES_80_1.md", "--json"])
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as? [String: Any])
+        let doc = try #require(obj["document"] as? [String: Any])
+        #expect(doc["symbol"] as? String == "A/RES/80/1" && doc["language"] as? String == "en")
+        let paragraphs = try #require(obj["paragraphs"] as? [[String: Any]])
+        #expect(paragraphs.compactMap { $0["number"] as? String } == ["1", "2", "3"])
+        let a = try run(["analyze", "資產追回", "--json"])
+        let tokens = try #require((try JSONSerialization.jsonObject(with: Data(a.stdout.utf8)) as? [String: Any])?["tokens"] as? [[String: Any]])
+        #expect(tokens.map { $0["term"] as? String } == ["资产", "产追", "追回"])
+        #expect(tokens.map { $0["start"] as? Int } == [0, 3, 6])
+        let bad = try run(["extract", "/nonexistent.txt"])
+        #expect(bad.status == 1 && bad.stderr == "parasearch: error: /nonexistent.txt: no such file\n")
+    }
+
+    @Test func theDefaultIndexIsBuiltFromCorpusOnFirstSearch() throws {
+        // A scratch copy of the project layout: Corpus/ and no Index/.
+        let work = URL(fileURLWithPath: temporaryIndex())
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: root.appendingPathComponent("Corpus/misc_en"), to: work.appendingPathComponent("Corpus"))
+        let r = try run(["search", "right to development", "--limit", "1"], in: work)
+        #expect(r.status == 0)
+        #expect(r.stderr.hasPrefix("parasearch: no index in Index/ yet; building it from Corpus/"))
+        #expect(r.stdout.hasPrefix("1. undl_453500_A_C.3_56_draft_right_to_development"))
+        #expect(FileManager.default.fileExists(atPath: work.appendingPathComponent("Index/manifest").path))
+    }
+}
