@@ -12,7 +12,7 @@ public struct BM25: Sendable, Equatable, Hashable {
     public var k1: Double
     public var b: Double
 
-    public static let `default` = BM25(k1: 1.2, b: 0.75)
+    public static let `default` = BM25(k1: 2.5, b: 0.6)
 
     public init(k1: Double, b: Double) {
         self.k1 = k1

@@ -52,15 +52,16 @@ struct Highlighter {
     /// The snippet and its highlights in scalar offsets.
     func snippet(of text: String) -> (String, [Range<Int>]) {
         let scalars = Array(text.unicodeScalars)
-        // Byte offset → scalar offset.
-        var scalarAt: [Int: Int] = [:]
-        var byte = 0
-        for (i, s) in scalars.enumerated() { scalarAt[byte] = i; byte += String(s).utf8.count }
-        scalarAt[byte] = scalars.count
-        let ranges = matchRanges(in: text).compactMap { r -> Range<Int>? in
-            guard let a = scalarAt[r.lowerBound], let b = scalarAt[r.upperBound] else { return nil }
-            return a..<b
+        // Byte offset → scalar offset: count the non-continuation bytes before it.
+        let utf8 = Array(text.utf8)
+        var scalarAt = [Int](repeating: 0, count: utf8.count + 1)
+        var n = 0
+        for (i, b) in utf8.enumerated() {
+            scalarAt[i] = n
+            if b & 0xC0 != 0x80 { n += 1 }
         }
+        scalarAt[utf8.count] = n
+        let ranges = matchRanges(in: text).map { scalarAt[$0.lowerBound]..<scalarAt[$0.upperBound] }
         if scalars.count <= window {
             return (text, ranges)
         }

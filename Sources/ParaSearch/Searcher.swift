@@ -17,12 +17,16 @@ public struct SearchOptions: Sendable {
     public var bm25: BM25 = .default
     /// Weight of the proximity bonus for query terms found next to each other as in the
     /// query (a Chinese run's bigrams, an English phrase). 0 turns it off.
-    public var proximityWeight: Double = 1.0
+    public var proximityWeight: Double = 0.25
     /// How many BM25 candidates the proximity bonus may reorder.
     public var rerankDepth: Int = 100
+    /// Rank paragraphs that contain more of the query's CJK runs whole (as phrases) first.
+    public var runsFirst: Bool = true
     /// Count every matching paragraph for `total` (costs a pass over the postings).
     public var countTotal: Bool = true
     public var strategy: RetrievalStrategy = .maxScore
+    /// Cut snippets and highlights (a TREC run does not need them).
+    public var snippets: Bool = true
 
     public init(limit: Int = 10) { self.limit = limit }
 }
@@ -49,8 +53,9 @@ struct QueryPlan {
     var scoring: [Int] = []
     var phrases: [Sequence] = []
     var exclusions: [Sequence] = []
-    /// Adjacent query terms: (first, second, distance in positions).
-    var pairs: [(Int, Int, Int)] = []
+    /// Sequences whose occurrence in a paragraph earns the proximity bonus: every CJK run of
+    /// three or more characters as a whole, and each pair of neighbouring English words.
+    var proximity: [Sequence] = []
     var languages: Set<Language> = []
     var documents: [String] = []
 
@@ -89,10 +94,24 @@ struct QueryPlan {
                     scoringSet.append(id)
                 }
             }
-            // Proximity pairs: consecutive ranked terms, at their distance in the query.
-            let ranked = withPositions.filter { terms[$0.0].kind != .stopWord }
-            for (a, b) in zip(ranked, ranked.dropFirst()) where !terms[a.0].isUnion && !terms[b.0].isUnion && a.0 != b.0 {
-                pairs.append((a.0, b.0, b.1 - a.1))
+            // Proximity: a CJK run is its consecutive bigrams; English words pair with the next word.
+            var run: [(Int, Int)] = []
+            func closeRun() {
+                if run.count >= 2 { proximity.append(Sequence(terms: run.map { ($0.0, $0.1 - run[0].1) })) }
+                run = []
+            }
+            for (id, position) in withPositions {
+                if terms[id].kind == .bigram, let last = run.last, position == last.1 + 1 {
+                    run.append((id, position))
+                } else {
+                    closeRun()
+                    if terms[id].kind == .bigram { run = [(id, position)] }
+                }
+            }
+            closeRun()
+            let words = withPositions.filter { terms[$0.0].kind == .word }
+            for (a, b) in zip(words, words.dropFirst()) where a.0 != b.0 && b.1 - a.1 <= 3 {
+                proximity.append(Sequence(terms: [(a.0, 0), (b.0, b.1 - a.1)]))
             }
             if query.phrases.contains(text), !seq.terms.isEmpty { phrases.append(seq) }
         }
@@ -129,7 +148,7 @@ public struct Searcher: Sendable {
             let segment = snapshot.segments[c.segment]
             let paragraph = try segment.paragraph(c.local)
             let doc = segment.documents[segment.documentIndex(of: c.local)]
-            let (snippet, highlights) = highlighter.snippet(of: paragraph.text)
+            let (snippet, highlights) = options.snippets ? highlighter.snippet(of: paragraph.text) : ("", [])
             hits.append(SearchHit(rank: rank + 1, score: c.score, document: doc.metadata, paragraph: paragraph,
                                   snippet: snippet, highlights: highlights, documentParagraphCount: doc.paragraphCount))
         }
@@ -142,6 +161,8 @@ public struct Searcher: Sendable {
         var segment: Int
         var local: Int
         var score: Double
+        /// Query CJK runs found whole in the paragraph (set by the rerank).
+        var runs = 0
         var key: Int { segment << 32 | local }
     }
 
@@ -176,7 +197,8 @@ public struct Searcher: Sendable {
             plan.terms[t].idf = bm25.idf(documentFrequency: plan.terms[t].documentFrequency, paragraphs: n)
         }
 
-        let depth = max(options.limit, options.proximityWeight > 0 && !plan.pairs.isEmpty ? options.rerankDepth : 0)
+        let reranking = (options.proximityWeight > 0 || options.runsFirst) && !plan.proximity.isEmpty
+        let depth = max(options.limit, reranking ? options.rerankDepth : 0)
         var heap = TopK(capacity: depth)
         var total = 0
         for (s, segment) in snapshot.segments.enumerated() {
@@ -231,7 +253,7 @@ public struct Searcher: Sendable {
             }
         }
         var ranked = heap.sorted()
-        if options.proximityWeight > 0 && !plan.pairs.isEmpty {
+        if reranking {
             ranked = try rerank(ranked, plan: plan, options: options)
         }
         if ranked.count > options.limit { ranked.removeLast(ranked.count - options.limit) }
@@ -288,45 +310,55 @@ public struct Searcher: Sendable {
         return count
     }
 
-    /// Adds the proximity bonus to the BM25 candidates and re-sorts them.
+    /// Adds the proximity bonus to the BM25 candidates and re-sorts them: for each proximity
+    /// sequence found in the paragraph, BM25's saturation of its occurrence count, weighted by
+    /// the summed idf of a CJK run's bigrams (a run found whole counts about as much again as
+    /// its bigrams found anywhere) or by the smaller idf of an English pair.
     private func rerank(_ candidates: [Candidate], plan: QueryPlan, options: SearchOptions) throws -> [Candidate] {
         let bm25 = options.bm25
         let average = snapshot.averageLength
         var out = candidates
+        // Phrase-first applies when the query is a single Chinese run (资产追回): then the
+        // paragraphs holding it whole come first. With several runs (a question) the runs only
+        // earn the bonus: measured, tiering on any run found whole lost 0.001 nDCG@10 on CMRC.
+        let cjkRuns = plan.proximity.filter { plan.terms[$0.terms[0].index].kind == .bigram }.count
+        let tiering = options.runsFirst && cjkRuns == 1 && plan.scoring.allSatisfy { plan.terms[$0].kind == .bigram }
         let order = candidates.indices.sorted { candidates[$0].key < candidates[$1].key }
         var currentSegment = -1
-        var matchers: [Int: TermMatcher] = [:]
+        var matchers: [[TermMatcher?]] = []
         for i in order {
             let c = candidates[i]
+            let segment = snapshot.segments[c.segment]
             if c.segment != currentSegment {
                 currentSegment = c.segment
-                matchers = [:]
-                for (a, b, _) in plan.pairs {
-                    for t in [a, b] where matchers[t] == nil {
-                        if let m = try matcher(plan.terms[t], in: snapshot.segments[c.segment]) { matchers[t] = m }
-                    }
-                }
+                matchers = try plan.proximity.map { seq in try seq.terms.map { try matcher(plan.terms[$0.index], in: segment) } }
             }
-            let segment = snapshot.segments[c.segment]
             let norm = bm25.norm(length: segment.length(of: c.local), average: average)
             var bonus = 0.0
-            for (a, b, delta) in plan.pairs {
-                guard var ma = matchers[a], var mb = matchers[b] else { continue }
-                ma.advance(to: c.local); mb.advance(to: c.local)
-                var pf = 0
-                if ma.doc == c.local && mb.doc == c.local {
-                    let pb = Set(mb.positions())
-                    for p in ma.positions() where pb.contains(p + delta) { pf += 1 }
-                }
-                matchers[a] = ma; matchers[b] = mb
-                if pf > 0 {
-                    let idf = min(plan.terms[a].idf, plan.terms[b].idf)
+            for (u, seq) in plan.proximity.enumerated() {
+                let pf = MatchChecker.occurrences(&matchers[u], seq, at: c.local)
+                if pf > 0 && tiering && plan.terms[seq.terms[0].index].kind == .bigram { out[i].runs += 1 }
+                if pf > 0 && options.proximityWeight > 0 {
+                    // A CJK run weighs its bigrams' idfs summed; an English pair the rarer word's.
+                    let idfs = seq.terms.map { plan.terms[$0.index].idf }
+                    let idf = plan.terms[seq.terms[0].index].kind == .bigram ? idfs.reduce(0, +) : idfs.min()!
                     bonus += options.proximityWeight * bm25.score(frequency: pf, norm: norm, idf: idf)
                 }
             }
             out[i].score += bonus
         }
-        return out.sorted { $0.score != $1.score ? $0.score > $1.score : $0.key < $1.key }
+        // Lift each tier of run matches just above the best score of the tiers below it, so
+        // that scores stay monotonic with rank (evaluation tools sort by score).
+        var lifted: [Candidate] = []
+        for runs in Set(out.map(\.runs)).sorted() {
+            var tier = out.filter { $0.runs == runs }
+            if let floor = lifted.map(\.score).max(), let low = tier.map(\.score).min(), low <= floor {
+                let shift = floor - low + 1e-6 * max(1, abs(floor))
+                for j in tier.indices { tier[j].score += shift }
+            }
+            lifted += tier
+        }
+        return lifted.sorted { $0.score != $1.score ? $0.score > $1.score : $0.key < $1.key }
     }
 
     /// The matcher for a term in one segment, or nil when the segment lacks it.
@@ -416,18 +448,28 @@ struct MatchChecker {
 
     /// Whether the sequence occurs in paragraph `local` (all terms at their relative offsets).
     static func contains(_ matchers: inout [TermMatcher?], _ seq: QueryPlan.Sequence, at local: Int) -> Bool {
+        occurrences(&matchers, seq, at: local, stopAtFirst: true) > 0
+    }
+
+    /// How often the sequence occurs in paragraph `local`. Paragraphs must be visited in
+    /// increasing order.
+    static func occurrences(_ matchers: inout [TermMatcher?], _ seq: QueryPlan.Sequence, at local: Int,
+                            stopAtFirst: Bool = false) -> Int {
         for i in matchers.indices {
-            guard matchers[i] != nil else { return false }
+            guard matchers[i] != nil else { return 0 }
             matchers[i]!.advance(to: local)
-            if matchers[i]!.doc != local { return false }
+            if matchers[i]!.doc != local { return 0 }
         }
-        if seq.terms.count == 1 { return true }
+        if seq.terms.count == 1 { return matchers[0]!.frequency() }
         let first = matchers[0]!.positions()
         var sets: [Set<Int>] = []
         for i in 1..<matchers.count { sets.append(Set(matchers[i]!.positions())) }
-        return first.contains { p in
-            seq.terms.indices.dropFirst().allSatisfy { k in sets[k - 1].contains(p + seq.terms[k].offset) }
+        var count = 0
+        for p in first where seq.terms.indices.dropFirst().allSatisfy({ sets[$0 - 1].contains(p + seq.terms[$0].offset) }) {
+            count += 1
+            if stopAtFirst { break }
         }
+        return count
     }
 }
 

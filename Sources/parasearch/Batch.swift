@@ -35,6 +35,9 @@ struct Batch: ParsableCommand {
     @Option(name: .long, help: "Weight of the proximity bonus (0 = plain BM25).")
     var proximity: Double?
 
+    @Option(name: .long, help: "Rank paragraphs holding more of the query's Chinese runs whole first (true/false).")
+    var runsFirst: Bool?
+
     func validate() throws {
         guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
     }
@@ -45,9 +48,11 @@ struct Batch: ParsableCommand {
         let searcher = Searcher(snapshot: snapshot)
         var options = SearchOptions(limit: limit)
         options.countTotal = format == .jsonl
+        options.snippets = format == .jsonl
         if let k1 { options.bm25.k1 = k1 }
         if let b { options.bm25.b = b }
         if let proximity { options.proximityWeight = proximity }
+        if let runsFirst { options.runsFirst = runsFirst }
         var latencies: [Double] = []
         var out = ""
         let started = DispatchTime.now().uptimeNanoseconds

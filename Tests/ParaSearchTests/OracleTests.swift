@@ -153,6 +153,7 @@ struct Oracle {
             let k = Int.random(in: 1...15, using: &rng)
             var options = SearchOptions(limit: k)
             options.proximityWeight = 0
+            options.runsFirst = false
             options.strategy = .exhaustive
             let slow = try searcher.search(query, options: options)
             options.strategy = .maxScore

@@ -102,3 +102,33 @@ func search(_ q: String, limit: Int = 10) throws -> SearchResults {
         #expect(try Query(parsing: "  ").text.isEmpty)
     }
 }
+
+@Suite struct PhraseFirstTests {
+    /// Paragraph "a" has 资产 and 追回 often but never together; "b" has 资产追回 once in a long
+    /// text. Plain BM25 prefers "a"; a single-run Chinese query must put "b" first.
+    @Test func aChineseRunFoundWholeRanksFirst() throws {
+        let dir = temporaryDirectory()
+        let writer = try IndexWriter(directory: dir)
+        let texts = [
+            ("a", "资产资产资产管理和追回追回追回工作以外"),
+            ("b", "他们讨论了资产追回。这是一个很长的段落，其中包含许多其他的字和词，用来降低它的分数，例如会议、报告、项目、国家、合作、支持、培训、课程、研究、发展。"),
+            ("c", "无关的段落"),
+        ]
+        for (id, text) in texts {
+            let meta = DocumentMetadata(id: id, language: .zh, title: "", source: id)
+            writer.replace(source: id, with: [IndexableDocument(document: ExtractedDocument(metadata: meta, paragraphs: [
+                Paragraph(ordinal: 1, number: nil, headings: [], text: text)]), contentHash: id)])
+        }
+        try writer.commit()
+        let searcher = Searcher(snapshot: try IndexSnapshot.open(directory: dir))
+        var plain = SearchOptions()
+        plain.runsFirst = false
+        plain.proximityWeight = 0
+        #expect(try searcher.search("资产追回", options: plain).hits.map(\.runID) == ["a", "b"])
+        let ranked = try searcher.search("资产追回")
+        #expect(ranked.hits.map(\.runID) == ["b", "a"])
+        #expect(ranked.hits[0].score > ranked.hits[1].score)
+        // Still found apart: "a" is not dropped.
+        #expect(ranked.total == 2)
+    }
+}
