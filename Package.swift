@@ -30,7 +30,7 @@ let package = Package(
         .executableTarget(name: "parasearch-bench", dependencies: ["ParaSearch"]),
         .testTarget(name: "ParaAnalysisTests", dependencies: ["ParaAnalysis"]),
         .testTarget(name: "ParaExtractionTests", dependencies: ["ParaExtraction"]),
-        .testTarget(name: "ParaIndexTests", dependencies: ["ParaIndex", "ParaAnalysis"]),
+        .testTarget(name: "ParaIndexTests", dependencies: ["ParaIndex", "ParaAnalysis"], exclude: ["Fixtures"]),
         .testTarget(name: "ParaSearchTests", dependencies: ["ParaSearch"]),
         .testTarget(name: "CLITests", dependencies: ["ParaSearch"]),
     ]

@@ -184,6 +184,8 @@ public struct ReportSegmenter: Sendable {
                     isParagraph = !(headingLike && nextIsSame)
                 } else if n > expected && n <= expected + 2 {
                     isParagraph = !headingLike            // a number lost in extraction
+                } else if expected == 1 && n > 1 && !nextIsSame && !state.sawParagraph {
+                    isParagraph = true                    // an excerpt that starts at ¶n
                 } else if n == 1 && expected > 1 && state.annexStarted && !headingLike {
                     isParagraph = true                    // numbering restarts in an annex
                     state.annexStarted = false
@@ -213,6 +215,10 @@ public struct ReportSegmenter: Sendable {
             }
         }
         state.flush()
+        if state.paragraphs.isEmpty && !state.headings.isEmpty {
+            // Only headings: keep their text searchable rather than lose it.
+            return state.headings.enumerated().map { Paragraph(ordinal: $0.offset + 1, number: nil, headings: [], text: $0.element.text) }
+        }
         return state.paragraphs
     }
 
@@ -345,6 +351,8 @@ struct SegmentationState {
     var open = false
     /// An annex heading was seen and its first paragraph not yet: numbering may restart at 1.
     var annexStarted = false
+    /// Whether any numbered paragraph has been found.
+    var sawParagraph = false
 
     init(segmenter: ReportSegmenter, typicalWidth: Int) {
         self.segmenter = segmenter
@@ -366,6 +374,7 @@ struct SegmentationState {
 
     mutating func startParagraph(number: String?, text: String) {
         flush()
+        if number != nil { sawParagraph = true }
         open = true
         self.number = number
         pieces = [text]

@@ -35,7 +35,7 @@ struct Manifest: Codable, Equatable {
     func publish(directory: String) throws {
         var w = IndexFormat.header(.manifest)
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         w.raw(Array(try encoder.encode(self)))
         IndexFormat.finish(&w)
         let tmp = directory + "/" + Self.fileName + ".tmp"

@@ -90,7 +90,7 @@ public struct Indexer {
                 report.removed += 1
             }
         }
-        if writer.hasChanges { try writer.commit() }
+        if writer.hasChanges || !IndexSnapshot.exists(directory: directory) { try writer.commit() }
         let snapshot = try IndexSnapshot.open(directory: directory)
         report.documents = snapshot.documentCount
         report.paragraphs = snapshot.paragraphCount
