@@ -185,4 +185,51 @@ let corpusIndex: String = {
         #expect(r.stdout.hasPrefix("1. undl_453500_A_C.3_56_draft_right_to_development"))
         #expect(FileManager.default.fileExists(atPath: work.appendingPathComponent("Index/manifest").path))
     }
+
+    @Test func incrementalIndexingReplacesChangedAndRemovesDeletedFiles() throws {
+        let work = URL(fileURLWithPath: temporaryIndex())
+        let corpus = work.appendingPathComponent("reports")
+        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+        for n in 1...3 {
+            try FileManager.default.copyItem(at: root.appendingPathComponent("Corpus/ga_res_80_en/A_RES_80_\(n).md"),
+                                             to: corpus.appendingPathComponent("A_RES_80_\(n).md"))
+        }
+        try "not a report\u{0}\u{1}".write(to: corpus.appendingPathComponent("broken.txt"), atomically: true, encoding: .utf8)
+        let idx = work.appendingPathComponent("idx").path
+        let first = try run(["index", "reports", "--index", idx], in: work)
+        #expect(first.status == 0)
+        #expect(first.stdout.hasPrefix("indexed \(idx): 3 added, 0 updated, 0 removed, 0 unchanged, 1 failed; 3 documents"))
+        #expect(first.stderr.contains("parasearch: skipped reports/broken.txt: binary data, not text (NUL byte at offset 12)"))
+        let strict = try run(["index", "reports", "--index", idx, "--strict"], in: work)
+        #expect(strict.status == 1)
+
+        // Change one resolution, delete another.
+        let changed = corpus.appendingPathComponent("A_RES_80_2.md")
+        try (try String(contentsOf: changed, encoding: .utf8)).replacingOccurrences(of: "The General Assembly,", with: "The General Assembly, zanzibarian,")
+            .write(to: changed, atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(at: corpus.appendingPathComponent("A_RES_80_3.md"))
+        try FileManager.default.removeItem(at: corpus.appendingPathComponent("broken.txt"))
+        let second = try run(["index", "reports", "--index", idx], in: work)
+        #expect(second.stdout.hasPrefix("indexed \(idx): 0 added, 1 updated, 1 removed, 1 unchanged, 0 failed; 2 documents"))
+        let found = try run(["search", "zanzibarian", "--index", idx, "--json"], in: work)
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(found.stdout.utf8)) as? [String: Any])
+        #expect((obj["hits"] as? [[String: Any]])?.map { $0["symbol"] as? String } == ["A/RES/80/2"])
+        let gone = try run(["show", "A/RES/80/3", "--index", idx], in: work)
+        #expect(gone.status == 1)
+    }
+
+    @Test func aSecondWriterIsRefusedWhileTheFirstHoldsTheLock() throws {
+        let dir = temporaryIndex()
+        _ = try run(["index", "Corpus/misc_en", "--index", dir])
+        // Hold the lock from this process, as a running indexer would.
+        let fd = open(dir + "/write.lock", O_RDWR)
+        #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
+        let r = try run(["index", "Corpus/misc_en", "--index", dir])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("another process is writing to this index"))
+        // Readers are not blocked.
+        #expect(try run(["search", "development", "--index", dir]).status == 0)
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
 }
