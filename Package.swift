@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         .target(name: "ParaCore"),
@@ -19,7 +20,7 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
-        .target(name: "ParaExtraction", dependencies: ["ParaCore", "CLibXML2"]),
+        .target(name: "ParaExtraction", dependencies: ["ParaCore", "CLibXML2", "ZIPFoundation"]),
         .target(name: "ParaAnalysis", dependencies: ["ParaCore"]),
         .target(name: "ParaIndex", dependencies: ["ParaCore", "ParaAnalysis"]),
         .target(name: "ParaSearch", dependencies: ["ParaCore", "ParaExtraction", "ParaAnalysis", "ParaIndex"]),
@@ -29,7 +30,7 @@ let package = Package(
         ),
         .executableTarget(name: "parasearch-bench", dependencies: ["ParaSearch"]),
         .testTarget(name: "ParaAnalysisTests", dependencies: ["ParaAnalysis"]),
-        .testTarget(name: "ParaExtractionTests", dependencies: ["ParaExtraction"]),
+        .testTarget(name: "ParaExtractionTests", dependencies: ["ParaExtraction", "ZIPFoundation"]),
         .testTarget(name: "ParaIndexTests", dependencies: ["ParaIndex", "ParaAnalysis"], exclude: ["Fixtures"]),
         .testTarget(name: "ParaSearchTests", dependencies: ["ParaSearch"]),
         .testTarget(name: "CLITests", dependencies: ["ParaSearch"]),

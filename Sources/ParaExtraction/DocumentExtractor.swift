@@ -9,6 +9,14 @@ public enum InputFormat: String, Sendable, CaseIterable {
     case markdown
     /// JSON Lines, one document of one unnumbered paragraph per line.
     case jsonLines
+    /// HTML pages (any declared charset).
+    case html
+    /// XML: TEI-like corpus files or generic XML.
+    case xml
+    /// Word documents (Office Open XML).
+    case docx
+    /// PDF, through `pdftotext`.
+    case pdf
 
     /// The format for a file name, or `nil` when ParaSearch does not read it.
     public init?(path: String) {
@@ -16,6 +24,10 @@ public enum InputFormat: String, Sendable, CaseIterable {
         case "txt", "text": self = .text
         case "md", "markdown": self = .markdown
         case "jsonl", "ndjson": self = .jsonLines
+        case "html", "htm", "xhtml": self = .html
+        case "xml", "tei": self = .xml
+        case "docx": self = .docx
+        case "pdf": self = .pdf
         default: return nil
         }
     }
@@ -44,7 +56,7 @@ public struct DocumentExtractor: Sendable {
     public func extract(path: String, displayPath: String? = nil) throws -> [ExtractedDocument] {
         let shown = displayPath ?? path
         guard let format = InputFormat(path: path) else {
-            throw ParaError(file: shown, "unsupported file type '.\((path as NSString).pathExtension)' (ParaSearch reads .txt, .md, .jsonl)")
+            throw ParaError(file: shown, "unsupported file type '.\((path as NSString).pathExtension)' (ParaSearch reads .txt, .md, .jsonl, .html, .xml, .docx, .pdf)")
         }
         let data = try readFile(path, shown: shown)
         return try extract(data: data, format: format, path: path, displayPath: shown)
@@ -54,8 +66,34 @@ public struct DocumentExtractor: Sendable {
     public func extract(data: Data, format: InputFormat, path: String, displayPath: String? = nil) throws -> [ExtractedDocument] {
         let shown = displayPath ?? path
         if data.isEmpty { throw ParaError(file: shown, "file is empty") }
-        let text = try decodeText(data, shown: shown)
         let stem = documentStem(path)
+        switch format {
+        case .html, .xml, .docx:
+            let r: (units: [ReportSegmenter.Unit], title: String, language: Language?, symbol: String?)
+            switch format {
+            case .html:
+                let h = try HTMLExtractor().extract(data, file: shown)
+                r = (h.units, h.title, h.language, h.symbol)
+            case .xml:
+                let x = try XMLExtractor().extract(data, file: shown)
+                r = (x.units, x.title, x.language, x.symbol)
+            default:
+                let d = try DOCXExtractor().extract(data, file: shown)
+                r = (d.units, d.title, d.language, d.symbol)
+            }
+            let paragraphs = ReportSegmenter(layout: .blocks).paragraphs(of: r.units)
+            return [try structured(paragraphs: paragraphs, title: r.title, language: r.language, symbol: r.symbol,
+                                   path: path, shown: shown, stem: stem)]
+        case .pdf:
+            let text = try PDFExtractor().text(of: path, file: shown)
+            let paragraphs = ReportSegmenter(layout: .lines).paragraphs(of: text)
+            let firstLines = text.split(separator: "\n").prefix(30).map { trimmed($0) }
+            return [try structured(paragraphs: paragraphs, title: "", language: nil, symbol: symbolOnFirstPage(firstLines),
+                                   path: path, shown: shown, stem: stem)]
+        default:
+            break
+        }
+        let text = try decodeText(data, shown: shown)
         switch format {
         case .jsonLines:
             return try JSONLinesReader().documents(text: text, source: shown)
@@ -73,7 +111,23 @@ public struct DocumentExtractor: Sendable {
             let paragraphs = ReportSegmenter(layout: .lines).paragraphs(of: text)
             if meta.title.isEmpty { meta.title = paragraphs.first.map { String($0.text.prefix(120)) } ?? stem }
             return [try finish(meta, paragraphs, shown)]
+        case .html, .xml, .docx, .pdf:
+            throw ParaError(file: shown, "internal error: \(format) reached the text path")
         }
+    }
+
+    /// Metadata for formats that carry their own (HTML, XML, DOCX, PDF): the file's, then a
+    /// sidecar's (which wins), then the symbol in the file name, then the text's language.
+    private func structured(paragraphs: [Paragraph], title: String, language: Language?, symbol: String?,
+                            path: String, shown: String, stem: String) throws -> ExtractedDocument {
+        var front: [String: String] = [:]
+        if !title.isEmpty { front["title"] = title }
+        if let language { front["language"] = language.rawValue }
+        if let symbol = symbol ?? symbolInFileName(path) { front["symbol"] = symbol }
+        let body = paragraphs.prefix(200).map(\.text).joined(separator: "\n")
+        var meta = metadata(front: front, sidecar: try sidecar(for: path, shown: shown), stem: stem, source: shown, body: body)
+        if meta.title.isEmpty { meta.title = paragraphs.first.map { String($0.text.prefix(120)) } ?? stem }
+        return try finish(meta, paragraphs, shown)
     }
 
     private func finish(_ meta: DocumentMetadata, _ paragraphs: [Paragraph], _ shown: String) throws -> ExtractedDocument {

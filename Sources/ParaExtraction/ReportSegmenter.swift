@@ -54,20 +54,42 @@ public struct ReportSegmenter: Sendable {
 
     /// Segments `text` into paragraphs with ordinals, numbers and heading paths.
     public func paragraphs(of text: String) -> [Paragraph] {
-        segment(dropFurniture(units(of: text)))
+        segment(dropFurniture(units(of: text).map { Unit($0) }))
+    }
+
+    /// A block of text from a structured format, and whether the markup says it is a heading.
+    public struct Unit: Sendable, Equatable {
+        public var text: String
+        /// The heading level the markup gives it (`<h2>`, a Word heading style), if any.
+        public var headingLevel: Int?
+        /// A block that is a paragraph of its own and never continues the one before (a table row).
+        public var standalone: Bool
+
+        public init(_ text: String, headingLevel: Int? = nil, standalone: Bool = false) {
+            self.text = text
+            self.headingLevel = headingLevel
+            self.standalone = standalone
+        }
+    }
+
+    /// Segments blocks that came from markup (HTML, XML, DOCX): furniture is dropped from the
+    /// text blocks, headings the markup marks are taken as headings.
+    public func paragraphs(of units: [Unit]) -> [Paragraph] {
+        segment(dropFurniture(units.map { Unit(trimmed(Substring($0.text)), headingLevel: $0.headingLevel, standalone: $0.standalone) }
+            .filter { !$0.text.isEmpty }))
     }
 
     // MARK: - Page furniture
 
-    func dropFurniture(_ input: [String]) -> [String] {
+    func dropFurniture(_ input: [Unit]) -> [Unit] {
         // Short lines that repeat three times or more are running heads or footers.
         var counts: [String: Int] = [:]
-        for u in input where u.utf8.count <= 120 { counts[u, default: 0] += 1 }
-        var out: [String] = []
+        for u in input where u.text.utf8.count <= 120 { counts[u.text, default: 0] += 1 }
+        var out: [Unit] = []
         out.reserveCapacity(input.count)
         var inFootnotes = false
-        for raw in input {
-            var u = stripFootnoteReferences(raw)
+        for unit in input {
+            var u = stripFootnoteReferences(unit.text)
             if u.isEmpty { continue }
             if isFootnoteRule(u) { inFootnotes = true; continue }
             if inFootnotes {
@@ -77,9 +99,9 @@ public struct ReportSegmenter: Sendable {
             if isFootnoteLine(u) && u.hasPrefix("[^") { continue }
             if isURL(u) || isPageNumber(u) || isDocumentSymbolLine(u) || isJobNumber(u) { continue }
             if runningHeads.contains(u) { continue }
-            if let c = counts[u], c >= 3, lineKind(u) == .text, !isClosingLine(u) { continue }
+            if unit.headingLevel == nil, let c = counts[u], c >= 3, lineKind(u) == .text, !isClosingLine(u) { continue }
             u = collapseSpaces(u)
-            out.append(u)
+            out.append(Unit(u, headingLevel: unit.headingLevel, standalone: unit.standalone))
         }
         return out
     }
@@ -148,15 +170,25 @@ public struct ReportSegmenter: Sendable {
         return u.lowercased().contains("plenary meeting")
     }
 
-    func segment(_ units: [String]) -> [Paragraph] {
-        var state = SegmentationState(segmenter: self, typicalWidth: typicalWidth(units))
+    func segment(_ units: [Unit]) -> [Paragraph] {
+        var state = SegmentationState(segmenter: self, typicalWidth: typicalWidth(units.map(\.text)))
         var queue = units[...]
-        while var u = queue.popFirst() {
+        while let unit = queue.popFirst() {
+            var u = unit.text
+            if let level = unit.headingLevel, displayWidth(u, limit: 400) <= 300 {
+                state.pushHeading(level: level, text: u)
+                continue
+            }
+            if unit.standalone {
+                state.startParagraph(number: nil, text: u)
+                state.flush()
+                continue
+            }
             // Text extraction sometimes glues the next paragraph (or a heading and the next
             // paragraph) onto a line: "… implementation. 14. We reaffirm …".
             if let split = splitGluedParagraph(u, state: state) {
                 u = split.head
-                queue.insert(split.tail, at: queue.startIndex)
+                queue.insert(Unit(split.tail), at: queue.startIndex)
                 if split.headIsHeading {
                     state.pushHeading(level: headingLevel(u) ?? 3, text: u)
                     continue
@@ -175,7 +207,7 @@ public struct ReportSegmenter: Sendable {
             switch lineKind(u) {
             case .numbered(let n, let rest):
                 var nextIsSame = false
-                if let next = queue.first, case .numbered(let m, _) = lineKind(next) { nextIsSame = m == n }
+                if let next = queue.first, case .numbered(let m, _) = lineKind(next.text) { nextIsSame = m == n }
                 let headingLike = isHeadingLike(u)
                 let expected = state.expected
                 let isParagraph: Bool
@@ -206,7 +238,7 @@ public struct ReportSegmenter: Sendable {
                 } else if let split = splitMergedHeading(u, expected: state.expected) {
                     // "II. Conclusion 23. We declare …": a heading and a paragraph on one line.
                     state.pushHeading(level: level, text: split.heading)
-                    queue.insert(split.paragraph, at: queue.startIndex)
+                    queue.insert(Unit(split.paragraph), at: queue.startIndex)
                 } else {
                     state.appendText(u)
                 }

@@ -1,0 +1,258 @@
+import Foundation
+import ParaCore
+import ZIPFoundation
+
+/// Word documents: `word/document.xml` through libxml2, with the list numbers Word generates
+/// (`w:numPr` + `word/numbering.xml`), headings from paragraph styles, tables row by row,
+/// deleted text skipped and inserted text kept.
+///
+/// The archive is read in memory, entry by entry, and never extracted to disk, so entry paths
+/// cannot escape anywhere. Limits guard against zip bombs: entry count, each entry's real
+/// (not declared) uncompressed size, and the compression ratio.
+struct DOCXExtractor {
+    static let maxEntries = 10_000
+    static let maxEntryBytes = 256 << 20
+    static let maxRatio = 200
+
+    struct Result {
+        var units: [ReportSegmenter.Unit]
+        var title: String
+        var language: Language?
+        var symbol: String?
+    }
+
+    func extract(_ data: Data, file: String) throws -> Result {
+        let archive: Archive
+        do {
+            archive = try Archive(data: data, accessMode: .read)
+        } catch {
+            throw ParaError(file: file, "not a valid DOCX (zip) file")
+        }
+        var count = 0
+        for _ in archive {
+            count += 1
+            if count > Self.maxEntries { throw ParaError(file: file, "DOCX has more than \(Self.maxEntries) entries; refused") }
+        }
+        guard let documentEntry = archive["word/document.xml"] else {
+            throw ParaError(file: file, "not a Word document (no word/document.xml)")
+        }
+        let document = try Markup.parseXML(try read(documentEntry, archive, file: file), file: file + ":word/document.xml").root
+        let numbering = try archive["word/numbering.xml"].map {
+            try Numbering(Markup.parseXML(try read($0, archive, file: file), file: file + ":word/numbering.xml").root)
+        }
+        let styles = try archive["word/styles.xml"].map {
+            try Markup.parseXML(try read($0, archive, file: file), file: file + ":word/styles.xml").root
+        }
+        var title = ""
+        var language: Language? = nil
+        if let core = archive["docProps/core.xml"] {
+            let props = try Markup.parseXML(try read(core, archive, file: file), file: file + ":docProps/core.xml").root
+            title = props.descendants(named: "title").first.map { collapseSpaces(trimmed(Substring($0.textContent))) } ?? ""
+            language = props.descendants(named: "language").first.flatMap { Language(rawValue: String($0.textContent.lowercased().prefix(2))) }
+        }
+        let headingStyles = Self.headingStyles(styles)
+        var numbers = NumberingState()
+        var units: [ReportSegmenter.Unit] = []
+        guard let body = document.descendants(named: "body").first else {
+            throw ParaError(file: file, "Word document has no body")
+        }
+        for block in body.children where block.kind == .element {
+            switch block.name {
+            case "p":
+                if let u = paragraphUnit(block, numbering, &numbers, headingStyles) { units.append(u) }
+            case "tbl":
+                for row in block.descendants(named: "tr") {
+                    let cells = row.children.filter { $0.name == "tc" }.map { cell in
+                        cell.descendants(named: "p").map { runText($0) }.filter { !$0.isEmpty }.joined(separator: " ")
+                    }.filter { !$0.isEmpty }
+                    if !cells.isEmpty { units.append(ReportSegmenter.Unit(cells.joined(separator: " | "), standalone: true)) }
+                }
+            case "sdt":
+                for p in block.descendants(named: "p") {
+                    if let u = paragraphUnit(p, numbering, &numbers, headingStyles) { units.append(u) }
+                }
+            default:
+                break
+            }
+        }
+        return Result(units: units, title: title, language: language, symbol: symbolOnFirstPage(units.map(\.text)))
+    }
+
+    /// Reads one entry, counting the bytes really produced.
+    private func read(_ entry: Entry, _ archive: Archive, file: String) throws -> Data {
+        if entry.uncompressedSize > UInt64(Self.maxEntryBytes) {
+            throw ParaError(file: file, "DOCX entry \(entry.path) would unpack to \(entry.uncompressedSize >> 20) MB; refused (zip bomb?)")
+        }
+        var out = Data()
+        let compressed = max(entry.compressedSize, 1)
+        do {
+            _ = try archive.extract(entry, skipCRC32: false) { chunk in
+                out.append(chunk)
+                if out.count > Self.maxEntryBytes || UInt64(out.count) / compressed > UInt64(Self.maxRatio) && out.count > 1 << 20 {
+                    throw ParaError(file: file, "DOCX entry \(entry.path) unpacks to more than \(Self.maxRatio)× its size; refused (zip bomb?)")
+                }
+            }
+        } catch let error as ParaError {
+            throw error
+        } catch {
+            throw ParaError(file: file, "DOCX entry \(entry.path) is damaged (\(error))")
+        }
+        return out
+    }
+
+    /// Style ids whose name or outline level marks a heading → level (1-based).
+    static func headingStyles(_ styles: MarkupNode?) -> [String: Int] {
+        var out: [String: Int] = [:]
+        guard let styles else { return out }
+        for style in styles.descendants(named: "style") where style.attribute("type") == "paragraph" {
+            guard let id = style.attribute("styleId") else { continue }
+            let name = style.firstChild(named: "name")?.attribute("val")?.lowercased() ?? ""
+            if let lvl = style.descendants(named: "outlineLvl").first?.attribute("val").flatMap(Int.init) {
+                out[id] = lvl + 1
+            } else if name.hasPrefix("heading "), let n = Int(name.dropFirst(8)) {
+                out[id] = n
+            } else if name == "title" {
+                out[id] = 1
+            }
+        }
+        return out
+    }
+
+    private func paragraphUnit(_ p: MarkupNode, _ numbering: Numbering?, _ numbers: inout NumberingState,
+                               _ headingStyles: [String: Int]) -> ReportSegmenter.Unit? {
+        let properties = p.firstChild(named: "pPr")
+        let styleID = properties?.firstChild(named: "pStyle")?.attribute("val") ?? ""
+        var level = headingStyles[styleID]
+        if level == nil, styleID.lowercased().hasPrefix("heading"), let n = Int(styleID.dropFirst(7)) { level = n }
+        var text = runText(p)
+        // Word's automatic numbering: the number is not in the text, so it is rebuilt.
+        if let numPr = properties?.firstChild(named: "numPr"),
+           let numID = numPr.firstChild(named: "numId")?.attribute("val"), numID != "0",
+           let numbering {
+            let ilvl = Int(numPr.firstChild(named: "ilvl")?.attribute("val") ?? "0") ?? 0
+            if let label = numbering.label(numID: numID, level: ilvl, state: &numbers) {
+                text = label + " " + text
+            }
+        }
+        text = collapseSpaces(trimmed(Substring(text)))
+        if text.isEmpty { return nil }
+        return ReportSegmenter.Unit(text, headingLevel: level)
+    }
+
+    /// The visible text of a paragraph: runs, tabs and breaks; deleted runs skipped.
+    func runText(_ p: MarkupNode) -> String {
+        var out = ""
+        var stack: [MarkupNode] = p.children.reversed()
+        while let n = stack.popLast() {
+            if n.kind == .text { continue }
+            switch n.name {
+            case "del", "delText", "instrText", "pPr", "rPr", "footnoteReference", "commentReference": continue
+            case "t": out += n.textContent
+            case "tab": out += " "
+            case "br", "cr": out += " "
+            default: stack.append(contentsOf: n.children.reversed())
+            }
+        }
+        return out
+    }
+}
+
+/// `word/numbering.xml`: which abstract list a `numId` uses, and each level's start and format.
+struct Numbering {
+    struct Level {
+        var start = 1
+        var format = "decimal"
+        var text = "%1."
+    }
+    var abstractOf: [String: String] = [:]
+    var levels: [String: [Int: Level]] = [:]
+    /// `w:lvlOverride/w:startOverride` per numId and level.
+    var startOverrides: [String: [Int: Int]] = [:]
+
+    init(_ root: MarkupNode) {
+        for abstract in root.children where abstract.name == "abstractNum" {
+            guard let id = abstract.attribute("abstractNumId") else { continue }
+            var lv: [Int: Level] = [:]
+            for l in abstract.children where l.name == "lvl" {
+                guard let i = Int(l.attribute("ilvl") ?? "") else { continue }
+                var level = Level()
+                if let s = l.firstChild(named: "start")?.attribute("val").flatMap(Int.init) { level.start = s }
+                if let f = l.firstChild(named: "numFmt")?.attribute("val") { level.format = f }
+                if let t = l.firstChild(named: "lvlText")?.attribute("val") { level.text = t }
+                lv[i] = level
+            }
+            levels[id] = lv
+        }
+        for num in root.children where num.name == "num" {
+            guard let id = num.attribute("numId"), let abstract = num.firstChild(named: "abstractNumId")?.attribute("val") else { continue }
+            abstractOf[id] = abstract
+            for o in num.children where o.name == "lvlOverride" {
+                if let i = Int(o.attribute("ilvl") ?? ""), let s = o.firstChild(named: "startOverride")?.attribute("val").flatMap(Int.init) {
+                    startOverrides[id, default: [:]][i] = s
+                }
+            }
+        }
+    }
+
+    /// The printed label of the next item at `level` of list `numID` (`54.`, `(a)`, `II.`).
+    func label(numID: String, level: Int, state: inout NumberingState) -> String? {
+        guard let abstract = abstractOf[numID], let defs = levels[abstract], let def = defs[level] else { return nil }
+        if def.format == "bullet" || def.format == "none" { return nil }
+        // Counters belong to the abstract list (numIds sharing one continue each other).
+        var counters = state.counters[abstract] ?? [:]
+        let start = startOverrides[numID]?[level] ?? def.start
+        if state.started.insert("\(numID)/\(level)").inserted, startOverrides[numID]?[level] != nil {
+            counters[level] = nil
+        }
+        let value = (counters[level] ?? (start - 1)) + 1
+        counters[level] = value
+        for deeper in counters.keys where deeper > level { counters[deeper] = nil }
+        state.counters[abstract] = counters
+        var text = def.text
+        for (l, d) in defs {
+            let v = l == level ? value : (counters[l] ?? d.start)
+            text = text.replacingOccurrences(of: "%\(l + 1)", with: Numbering.format(v, d.format))
+        }
+        return text
+    }
+
+    static func format(_ n: Int, _ format: String) -> String {
+        switch format {
+        case "lowerLetter": return letters(n).lowercased()
+        case "upperLetter": return letters(n)
+        case "lowerRoman": return roman(n).lowercased()
+        case "upperRoman": return roman(n)
+        case "chineseCounting", "chineseCountingThousand", "ideographTraditional", "taiwaneseCounting":
+            return chinese(n)
+        default: return String(n)
+        }
+    }
+
+    static func letters(_ n: Int) -> String {
+        guard n > 0 else { return String(n) }
+        let letter = Character(Unicode.Scalar(UInt8(65 + (n - 1) % 26)))
+        return String(repeating: letter, count: (n - 1) / 26 + 1)
+    }
+
+    static func roman(_ n: Int) -> String {
+        guard n > 0 && n < 4000 else { return String(n) }
+        let table: [(Int, String)] = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                                      (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+        var n = n, out = ""
+        for (v, s) in table { while n >= v { out += s; n -= v } }
+        return out
+    }
+
+    static func chinese(_ n: Int) -> String {
+        let digits = Array("零一二三四五六七八九")
+        guard n > 0 && n < 100 else { return String(n) }
+        if n < 10 { return String(digits[n]) }
+        let tens = n / 10, ones = n % 10
+        return (tens > 1 ? String(digits[tens]) : "") + "十" + (ones > 0 ? String(digits[ones]) : "")
+    }
+}
+
+struct NumberingState {
+    var counters: [String: [Int: Int]] = [:]
+    var started: Set<String> = []
+}

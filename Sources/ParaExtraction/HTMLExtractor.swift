@@ -1,0 +1,125 @@
+import Foundation
+import ParaCore
+
+/// HTML pages through libxml2's HTML parser: block elements become blocks, `<h1>`…`<h6>`
+/// headings, `<ol>` items keep their numbers, scripts and styles are dropped.
+struct HTMLExtractor {
+    struct Result {
+        var units: [ReportSegmenter.Unit]
+        var title: String
+        var language: Language?
+        var symbol: String?
+    }
+
+    static let skipped: Set<String> = ["script", "style", "noscript", "template", "svg", "iframe", "object",
+                                       "button", "select", "nav", "head", "math", "canvas"]
+    static let blocks: Set<String> = ["p", "div", "li", "dt", "dd", "blockquote", "pre", "tr", "table", "section",
+                                      "article", "header", "footer", "main", "aside", "figure", "figcaption",
+                                      "caption", "address", "hr", "ul", "ol", "dl", "form", "fieldset", "legend",
+                                      "center", "tbody", "thead", "tfoot", "body", "html", "br", "h1", "h2", "h3",
+                                      "h4", "h5", "h6"]
+
+    func extract(_ data: Data, file: String) throws -> Result {
+        let doc = try Markup.parseHTML(data, file: file)
+        let root = doc.root
+        var title = root.descendants(named: "title").first.map { collapseSpaces(trimmed(Substring($0.textContent))) } ?? ""
+        var symbol: String? = nil
+        var description = ""
+        for meta in root.descendants(named: "meta") {
+            let name = (meta.attribute("name") ?? meta.attribute("property") ?? "").lowercased()
+            let content = meta.attribute("content") ?? ""
+            if ["symbol", "dc.identifier", "un.symbol", "document-symbol"].contains(name), let s = findDocumentSymbol(in: content) { symbol = s }
+            if name == "description" || name == "dc.title" && title.isEmpty { description = content }
+        }
+        if title.isEmpty { title = description }
+        let lang = (root.attribute("lang") ?? root.attribute("xml:lang")).flatMap { Language(rawValue: String($0.lowercased().prefix(2))) }
+
+        var units: [ReportSegmenter.Unit] = []
+        var line = ""
+        func flush(_ headingLevel: Int? = nil, standalone: Bool = false) {
+            let t = collapseSpaces(trimmed(Substring(line)))
+            if !t.isEmpty { units.append(ReportSegmenter.Unit(t, headingLevel: headingLevel, standalone: standalone)) }
+            line = ""
+        }
+        // Iterative walk: (node, next child index, list counter for <ol>).
+        struct Frame { var node: MarkupNode; var next: Int; var counter: Int; var listDepth: Int }
+        var stack = [Frame(node: root, next: 0, counter: 0, listDepth: 0)]
+        var skippedFirstH1 = false
+        while !stack.isEmpty {
+            let top = stack.count - 1
+            let frame = stack[top]
+            let node = frame.node
+            if frame.next >= node.children.count {
+                stack.removeLast()
+                if let level = headingLevel(node.name) { flush(level) }
+                else if node.name == "tr" { flush(standalone: true) }
+                else if Self.blocks.contains(node.name) { flush() }
+                continue
+            }
+            let child = node.children[frame.next]
+            stack[top].next += 1
+            if child.kind == .text {
+                line += child.text
+                continue
+            }
+            let name = child.name
+            if Self.skipped.contains(name) { continue }
+            if name == "br" { line += " "; continue }
+            if name == "td" || name == "th" { if !line.isEmpty { line += " | " } }
+            if let level = headingLevel(name) {
+                flush()
+                // The page's <h1> repeating its <title> is the title, not a section.
+                if level == 1 && !skippedFirstH1 && collapseSpaces(trimmed(Substring(child.textContent))) == title && !title.isEmpty {
+                    skippedFirstH1 = true
+                    continue
+                }
+            } else if Self.blocks.contains(name) {
+                flush()
+            }
+            var counter = 0
+            var depth = frame.listDepth
+            if name == "ol" {
+                counter = Int(child.attribute("start") ?? "") ?? 1
+                depth += 1
+            } else if name == "ul" {
+                depth += 1
+            }
+            if name == "li" && node.name == "ol" && frame.listDepth == 1 {
+                // A top-level ordered list numbers paragraphs: keep the number as printed.
+                let n = Int(child.attribute("value") ?? "") ?? stack[top].counter
+                stack[top].counter = n + 1
+                line = "\(n). "
+            }
+            stack.append(Frame(node: child, next: 0, counter: counter, listDepth: depth))
+        }
+        flush()
+        if symbol == nil { symbol = symbolOnFirstPage(units.map(\.text)) }
+        return Result(units: units, title: title, language: lang, symbol: symbol)
+    }
+
+    private func headingLevel(_ name: String) -> Int? {
+        guard name.count == 2, name.hasPrefix("h"), let d = Int(name.dropFirst()), (1...6).contains(d) else { return nil }
+        return d
+    }
+}
+
+/// The document's own symbol as UN documents print it at the top of the first page: a line that
+/// is only a symbol, or a symbol beside "Distr." (`A/80/123 Distr.: General`).
+func symbolOnFirstPage(_ lines: [String]) -> String? {
+    for line in lines.prefix(30) {
+        guard let s = findDocumentSymbol(in: line) else { continue }
+        let rest = line.replacingOccurrences(of: s, with: "").trimmingCharacters(in: .whitespaces)
+        if rest.isEmpty || rest.hasPrefix("Distr") || line.hasPrefix(s + " ") && rest.count < 40 && !rest.contains("。") {
+            return s
+        }
+    }
+    return nil
+}
+
+/// `E_CN.15_2018_1.pdf` → `E/CN.15/2018/1` when the file name spells a symbol with underscores.
+func symbolInFileName(_ path: String) -> String? {
+    let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+    let candidate = stem.replacingOccurrences(of: "_", with: "/")
+    guard let s = findDocumentSymbol(in: candidate), s == candidate else { return nil }
+    return s
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+@testable import ParaExtraction
+import ParaCore
+
+@Suite struct FormatTests {
+    let dir: URL = {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("parasearch-formats-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try! FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        return d
+    }()
+
+    func write(_ name: String, _ data: Data) -> String {
+        let url = dir.appendingPathComponent(name)
+        try! data.write(to: url)
+        return url.path
+    }
+
+    func check(_ doc: ExtractedDocument, _ format: String, headings: Bool = true) {
+        let numbered = doc.paragraphs.filter { $0.number != nil }
+        let expected = ReportFixture.expected
+        #expect(numbered.map(\.number) == expected.map { Optional($0.number) }, "\(format)")
+        for (p, e) in zip(numbered, expected) {
+            #expect(p.text == e.text, "\(format) ¶\(e.number)")
+            if headings { #expect(p.headings == e.headings, "\(format) ¶\(e.number)") }
+        }
+        #expect(doc.metadata.symbol == ReportFixture.symbol, "\(format)")
+        #expect(doc.metadata.language == .en, "\(format)")
+    }
+
+    @Test func htmlGivesTheReportsParagraphsFromOrderedLists() throws {
+        let doc = try DocumentExtractor().extract(path: write("report.html", Data(ReportFixture.html().utf8)))[0]
+        check(doc, "html")
+        #expect(doc.metadata.title == ReportFixture.title)
+        #expect(!doc.paragraphs.contains { $0.text.contains("not a paragraph") || $0.text.contains("color: red") || $0.text.contains("undocs") })
+    }
+
+    @Test func htmlHonoursADeclaredLegacyCharset() throws {
+        // The same short page encoded in GBK and in Big5 (bytes made with Python's codecs).
+        let pages: [(String, String, String)] = [
+            ("gbk", "3c68746d6c3e3c686561643e3c6d65746120687474702d65717569763d22436f6e74656e742d547970652220636f6e74656e743d22746578742f68746d6c3b20636861727365743d67626b223e3c7469746c653ed7cab2fad7b7bbd83c2f7469746c653e3c2f686561643e3c626f64793e3c703e312e20b7b8d7efcbbeb7a8cbf9bcccd0f8d0add6fad7cab2fad7b7bbd8a1a33c2f703e3c703e322e20b5dab6feb6cea1a33c2f703e3c2f626f64793e3c2f68746d6c3e",
+             "犯罪司法所继续协助资产追回。"),
+            ("big5", "3c68746d6c3e3c686561643e3c6d65746120687474702d65717569763d22436f6e74656e742d547970652220636f6e74656e743d22746578742f68746d6c3b20636861727365743d62696735223e3c7469746c653eb8eab2a3b06ca65e3c2f7469746c653e3c2f686561643e3c626f64793e3c703e312e20a5c7b86fa571aa6ba9d2c47ec4f2a8f3a755b8eab2a3b06ca65ea1433c2f703e3c703e322e20b2c4a447ac71a1433c2f703e3c2f626f64793e3c2f68746d6c3e",
+             "犯罪司法所繼續協助資產追回。"),
+        ]
+        for (charset, hex, first) in pages {
+            var bytes: [UInt8] = []
+            var i = hex.startIndex
+            while i < hex.endIndex {
+                let j = hex.index(i, offsetBy: 2)
+                bytes.append(UInt8(hex[i..<j], radix: 16)!)
+                i = j
+            }
+            let doc = try DocumentExtractor().extract(path: write("page-\(charset).html", Data(bytes)))[0]
+            #expect(doc.paragraphs.compactMap { $0.number } == ["1", "2"], "\(charset)")
+            #expect(doc.paragraphs.first?.text == first, "\(charset)")
+            #expect(doc.metadata.language == .zh, "\(charset)")
+            #expect(doc.metadata.title == (charset == "gbk" ? "资产追回" : "資產追回"), "\(charset)")
+        }
+    }
+
+    @Test func teiLikeXMLGivesTheSameParagraphs() throws {
+        let doc = try DocumentExtractor().extract(path: write("report.xml", Data(ReportFixture.xml().utf8)))[0]
+        check(doc, "xml", headings: false)
+        #expect(doc.metadata.title == ReportFixture.title)
+    }
+
+    @Test func docxWithAutomaticNumberingGivesTheSameParagraphs() throws {
+        let url = dir.appendingPathComponent("report.docx")
+        try ReportFixture.docx(to: url)
+        let doc = try DocumentExtractor().extract(path: url.path)[0]
+        check(doc, "docx")
+        #expect(doc.metadata.title == ReportFixture.title)
+        #expect(!doc.paragraphs.contains { $0.text.contains("deleted words") })
+        #expect(doc.paragraphs.last?.text == "Donor | Amount")   // a table row
+    }
+
+    @Test func pdfThroughPdftotextGivesTheSameParagraphs() throws {
+        guard PDFExtractor.pdftotextPath() != nil else {
+            // CI installs poppler-utils; without it the error must name the package.
+            let error = #expect(throws: ParaError.self) { try DocumentExtractor().extract(path: write("r.pdf", ReportFixture.pdf())) }
+            #expect(error?.message.contains("poppler-utils") == true)
+            return
+        }
+        let doc = try DocumentExtractor().extract(path: write("report.pdf", ReportFixture.pdf()))[0]
+        check(doc, "pdf")
+    }
+
+    @Test func numberingLabels() {
+        #expect(Numbering.format(4, "upperRoman") == "IV")
+        #expect(Numbering.format(28, "lowerLetter") == "bb")
+        #expect(Numbering.format(23, "chineseCounting") == "二十三")
+        #expect(Numbering.format(10, "chineseCounting") == "十")
+    }
+}
