@@ -32,7 +32,7 @@ let package = Package(
         .testTarget(name: "ParaAnalysisTests", dependencies: ["ParaAnalysis"]),
         .testTarget(name: "ParaExtractionTests", dependencies: ["ParaExtraction", "ZIPFoundation"]),
         .testTarget(name: "ParaIndexTests", dependencies: ["ParaIndex", "ParaAnalysis"], exclude: ["Fixtures"]),
-        .testTarget(name: "ParaSearchTests", dependencies: ["ParaSearch"]),
+        .testTarget(name: "ParaSearchTests", dependencies: ["ParaSearch", "ZIPFoundation"]),
         .testTarget(name: "CLITests", dependencies: ["ParaSearch"]),
     ]
 )

@@ -21,10 +21,15 @@ struct DOCXExtractor {
         var symbol: String?
     }
 
-    func extract(_ data: Data, file: String) throws -> Result {
+    /// - Parameters:
+    ///   - data: the file's bytes, checked here before the zip library sees them;
+    ///   - path: the same file on disk, which the zip library reads. (Its in-memory reader
+    ///     traps on offsets past the end, found by the mutation fuzzer; the file reader does not.)
+    func extract(_ data: Data, path: String, file: String) throws -> Result {
+        try ZipStructure.validate(data, file: file, maxEntries: Self.maxEntries)
         let archive: Archive
         do {
-            archive = try Archive(data: data, accessMode: .read)
+            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
         } catch {
             throw ParaError(file: file, "not a valid DOCX (zip) file")
         }
@@ -255,4 +260,47 @@ struct Numbering {
 struct NumberingState {
     var counters: [String: [Int: Int]] = [:]
     var started: Set<String> = []
+}
+
+/// Checks a zip archive's directory before any library reads it: the end record, every
+/// central-directory entry and every local header must lie inside the file, with sizes that
+/// fit, a known compression method, and no ZIP64 extensions (a DOCX never needs them).
+enum ZipStructure {
+    static func validate(_ data: Data, file: String, maxEntries: Int) throws {
+        let bad = { (why: String) in ParaError(file: file, "not a valid DOCX (zip) file: \(why)") }
+        try data.withUnsafeBytes { (b: UnsafeRawBufferPointer) in
+            let n = b.count
+            func u16(_ o: Int) -> Int { Int(b[o]) | Int(b[o + 1]) << 8 }
+            func u32(_ o: Int) -> Int { u16(o) | u16(o + 2) << 16 }
+            guard n >= 22 else { throw bad("too short") }
+            // End of central directory: signature 0x06054b50, searched backwards over the comment.
+            var eocd = -1
+            var o = n - 22
+            while o >= max(0, n - 22 - 65535) {
+                if u32(o) == 0x06054b50 { eocd = o; break }
+                o -= 1
+            }
+            guard eocd >= 0 else { throw bad("no end of central directory") }
+            let entries = u16(eocd + 10)
+            let cdSize = u32(eocd + 12), cdOffset = u32(eocd + 16)
+            guard entries != 0xFFFF, cdSize != 0xFFFF_FFFF, cdOffset != 0xFFFF_FFFF else { throw bad("ZIP64 is not supported") }
+            guard entries <= maxEntries else { throw ParaError(file: file, "DOCX has more than \(maxEntries) entries; refused") }
+            guard cdOffset + cdSize <= eocd else { throw bad("central directory out of range") }
+            var p = cdOffset
+            for _ in 0..<entries {
+                guard p + 46 <= cdOffset + cdSize, u32(p) == 0x02014b50 else { throw bad("damaged central directory") }
+                let method = u16(p + 10)
+                let compressed = u32(p + 20), uncompressed = u32(p + 24)
+                let nameLength = u16(p + 28), extraLength = u16(p + 30), commentLength = u16(p + 32)
+                let local = u32(p + 42)
+                guard method == 0 || method == 8 else { throw bad("unsupported compression method \(method)") }
+                guard compressed != 0xFFFF_FFFF, uncompressed != 0xFFFF_FFFF, local != 0xFFFF_FFFF else { throw bad("ZIP64 is not supported") }
+                guard local + 30 <= cdOffset, u32(local) == 0x04034b50 else { throw bad("damaged local header") }
+                let dataStart = local + 30 + u16(local + 26) + u16(local + 28)
+                guard dataStart + compressed <= cdOffset else { throw bad("entry data out of range") }
+                p += 46 + nameLength + extraLength + commentLength
+            }
+            guard p <= cdOffset + cdSize else { throw bad("damaged central directory") }
+        }
+    }
 }

@@ -21,12 +21,16 @@ struct JSONLinesReader {
             }
             guard let id, !id.isEmpty else { throw ParaError(file: source, "line \(lineNumber): missing \"id\" or \"_id\"") }
             guard let body = obj["text"] as? String else { throw ParaError(file: source, "line \(lineNumber): missing \"text\"") }
+            // An empty paragraph can never be found; a title alone is searchable as the text.
+            let title0 = (obj["title"] as? String) ?? ""
+            let text = body.allSatisfy(\.isWhitespace) ? title0 : body
+            if text.allSatisfy(\.isWhitespace) { continue }
             if !seen.insert(id).inserted { throw ParaError(file: source, "line \(lineNumber): duplicate id \"\(id)\"") }
             let title = (obj["title"] as? String) ?? ""
             let lang = (obj["lang"] as? String).flatMap { Language(rawValue: String($0.lowercased().prefix(2))) }
                 ?? detectLanguage(title + body)
             let meta = DocumentMetadata(id: id, symbol: nil, language: lang, title: title, source: source)
-            let para = Paragraph(ordinal: 1, number: nil, headings: title.isEmpty ? [] : [title], text: body)
+            let para = Paragraph(ordinal: 1, number: nil, headings: title.isEmpty ? [] : [title], text: text)
             docs.append(ExtractedDocument(metadata: meta, paragraphs: [para]))
         }
         if docs.isEmpty { throw ParaError(file: source, "no JSON lines found") }

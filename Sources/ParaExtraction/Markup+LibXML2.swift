@@ -75,6 +75,7 @@ enum Markup {
     /// Parses HTML, honouring a declared charset (`<meta charset>`, GB2312, GBK, Big5 …).
     static func parseHTML(_ data: Data, file: String) throws -> MarkupDocument {
         _ = initialised
+        xmlResetLastError()
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
                             | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_COMPACT.rawValue)
         let doc: htmlDocPtr? = data.withUnsafeBytes { p in
@@ -82,6 +83,11 @@ enum Markup {
         }
         guard let doc else { throw ParaError(file: file, "cannot parse HTML: \(lastError() ?? "unknown error")") }
         defer { xmlFreeDoc(doc) }
+        // The HTML parser recovers from almost anything, but it stops at its depth limit and
+        // drops what follows: say so rather than index a silently cut page.
+        if let e = lastError(), e.lowercased().contains("depth") {
+            throw ParaError(file: file, "markup is nested deeper than the parser allows; refused (\(e))")
+        }
         guard let root = xmlDocGetRootElement(doc) else { throw ParaError(file: file, "HTML has no content") }
         let encoding = doc.pointee.encoding.map { String(cString: $0) }
         return MarkupDocument(root: try copyTree(root, lowercase: true, file: file), encoding: encoding)

@@ -91,6 +91,7 @@ public struct Indexer {
             }
         }
         if writer.hasChanges || !IndexSnapshot.exists(directory: directory) { try writer.commit() }
+        report.failures.sort { ($0.file ?? "", $0.message) < ($1.file ?? "", $1.message) }
         let snapshot = try IndexSnapshot.open(directory: directory)
         report.documents = snapshot.documentCount
         report.paragraphs = snapshot.paragraphCount
@@ -101,16 +102,6 @@ public struct Indexer {
 
     /// Input files under a folder, sorted; hidden entries and sidecars skipped.
     static func inputFiles(under root: String, failures: inout [ParaError]) -> [String] {
-        var out: [String] = []
-        guard let e = FileManager.default.enumerator(atPath: root) else {
-            failures.append(ParaError(file: root, "cannot read folder"))
-            return []
-        }
-        for case let rel as String in e {
-            if rel.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
-            let full = root == "." ? rel : root + "/" + rel
-            if DocumentExtractor.isInput(full) { out.append(full) }
-        }
-        return out.sorted()
+        InputFiles.find(under: root, failures: &failures)
     }
 }

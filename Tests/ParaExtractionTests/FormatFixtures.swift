@@ -73,7 +73,7 @@ enum ReportFixture {
     }
 
     /// A DOCX whose paragraph numbers come from Word's automatic numbering (`w:numPr`).
-    static func docx(to url: URL) throws {
+    static func docx(to url: URL, compression: CompressionMethod = .deflate) throws {
         var paragraphs = ""
         for (level, number, text) in blocks {
             if let level {
@@ -118,7 +118,7 @@ enum ReportFixture {
         """
         try zip(to: url, entries: [("word/document.xml", document), ("word/numbering.xml", numbering),
                                    ("word/styles.xml", styles), ("docProps/core.xml", core),
-                                   ("[Content_Types].xml", "<Types/>")])
+                                   ("[Content_Types].xml", "<Types/>")], compression: compression)
     }
 
     static func zip(to url: URL, entries: [(String, String)], compression: CompressionMethod = .deflate) throws {
