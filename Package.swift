@@ -2,7 +2,7 @@
 import PackageDescription
 
 // The import graph is the pipeline: each module imports only the stages before it.
-//   ParaCore ◄─ ParaExtraction (◄─ CLibXML2) ◄─ ParaAnalysis ◄─ ParaIndex ◄─ ParaSearch ◄─ parasearch
+//   ParaCore ◄─ ParaExtraction (◄─ CLibXML2, CZLibInflate) ◄─ ParaAnalysis ◄─ ParaIndex ◄─ ParaSearch ◄─ parasearch
 let package = Package(
     name: "ParaSearch",
     products: [
@@ -20,7 +20,11 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
-        .target(name: "ParaExtraction", dependencies: ["ParaCore", "CLibXML2", "ZIPFoundation"]),
+        // zlib inflates DOCX entries: ZIPFoundation's reader loops forever on a truncated
+        // deflate stream (found by the mutation fuzzer), so the archive reader is our own and
+        // ZIPFoundation only writes test fixtures.
+        .systemLibrary(name: "CZLibInflate", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "ParaExtraction", dependencies: ["ParaCore", "CLibXML2", "CZLibInflate"]),
         .target(name: "ParaAnalysis", dependencies: ["ParaCore"]),
         .target(name: "ParaIndex", dependencies: ["ParaCore", "ParaAnalysis"]),
         .target(name: "ParaSearch", dependencies: ["ParaCore", "ParaExtraction", "ParaAnalysis", "ParaIndex"]),

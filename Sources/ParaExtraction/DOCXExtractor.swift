@@ -1,14 +1,13 @@
 import Foundation
 import ParaCore
-import ZIPFoundation
 
 /// Word documents: `word/document.xml` through libxml2, with the list numbers Word generates
 /// (`w:numPr` + `word/numbering.xml`), headings from paragraph styles, tables row by row,
 /// deleted text skipped and inserted text kept.
 ///
-/// The archive is read in memory, entry by entry, and never extracted to disk, so entry paths
-/// cannot escape anywhere. Limits guard against zip bombs: entry count, each entry's real
-/// (not declared) uncompressed size, and the compression ratio.
+/// The archive is read in memory by ``ZipArchive``, entry by entry, and never extracted to disk,
+/// so entry paths cannot escape anywhere. Limits guard against zip bombs: entry count, each
+/// entry's real (not declared) uncompressed size, and the compression ratio.
 struct DOCXExtractor {
     static let maxEntries = 10_000
     static let maxEntryBytes = 256 << 20
@@ -21,37 +20,23 @@ struct DOCXExtractor {
         var symbol: String?
     }
 
-    /// - Parameters:
-    ///   - data: the file's bytes, checked here before the zip library sees them;
-    ///   - path: the same file on disk, which the zip library reads. (Its in-memory reader
-    ///     traps on offsets past the end, found by the mutation fuzzer; the file reader does not.)
-    func extract(_ data: Data, path: String, file: String) throws -> Result {
-        try ZipStructure.validate(data, file: file, maxEntries: Self.maxEntries)
-        let archive: Archive
-        do {
-            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
-        } catch {
-            throw ParaError(file: file, "not a valid DOCX (zip) file")
-        }
-        var count = 0
-        for _ in archive {
-            count += 1
-            if count > Self.maxEntries { throw ParaError(file: file, "DOCX has more than \(Self.maxEntries) entries; refused") }
-        }
-        guard let documentEntry = archive["word/document.xml"] else {
+    func extract(_ data: Data, file: String) throws -> Result {
+        let archive = try ZipArchive(data, file: file, maxEntries: Self.maxEntries,
+                                     maxEntryBytes: Self.maxEntryBytes, maxRatio: Self.maxRatio)
+        guard let documentXML = try archive.read("word/document.xml") else {
             throw ParaError(file: file, "not a Word document (no word/document.xml)")
         }
-        let document = try Markup.parseXML(try read(documentEntry, archive, file: file), file: file + ":word/document.xml").root
-        let numbering = try archive["word/numbering.xml"].map {
-            try Numbering(Markup.parseXML(try read($0, archive, file: file), file: file + ":word/numbering.xml").root)
+        let document = try Markup.parseXML(documentXML, file: file + ":word/document.xml").root
+        let numbering = try archive.read("word/numbering.xml").map {
+            Numbering(try Markup.parseXML($0, file: file + ":word/numbering.xml").root)
         }
-        let styles = try archive["word/styles.xml"].map {
-            try Markup.parseXML(try read($0, archive, file: file), file: file + ":word/styles.xml").root
+        let styles = try archive.read("word/styles.xml").map {
+            try Markup.parseXML($0, file: file + ":word/styles.xml").root
         }
         var title = ""
         var language: Language? = nil
-        if let core = archive["docProps/core.xml"] {
-            let props = try Markup.parseXML(try read(core, archive, file: file), file: file + ":docProps/core.xml").root
+        if let core = try archive.read("docProps/core.xml") {
+            let props = try Markup.parseXML(core, file: file + ":docProps/core.xml").root
             title = props.descendants(named: "title").first.map { collapseSpaces(trimmed(Substring($0.textContent))) } ?? ""
             language = props.descendants(named: "language").first.flatMap { Language(rawValue: String($0.textContent.lowercased().prefix(2))) }
         }
@@ -81,28 +66,6 @@ struct DOCXExtractor {
             }
         }
         return Result(units: units, title: title, language: language, symbol: symbolOnFirstPage(units.map(\.text)))
-    }
-
-    /// Reads one entry, counting the bytes really produced.
-    private func read(_ entry: Entry, _ archive: Archive, file: String) throws -> Data {
-        if entry.uncompressedSize > UInt64(Self.maxEntryBytes) {
-            throw ParaError(file: file, "DOCX entry \(entry.path) would unpack to \(entry.uncompressedSize >> 20) MB; refused (zip bomb?)")
-        }
-        var out = Data()
-        let compressed = max(entry.compressedSize, 1)
-        do {
-            _ = try archive.extract(entry, skipCRC32: false) { chunk in
-                out.append(chunk)
-                if out.count > Self.maxEntryBytes || UInt64(out.count) / compressed > UInt64(Self.maxRatio) && out.count > 1 << 20 {
-                    throw ParaError(file: file, "DOCX entry \(entry.path) unpacks to more than \(Self.maxRatio)× its size; refused (zip bomb?)")
-                }
-            }
-        } catch let error as ParaError {
-            throw error
-        } catch {
-            throw ParaError(file: file, "DOCX entry \(entry.path) is damaged (\(error))")
-        }
-        return out
     }
 
     /// Style ids whose name or outline level marks a heading → level (1-based).
@@ -262,45 +225,3 @@ struct NumberingState {
     var started: Set<String> = []
 }
 
-/// Checks a zip archive's directory before any library reads it: the end record, every
-/// central-directory entry and every local header must lie inside the file, with sizes that
-/// fit, a known compression method, and no ZIP64 extensions (a DOCX never needs them).
-enum ZipStructure {
-    static func validate(_ data: Data, file: String, maxEntries: Int) throws {
-        let bad = { (why: String) in ParaError(file: file, "not a valid DOCX (zip) file: \(why)") }
-        try data.withUnsafeBytes { (b: UnsafeRawBufferPointer) in
-            let n = b.count
-            func u16(_ o: Int) -> Int { Int(b[o]) | Int(b[o + 1]) << 8 }
-            func u32(_ o: Int) -> Int { u16(o) | u16(o + 2) << 16 }
-            guard n >= 22 else { throw bad("too short") }
-            // End of central directory: signature 0x06054b50, searched backwards over the comment.
-            var eocd = -1
-            var o = n - 22
-            while o >= max(0, n - 22 - 65535) {
-                if u32(o) == 0x06054b50 { eocd = o; break }
-                o -= 1
-            }
-            guard eocd >= 0 else { throw bad("no end of central directory") }
-            let entries = u16(eocd + 10)
-            let cdSize = u32(eocd + 12), cdOffset = u32(eocd + 16)
-            guard entries != 0xFFFF, cdSize != 0xFFFF_FFFF, cdOffset != 0xFFFF_FFFF else { throw bad("ZIP64 is not supported") }
-            guard entries <= maxEntries else { throw ParaError(file: file, "DOCX has more than \(maxEntries) entries; refused") }
-            guard cdOffset + cdSize <= eocd else { throw bad("central directory out of range") }
-            var p = cdOffset
-            for _ in 0..<entries {
-                guard p + 46 <= cdOffset + cdSize, u32(p) == 0x02014b50 else { throw bad("damaged central directory") }
-                let method = u16(p + 10)
-                let compressed = u32(p + 20), uncompressed = u32(p + 24)
-                let nameLength = u16(p + 28), extraLength = u16(p + 30), commentLength = u16(p + 32)
-                let local = u32(p + 42)
-                guard method == 0 || method == 8 else { throw bad("unsupported compression method \(method)") }
-                guard compressed != 0xFFFF_FFFF, uncompressed != 0xFFFF_FFFF, local != 0xFFFF_FFFF else { throw bad("ZIP64 is not supported") }
-                guard local + 30 <= cdOffset, u32(local) == 0x04034b50 else { throw bad("damaged local header") }
-                let dataStart = local + 30 + u16(local + 26) + u16(local + 28)
-                guard dataStart + compressed <= cdOffset else { throw bad("entry data out of range") }
-                p += 46 + nameLength + extraLength + commentLength
-            }
-            guard p <= cdOffset + cdSize else { throw bad("damaged central directory") }
-        }
-    }
-}

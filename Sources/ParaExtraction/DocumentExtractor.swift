@@ -78,7 +78,7 @@ public struct DocumentExtractor: Sendable {
                 let x = try XMLExtractor().extract(data, file: shown)
                 r = (x.units, x.title, x.language, x.symbol)
             default:
-                let d = try DOCXExtractor().extract(data, path: path, file: shown)
+                let d = try DOCXExtractor().extract(data, file: shown)
                 r = (d.units, d.title, d.language, d.symbol)
             }
             let paragraphs = ReportSegmenter(layout: .blocks).paragraphs(of: r.units)

@@ -59,7 +59,10 @@ struct HTMLExtractor {
             let child = node.children[frame.next]
             stack[top].next += 1
             if child.kind == .text {
-                line += child.text
+                // Line breaks in HTML source are spaces, except inside <pre>.
+                let inPre = stack.contains { $0.node.name == "pre" }
+                line += inPre ? child.text : child.text.replacingOccurrences(of: "\r", with: " ")
+                    .replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ")
                 continue
             }
             let name = child.name

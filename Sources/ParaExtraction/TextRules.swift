@@ -43,8 +43,8 @@ func displayWidth(_ u: String, limit: Int) -> Int {
 
 func trimmed(_ line: Substring) -> String {
     var s = line.unicodeScalars[...]
-    while let f = s.first, isSpace(f) { s = s.dropFirst() }
-    while let l = s.last, isSpace(l) { s = s.dropLast() }
+    while let f = s.first, isSpace(f) || f == "\n" || f == "\r" { s = s.dropFirst() }
+    while let l = s.last, isSpace(l) || l == "\n" || l == "\r" { s = s.dropLast() }
     return String(String.UnicodeScalarView(s))
 }
 

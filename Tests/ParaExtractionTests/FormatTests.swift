@@ -25,6 +25,7 @@ import ParaCore
             if headings { #expect(p.headings == e.headings, "\(format) ¶\(e.number)") }
         }
         #expect(doc.metadata.symbol == ReportFixture.symbol, "\(format)")
+        #expect(doc.paragraphs.allSatisfy { $0.text.trimmingCharacters(in: .whitespacesAndNewlines) == $0.text }, "\(format)")
         #expect(doc.metadata.language == .en, "\(format)")
     }
 
@@ -33,6 +34,12 @@ import ParaCore
         check(doc, "html")
         #expect(doc.metadata.title == ReportFixture.title)
         #expect(!doc.paragraphs.contains { $0.text.contains("not a paragraph") || $0.text.contains("color: red") || $0.text.contains("undocs") })
+    }
+
+    @Test func htmlSourceLineBreaksAreSpacesExceptInPre() throws {
+        let page = "<html><body><p>1. Asset\n   recovery\tin the\r\nregion.</p><pre>\n$ ls\nfile\n</pre></body></html>"
+        let doc = try DocumentExtractor().extract(path: write("lines.html", Data(page.utf8)))[0]
+        #expect(doc.paragraphs.map(\.text) == ["Asset recovery in the region.\n$ ls\nfile"])
     }
 
     @Test func htmlHonoursADeclaredLegacyCharset() throws {

@@ -81,7 +81,7 @@ import ParaCore
                 let path = Self.dir.appendingPathComponent(name).path
                 do {
                     let docs: [ExtractedDocument]
-                    if format == .pdf || format == .docx {
+                    if format == .pdf {
                         try Data(input).write(to: URL(fileURLWithPath: path))
                         docs = try DocumentExtractor().extract(path: path)
                     } else {

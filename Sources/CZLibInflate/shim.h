@@ -1,0 +1,4 @@
+#ifndef PARASEARCH_CZLIBINFLATE_SHIM_H
+#define PARASEARCH_CZLIBINFLATE_SHIM_H
+#include <zlib.h>
+#endif
