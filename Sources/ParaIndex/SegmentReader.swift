@@ -106,6 +106,11 @@ public final class SegmentReader: Sendable {
         }
     }
 
+    /// The lengths table, for hot loops in other modules (inlinable, no call per paragraph).
+    public var norms: NormsView {
+        NormsView(base: normsFile.bytes.baseAddress.map { $0 + normsBody.lowerBound })
+    }
+
     /// Length (number of terms) of a paragraph.
     @inline(__always)
     public func length(of paragraph: Int) -> Int {
@@ -209,5 +214,17 @@ public final class SegmentReader: Sendable {
         PostingsCursor(postings: ByteReader(postingsFile.bytes, from: info.postings.lowerBound, to: info.postings.upperBound, file: postingsFile.path),
                        positions: ByteReader(positionsFile.bytes, from: info.positions.lowerBound, to: info.positions.upperBound, file: positionsFile.path),
                        documentFrequency: info.documentFrequency, paragraphCount: paragraphCount)
+    }
+}
+
+/// Read-only view of a segment's `.norms` body: 8 bytes per paragraph, length then document.
+/// Valid while its ``SegmentReader`` lives; the reader checked the table's size at open.
+@frozen
+public struct NormsView {
+    @usableFromInline let base: UnsafeRawPointer?
+
+    @inlinable
+    public func length(of paragraph: Int) -> Int {
+        Int(UInt32(littleEndian: base!.loadUnaligned(fromByteOffset: 8 * paragraph, as: UInt32.self)))
     }
 }

@@ -205,27 +205,17 @@ public struct Searcher: Sendable {
             let filter = try documentFilter(plan, segment)
             var checker = MatchChecker(plan: plan, segment: segment, build: { try self.matcher($0, in: segment) })
             try checker.prepare()
-            var scoring: [(term: Int, matcher: TermMatcher, bound: Double)] = []
+            // One scoring term per query term present in this segment, in query order.
+            var scoring: [ScoringTerm] = []
             for t in plan.scoring {
                 guard let m = perSegment[s][t] else { continue }
                 let term = plan.terms[t]
                 let info = try bound(term, segment)
                 let ub = term.weight * bm25.score(frequency: info.maxFrequency, norm: bm25.norm(length: info.minLength, average: average), idf: term.idf)
-                scoring.append((t, m, ub))
+                scoring.append(ScoringTerm(matcher: m, bound: ub, weight: term.weight, idf: term.idf))
             }
             if scoring.isEmpty { continue }
-            let scoreOf: (Int, inout [(term: Int, matcher: TermMatcher, bound: Double)]) -> Double = { local, list in
-                // Sum in query-term order so that every strategy adds the same numbers in the same order.
-                let norm = bm25.norm(length: segment.length(of: local), average: average)
-                var contributions = [Double](repeating: 0, count: plan.terms.count)
-                for i in list.indices where list[i].matcher.doc == local {
-                    let t = list[i].term
-                    contributions[t] = plan.terms[t].weight * bm25.score(frequency: list[i].matcher.frequency(), norm: norm, idf: plan.terms[t].idf)
-                }
-                var sum = 0.0
-                for t in plan.scoring { sum += contributions[t] }
-                return sum
-            }
+            let scorer = SegmentScorer(terms: scoring, norms: segment.norms, bm25: bm25, average: average)
             let accept: (Int) throws -> Bool = { local in
                 if let filter, !filter[segment.documentIndex(of: local)] { return false }
                 return try checker.accepts(local)
@@ -233,17 +223,19 @@ public struct Searcher: Sendable {
             switch options.strategy {
             case .exhaustive:
                 while true {
-                    let d = scoring.map(\.matcher.doc).min()!
+                    var d = PostingsCursor.end
+                    for t in scoring { d = min(d, t.matcher.doc) }
                     if d == PostingsCursor.end { break }
-                    for i in scoring.indices { scoring[i].matcher.advance(to: d) }
+                    for t in scoring { t.matcher.advance(to: d) }
                     if try accept(d) {
                         total += 1
-                        heap.offer(Candidate(segment: s, local: d, score: scoreOf(d, &scoring)))
+                        for t in scoring where t.matcher.doc == d { t.contribute(d, scorer.norm(d), bm25) }
+                        heap.offer(Candidate(segment: s, local: d, score: scorer.sum(d)))
                     }
-                    for i in scoring.indices where scoring[i].matcher.doc == d { scoring[i].matcher.next() }
+                    for t in scoring where t.matcher.doc == d { t.matcher.next() }
                 }
             case .maxScore:
-                try maxScore(&scoring, segment: s, heap: &heap, scoreOf: scoreOf, accept: accept)
+                try maxScore(scorer, segment: s, heap: &heap, accept: accept)
                 if options.countTotal {
                     total += try countMatches(plan, segment: segment, perSegment[s], filter: filter)
                 }
@@ -261,21 +253,22 @@ public struct Searcher: Sendable {
     }
 
     /// MaxScore (Turtle & Flood 1995): terms sorted by their score bound; the lowest-bound
-    /// terms whose bounds together cannot beat the current k-th score are "non-essential" and
-    /// only probed for paragraphs found through the essential ones.
-    private func maxScore(_ list: inout [(term: Int, matcher: TermMatcher, bound: Double)], segment s: Int,
-                          heap: inout TopK, scoreOf: (Int, inout [(term: Int, matcher: TermMatcher, bound: Double)]) -> Double,
+    /// terms whose bounds together cannot beat the current k-th score are "non-essential": they
+    /// never drive the iteration, and are probed for a paragraph found through the essential
+    /// ones only while its score so far plus their remaining bounds could still beat the k-th.
+    private func maxScore(_ scorer: SegmentScorer, segment s: Int, heap: inout TopK,
                           accept: (Int) throws -> Bool) throws {
-        list.sort { $0.bound < $1.bound }
+        let list = scorer.terms.sorted { $0.bound < $1.bound }
         var prefix: [Double] = []
         var acc = 0.0
         for e in list { acc += e.bound; prefix.append(acc) }
+        // Bounds and sums are compared with a relative margin so that rounding never prunes a
+        // paragraph whose exact score would tie or beat the threshold.
+        let margin = 1 + 1e-9
         func firstEssential(_ threshold: Double?) -> Int {
             guard let threshold else { return 0 }
             var i = 0
-            // A paragraph found only through terms 0..<i scores at most prefix[i-1] (plus a
-            // rounding margin): if that is below the threshold, those terms need not drive.
-            while i < list.count && prefix[i] * (1 + 1e-12) < threshold { i += 1 }
+            while i < list.count && prefix[i] * margin < threshold { i += 1 }
             return i
         }
         var essential = firstEssential(heap.threshold)
@@ -283,14 +276,28 @@ public struct Searcher: Sendable {
             var d = PostingsCursor.end
             for i in essential..<list.count { d = min(d, list[i].matcher.doc) }
             if d == PostingsCursor.end { break }
-            for i in 0..<essential { list[i].matcher.advance(to: d) }
-            let score = scoreOf(d, &list)
-            if heap.wouldAccept(score: score, key: s << 32 | d), try accept(d) {
-                heap.offer(Candidate(segment: s, local: d, score: score))
-                essential = firstEssential(heap.threshold)
+            let norm = scorer.norm(d)
+            var partial = 0.0
+            for i in essential..<list.count where list[i].matcher.doc == d {
+                partial += list[i].contribute(d, norm, scorer.bm25)
+            }
+            var pruned = false
+            let threshold = heap.threshold
+            var i = essential - 1
+            while i >= 0 {
+                if let threshold, (partial + prefix[i]) * margin < threshold { pruned = true; break }
+                list[i].matcher.advance(to: d)
+                if list[i].matcher.doc == d { partial += list[i].contribute(d, norm, scorer.bm25) }
+                i -= 1
+            }
+            if !pruned {
+                let score = scorer.sum(d)
+                if heap.wouldAccept(score: score, key: s << 32 | d), try accept(d) {
+                    heap.offer(Candidate(segment: s, local: d, score: score))
+                    essential = firstEssential(heap.threshold)
+                }
             }
             for i in essential..<list.count where list[i].matcher.doc == d { list[i].matcher.next() }
-            // Non-essential cursors left at d are moved on by the next advance.
         }
     }
 
@@ -519,5 +526,52 @@ struct TopK {
 
     func sorted() -> [Searcher.Candidate] {
         items.sorted { Self.worse($1, $0) }
+    }
+}
+
+/// One query term in one segment while scoring: its matcher, its score bound, and the
+/// contribution it made to the paragraph being scored. A class, so that the scoring loops
+/// move cursors in place instead of copying them.
+final class ScoringTerm {
+    var matcher: TermMatcher
+    let bound: Double
+    let weight: Double
+    let idf: Double
+    /// `contribution` belongs to paragraph `contributionDoc`.
+    var contribution = 0.0
+    var contributionDoc = -1
+
+    init(matcher: TermMatcher, bound: Double, weight: Double, idf: Double) {
+        self.matcher = matcher
+        self.bound = bound
+        self.weight = weight
+        self.idf = idf
+    }
+
+    /// Scores the current paragraph `doc` (the matcher must be on it) and remembers it.
+    @inline(__always)
+    func contribute(_ doc: Int, _ norm: Double, _ bm25: BM25) -> Double {
+        contribution = weight * bm25.score(frequency: matcher.frequency(), norm: norm, idf: idf)
+        contributionDoc = doc
+        return contribution
+    }
+}
+
+/// Scores paragraphs of one segment. The final score adds the terms' contributions in query
+/// order, so every strategy adds the same numbers in the same order and gets the same bits.
+struct SegmentScorer {
+    let terms: [ScoringTerm]
+    let norms: NormsView
+    let bm25: BM25
+    let average: Double
+
+    @inline(__always)
+    func norm(_ doc: Int) -> Double { bm25.norm(length: norms.length(of: doc), average: average) }
+
+    @inline(__always)
+    func sum(_ doc: Int) -> Double {
+        var total = 0.0
+        for t in terms where t.contributionDoc == doc { total += t.contribution }
+        return total
     }
 }
