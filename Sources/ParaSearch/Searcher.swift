@@ -206,33 +206,39 @@ public struct Searcher: Sendable {
             var checker = MatchChecker(plan: plan, segment: segment, build: { try self.matcher($0, in: segment) })
             try checker.prepare()
             // One scoring term per query term present in this segment, in query order.
-            var scoring: [ScoringTerm] = []
+            var matchers: [TermMatcher] = []
+            var bounds: [Double] = [], weights: [Double] = [], idfs: [Double] = []
             for t in plan.scoring {
                 guard let m = perSegment[s][t] else { continue }
                 let term = plan.terms[t]
                 let info = try bound(term, segment)
-                let ub = term.weight * bm25.score(frequency: info.maxFrequency, norm: bm25.norm(length: info.minLength, average: average), idf: term.idf)
-                scoring.append(ScoringTerm(matcher: m, bound: ub, weight: term.weight, idf: term.idf))
+                matchers.append(m)
+                bounds.append(term.weight * bm25.score(frequency: info.maxFrequency, norm: bm25.norm(length: info.minLength, average: average), idf: term.idf))
+                weights.append(term.weight)
+                idfs.append(term.idf)
             }
-            if scoring.isEmpty { continue }
-            let scorer = SegmentScorer(terms: scoring, norms: segment.norms, bm25: bm25, average: average)
+            if matchers.isEmpty { continue }
+            let scorer = SegmentScorer(matchers: matchers, bounds: bounds, weights: weights, idfs: idfs,
+                                       norms: segment.norms, bm25: bm25, average: average)
             let accept: (Int) throws -> Bool = { local in
                 if let filter, !filter[segment.documentIndex(of: local)] { return false }
                 return try checker.accepts(local)
             }
             switch options.strategy {
             case .exhaustive:
+                let n = scorer.count
                 while true {
                     var d = PostingsCursor.end
-                    for t in scoring { d = min(d, t.matcher.doc) }
+                    for i in 0..<n { d = min(d, scorer.matchers[i].doc) }
                     if d == PostingsCursor.end { break }
-                    for t in scoring { t.matcher.advance(to: d) }
+                    for i in 0..<n { scorer.matchers[i].advance(to: d) }
                     if try accept(d) {
                         total += 1
-                        for t in scoring where t.matcher.doc == d { t.contribute(d, scorer.norm(d), bm25) }
+                        let norm = scorer.norm(d)
+                        for i in 0..<n where scorer.matchers[i].doc == d { _ = scorer.contribute(i, d, norm) }
                         heap.offer(Candidate(segment: s, local: d, score: scorer.sum(d)))
                     }
-                    for t in scoring where t.matcher.doc == d { t.matcher.next() }
+                    for i in 0..<n where scorer.matchers[i].doc == d { scorer.matchers[i].next() }
                 }
             case .maxScore:
                 try maxScore(scorer, segment: s, heap: &heap, accept: accept)
@@ -240,7 +246,7 @@ public struct Searcher: Sendable {
                     total += try countMatches(plan, segment: segment, perSegment[s], filter: filter)
                 }
             }
-            if scoring.contains(where: { $0.matcher.isCorrupt }) || checker.isCorrupt {
+            if scorer.isCorrupt || checker.isCorrupt {
                 throw ParaError(file: segment.name, "index postings are damaged; rebuild the index")
             }
         }
@@ -258,10 +264,11 @@ public struct Searcher: Sendable {
     /// ones only while its score so far plus their remaining bounds could still beat the k-th.
     private func maxScore(_ scorer: SegmentScorer, segment s: Int, heap: inout TopK,
                           accept: (Int) throws -> Bool) throws {
-        let list = scorer.terms.sorted { $0.bound < $1.bound }
+        // Term indices by increasing bound.
+        let list = (0..<scorer.count).sorted { scorer.bounds[$0] < scorer.bounds[$1] }
         var prefix: [Double] = []
         var acc = 0.0
-        for e in list { acc += e.bound; prefix.append(acc) }
+        for e in list { acc += scorer.bounds[e]; prefix.append(acc) }
         // Bounds and sums are compared with a relative margin so that rounding never prunes a
         // paragraph whose exact score would tie or beat the threshold.
         let margin = 1 + 1e-9
@@ -271,23 +278,24 @@ public struct Searcher: Sendable {
             while i < list.count && prefix[i] * margin < threshold { i += 1 }
             return i
         }
+        let m = scorer.matchers
         var essential = firstEssential(heap.threshold)
         while essential < list.count {
             var d = PostingsCursor.end
-            for i in essential..<list.count { d = min(d, list[i].matcher.doc) }
+            for i in essential..<list.count { d = min(d, m[list[i]].doc) }
             if d == PostingsCursor.end { break }
             let norm = scorer.norm(d)
             var partial = 0.0
-            for i in essential..<list.count where list[i].matcher.doc == d {
-                partial += list[i].contribute(d, norm, scorer.bm25)
+            for i in essential..<list.count where m[list[i]].doc == d {
+                partial += scorer.contribute(list[i], d, norm)
             }
             var pruned = false
             let threshold = heap.threshold
             var i = essential - 1
             while i >= 0 {
                 if let threshold, (partial + prefix[i]) * margin < threshold { pruned = true; break }
-                list[i].matcher.advance(to: d)
-                if list[i].matcher.doc == d { partial += list[i].contribute(d, norm, scorer.bm25) }
+                m[list[i]].advance(to: d)
+                if m[list[i]].doc == d { partial += scorer.contribute(list[i], d, norm) }
                 i -= 1
             }
             if !pruned {
@@ -297,7 +305,7 @@ public struct Searcher: Sendable {
                     essential = firstEssential(heap.threshold)
                 }
             }
-            for i in essential..<list.count where list[i].matcher.doc == d { list[i].matcher.next() }
+            for i in essential..<list.count where m[list[i]].doc == d { m[list[i]].next() }
         }
     }
 
@@ -529,49 +537,3 @@ struct TopK {
     }
 }
 
-/// One query term in one segment while scoring: its matcher, its score bound, and the
-/// contribution it made to the paragraph being scored. A class, so that the scoring loops
-/// move cursors in place instead of copying them.
-final class ScoringTerm {
-    var matcher: TermMatcher
-    let bound: Double
-    let weight: Double
-    let idf: Double
-    /// `contribution` belongs to paragraph `contributionDoc`.
-    var contribution = 0.0
-    var contributionDoc = -1
-
-    init(matcher: TermMatcher, bound: Double, weight: Double, idf: Double) {
-        self.matcher = matcher
-        self.bound = bound
-        self.weight = weight
-        self.idf = idf
-    }
-
-    /// Scores the current paragraph `doc` (the matcher must be on it) and remembers it.
-    @inline(__always)
-    func contribute(_ doc: Int, _ norm: Double, _ bm25: BM25) -> Double {
-        contribution = weight * bm25.score(frequency: matcher.frequency(), norm: norm, idf: idf)
-        contributionDoc = doc
-        return contribution
-    }
-}
-
-/// Scores paragraphs of one segment. The final score adds the terms' contributions in query
-/// order, so every strategy adds the same numbers in the same order and gets the same bits.
-struct SegmentScorer {
-    let terms: [ScoringTerm]
-    let norms: NormsView
-    let bm25: BM25
-    let average: Double
-
-    @inline(__always)
-    func norm(_ doc: Int) -> Double { bm25.norm(length: norms.length(of: doc), average: average) }
-
-    @inline(__always)
-    func sum(_ doc: Int) -> Double {
-        var total = 0.0
-        for t in terms where t.contributionDoc == doc { total += t.contribution }
-        return total
-    }
-}

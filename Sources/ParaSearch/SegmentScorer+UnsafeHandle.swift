@@ -1,0 +1,74 @@
+import ParaIndex
+
+/// Scores paragraphs of one segment for one query.
+///
+/// The matchers and per-term contributions live in buffers owned by this object and are
+/// reached through pointers: the scoring loops move cursors in place, with no copies of the
+/// cursor structs and no run-time exclusivity checks (measured: 18 % of query time when they
+/// were `var` properties of a class). Nothing outside this file touches the pointers' memory
+/// except through the two properties below, and only while the scorer is alive.
+final class SegmentScorer {
+    let count: Int
+    /// `count` matchers, in query order.
+    let matchers: UnsafeMutablePointer<TermMatcher>
+    let bounds: [Double]
+    private let weights: UnsafeMutablePointer<Double>
+    private let idfs: UnsafeMutablePointer<Double>
+    /// `contribution[i]` belongs to paragraph `contributionDoc[i]`.
+    private let contribution: UnsafeMutablePointer<Double>
+    private let contributionDoc: UnsafeMutablePointer<Int>
+    let norms: NormsView
+    let bm25: BM25
+    let average: Double
+
+    init(matchers: [TermMatcher], bounds: [Double], weights: [Double], idfs: [Double],
+         norms: NormsView, bm25: BM25, average: Double) {
+        count = matchers.count
+        self.matchers = .allocate(capacity: count)
+        self.matchers.initialize(from: matchers, count: count)
+        self.bounds = bounds
+        self.weights = .allocate(capacity: count)
+        self.weights.initialize(from: weights, count: count)
+        self.idfs = .allocate(capacity: count)
+        self.idfs.initialize(from: idfs, count: count)
+        contribution = .allocate(capacity: count)
+        contribution.initialize(repeating: 0, count: count)
+        contributionDoc = .allocate(capacity: count)
+        contributionDoc.initialize(repeating: -1, count: count)
+        self.norms = norms
+        self.bm25 = bm25
+        self.average = average
+    }
+
+    deinit {
+        matchers.deinitialize(count: count)
+        matchers.deallocate()
+        weights.deallocate()
+        idfs.deallocate()
+        contribution.deallocate()
+        contributionDoc.deallocate()
+    }
+
+    var isCorrupt: Bool { (0..<count).contains { matchers[$0].isCorrupt } }
+
+    @inline(__always)
+    func norm(_ doc: Int) -> Double { bm25.norm(length: norms.length(of: doc), average: average) }
+
+    /// Scores term `i` on paragraph `doc` (its matcher must be there) and remembers it.
+    @inline(__always)
+    func contribute(_ i: Int, _ doc: Int, _ norm: Double) -> Double {
+        let c = weights[i] * bm25.score(frequency: matchers[i].frequency(), norm: norm, idf: idfs[i])
+        contribution[i] = c
+        contributionDoc[i] = doc
+        return c
+    }
+
+    /// The paragraph's score: contributions added in query order, so that every strategy adds
+    /// the same numbers in the same order and gets the same bits.
+    @inline(__always)
+    func sum(_ doc: Int) -> Double {
+        var total = 0.0
+        for i in 0..<count where contributionDoc[i] == doc { total += contribution[i] }
+        return total
+    }
+}
