@@ -93,10 +93,18 @@ public struct DocumentExtractor: Sendable {
         default:
             break
         }
+        if format == .jsonLines {
+            if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
+                throw ParaError(file: shown, "JSON Lines must be UTF-8, not UTF-16")
+            }
+            var body = data
+            if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
+            return try JSONLinesReader().documents(data: body, source: shown)
+        }
         let text = try decodeText(data, shown: shown)
         switch format {
         case .jsonLines:
-            return try JSONLinesReader().documents(text: text, source: shown)
+            throw ParaError(file: shown, "internal error: JSON Lines reached the text path")
         case .markdown:
             let (front, body) = FrontMatter.split(text)
             var meta = metadata(front: front, sidecar: try sidecar(for: path, shown: shown), stem: stem, source: shown, body: body)

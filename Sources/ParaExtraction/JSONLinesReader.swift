@@ -4,15 +4,31 @@ import ParaCore
 /// JSON Lines evaluation corpora: `{"id" or "_id", "text", "title"?, "lang"?}` per line.
 /// Each line is one document with one unnumbered paragraph; its title becomes the heading.
 struct JSONLinesReader {
-    func documents(text: String, source: String) throws -> [ExtractedDocument] {
+    /// Lines are split on the bytes (a 400 MB corpus is one file); each line is parsed on its own.
+    func documents(data: Data, source: String) throws -> [ExtractedDocument] {
         var docs: [ExtractedDocument] = []
         var seen: Set<String> = []
         var lineNumber = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        let lines: [Data] = data.withUnsafeBytes { raw in
+            var out: [Data] = []
+            var start = 0
+            let n = raw.count
+            while start <= n {
+                var end = start
+                while end < n && raw[end] != 0x0A { end += 1 }
+                out.append(Data(raw[start..<end]))
+                start = end + 1
+            }
+            return out
+        }
+        for line in lines {
             lineNumber += 1
-            let t = line.trimmingCharacters()
-            if t.isEmpty { continue }
-            guard let obj = try? JSONSerialization.jsonObject(with: Data(t.utf8)) as? [String: Any] else {
+            let (blank, nul) = line.withUnsafeBytes { b in
+                (b.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }, b.contains(0))
+            }
+            if blank { continue }
+            if nul { throw ParaError(file: source, "line \(lineNumber): binary data (NUL byte)") }
+            guard let obj = try? JSONSerialization.jsonObject(with: line) as? [String: Any] else {
                 throw ParaError(file: source, "line \(lineNumber): not a JSON object")
             }
             let id = (obj["id"] ?? obj["_id"]).map { v -> String in

@@ -14,9 +14,8 @@ struct SegmentWriter {
         var minLength: UInt32 = .max
     }
 
-    private var termIDs: [String: Int] = [:]
+    private var termTable = TermTable()
     private var terms: [TermPostings] = []
-    private var termNames: [String] = []
     private(set) var lengths: [UInt32] = []
     private var paragraphDocument: [UInt32] = []
     private(set) var documents: [StoredDocument] = []
@@ -52,16 +51,8 @@ struct SegmentWriter {
         // The heading path is part of what a paragraph is about only through its citation;
         // the indexed text is the paragraph itself.
         session.analyze(p.text) { term, _, position, _ in
-            let key = String(decoding: term, as: UTF8.self)
-            let id: Int
-            if let existing = termIDs[key] {
-                id = existing
-            } else {
-                id = terms.count
-                termIDs[key] = id
-                terms.append(TermPostings())
-                termNames.append(key)
-            }
+            let id = termTable.id(term)
+            if id == terms.count { terms.append(TermPostings()) }
             scratch.append((id, UInt32(position)))
         }
         let length = UInt32(scratch.count)
@@ -90,18 +81,18 @@ struct SegmentWriter {
         var positions = IndexFormat.header(.positions)
 
         // Terms in byte order.
-        let order = termNames.indices.sorted { a, b in
-            termNames[a].utf8.lexicographicallyPrecedes(termNames[b].utf8)
+        let order = (0..<termTable.count).sorted { a, b in
+            termTable.bytes(a).lexicographicallyPrecedes(termTable.bytes(b))
         }
         var blockIndex: [(String, Int)] = []
         var k = 0
         while k < order.count {
             let blockEnd = min(order.count, k + IndexFormat.termsPerBlock)
-            blockIndex.append((termNames[order[k]], termsFile.count))
+            blockIndex.append((String(decoding: termTable.bytes(order[k]), as: UTF8.self), termsFile.count))
             termsFile.varint(blockEnd - k)
             var previous: [UInt8] = []
             for t in order[k..<blockEnd] {
-                let name = Array(termNames[t].utf8)
+                let name = Array(termTable.bytes(t))
                 var shared = 0
                 while shared < min(previous.count, name.count) && previous[shared] == name[shared] { shared += 1 }
                 termsFile.varint(shared)
