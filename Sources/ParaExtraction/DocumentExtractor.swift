@@ -62,6 +62,24 @@ public struct DocumentExtractor: Sendable {
         return try extract(data: data, format: format, path: path, displayPath: shown)
     }
 
+    /// Extracts the documents of one file and hands them over one at a time: a JSON Lines file
+    /// is read in chunks, never whole.
+    public func forEachDocument(path: String, displayPath: String? = nil,
+                                _ body: (ExtractedDocument) throws -> Void) throws {
+        let shown = displayPath ?? path
+        if InputFormat(path: path) == .jsonLines {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw ParaError(file: shown, "no such file") }
+            if isDir.boolValue { throw ParaError(file: shown, "is a directory, not a file") }
+            if (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) == 0 {
+                throw ParaError(file: shown, "file is empty")
+            }
+            try JSONLinesReader.forEach(path: path, source: shown, body)
+            return
+        }
+        for d in try extract(path: path, displayPath: shown) { try body(d) }
+    }
+
     /// Extracts documents from bytes already read.
     public func extract(data: Data, format: InputFormat, path: String, displayPath: String? = nil) throws -> [ExtractedDocument] {
         let shown = displayPath ?? path
@@ -99,7 +117,7 @@ public struct DocumentExtractor: Sendable {
             }
             var body = data
             if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
-            return try JSONLinesReader().documents(data: body, source: shown)
+            return try JSONLinesReader.documents(data: body, source: shown)
         }
         let text = try decodeText(data, shown: shown)
         switch format {

@@ -140,3 +140,86 @@ final class WriterLock {
 
     deinit { release() }
 }
+
+/// A new index file written front to back through a buffer, with the header written first and
+/// the CRC-32 footer computed on the way, so that no file is ever held whole in memory.
+final class FileOutput {
+    let path: String
+    private var fd: Int32
+    private var buffer: [UInt8] = []
+    private var crc = CRC32()
+    /// Bytes written so far (header included): the offset of the next byte.
+    private(set) var offset = 0
+    private static let flushSize = 1 << 20
+
+    init(path: String, kind: IndexFormat.Kind) throws {
+        self.path = path
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ParaError(file: path, "cannot create: \(errnoMessage())") }
+        buffer.reserveCapacity(Self.flushSize + 4096)
+        write(IndexFormat.header(kind).bytes)
+    }
+
+    deinit {
+        if fd >= 0 { close(fd); unlink(path) }   // abandoned before finish(): leave nothing behind
+    }
+
+    func write(_ bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        offset += bytes.count
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) {
+        buffer.append(contentsOf: bytes)
+        offset += bytes.count
+    }
+
+    func write(_ w: ByteWriter) { write(w.bytes) }
+
+    /// Writes out the buffer when it is large; call between records.
+    func flushIfNeeded() throws {
+        if buffer.count >= Self.flushSize { try flush() }
+    }
+
+    private func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try buffer.withUnsafeBytes { p in
+            crc.update(p)
+            var off = 0
+            while off < p.count {
+                let n = Glibc.write(fd, p.baseAddress! + off, p.count - off)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw ParaError(file: path, "cannot write: \(errnoMessage())")
+                }
+                off += n
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Appends the footer, flushes to disk and closes.
+    func finish() throws {
+        try flush()
+        var footer = ByteWriter()
+        footer.u32(crc.value)
+        footer.raw(IndexFormat.footerMagic)
+        buffer = footer.bytes
+        offset += buffer.count
+        try buffer.withUnsafeBytes { p in
+            var off = 0
+            while off < p.count {
+                let n = Glibc.write(fd, p.baseAddress! + off, p.count - off)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw ParaError(file: path, "cannot write: \(errnoMessage())")
+                }
+                off += n
+            }
+        }
+        buffer = []
+        guard fsync(fd) == 0 else { throw ParaError(file: path, "cannot flush to disk: \(errnoMessage())") }
+        close(fd)
+        fd = -1
+    }
+}

@@ -13,27 +13,46 @@ public struct CommitSummary: Sendable, Equatable {
 /// The single writer of an index directory.
 ///
 /// Opening takes an exclusive lock (`write.lock`, `flock`): a second writer gets a clear error,
-/// readers are never blocked. Changes are staged with ``replace(source:with:)`` and
-/// ``remove(source:)`` and become visible to new snapshots only at ``commit()``.
+/// readers are never blocked. Changes are staged with ``replace(source:with:)`` (or
+/// ``beginReplacing(source:)`` and ``add(_:)`` for a stream of documents) and
+/// ``remove(source:)``, and become visible to new snapshots only at ``commit()``.
 ///
-/// Segments are write-once. A commit writes one new segment holding the added documents plus
-/// the surviving documents of every segment that lost one (so no segment ever carries
-/// deletions and statistics stay exact), then publishes the manifest, then deletes the files
-/// of segments no longer listed. When more than ``maxSegments`` would remain, all of them are
-/// merged into the new one.
+/// Memory is bounded: added documents are analysed into an in-memory segment that is written
+/// out as soon as it reaches the memory budget. Segments are write-once. A commit rebuilds
+/// every old segment that lost a document (its surviving documents are analysed again, so no
+/// segment ever carries deletions and statistics stay exact), merges segments so that their
+/// number stays logarithmic in the index size (tiers of ten by size, merged without
+/// re-analysis by ``SegmentMerger``), publishes the manifest, and only then deletes the files
+/// of segments no longer listed.
 public final class IndexWriter {
     public let directory: String
-    public static let maxSegments = 8
+    /// Segments of one size tier (by powers of ten of paragraphs) merged together.
+    public static let mergeFactor = 10
+    /// The default budget for the in-memory segment.
+    public static let defaultMemoryBudget = 256 << 20
+    public let memoryBudget: Int
     private let lock: WriterLock
     private var manifest: Manifest
     private var readers: [String: SegmentReader] = [:]
-    private var staged: [String: [IndexableDocument]] = [:]
-    private var removed: Set<String> = []
+    private var buffer = SegmentWriter()
+    /// Segments written since the last commit (not yet in the manifest).
+    private var pending: [Manifest.Segment] = []
+    private var pendingFiles: [String] = []
+    private var nextSegment: Int
+    /// Sources whose committed documents go at the next commit (replaced or removed).
+    private var replaced: Set<String> = []
+    /// Sources given new documents since the last commit.
+    private var added: Set<String> = []
+    /// Sources whose new documents failed part-way: dropped at commit, the old ones kept.
+    private var abandoned: Set<String> = []
+    private var addedDocuments = 0
     private var forceRebuild = false
 
     /// Opens (creating if needed) the index in `directory` for writing.
-    public init(directory: String) throws {
+    /// - Parameter memoryBudget: bytes the in-memory segment may use before it is written out.
+    public init(directory: String, memoryBudget: Int = IndexWriter.defaultMemoryBudget) throws {
         self.directory = directory
+        self.memoryBudget = max(64 << 10, memoryBudget)
         try FileSystem.createDirectory(directory)
         lock = try WriterLock(path: directory + "/write.lock", directory: directory)
         if let m = try Manifest.read(directory: directory) {
@@ -48,6 +67,13 @@ public final class IndexWriter {
         } else {
             manifest = Manifest(generation: 0, analyzer: Analyzer.identity, nextSegment: 1, segments: [])
         }
+        nextSegment = manifest.nextSegment
+        removeOrphans(live: Set(manifest.segments.map(\.name)))
+    }
+
+    deinit {
+        // Uncommitted segment files are not referenced by any manifest.
+        for f in pendingFiles { FileSystem.remove(f) }
     }
 
     /// The documents currently committed, with the source each came from.
@@ -56,96 +82,164 @@ public final class IndexWriter {
     }
 
     /// Stages `documents` as the new content of `source`, replacing what it held.
-    public func replace(source: String, with documents: [IndexableDocument]) {
-        removed.remove(source)
-        staged[source] = documents
+    public func replace(source: String, with documents: [IndexableDocument]) throws {
+        try beginReplacing(source: source)
+        for d in documents { try add(d) }
+    }
+
+    /// Starts replacing `source`: its committed documents go at the next commit; add the new
+    /// ones with ``add(_:)``.
+    public func beginReplacing(source: String) throws {
+        guard added.insert(source).inserted else {
+            throw ParaError(file: source, "given twice before one commit")
+        }
+        replaced.insert(source)
+    }
+
+    /// Adds one document (of a source passed to ``beginReplacing(source:)``), writing the
+    /// in-memory segment out when it reaches the memory budget.
+    public func add(_ document: IndexableDocument) throws {
+        buffer.add(document)
+        addedDocuments += 1
+        if buffer.estimatedBytes >= memoryBudget { try flush() }
+    }
+
+    /// Gives up on the documents added for `source` since ``beginReplacing(source:)`` (its
+    /// file failed part-way): they are dropped at commit and its committed documents kept.
+    public func abandon(source: String) {
+        abandoned.insert(source)
+        replaced.remove(source)
     }
 
     /// Stages the removal of every document read from `source`.
     public func remove(source: String) {
-        staged[source] = nil
-        removed.insert(source)
+        replaced.insert(source)
     }
 
     /// Drops every committed document at the next commit.
     public func removeAll() {
-        for d in documents { removed.insert(d.metadata.source) }
+        for d in documents { replaced.insert(d.metadata.source) }
         forceRebuild = true
     }
 
-    public var hasChanges: Bool { !staged.isEmpty || !removed.isEmpty || forceRebuild }
+    public var hasChanges: Bool { !replaced.isEmpty || addedDocuments > 0 || forceRebuild }
+
+    private func newSegmentName() -> String {
+        defer { nextSegment += 1 }
+        return segmentName(nextSegment)
+    }
+
+    /// Writes the in-memory segment out as a pending segment.
+    private func flush() throws {
+        guard buffer.paragraphCount > 0 else { buffer = SegmentWriter(); return }
+        let name = newSegmentName()
+        let files = try buffer.write(directory: directory, name: name)
+        pendingFiles += files
+        pending.append(Manifest.Segment(name: name, paragraphs: buffer.paragraphCount, documents: buffer.documents.count))
+        readers[name] = try SegmentReader(directory: directory, name: name)
+        buffer = SegmentWriter()
+    }
 
     /// Writes the staged changes and publishes them atomically.
     @discardableResult
     public func commit() throws -> CommitSummary {
-        let replacedSources = removed.union(staged.keys)
+        // Pending segments (and the buffer) may hold documents of abandoned sources.
+        try flush()
         var keep: [Manifest.Segment] = []
-        var rebuild: [Manifest.Segment] = []
         var removedCount = 0
+        var rebuild: [(SegmentReader, Set<String>)] = []
         for s in manifest.segments {
             let docs = readers[s.name]!.documents
-            let hits = docs.filter { replacedSources.contains($0.metadata.source) }.count
+            let hits = docs.filter { replaced.contains($0.metadata.source) }.count
             removedCount += hits
-            if hits > 0 { rebuild.append(s) } else { keep.append(s) }
+            if hits > 0 { rebuild.append((readers[s.name]!, replaced)) } else { keep.append(s) }
         }
-        let added = staged.values.flatMap { $0 }
-        if keep.count + 1 > Self.maxSegments {
-            rebuild += keep
-            keep = []
-        }
-        var writer = SegmentWriter()
-        var carried: [IndexableDocument] = []
-        for s in rebuild {
-            let reader = readers[s.name]!
-            for d in reader.documents where !replacedSources.contains(d.metadata.source) {
-                var paragraphs: [Paragraph] = []
-                for i in d.firstParagraph..<(d.firstParagraph + d.paragraphCount) { paragraphs.append(try reader.paragraph(i)) }
-                carried.append(IndexableDocument(document: ExtractedDocument(metadata: d.metadata, paragraphs: paragraphs),
-                                                 contentHash: d.contentHash))
+        var fresh: [Manifest.Segment] = []
+        for s in pending {
+            if !abandoned.isEmpty, readers[s.name]!.documents.contains(where: { abandoned.contains($0.metadata.source) }) {
+                rebuild.append((readers[s.name]!, abandoned))
+            } else {
+                fresh.append(s)
             }
         }
-        writer.add(carried + added)
+        pending = fresh
+        // Survivors of segments that lost documents are analysed again into new segments.
+        for (reader, drop) in rebuild {
+            for d in reader.documents where !drop.contains(d.metadata.source) {
+                var paragraphs: [Paragraph] = []
+                for i in d.firstParagraph..<(d.firstParagraph + d.paragraphCount) { paragraphs.append(try reader.paragraph(i)) }
+                buffer.add(IndexableDocument(document: ExtractedDocument(metadata: d.metadata, paragraphs: paragraphs),
+                                             contentHash: d.contentHash))
+                if buffer.estimatedBytes >= memoryBudget { try flush() }
+            }
+        }
+        try flush()
+        var segments = keep + pending
+        try mergeTiers(&segments)
         var next = manifest
         next.generation += 1
         next.analyzer = Analyzer.identity
-        next.segments = keep
-        var written: [String] = []
-        if writer.paragraphCount > 0 {
-            let name = segmentName(next.nextSegment)
-            next.nextSegment += 1
-            written = try writer.write(directory: directory, name: name)
-            next.segments.append(Manifest.Segment(name: name, paragraphs: writer.paragraphCount, documents: writer.documents.count))
-        }
-        do {
-            try FileSystem.syncDirectory(directory)
-            try next.publish(directory: directory)
-        } catch {
-            for f in written { FileSystem.remove(f) }
-            throw error
-        }
+        next.nextSegment = nextSegment
+        next.segments = segments
+        try FileSystem.syncDirectory(directory)
+        try next.publish(directory: directory)
         // Published: the dropped segments' files can go (open snapshots keep their mappings).
         let live = Set(next.segments.map(\.name))
-        for s in manifest.segments where !live.contains(s.name) {
-            readers[s.name] = nil
-            for ext in ["terms", "postings", "positions", "norms", "stored"] { FileSystem.remove(directory + "/" + s.name + "." + ext) }
+        for name in Array(readers.keys) where !live.contains(name) {
+            readers[name] = nil
+            for ext in ["terms", "postings", "positions", "norms", "stored"] { FileSystem.remove(directory + "/" + name + "." + ext) }
         }
         removeOrphans(live: live)
         manifest = next
-        for s in next.segments where readers[s.name] == nil {
-            readers[s.name] = try SegmentReader(directory: directory, name: s.name)
-        }
-        staged = [:]
-        removed = []
+        let summary = CommitSummary(generation: next.generation, addedDocuments: addedDocuments, removedDocuments: removedCount,
+                                    segments: next.segments.count, paragraphs: next.segments.reduce(0) { $0 + $1.paragraphs })
+        pending = []
+        pendingFiles = []
+        replaced = []
+        added = []
+        abandoned = []
+        addedDocuments = 0
         forceRebuild = false
-        return CommitSummary(generation: next.generation, addedDocuments: added.count, removedDocuments: removedCount,
-                             segments: next.segments.count, paragraphs: next.segments.reduce(0) { $0 + $1.paragraphs })
+        return summary
+    }
+
+    /// Merges segments of the same size tier (10^k ≤ paragraphs < 10^(k+1)) in groups of
+    /// ``mergeFactor``, smallest tier first, until no tier is full: with n paragraphs there are
+    /// at most (mergeFactor − 1) segments per tier and log10(n) tiers.
+    private func mergeTiers(_ segments: inout [Manifest.Segment]) throws {
+        func tier(_ s: Manifest.Segment) -> Int {
+            var t = 0, n = max(1, s.paragraphs)
+            while n >= 10 { n /= 10; t += 1 }
+            return t
+        }
+        while true {
+            let byTier = Dictionary(grouping: segments, by: tier)
+            guard let (_, group) = byTier.filter({ $0.value.count >= Self.mergeFactor }).min(by: { $0.key < $1.key }) else { return }
+            let chosen = Array(group.sorted { $0.name < $1.name }.prefix(Self.mergeFactor))
+            let name = newSegmentName()
+            let output = try SegmentMerger.merge(chosen.map { readers[$0.name]! }, directory: directory, name: name)
+            pendingFiles += output.files
+            readers[name] = try SegmentReader(directory: directory, name: name)
+            let merged = Set(chosen.map(\.name))
+            // The merged segment takes the place of the first of its parts (order is stable).
+            var result: [Manifest.Segment] = []
+            var placed = false
+            for s in segments {
+                if merged.contains(s.name) {
+                    if !placed { result.append(Manifest.Segment(name: name, paragraphs: output.paragraphs, documents: output.documents)); placed = true }
+                } else {
+                    result.append(s)
+                }
+            }
+            segments = result
+        }
     }
 
     /// Files left by a writer that died before publishing (segments not in the manifest).
     private func removeOrphans(live: Set<String>) {
         for name in FileSystem.list(directory) where name.hasPrefix("seg-") {
             let stem = String(name.split(separator: ".").first ?? "")
-            if !live.contains(stem) { FileSystem.remove(directory + "/" + name) }
+            if !live.contains(stem) && !pendingFiles.contains(directory + "/" + name) { FileSystem.remove(directory + "/" + name) }
         }
         FileSystem.remove(directory + "/" + Manifest.fileName + ".tmp")
     }

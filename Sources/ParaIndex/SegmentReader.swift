@@ -184,6 +184,15 @@ public final class SegmentReader: Sendable {
         }
     }
 
+    var blockCount: Int { blockOffsets.count }
+
+    /// The terms of dictionary block `index`, in order.
+    func block(_ index: Int) throws -> [([UInt8], TermInfo)] {
+        var out: [([UInt8], TermInfo)] = []
+        try scanBlock(index) { name, info in out.append((name, info)); return true }
+        return out
+    }
+
     /// Decodes block `index`, calling `visit` until it returns false.
     private func scanBlock(_ index: Int, _ visit: ([UInt8], TermInfo) throws -> Bool) throws {
         var r = ByteReader(termsFile.bytes, from: blockOffsets[index], to: termsBody.upperBound, file: termsFile.path)

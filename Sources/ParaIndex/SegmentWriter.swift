@@ -3,8 +3,8 @@ import ParaAnalysis
 
 /// Builds one segment in memory from documents and writes its five files.
 ///
-/// Documents are sorted by (source, id) so that the same input always gives the same bytes;
-/// paragraphs get local ids 0, 1, 2 … in that order.
+/// Documents keep the order they are added in (the indexer adds files in sorted order, so the
+/// same input gives the same bytes); paragraphs get local ids 0, 1, 2 … in that order.
 struct SegmentWriter {
     private struct TermPostings {
         var docs: [UInt32] = []
@@ -26,15 +26,12 @@ struct SegmentWriter {
 
     var paragraphCount: Int { lengths.count }
 
-    /// Adds documents (sorted first) and analyses their paragraphs.
-    mutating func add(_ input: [IndexableDocument]) {
-        let sorted = input.sorted {
-            ($0.document.metadata.source, $0.document.metadata.id) < ($1.document.metadata.source, $1.document.metadata.id)
-        }
-        for item in sorted { add(item) }
-    }
+    /// What the buffered segment costs in memory, roughly: postings and positions at their
+    /// in-memory width plus array slack, term and paragraph overheads, the stored text.
+    private(set) var estimatedBytes = 0
 
-    private mutating func add(_ item: IndexableDocument) {
+    /// Adds a document and analyses its paragraphs.
+    mutating func add(_ item: IndexableDocument) {
         let docIndex = UInt32(documents.count)
         documents.append(StoredDocument(metadata: item.document.metadata, contentHash: item.contentHash,
                                         firstParagraph: paragraphs.count, paragraphCount: item.document.paragraphs.count))
@@ -50,11 +47,17 @@ struct SegmentWriter {
         scratch.removeAll(keepingCapacity: true)
         // The heading path is part of what a paragraph is about only through its citation;
         // the indexed text is the paragraph itself.
+        var newTerms = 0
         session.analyze(p.text) { term, _, position, _ in
             let id = termTable.id(term)
-            if id == terms.count { terms.append(TermPostings()) }
+            if id == terms.count {
+                terms.append(TermPostings())
+                newTerms += 1
+            }
             scratch.append((id, UInt32(position)))
         }
+        // A new term: its bytes, table slots, and three arrays' headers (~200 bytes measured).
+        estimatedBytes += newTerms * 200 + p.text.utf8.count * 2 + p.headings.reduce(0) { $0 + $1.utf8.count } + 96
         let length = UInt32(scratch.count)
         lengths.append(length)
         scratch.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
@@ -64,6 +67,7 @@ struct SegmentWriter {
             var j = i
             while j < scratch.count && scratch[j].0 == id { j += 1 }
             let freq = UInt32(j - i)
+            estimatedBytes += 12 + 6 * (j - i)   // doc + freq, positions; ×1.5 for array growth
             terms[id].docs.append(local)
             terms[id].freqs.append(freq)
             for k in i..<j { terms[id].positions.append(scratch[k].1) }
@@ -73,122 +77,192 @@ struct SegmentWriter {
         }
     }
 
-    /// Writes the segment's files into `directory` as `name.*`; returns their paths.
+    /// Writes the segment's files into `directory` as `name.*`, streaming (no file is built
+    /// whole in memory); returns their paths.
     func write(directory: String, name: String) throws -> [String] {
         let base = directory + "/" + name
-        var termsFile = IndexFormat.header(.terms)
-        var postings = IndexFormat.header(.postings)
-        var positions = IndexFormat.header(.positions)
+        let termsFile = try FileOutput(path: base + ".terms", kind: .terms)
+        let postings = try FileOutput(path: base + ".postings", kind: .postings)
+        let positions = try FileOutput(path: base + ".positions", kind: .positions)
+        let dictionary = DictionaryWriter(output: termsFile)
 
         // Terms in byte order.
         let order = (0..<termTable.count).sorted { a, b in
             termTable.bytes(a).lexicographicallyPrecedes(termTable.bytes(b))
         }
-        var blockIndex: [(String, Int)] = []
-        var k = 0
-        while k < order.count {
-            let blockEnd = min(order.count, k + IndexFormat.termsPerBlock)
-            blockIndex.append((String(decoding: termTable.bytes(order[k]), as: UTF8.self), termsFile.count))
-            termsFile.varint(blockEnd - k)
-            var previous: [UInt8] = []
-            for t in order[k..<blockEnd] {
-                let name = Array(termTable.bytes(t))
-                var shared = 0
-                while shared < min(previous.count, name.count) && previous[shared] == name[shared] { shared += 1 }
-                termsFile.varint(shared)
-                termsFile.varint(name.count - shared)
-                termsFile.raw(Array(name[shared...]))
-                let tp = terms[t]
-                // Postings: doc-id deltas and frequencies; positions: per doc, position deltas.
-                let postingsStart = postings.count
-                let positionsStart = positions.count
-                var last: UInt32 = 0
-                var pi = 0
-                for (n, d) in tp.docs.enumerated() {
-                    postings.varint(Int(d - (n == 0 ? 0 : last)))
-                    postings.varint(Int(tp.freqs[n]))
-                    last = d
-                    var lastPos: UInt32 = 0
-                    for m in 0..<Int(tp.freqs[n]) {
-                        let pos = tp.positions[pi + m]
-                        positions.varint(Int(pos - (m == 0 ? 0 : lastPos)))
-                        lastPos = pos
-                    }
-                    pi += Int(tp.freqs[n])
+        var p = ByteWriter(capacity: 1 << 12)
+        var q = ByteWriter(capacity: 1 << 12)
+        for t in order {
+            let tp = terms[t]
+            // Postings: doc-id deltas and frequencies; positions: per doc, position deltas.
+            let postingsStart = postings.offset
+            let positionsStart = positions.offset
+            p.bytes.removeAll(keepingCapacity: true)
+            q.bytes.removeAll(keepingCapacity: true)
+            var last: UInt32 = 0
+            var pi = 0
+            for (n, d) in tp.docs.enumerated() {
+                p.varint(Int(d - (n == 0 ? 0 : last)))
+                p.varint(Int(tp.freqs[n]))
+                last = d
+                var lastPos: UInt32 = 0
+                for m in 0..<Int(tp.freqs[n]) {
+                    let pos = tp.positions[pi + m]
+                    q.varint(Int(pos - (m == 0 ? 0 : lastPos)))
+                    lastPos = pos
                 }
-                termsFile.varint(tp.docs.count)
-                termsFile.varint(postingsStart)
-                termsFile.varint(postings.count - postingsStart)
-                termsFile.varint(positionsStart)
-                termsFile.varint(positions.count - positionsStart)
-                termsFile.varint(Int(tp.maxFreq))
-                termsFile.varint(Int(tp.minLength))
-                previous = name
+                pi += Int(tp.freqs[n])
             }
-            k = blockEnd
+            postings.write(p)
+            positions.write(q)
+            try postings.flushIfNeeded()
+            try positions.flushIfNeeded()
+            try dictionary.add(Array(termTable.bytes(t)), TermInfo(documentFrequency: tp.docs.count,
+                postings: postingsStart..<(postingsStart + p.count), positions: positionsStart..<(positionsStart + q.count),
+                maxFrequency: Int(tp.maxFreq), minLength: Int(tp.minLength)))
         }
-        let blockIndexOffset = termsFile.count
-        termsFile.varint(blockIndex.count)
-        for (first, offset) in blockIndex {
-            termsFile.string(first)
-            termsFile.varint(offset)
-        }
-        termsFile.u64(UInt64(order.count))
-        termsFile.u64(UInt64(blockIndexOffset))
+        try dictionary.finish()
+        try postings.finish()
+        try positions.finish()
 
-        var norms = IndexFormat.header(.norms)
+        let norms = try FileOutput(path: base + ".norms", kind: .norms)
+        var w = ByteWriter(capacity: 8)
         for i in lengths.indices {
-            norms.u32(lengths[i])
-            norms.u32(paragraphDocument[i])
+            w.bytes.removeAll(keepingCapacity: true)
+            w.u32(lengths[i])
+            w.u32(paragraphDocument[i])
+            norms.write(w)
+            try norms.flushIfNeeded()
         }
+        try norms.finish()
 
-        var stored = IndexFormat.header(.stored)
-        var paragraphOffsets: [Int] = []
-        for (i, p) in paragraphs.enumerated() {
-            paragraphOffsets.append(stored.count)
-            stored.varint(Int(paragraphDocument[i]))
-            stored.varint(p.ordinal)
-            stored.optionalString(p.number)
-            stored.varint(p.headings.count)
-            for h in p.headings { stored.string(h) }
-            stored.string(p.text)
-        }
-        var documentOffsets: [Int] = []
-        for d in documents {
-            documentOffsets.append(stored.count)
-            let m = d.metadata
-            stored.string(m.id)
-            stored.optionalString(m.symbol)
-            stored.string(m.language.rawValue)
-            stored.string(m.title)
-            stored.string(m.source)
-            stored.string(d.contentHash)
-            stored.varint(m.extra.count)
-            for key in m.extra.keys.sorted() {
-                stored.string(key)
-                stored.string(m.extra[key]!)
-            }
-            stored.varint(d.firstParagraph)
-            stored.varint(d.paragraphCount)
-        }
-        let paragraphTable = stored.count
-        for o in paragraphOffsets { stored.u64(UInt64(o)) }
-        let documentTable = stored.count
-        for o in documentOffsets { stored.u64(UInt64(o)) }
-        stored.u64(UInt64(paragraphs.count))
-        stored.u64(UInt64(documents.count))
-        stored.u64(UInt64(paragraphTable))
-        stored.u64(UInt64(documentTable))
-        stored.u64(lengths.reduce(0) { $0 + UInt64($1) })
+        let stored = StoredWriter(try FileOutput(path: base + ".stored", kind: .stored))
+        for (i, p) in paragraphs.enumerated() { try stored.add(p, document: Int(paragraphDocument[i])) }
+        for d in documents { try stored.add(d) }
+        try stored.finish(totalLength: lengths.reduce(0) { $0 + UInt64($1) })
+        return ["terms", "postings", "positions", "norms", "stored"].map { base + "." + $0 }
+    }
+}
 
-        var files: [(String, ByteWriter)] = [
-            (base + ".terms", termsFile), (base + ".postings", postings), (base + ".positions", positions),
-            (base + ".norms", norms), (base + ".stored", stored),
-        ]
-        for i in files.indices {
-            IndexFormat.finish(&files[i].1)
-            try FileSystem.writeDurably(files[i].1.bytes, to: files[i].0)
+/// Writes a `.terms` file: prefix-compressed blocks, then the block index and the trailer.
+final class DictionaryWriter {
+    let output: FileOutput
+    private var blockIndex: [([UInt8], Int)] = []
+    private var block = ByteWriter(capacity: 1 << 12)
+    private var inBlock = 0
+    private var blockStart = 0
+    private var previous: [UInt8] = []
+    private(set) var count = 0
+
+    init(output: FileOutput) { self.output = output }
+
+    /// Adds the next term (terms must come in increasing byte order).
+    func add(_ name: [UInt8], _ info: TermInfo) throws {
+        if inBlock == 0 {
+            blockStart = output.offset
+            blockIndex.append((name, blockStart))
+            previous = []
         }
-        return files.map(\.0)
+        var shared = 0
+        while shared < min(previous.count, name.count) && previous[shared] == name[shared] { shared += 1 }
+        block.varint(shared)
+        block.varint(name.count - shared)
+        block.raw(Array(name[shared...]))
+        block.varint(info.documentFrequency)
+        block.varint(info.postings.lowerBound)
+        block.varint(info.postings.count)
+        block.varint(info.positions.lowerBound)
+        block.varint(info.positions.count)
+        block.varint(info.maxFrequency)
+        block.varint(info.minLength)
+        previous = name
+        inBlock += 1
+        count += 1
+        if inBlock == IndexFormat.termsPerBlock { try flushBlock() }
+    }
+
+    private func flushBlock() throws {
+        guard inBlock > 0 else { return }
+        var header = ByteWriter(capacity: 2)
+        header.varint(inBlock)
+        output.write(header)
+        output.write(block)
+        try output.flushIfNeeded()
+        block.bytes.removeAll(keepingCapacity: true)
+        inBlock = 0
+    }
+
+    func finish() throws {
+        try flushBlock()
+        let blockIndexOffset = output.offset
+        var w = ByteWriter(capacity: 1 << 12)
+        w.varint(blockIndex.count)
+        for (first, offset) in blockIndex {
+            w.varint(first.count)
+            w.raw(first)
+            w.varint(offset)
+        }
+        w.u64(UInt64(count))
+        w.u64(UInt64(blockIndexOffset))
+        output.write(w)
+        try output.finish()
+    }
+}
+
+/// Writes a `.stored` file: paragraph records, document records, then both offset tables.
+final class StoredWriter {
+    let output: FileOutput
+    private var paragraphOffsets: [UInt64] = []
+    private var documentOffsets: [UInt64] = []
+
+    init(_ output: FileOutput) { self.output = output }
+
+    func add(_ p: Paragraph, document: Int) throws {
+        paragraphOffsets.append(UInt64(output.offset))
+        var w = ByteWriter(capacity: p.text.utf8.count + 64)
+        w.varint(document)
+        w.varint(p.ordinal)
+        w.optionalString(p.number)
+        w.varint(p.headings.count)
+        for h in p.headings { w.string(h) }
+        w.string(p.text)
+        output.write(w)
+        try output.flushIfNeeded()
+    }
+
+    func add(_ d: StoredDocument) throws {
+        documentOffsets.append(UInt64(output.offset))
+        let m = d.metadata
+        var w = ByteWriter(capacity: 256)
+        w.string(m.id)
+        w.optionalString(m.symbol)
+        w.string(m.language.rawValue)
+        w.string(m.title)
+        w.string(m.source)
+        w.string(d.contentHash)
+        w.varint(m.extra.count)
+        for key in m.extra.keys.sorted() {
+            w.string(key)
+            w.string(m.extra[key]!)
+        }
+        w.varint(d.firstParagraph)
+        w.varint(d.paragraphCount)
+        output.write(w)
+        try output.flushIfNeeded()
+    }
+
+    func finish(totalLength: UInt64) throws {
+        let paragraphTable = output.offset
+        var w = ByteWriter(capacity: 8 * (paragraphOffsets.count + documentOffsets.count) + 40)
+        for o in paragraphOffsets { w.u64(o) }
+        let documentTable = paragraphTable + 8 * paragraphOffsets.count
+        for o in documentOffsets { w.u64(o) }
+        w.u64(UInt64(paragraphOffsets.count))
+        w.u64(UInt64(documentOffsets.count))
+        w.u64(UInt64(paragraphTable))
+        w.u64(UInt64(documentTable))
+        w.u64(totalLength)
+        output.write(w)
+        try output.finish()
     }
 }

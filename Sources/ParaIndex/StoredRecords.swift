@@ -21,10 +21,28 @@ public struct IndexableDocument: Sendable {
     }
 }
 
-/// A 64-bit FNV-1a hash of a file's bytes, as hex: enough to notice that a file changed.
+/// A 64-bit FNV-1a hash of a file's bytes and its length, as hex: enough to notice that a
+/// file changed. Fed in chunks, so that a large file is never read whole.
+public struct ContentHasher {
+    private var h: UInt64 = 0xcbf29ce484222325
+    private var count = 0
+
+    public init() {}
+
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        count += bytes.count
+    }
+
+    public var value: String {
+        let s = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - s.count) + s + "-" + String(count)
+    }
+}
+
+/// ``ContentHasher`` over one buffer.
 public func contentHash(_ bytes: UnsafeRawBufferPointer) -> String {
-    var h: UInt64 = 0xcbf29ce484222325
-    for b in bytes { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-    let s = String(h, radix: 16)
-    return String(repeating: "0", count: 16 - s.count) + s + "-" + String(bytes.count)
+    var hasher = ContentHasher()
+    hasher.update(bytes)
+    return hasher.value
 }

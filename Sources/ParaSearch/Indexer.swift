@@ -28,6 +28,9 @@ public struct Indexer {
         self.directory = directory
     }
 
+    /// Bytes the in-memory segment may use before it is written out.
+    public var memoryBudget = IndexWriter.defaultMemoryBudget
+
     /// Indexes `paths` (files or folders, searched recursively).
     /// - Parameters:
     ///   - rebuild: drop everything in the index first.
@@ -36,7 +39,7 @@ public struct Indexer {
                       progress: ((String) -> Void)? = nil) throws -> IndexingReport {
         let start = Date()
         var report = IndexingReport()
-        let writer = try IndexWriter(directory: directory)
+        let writer = try IndexWriter(directory: directory, memoryBudget: memoryBudget)
         defer { writer.close() }
         if rebuild { writer.removeAll() }
         var known: [String: String] = [:]   // source → content hash
@@ -67,15 +70,18 @@ public struct Indexer {
                 lastReport = Date()
             }
             do {
-                let data = try Data(contentsOf: URL(fileURLWithPath: file), options: .mappedIfSafe)
-                let hash = data.withUnsafeBytes { contentHash($0) }
+                let hash = try Self.hash(file, limit: extractor.maxFileBytes)
                 if known[file] == hash { report.unchanged += 1; continue }
-                guard let format = InputFormat(path: file) else { continue }
-                if data.count > extractor.maxFileBytes {
-                    throw ParaError(file: file, "file is \(data.count >> 20) MB, over the \(extractor.maxFileBytes >> 20) MB limit")
+                try writer.beginReplacing(source: file)
+                do {
+                    try extractor.forEachDocument(path: file) { doc in
+                        try writer.add(IndexableDocument(document: doc, contentHash: hash))
+                    }
+                } catch {
+                    // Part of the file may be in the index buffer: drop it, keep the old version.
+                    writer.abandon(source: file)
+                    throw error
                 }
-                let docs = try extractor.extract(data: data, format: format, path: file)
-                writer.replace(source: file, with: docs.map { IndexableDocument(document: $0, contentHash: hash) })
                 if known[file] != nil { report.updated += 1 } else { report.added += 1 }
             } catch let error as ParaError {
                 report.failures.append(error)
@@ -98,6 +104,30 @@ public struct Indexer {
         report.segments = snapshot.segments.count
         report.seconds = Date().timeIntervalSince(start)
         return report
+    }
+
+    /// The content hash of a file, read in chunks (a large file never sits in memory whole).
+    static func hash(_ path: String, limit: Int) throws -> String {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw ParaError(file: path, "no such file") }
+        if isDir.boolValue { throw ParaError(file: path, "is a directory, not a file") }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ParaError(file: path, "cannot read file: \(String(cString: strerror(errno)))")
+        }
+        defer { try? handle.close() }
+        var hasher = ContentHasher()
+        var total = 0
+        while true {
+            let chunk: Data
+            do { chunk = try handle.read(upToCount: 8 << 20) ?? Data() } catch {
+                throw ParaError(file: path, "cannot read file (\(error.localizedDescription))")
+            }
+            if chunk.isEmpty { break }
+            total += chunk.count
+            if total > limit { throw ParaError(file: path, "file is over the \(limit >> 20) MB limit") }
+            chunk.withUnsafeBytes { hasher.update($0) }
+        }
+        return hasher.value
     }
 
     /// Input files under a folder, sorted; hidden entries and sidecars skipped.

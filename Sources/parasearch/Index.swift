@@ -20,9 +20,18 @@ struct IndexCommand: ParsableCommand {
     @Flag(help: "Exit non-zero when any file could not be indexed.")
     var strict = false
 
+    @Option(name: .long, help: "Memory for the in-memory segment, in MB (peak use stays near it).")
+    var memoryBudget = IndexWriter.defaultMemoryBudget >> 20
+
+    func validate() throws {
+        guard memoryBudget >= 1 else { throw ValidationError("--memory-budget must be at least 1 (MB)") }
+    }
+
     func run() throws {
         let report = try reportingErrors {
-            try Indexer(directory: index).index(paths: paths, rebuild: rebuild, progress: { printError($0) })
+            var indexer = Indexer(directory: index)
+            indexer.memoryBudget = memoryBudget << 20
+            return try indexer.index(paths: paths, rebuild: rebuild, progress: { printError($0) })
         }
         for f in report.failures { printError("parasearch: skipped \(f)") }
         print(String(format: "indexed %@: %d added, %d updated, %d removed, %d unchanged, %d failed; %d documents, %d paragraphs, %d segments in %.2f s",

@@ -31,7 +31,7 @@ import ParaCore
         #expect(source.withUnsafeBytes { contentHash($0) } == Self.document.contentHash)
         let dir = temporaryDirectory()
         let writer = try IndexWriter(directory: dir)
-        writer.replace(source: "a.md", with: [Self.document])
+        try writer.replace(source: "a.md", with: [Self.document])
         try writer.commit()
         for name in ["manifest", "seg-000001.terms", "seg-000001.postings", "seg-000001.positions",
                      "seg-000001.norms", "seg-000001.stored"] {

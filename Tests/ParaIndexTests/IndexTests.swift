@@ -30,7 +30,7 @@ func document(_ id: String, source: String, language: Language = .en, _ texts: [
             document("a", source: "a.txt", language: .zh, ["资产追回试点项目", "核风险"], numbered: false),
         ]
         let writer = try IndexWriter(directory: dir)
-        for d in docs { writer.replace(source: d.document.metadata.source, with: [d]) }
+        for d in docs { try writer.replace(source: d.document.metadata.source, with: [d]) }
         let summary = try writer.commit()
         writer.close()
         #expect(summary == CommitSummary(generation: 1, addedDocuments: 2, removedDocuments: 0, segments: 1, paragraphs: 4))
@@ -38,17 +38,17 @@ func document(_ id: String, source: String, language: Language = .en, _ texts: [
         let snap = try IndexSnapshot.open(directory: dir)
         #expect(snap.documentCount == 2 && snap.paragraphCount == 4)
         let seg = snap.segments[0]
-        // Documents are sorted by source: a.txt first.
-        #expect(seg.documents.map(\.metadata.id) == ["a", "b"])
-        #expect(seg.documents[1].metadata == docs[0].document.metadata)
-        #expect(seg.documents[1].contentHash == "h-b")
-        #expect(try seg.paragraph(0) == docs[1].document.paragraphs[0])
-        #expect(try seg.paragraph(3) == docs[0].document.paragraphs[1])
+        // Documents keep the order they were added in.
+        #expect(seg.documents.map(\.metadata.id) == ["b", "a"])
+        #expect(seg.documents[0].metadata == docs[0].document.metadata)
+        #expect(seg.documents[0].contentHash == "h-b")
+        #expect(try seg.paragraph(0) == docs[0].document.paragraphs[0])
+        #expect(try seg.paragraph(3) == docs[1].document.paragraphs[1])
 
         // Every term's postings and positions equal what the analyzer produces.
         var expected: [String: [(Int, [Int])]] = [:]
         var lengths: [Int] = []
-        let texts = docs[1].document.paragraphs.map(\.text) + docs[0].document.paragraphs.map(\.text)
+        let texts = docs[0].document.paragraphs.map(\.text) + docs[1].document.paragraphs.map(\.text)
         for (local, text) in texts.enumerated() {
             let tokens = Analyzer().tokens(text)
             lengths.append(tokens.count)
@@ -80,7 +80,7 @@ func document(_ id: String, source: String, language: Language = .en, _ texts: [
     @Test func cursorAdvanceNeverMovesBackAndIsLegalAfterTheEnd() throws {
         let dir = temporaryDirectory()
         let writer = try IndexWriter(directory: dir)
-        writer.replace(source: "s", with: [document("d", source: "s", (0..<300).map { $0 % 3 == 0 ? "common rare\($0)" : "common" })])
+        try writer.replace(source: "s", with: [document("d", source: "s", (0..<300).map { $0 % 3 == 0 ? "common rare\($0)" : "common" })])
         try writer.commit()
         let seg = try IndexSnapshot.open(directory: dir).segments[0]
         var c = seg.cursor(try #require(try seg.lookup(Array("common".utf8))))
@@ -100,16 +100,16 @@ func document(_ id: String, source: String, language: Language = .en, _ texts: [
     @Test func incrementalReplaceAndRemoveKeepOldSnapshotsReadable() throws {
         let dir = temporaryDirectory()
         var writer = try IndexWriter(directory: dir)
-        writer.replace(source: "a", with: [document("a", source: "a", ["alpha one"])])
-        writer.replace(source: "b", with: [document("b", source: "b", ["beta two"])])
+        try writer.replace(source: "a", with: [document("a", source: "a", ["alpha one"])])
+        try writer.replace(source: "b", with: [document("b", source: "b", ["beta two"])])
         try writer.commit()
         writer.close()
         let old = try IndexSnapshot.open(directory: dir)
 
         writer = try IndexWriter(directory: dir)
-        writer.replace(source: "c", with: [document("c", source: "c", ["gamma three"])])
+        try writer.replace(source: "c", with: [document("c", source: "c", ["gamma three"])])
         try writer.commit()
-        writer.replace(source: "a", with: [document("a2", source: "a", ["alpha changed"])])
+        try writer.replace(source: "a", with: [document("a2", source: "a", ["alpha changed"])])
         writer.remove(source: "b")
         let s = try writer.commit()
         writer.close()
@@ -130,12 +130,15 @@ func document(_ id: String, source: String, language: Language = .en, _ texts: [
         let dir = temporaryDirectory()
         let writer = try IndexWriter(directory: dir)
         for i in 0..<20 {
-            writer.replace(source: "s\(i)", with: [document("d\(i)", source: "s\(i)", ["text number \(i)"])])
+            try writer.replace(source: "s\(i)", with: [document("d\(i)", source: "s\(i)", ["text number \(i)"])])
             try writer.commit()
         }
         let snap = try IndexSnapshot.open(directory: dir)
-        #expect(snap.segments.count <= IndexWriter.maxSegments)
+        // Ten one-paragraph segments merge into one of tier 1: 20 commits leave 2 segments.
+        #expect(snap.segments.count == 2)
+        #expect(snap.segments.map(\.paragraphCount) == [10, 10])
         #expect(snap.documentCount == 20)
+        #expect(Set(snap.segments.flatMap { $0.documents.map(\.metadata.id) }) == Set((0..<20).map { "d\($0)" }))
     }
 }
 
@@ -143,7 +146,7 @@ func document(_ id: String, source: String, language: Language = .en, _ texts: [
     func build() throws -> String {
         let dir = temporaryDirectory()
         let writer = try IndexWriter(directory: dir)
-        writer.replace(source: "a", with: [document("a", source: "a", ["asset recovery", "资产追回"])])
+        try writer.replace(source: "a", with: [document("a", source: "a", ["asset recovery", "资产追回"])])
         try writer.commit()
         writer.close()
         return dir
@@ -201,7 +204,7 @@ func document(_ id: String, source: String, language: Language = .en, _ texts: [
         let snap = try IndexSnapshot.open(directory: dir)
         #expect(snap.documentCount == 1)
         let writer = try IndexWriter(directory: dir)
-        writer.replace(source: "b", with: [document("b", source: "b", ["more"])])
+        try writer.replace(source: "b", with: [document("b", source: "b", ["more"])])
         try writer.commit()
         let names = try FileManager.default.contentsOfDirectory(atPath: dir)
         #expect(!names.contains("manifest.tmp"))
@@ -211,5 +214,49 @@ func document(_ id: String, source: String, language: Language = .en, _ texts: [
     @Test func missingIndexIsAClearError() {
         let dir = temporaryDirectory()
         #expect(openError(dir) == "\(dir): no index here (run `parasearch index` first)")
+    }
+}
+
+@Suite struct BoundedMemoryTests {
+    /// A small memory budget flushes many segments and merges them by tier; the merged index
+    /// holds exactly the postings of an index built in one piece.
+    @Test func flushedAndMergedSegmentsEqualOneBigSegment() throws {
+        var docs: [IndexableDocument] = []
+        let words = ["asset", "recovery", "资产追回", "核风险", "court", "justice", "国际刑事", "LITMAS"]
+        var rng = SystemRandomNumberGenerator()
+        _ = rng
+        for i in 0..<3000 {
+            let text = (0..<(5 + i % 17)).map { words[($0 * 7 + i * 13) % words.count] }.joined(separator: " ")
+            docs.append(document("d\(i)", source: "s\(i / 10)", [text, "paragraph \(i)"]))
+        }
+        let small = temporaryDirectory(), big = temporaryDirectory()
+        for (dir, budget) in [(small, 64 << 10), (big, 1 << 30)] {
+            let writer = try IndexWriter(directory: dir, memoryBudget: budget)
+            for source in 0..<300 {
+                try writer.replace(source: "s\(source)", with: Array(docs[(source * 10)..<(source * 10 + 10)]))
+            }
+            try writer.commit()
+        }
+        let a = try IndexSnapshot.open(directory: small), b = try IndexSnapshot.open(directory: big)
+        #expect(b.segments.count == 1)
+        #expect(a.segments.count > 1 && a.segments.count < 2 * IndexWriter.mergeFactor)
+        #expect(a.paragraphCount == b.paragraphCount && a.totalLength == b.totalLength)
+        // Every term's global postings (by document id and ordinal) are the same.
+        func postings(_ snap: IndexSnapshot, _ term: String) throws -> [String] {
+            var out: [String] = []
+            for s in snap.segments {
+                guard let info = try s.lookup(Array(term.utf8)) else { continue }
+                var c = s.cursor(info)
+                while c.doc != PostingsCursor.end {
+                    let d = s.documents[s.documentIndex(of: c.doc)]
+                    out.append("\(d.metadata.id)#\(try s.paragraph(c.doc).ordinal):\(c.positions())")
+                    c.next()
+                }
+            }
+            return out.sorted()
+        }
+        for term in ["asset", "资产", "产追", "核", "litma", "paragraph", "2999"] {
+            #expect(try postings(a, term) == postings(b, term), "\(term)")
+        }
     }
 }

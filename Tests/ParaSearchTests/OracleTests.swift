@@ -114,7 +114,7 @@ struct Oracle {
                 }
                 let lang: Language = docNumber % 2 == 0 ? .zh : .en
                 let meta = DocumentMetadata(id: id, language: lang, title: id, source: id + ".txt")
-                writer.replace(source: meta.source, with: [IndexableDocument(document: ExtractedDocument(metadata: meta, paragraphs: paragraphs), contentHash: id)])
+                try writer.replace(source: meta.source, with: [IndexableDocument(document: ExtractedDocument(metadata: meta, paragraphs: paragraphs), contentHash: id)])
             }
             try writer.commit()
         }

@@ -116,7 +116,7 @@ func search(_ q: String, limit: Int = 10) throws -> SearchResults {
         ]
         for (id, text) in texts {
             let meta = DocumentMetadata(id: id, language: .zh, title: "", source: id)
-            writer.replace(source: id, with: [IndexableDocument(document: ExtractedDocument(metadata: meta, paragraphs: [
+            try writer.replace(source: id, with: [IndexableDocument(document: ExtractedDocument(metadata: meta, paragraphs: [
                 Paragraph(ordinal: 1, number: nil, headings: [], text: text)]), contentHash: id)])
         }
         try writer.commit()

@@ -1,0 +1,130 @@
+import ParaCore
+
+/// Merges segments into one without re-analysing any text and without holding more than one
+/// term's postings in memory: the dictionaries are merged term by term, postings are copied
+/// with only each part's first document id rewritten (the rest are deltas), positions are
+/// copied byte for byte, and paragraphs and documents are renumbered by offset.
+enum SegmentMerger {
+    struct Output {
+        var paragraphs: Int
+        var documents: Int
+        var files: [String]
+    }
+
+    static func merge(_ readers: [SegmentReader], directory: String, name: String) throws -> Output {
+        let base = directory + "/" + name
+        var paragraphBase: [Int] = [], documentBase: [Int] = []
+        var p = 0, d = 0
+        for r in readers {
+            paragraphBase.append(p); documentBase.append(d)
+            p += r.paragraphCount; d += r.documentCount
+        }
+
+        let termsOut = try FileOutput(path: base + ".terms", kind: .terms)
+        let postingsOut = try FileOutput(path: base + ".postings", kind: .postings)
+        let positionsOut = try FileOutput(path: base + ".positions", kind: .positions)
+        let dictionary = DictionaryWriter(output: termsOut)
+        var cursors = try readers.map { try TermCursor($0) }
+        var w = ByteWriter(capacity: 1 << 12)
+        while true {
+            // The smallest term among the segments' current terms (k is small: a linear scan).
+            var smallest: [UInt8]? = nil
+            for c in cursors {
+                guard let t = c.current?.0 else { continue }
+                if smallest == nil || t.lexicographicallyPrecedes(smallest!) { smallest = t }
+            }
+            guard let term = smallest else { break }
+            let postingsStart = postingsOut.offset, positionsStart = positionsOut.offset
+            var df = 0, maxFrequency = 0, minLength = Int.max
+            var lastGlobal = -1
+            for i in cursors.indices {
+                guard let (t, info) = cursors[i].current, t == term else { continue }
+                let reader = readers[i]
+                // Re-encode the first posting (absolute id → delta from the previous part's last
+                // id), copy the rest; sum the deltas to learn this part's last id.
+                var r = ByteReader(reader.postingsFile.bytes, from: info.postings.lowerBound, to: info.postings.upperBound,
+                                   file: reader.postingsFile.path)
+                let first = try r.int()
+                let firstFrequency = try r.int()
+                let restStart = r.offset
+                var last = first
+                for _ in 1..<info.documentFrequency { last += try r.int(); _ = try r.int() }
+                let globalFirst = first + paragraphBase[i]
+                w.bytes.removeAll(keepingCapacity: true)
+                w.varint(lastGlobal < 0 ? globalFirst : globalFirst - lastGlobal)
+                w.varint(firstFrequency)
+                postingsOut.write(w)
+                postingsOut.write(UnsafeRawBufferPointer(rebasing: reader.postingsFile.bytes[restStart..<info.postings.upperBound]))
+                positionsOut.write(UnsafeRawBufferPointer(rebasing: reader.positionsFile.bytes[info.positions]))
+                lastGlobal = last + paragraphBase[i]
+                df += info.documentFrequency
+                maxFrequency = max(maxFrequency, info.maxFrequency)
+                minLength = min(minLength, info.minLength)
+                try cursors[i].advance()
+            }
+            try postingsOut.flushIfNeeded()
+            try positionsOut.flushIfNeeded()
+            try dictionary.add(term, TermInfo(documentFrequency: df,
+                                              postings: postingsStart..<postingsOut.offset,
+                                              positions: positionsStart..<positionsOut.offset,
+                                              maxFrequency: maxFrequency, minLength: minLength))
+        }
+        try dictionary.finish()
+        try postingsOut.finish()
+        try positionsOut.finish()
+
+        let norms = try FileOutput(path: base + ".norms", kind: .norms)
+        var n = ByteWriter(capacity: 8)
+        var totalLength: UInt64 = 0
+        for (i, r) in readers.enumerated() {
+            for local in 0..<r.paragraphCount {
+                n.bytes.removeAll(keepingCapacity: true)
+                n.u32(UInt32(r.length(of: local)))
+                n.u32(UInt32(r.documentIndex(of: local) + documentBase[i]))
+                norms.write(n)
+                try norms.flushIfNeeded()
+            }
+            totalLength += r.totalLength
+        }
+        try norms.finish()
+
+        let stored = StoredWriter(try FileOutput(path: base + ".stored", kind: .stored))
+        for (i, r) in readers.enumerated() {
+            for local in 0..<r.paragraphCount {
+                try stored.add(try r.paragraph(local), document: r.documentIndex(of: local) + documentBase[i])
+            }
+        }
+        for (i, r) in readers.enumerated() {
+            for var doc in r.documents {
+                doc.firstParagraph += paragraphBase[i]
+                try stored.add(doc)
+            }
+        }
+        try stored.finish(totalLength: totalLength)
+        return Output(paragraphs: p, documents: d, files: ["terms", "postings", "positions", "norms", "stored"].map { base + "." + $0 })
+    }
+}
+
+/// Walks a segment's dictionary in order, one block in memory at a time.
+struct TermCursor {
+    let reader: SegmentReader
+    private var block = 0
+    private var terms: [([UInt8], TermInfo)] = []
+    private var index = 0
+
+    init(_ reader: SegmentReader) throws {
+        self.reader = reader
+        if reader.blockCount > 0 { terms = try reader.block(0) }
+    }
+
+    var current: ([UInt8], TermInfo)? { index < terms.count ? terms[index] : nil }
+
+    mutating func advance() throws {
+        index += 1
+        while index >= terms.count && block + 1 < reader.blockCount {
+            block += 1
+            terms = try reader.block(block)
+            index = 0
+        }
+    }
+}
