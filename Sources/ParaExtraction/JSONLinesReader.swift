@@ -8,7 +8,9 @@ import ParaCore
 /// a 400 MB corpus in one file never sits in memory whole.
 struct JSONLinesReader {
     let source: String
-    private var seen: Set<String> = []
+    /// 64-bit hashes of the ids seen, to refuse a duplicate id: ids themselves would cost
+    /// memory in proportion to the corpus (a false alarm needs a 64-bit collision).
+    private var seen: Set<UInt64> = []
     private var lineNumber = 0
     private(set) var count = 0
 
@@ -90,7 +92,9 @@ struct JSONLinesReader {
         let title = (obj["title"] as? String) ?? ""
         let text = body0.allSatisfy(\.isWhitespace) ? title : body0
         if text.allSatisfy(\.isWhitespace) { return }
-        if !seen.insert(id).inserted { throw ParaError(file: source, "line \(lineNumber): duplicate id \"\(id)\"") }
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in id.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        if !seen.insert(h).inserted { throw ParaError(file: source, "line \(lineNumber): duplicate id \"\(id)\"") }
         let lang = (obj["lang"] as? String).flatMap { Language(rawValue: String($0.lowercased().prefix(2))) }
             ?? detectLanguage(title + body0)
         let meta = DocumentMetadata(id: id, symbol: nil, language: lang, title: title, source: source)

@@ -38,6 +38,12 @@ public final class MappedFile: @unchecked Sendable {
     deinit {
         if let mapping { munmap(mapping, length) }
     }
+
+    /// Tells the kernel the pages read so far are not needed again soon. The mapping stays
+    /// valid: a later read faults the page back in from the page cache.
+    public func dropResidentPages() {
+        if let mapping { madvise(mapping, length, MADV_DONTNEED) }
+    }
 }
 
 func errnoMessage() -> String { String(cString: strerror(errno)) }

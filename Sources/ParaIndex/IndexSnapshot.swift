@@ -29,6 +29,15 @@ public final class IndexSnapshot: Sendable {
         totalLength = segments.reduce(0) { $0 + $1.totalLength }
     }
 
+    /// Documents, paragraphs and segments of the latest commit, from the manifest alone
+    /// (nothing else is opened or verified).
+    public static func counts(directory: String) throws -> (documents: Int, paragraphs: Int, segments: Int) {
+        guard let m = try Manifest.read(directory: directory) else {
+            throw ParaError(file: directory, "no index here (run `parasearch index` first)")
+        }
+        return (m.segments.reduce(0) { $0 + $1.documents }, m.segments.reduce(0) { $0 + $1.paragraphs }, m.segments.count)
+    }
+
     /// Whether `directory` holds a committed index.
     public static func exists(directory: String) -> Bool {
         FileSystem.exists(directory + "/" + Manifest.fileName)

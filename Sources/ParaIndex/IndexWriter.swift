@@ -1,3 +1,4 @@
+import Foundation
 import ParaCore
 import ParaAnalysis
 
@@ -37,6 +38,8 @@ public final class IndexWriter {
     private var buffer = SegmentWriter()
     /// Segments written since the last commit (not yet in the manifest).
     private var pending: [Manifest.Segment] = []
+    /// The sources of each pending segment's documents (its reader is opened only to merge).
+    private var pendingSources: [String: Set<String>] = [:]
     private var pendingFiles: [String] = []
     private var nextSegment: Int
     /// Sources whose committed documents go at the next commit (replaced or removed).
@@ -58,7 +61,7 @@ public final class IndexWriter {
         if let m = try Manifest.read(directory: directory) {
             manifest = m
             if m.analyzer == Analyzer.identity {
-                for s in m.segments { readers[s.name] = try SegmentReader(directory: directory, name: s.name) }
+                for s in m.segments { readers[s.name] = try SegmentReader(directory: directory, name: s.name, residency: .sequentialOnce) }
             } else {
                 // Built by other analysis rules: nothing in it can be reused.
                 manifest.segments = []
@@ -78,7 +81,7 @@ public final class IndexWriter {
 
     /// The documents currently committed, with the source each came from.
     public var documents: [StoredDocument] {
-        manifest.segments.flatMap { readers[$0.name]!.documents }
+        get throws { try manifest.segments.flatMap { try reader($0.name).documents } }
     }
 
     /// Stages `documents` as the new content of `source`, replacing what it held.
@@ -117,8 +120,8 @@ public final class IndexWriter {
     }
 
     /// Drops every committed document at the next commit.
-    public func removeAll() {
-        for d in documents { replaced.insert(d.metadata.source) }
+    public func removeAll() throws {
+        for d in try documents { replaced.insert(d.metadata.source) }
         forceRebuild = true
     }
 
@@ -129,14 +132,26 @@ public final class IndexWriter {
         return segmentName(nextSegment)
     }
 
+    /// The reader of a segment, opened on first use. The writer reads a segment once, front
+    /// to back (to merge or rebuild it), so its pages are not kept resident.
+    private func reader(_ name: String) throws -> SegmentReader {
+        if let r = readers[name] { return r }
+        let r = try SegmentReader(directory: directory, name: name, residency: .sequentialOnce)
+        readers[name] = r
+        return r
+    }
+
     /// Writes the in-memory segment out as a pending segment.
     private func flush() throws {
         guard buffer.paragraphCount > 0 else { buffer = SegmentWriter(); return }
+        if ProcessInfo.processInfo.environment["PARASEARCH_DEBUG_MEMORY"] != nil {
+            FileHandle.standardError.write("flush: estimated \(buffer.estimatedBytes >> 20) MB\n".data(using: .utf8)!)
+        }
         let name = newSegmentName()
         let files = try buffer.write(directory: directory, name: name)
         pendingFiles += files
         pending.append(Manifest.Segment(name: name, paragraphs: buffer.paragraphCount, documents: buffer.documents.count))
-        readers[name] = try SegmentReader(directory: directory, name: name)
+        pendingSources[name] = Set(buffer.documents.map(\.metadata.source))
         buffer = SegmentWriter()
     }
 
@@ -149,15 +164,15 @@ public final class IndexWriter {
         var removedCount = 0
         var rebuild: [(SegmentReader, Set<String>)] = []
         for s in manifest.segments {
-            let docs = readers[s.name]!.documents
+            let docs = try reader(s.name).documents
             let hits = docs.filter { replaced.contains($0.metadata.source) }.count
             removedCount += hits
-            if hits > 0 { rebuild.append((readers[s.name]!, replaced)) } else { keep.append(s) }
+            if hits > 0 { rebuild.append((try reader(s.name), replaced)) } else { keep.append(s) }
         }
         var fresh: [Manifest.Segment] = []
         for s in pending {
-            if !abandoned.isEmpty, readers[s.name]!.documents.contains(where: { abandoned.contains($0.metadata.source) }) {
-                rebuild.append((readers[s.name]!, abandoned))
+            if !abandoned.isEmpty, !(pendingSources[s.name] ?? []).isDisjoint(with: abandoned) {
+                rebuild.append((try reader(s.name), abandoned))
             } else {
                 fresh.append(s)
             }
@@ -165,7 +180,9 @@ public final class IndexWriter {
         pending = fresh
         // Survivors of segments that lost documents are analysed again into new segments.
         for (reader, drop) in rebuild {
-            for d in reader.documents where !drop.contains(d.metadata.source) {
+            for index in 0..<reader.documentCount {
+                let d = try reader.document(at: index)
+                if drop.contains(d.metadata.source) { continue }
                 var paragraphs: [Paragraph] = []
                 for i in d.firstParagraph..<(d.firstParagraph + d.paragraphCount) { paragraphs.append(try reader.paragraph(i)) }
                 buffer.add(IndexableDocument(document: ExtractedDocument(metadata: d.metadata, paragraphs: paragraphs),
@@ -194,6 +211,7 @@ public final class IndexWriter {
         let summary = CommitSummary(generation: next.generation, addedDocuments: addedDocuments, removedDocuments: removedCount,
                                     segments: next.segments.count, paragraphs: next.segments.reduce(0) { $0 + $1.paragraphs })
         pending = []
+        pendingSources = [:]
         pendingFiles = []
         replaced = []
         added = []
@@ -217,10 +235,11 @@ public final class IndexWriter {
             guard let (_, group) = byTier.filter({ $0.value.count >= Self.mergeFactor }).min(by: { $0.key < $1.key }) else { return }
             let chosen = Array(group.sorted { $0.name < $1.name }.prefix(Self.mergeFactor))
             let name = newSegmentName()
-            let output = try SegmentMerger.merge(chosen.map { readers[$0.name]! }, directory: directory, name: name)
+            let output = try SegmentMerger.merge(try chosen.map { try reader($0.name) }, directory: directory, name: name)
             pendingFiles += output.files
-            readers[name] = try SegmentReader(directory: directory, name: name)
             let merged = Set(chosen.map(\.name))
+            // Merged parts are no longer needed in memory (their files go after the commit).
+            for m in merged where manifest.segments.allSatisfy({ $0.name != m }) { readers[m] = nil }
             // The merged segment takes the place of the first of its parts (order is stable).
             var result: [Manifest.Segment] = []
             var placed = false

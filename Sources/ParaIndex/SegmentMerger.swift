@@ -26,6 +26,14 @@ enum SegmentMerger {
         let dictionary = DictionaryWriter(output: termsOut)
         var cursors = try readers.map { try TermCursor($0) }
         var w = ByteWriter(capacity: 1 << 12)
+        // Input pages are read once: drop them now and then so that a merge's memory does not
+        // grow with its input (a page read again comes back from the page cache).
+        var sinceDrop = 0
+        func dropInputPages() {
+            for r in readers {
+                for f in [r.termsFile, r.postingsFile, r.positionsFile, r.normsFile, r.storedFile] { f.dropResidentPages() }
+            }
+        }
         while true {
             // The smallest term among the segments' current terms (k is small: a linear scan).
             var smallest: [UInt8]? = nil
@@ -64,6 +72,8 @@ enum SegmentMerger {
             }
             try postingsOut.flushIfNeeded()
             try positionsOut.flushIfNeeded()
+            sinceDrop += postingsOut.offset - postingsStart + positionsOut.offset - positionsStart
+            if sinceDrop > 32 << 20 { dropInputPages(); sinceDrop = 0 }
             try dictionary.add(term, TermInfo(documentFrequency: df,
                                               postings: postingsStart..<postingsOut.offset,
                                               positions: positionsStart..<positionsOut.offset,
@@ -89,13 +99,16 @@ enum SegmentMerger {
         try norms.finish()
 
         let stored = StoredWriter(try FileOutput(path: base + ".stored", kind: .stored))
+        dropInputPages()
         for (i, r) in readers.enumerated() {
             for local in 0..<r.paragraphCount {
                 try stored.add(try r.paragraph(local), document: r.documentIndex(of: local) + documentBase[i])
+                if local % 50_000 == 49_999 { dropInputPages() }
             }
         }
         for (i, r) in readers.enumerated() {
-            for var doc in r.documents {
+            for index in 0..<r.documentCount {
+                var doc = try r.document(at: index)
                 doc.firstParagraph += paragraphBase[i]
                 try stored.add(doc)
             }

@@ -1,3 +1,4 @@
+import Foundation
 import ParaCore
 
 /// Where a term's data sits in a segment, and what bounds its score.
@@ -31,10 +32,18 @@ public final class SegmentReader: Sendable {
     public let totalLength: UInt64
     private let paragraphTable: Int
     private let documentTable: Int
-    /// Documents are few: decoded once at open.
-    public let documents: [StoredDocument]
+    /// Decoded documents, built on first use of ``documents``.
+    private let documentCache = DocumentCache()
 
-    public init(directory: String, name: String) throws {
+    /// How the reader will use the files' pages.
+    public enum Residency: Sendable {
+        /// Searching: keep what was touched (the page cache serves repeated queries).
+        case search
+        /// Read once front to back (a merge): let the kernel drop pages after use.
+        case sequentialOnce
+    }
+
+    public init(directory: String, name: String, residency: Residency = .search) throws {
         self.name = name
         let base = directory + "/" + name
         termsFile = try MappedFile(path: base + ".terms")
@@ -42,6 +51,7 @@ public final class SegmentReader: Sendable {
         positionsFile = try MappedFile(path: base + ".positions")
         normsFile = try MappedFile(path: base + ".norms")
         storedFile = try MappedFile(path: base + ".stored")
+
         termsBody = try IndexFormat.validate(termsFile.bytes, kind: .terms, file: termsFile.path)
         _ = try IndexFormat.validate(postingsFile.bytes, kind: .postings, file: postingsFile.path)
         _ = try IndexFormat.validate(positionsFile.bytes, kind: .positions, file: positionsFile.path)
@@ -82,27 +92,13 @@ public final class SegmentReader: Sendable {
         guard normsBody.count == 8 * paragraphCount else {
             throw ParaError(file: normsFile.path, "index file is damaged: \(normsBody.count / 8) lengths for \(paragraphCount) paragraphs")
         }
-        var docs: [StoredDocument] = []
-        for i in 0..<documentCount {
-            var r = ByteReader(storedFile.bytes, from: documentTable + 8 * i, to: storedBody.upperBound, file: storedFile.path)
-            let offset = Int(clamping: try r.u64())
-            var d = ByteReader(storedFile.bytes, from: offset, to: paragraphTable + 8 * paragraphCount, file: storedFile.path)
-            let id = try d.string()
-            let symbol = try d.optionalString()
-            guard let language = Language(rawValue: try d.string()) else { throw d.corrupt("unknown language") }
-            let title = try d.string(), source = try d.string(), hash = try d.string()
-            var extra: [String: String] = [:]
-            for _ in 0..<(try d.int()) { let k = try d.string(); extra[k] = try d.string() }
-            let first = try d.int(), count = try d.int()
-            guard first + count <= paragraphCount else { throw d.corrupt("paragraph range out of bounds") }
-            docs.append(StoredDocument(metadata: DocumentMetadata(id: id, symbol: symbol, language: language, title: title,
-                                                                  source: source, extra: extra),
-                                       contentHash: hash, firstParagraph: first, paragraphCount: count))
-        }
-        documents = docs
         // Every paragraph's document index must be in range.
         for i in 0..<paragraphCount where documentIndex(of: i) >= documentCount {
             throw ParaError(file: normsFile.path, "index file is damaged: paragraph \(i) names document \(documentIndex(of: i))")
+        }
+        if residency == .sequentialOnce {
+            // Verifying checksums touched every page; they need not stay resident.
+            for f in [termsFile, postingsFile, positionsFile, normsFile, storedFile] { f.dropResidentPages() }
         }
     }
 
@@ -122,6 +118,34 @@ public final class SegmentReader: Sendable {
     public func documentIndex(of paragraph: Int) -> Int {
         let o = normsBody.lowerBound + 8 * paragraph + 4
         return Int(normsFile.bytes.loadUnaligned(fromByteOffset: o, as: UInt32.self).littleEndian)
+    }
+
+    /// All documents of the segment, decoded on first use and kept.
+    public var documents: [StoredDocument] {
+        get throws {
+            try documentCache.get { try (0..<documentCount).map { try document(at: $0) } }
+        }
+    }
+
+    /// Decodes document `index` (without caching it).
+    public func document(at index: Int) throws -> StoredDocument {
+        guard index >= 0 && index < documentCount else {
+            throw ParaError(file: storedFile.path, "document \(index) out of range")
+        }
+        var r = ByteReader(storedFile.bytes, from: documentTable + 8 * index, to: documentTable + 8 * documentCount, file: storedFile.path)
+        let offset = Int(clamping: try r.u64())
+        var d = ByteReader(storedFile.bytes, from: offset, to: paragraphTable, file: storedFile.path)
+        let id = try d.string()
+        let symbol = try d.optionalString()
+        guard let language = Language(rawValue: try d.string()) else { throw d.corrupt("unknown language") }
+        let title = try d.string(), source = try d.string(), hash = try d.string()
+        var extra: [String: String] = [:]
+        for _ in 0..<(try d.int()) { let k = try d.string(); extra[k] = try d.string() }
+        let first = try d.int(), count = try d.int()
+        guard first + count <= paragraphCount else { throw d.corrupt("paragraph range out of bounds") }
+        return StoredDocument(metadata: DocumentMetadata(id: id, symbol: symbol, language: language, title: title,
+                                                         source: source, extra: extra),
+                              contentHash: hash, firstParagraph: first, paragraphCount: count)
     }
 
     /// The stored paragraph with local id `paragraph`.
@@ -235,5 +259,20 @@ public struct NormsView {
     @inlinable
     public func length(of paragraph: Int) -> Int {
         Int(UInt32(littleEndian: base!.loadUnaligned(fromByteOffset: 8 * paragraph, as: UInt32.self)))
+    }
+}
+
+/// A value computed once and shared, behind a lock (readers are used from many threads).
+final class DocumentCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: [StoredDocument]?
+
+    func get(_ make: () throws -> [StoredDocument]) throws -> [StoredDocument] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let value { return value }
+        let v = try make()
+        value = v
+        return v
     }
 }

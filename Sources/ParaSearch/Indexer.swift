@@ -41,9 +41,9 @@ public struct Indexer {
         var report = IndexingReport()
         let writer = try IndexWriter(directory: directory, memoryBudget: memoryBudget)
         defer { writer.close() }
-        if rebuild { writer.removeAll() }
+        if rebuild { try writer.removeAll() }
         var known: [String: String] = [:]   // source → content hash
-        for d in writer.documents where !rebuild { known[d.metadata.source] = d.contentHash }
+        for d in try writer.documents where !rebuild { known[d.metadata.source] = d.contentHash }
 
         var files: [String] = []
         var roots: [String] = []
@@ -98,10 +98,10 @@ public struct Indexer {
         }
         if writer.hasChanges || !IndexSnapshot.exists(directory: directory) { try writer.commit() }
         report.failures.sort { ($0.file ?? "", $0.message) < ($1.file ?? "", $1.message) }
-        let snapshot = try IndexSnapshot.open(directory: directory)
-        report.documents = snapshot.documentCount
-        report.paragraphs = snapshot.paragraphCount
-        report.segments = snapshot.segments.count
+        let counts = try IndexSnapshot.counts(directory: directory)
+        report.documents = counts.documents
+        report.paragraphs = counts.paragraphs
+        report.segments = counts.segments
         report.seconds = Date().timeIntervalSince(start)
         return report
     }

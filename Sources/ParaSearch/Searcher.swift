@@ -147,7 +147,7 @@ public struct Searcher: Sendable {
         for (rank, c) in ranked.enumerated() {
             let segment = snapshot.segments[c.segment]
             let paragraph = try segment.paragraph(c.local)
-            let doc = segment.documents[segment.documentIndex(of: c.local)]
+            let doc = try segment.document(at: segment.documentIndex(of: c.local))
             let (snippet, highlights) = options.snippets ? highlighter.snippet(of: paragraph.text) : ("", [])
             hits.append(SearchHit(rank: rank + 1, score: c.score, document: doc.metadata, paragraph: paragraph,
                                   snippet: snippet, highlights: highlights, documentParagraphCount: doc.paragraphCount))
@@ -417,7 +417,7 @@ public struct Searcher: Sendable {
     /// Which documents of a segment pass the `lang:` and `doc:` filters (nil: all).
     private func documentFilter(_ plan: QueryPlan, _ segment: SegmentReader) throws -> [Bool]? {
         if plan.languages.isEmpty && plan.documents.isEmpty { return nil }
-        return segment.documents.map { d in
+        return try segment.documents.map { d in
             (plan.languages.isEmpty || plan.languages.contains(d.metadata.language))
                 && (plan.documents.isEmpty || plan.documents.contains { $0 == d.metadata.id || $0 == d.metadata.symbol })
         }

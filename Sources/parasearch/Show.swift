@@ -61,7 +61,7 @@ struct Stats: ParsableCommand {
         let sizes = snapshot.fileSizes()
         var perLanguage: [String: (documents: Int, paragraphs: Int)] = [:]
         for s in snapshot.segments {
-            for d in s.documents {
+            for d in try s.documents {
                 perLanguage[d.metadata.language.rawValue, default: (0, 0)].documents += 1
                 perLanguage[d.metadata.language.rawValue, default: (0, 0)].paragraphs += d.paragraphCount
             }

@@ -17,7 +17,7 @@ import ParaCore
         let snapshot = try IndexSnapshot.open(directory: Self.fixtures.appendingPathComponent("v1").path)
         #expect(snapshot.generation == 1)
         let segment = snapshot.segments[0]
-        #expect(segment.documents.map(\.metadata) == [Self.document.document.metadata])
+        #expect(try segment.documents.map(\.metadata) == [Self.document.document.metadata])
         #expect(try segment.paragraph(0) == Self.document.document.paragraphs[0])
         let info = try #require(try segment.lookup(Array("追回".utf8)))
         var cursor = segment.cursor(info)

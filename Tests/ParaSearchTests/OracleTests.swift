@@ -121,7 +121,7 @@ struct Oracle {
         writer.close()
         let snapshot = try IndexSnapshot.open(directory: dir)
         for segment in snapshot.segments {
-            for d in segment.documents {
+            for d in try segment.documents {
                 for i in d.firstParagraph..<(d.firstParagraph + d.paragraphCount) {
                     let p = try segment.paragraph(i)
                     let terms = Analyzer().terms(p.text)
