@@ -50,6 +50,7 @@ public final class IndexWriter {
     private var abandoned: Set<String> = []
     private var addedDocuments = 0
     private var forceRebuild = false
+    private var mergeAllRequested = false
 
     /// Opens (creating if needed) the index in `directory` for writing.
     /// - Parameter memoryBudget: bytes the in-memory segment may use before it is written out.
@@ -125,7 +126,13 @@ public final class IndexWriter {
         forceRebuild = true
     }
 
-    public var hasChanges: Bool { !replaced.isEmpty || addedDocuments > 0 || forceRebuild }
+    /// Asks the next commit to merge every segment into one (fewer, larger segments answer
+    /// queries faster and share one dictionary; it costs a pass over the whole index).
+    public func mergeAllSegments() {
+        mergeAllRequested = true
+    }
+
+    public var hasChanges: Bool { !replaced.isEmpty || addedDocuments > 0 || forceRebuild || mergeAllRequested }
 
     private func newSegmentName() -> String {
         defer { nextSegment += 1 }
@@ -193,6 +200,12 @@ public final class IndexWriter {
         try flush()
         var segments = keep + pending
         try mergeTiers(&segments)
+        if mergeAllRequested && segments.count > 1 {
+            let name = newSegmentName()
+            let output = try SegmentMerger.merge(try segments.map { try reader($0.name) }, directory: directory, name: name)
+            pendingFiles += output.files
+            segments = [Manifest.Segment(name: name, paragraphs: output.paragraphs, documents: output.documents)]
+        }
         var next = manifest
         next.generation += 1
         next.analyzer = Analyzer.identity
@@ -216,6 +229,7 @@ public final class IndexWriter {
         replaced = []
         added = []
         abandoned = []
+        mergeAllRequested = false
         addedDocuments = 0
         forceRebuild = false
         return summary

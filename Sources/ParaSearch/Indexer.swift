@@ -30,6 +30,8 @@ public struct Indexer {
 
     /// Bytes the in-memory segment may use before it is written out.
     public var memoryBudget = IndexWriter.defaultMemoryBudget
+    /// Merge the whole index into one segment at the end.
+    public var mergeAll = false
 
     /// Indexes `paths` (files or folders, searched recursively).
     /// - Parameters:
@@ -42,6 +44,7 @@ public struct Indexer {
         let writer = try IndexWriter(directory: directory, memoryBudget: memoryBudget)
         defer { writer.close() }
         if rebuild { try writer.removeAll() }
+        if mergeAll { writer.mergeAllSegments() }
         var known: [String: String] = [:]   // source → content hash
         for d in try writer.documents where !rebuild { known[d.metadata.source] = d.contentHash }
 

@@ -20,6 +20,9 @@ struct IndexCommand: ParsableCommand {
     @Flag(help: "Exit non-zero when any file could not be indexed.")
     var strict = false
 
+    @Flag(help: "Merge the index into one segment at the end (faster queries, smaller dictionary).")
+    var merge = false
+
     @Option(name: .long, help: "Memory for the in-memory segment, in MB (peak use stays near it).")
     var memoryBudget = IndexWriter.defaultMemoryBudget >> 20
 
@@ -31,6 +34,7 @@ struct IndexCommand: ParsableCommand {
         let report = try reportingErrors {
             var indexer = Indexer(directory: index)
             indexer.memoryBudget = memoryBudget << 20
+            indexer.mergeAll = merge
             return try indexer.index(paths: paths, rebuild: rebuild, progress: { printError($0) })
         }
         for f in report.failures { printError("parasearch: skipped \(f)") }

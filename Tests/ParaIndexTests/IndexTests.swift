@@ -260,3 +260,28 @@ func document(_ id: String, source: String, language: Language = .en, _ texts: [
         }
     }
 }
+
+@Suite struct MergeAllTests {
+    @Test func mergingEverythingKeepsEveryDocumentInOneSegment() throws {
+        let dir = temporaryDirectory()
+        let writer = try IndexWriter(directory: dir)
+        for i in 0..<5 {
+            try writer.replace(source: "s\(i)", with: [document("d\(i)", source: "s\(i)", ["资产追回 asset \(i)", "second \(i)"])])
+            try writer.commit()
+        }
+        #expect(try IndexSnapshot.open(directory: dir).segments.count == 5)
+        writer.mergeAllSegments()
+        let summary = try writer.commit()
+        #expect(summary.segments == 1 && summary.paragraphs == 10)
+        let snap = try IndexSnapshot.open(directory: dir)
+        let seg = snap.segments[0]
+        #expect(try seg.documents.map(\.metadata.id) == ["d0", "d1", "d2", "d3", "d4"])
+        #expect(try seg.paragraph(9).text == "second 4")
+        let info = try #require(try seg.lookup(Array("资产".utf8)))
+        var c = seg.cursor(info)
+        var docs: [Int] = []
+        while c.doc != PostingsCursor.end { docs.append(c.doc); c.next() }
+        #expect(docs == [0, 2, 4, 6, 8])
+        #expect(info.documentFrequency == 5)
+    }
+}
