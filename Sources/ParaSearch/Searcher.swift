@@ -175,23 +175,37 @@ public struct Searcher: Sendable {
         let average = snapshot.averageLength
         let bm25 = options.bm25
 
-        // Global document frequencies (a union's is counted by walking it).
+        // Global document frequencies (a union's is counted by walking it), and each term's
+        // dictionary entry per segment (looked up once).
         var perSegment: [[TermMatcher?]] = []
+        var termBounds: [[(maxFrequency: Int, minLength: Int)?]] = []
         for segment in snapshot.segments {
             var row: [TermMatcher?] = []
+            var boundRow: [(maxFrequency: Int, minLength: Int)?] = []
             for t in plan.terms.indices {
-                let m = try matcher(plan.terms[t], in: segment)
-                if var m, plan.terms[t].isUnion {
-                    var count = 0
-                    while m.doc != PostingsCursor.end { count += 1; m.next() }
-                    plan.terms[t].documentFrequency += count
-                } else if let m {
-                    _ = m
-                    plan.terms[t].documentFrequency += try segment.lookup(plan.terms[t].bytes)?.documentFrequency ?? 0
+                let term = plan.terms[t]
+                if term.isUnion {
+                    if var m = try matcher(term, in: segment) {
+                        var count = 0
+                        while m.doc != PostingsCursor.end { count += 1; m.next() }
+                        plan.terms[t].documentFrequency += count
+                        row.append(try matcher(term, in: segment))
+                        boundRow.append(try bound(term, segment))
+                    } else {
+                        row.append(nil)
+                        boundRow.append(nil)
+                    }
+                } else if let info = try segment.lookup(term.bytes) {
+                    plan.terms[t].documentFrequency += info.documentFrequency
+                    row.append(TermMatcher(cursors: [segment.cursor(info)], parts: [.whole], isUnion: false))
+                    boundRow.append((info.maxFrequency, info.minLength))
+                } else {
+                    row.append(nil)
+                    boundRow.append(nil)
                 }
-                row.append(try matcher(plan.terms[t], in: segment))
             }
             perSegment.append(row)
+            termBounds.append(boundRow)
         }
         for t in plan.terms.indices {
             plan.terms[t].idf = bm25.idf(documentFrequency: plan.terms[t].documentFrequency, paragraphs: n)
@@ -209,9 +223,8 @@ public struct Searcher: Sendable {
             var matchers: [TermMatcher] = []
             var bounds: [Double] = [], weights: [Double] = [], idfs: [Double] = []
             for t in plan.scoring {
-                guard let m = perSegment[s][t] else { continue }
+                guard let m = perSegment[s][t], let info = termBounds[s][t] else { continue }
                 let term = plan.terms[t]
-                let info = try bound(term, segment)
                 matchers.append(m)
                 bounds.append(term.weight * bm25.score(frequency: info.maxFrequency, norm: bm25.norm(length: info.minLength, average: average), idf: term.idf))
                 weights.append(term.weight)
