@@ -13,12 +13,7 @@ struct DOCXExtractor {
     static let maxEntryBytes = 256 << 20
     static let maxRatio = 200
 
-    struct Result {
-        var units: [ReportSegmenter.Unit]
-        var title: String
-        var language: Language?
-        var symbol: String?
-    }
+    typealias Result = MarkupExtraction
 
     func extract(_ data: Data, file: String) throws -> Result {
         let archive = try ZipArchive(data, file: file, maxEntries: Self.maxEntries,

@@ -87,17 +87,11 @@ public struct DocumentExtractor: Sendable {
         let stem = documentStem(path)
         switch format {
         case .html, .xml, .docx:
-            let r: (units: [ReportSegmenter.Unit], title: String, language: Language?, symbol: String?)
+            let r: MarkupExtraction
             switch format {
-            case .html:
-                let h = try HTMLExtractor().extract(data, file: shown)
-                r = (h.units, h.title, h.language, h.symbol)
-            case .xml:
-                let x = try XMLExtractor().extract(data, file: shown)
-                r = (x.units, x.title, x.language, x.symbol)
-            default:
-                let d = try DOCXExtractor().extract(data, file: shown)
-                r = (d.units, d.title, d.language, d.symbol)
+            case .html: r = try HTMLExtractor().extract(data, file: shown)
+            case .xml: r = try XMLExtractor().extract(data, file: shown)
+            default: r = try DOCXExtractor().extract(data, file: shown)
             }
             let paragraphs = ReportSegmenter(layout: .blocks).paragraphs(of: r.units)
             return [try structured(paragraphs: paragraphs, title: r.title, language: r.language, symbol: r.symbol,

@@ -3,13 +3,16 @@ import ParaCore
 
 /// HTML pages through libxml2's HTML parser: block elements become blocks, `<h1>`…`<h6>`
 /// headings, `<ol>` items keep their numbers, scripts and styles are dropped.
+/// What a markup extractor (HTML, XML, DOCX) finds: blocks for the segmenter, and metadata.
+struct MarkupExtraction {
+    var units: [ReportSegmenter.Unit]
+    var title: String
+    var language: Language?
+    var symbol: String?
+}
+
 struct HTMLExtractor {
-    struct Result {
-        var units: [ReportSegmenter.Unit]
-        var title: String
-        var language: Language?
-        var symbol: String?
-    }
+    typealias Result = MarkupExtraction
 
     static let skipped: Set<String> = ["script", "style", "noscript", "template", "svg", "iframe", "object",
                                        "button", "select", "nav", "head", "math", "canvas"]

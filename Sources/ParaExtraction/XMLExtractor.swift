@@ -5,12 +5,7 @@ import ParaCore
 /// `<s>` sentences, `<head>` headings, symbol and title in the header) and generic XML (the
 /// text of every element that holds text directly).
 struct XMLExtractor {
-    struct Result {
-        var units: [ReportSegmenter.Unit]
-        var title: String
-        var language: Language?
-        var symbol: String?
-    }
+    typealias Result = MarkupExtraction
 
     func extract(_ data: Data, file: String) throws -> Result {
         let doc = try Markup.parseXML(data, file: file)

@@ -191,17 +191,21 @@ final class FileOutput {
         guard !buffer.isEmpty else { return }
         try buffer.withUnsafeBytes { p in
             crc.update(p)
-            var off = 0
-            while off < p.count {
-                let n = Glibc.write(fd, p.baseAddress! + off, p.count - off)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw ParaError(file: path, "cannot write: \(errnoMessage())")
-                }
-                off += n
-            }
+            try writeAll(p)
         }
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func writeAll(_ p: UnsafeRawBufferPointer) throws {
+        var off = 0
+        while off < p.count {
+            let n = Glibc.write(fd, p.baseAddress! + off, p.count - off)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ParaError(file: path, "cannot write: \(errnoMessage())")
+            }
+            off += n
+        }
     }
 
     /// Appends the footer, flushes to disk and closes.
@@ -210,19 +214,8 @@ final class FileOutput {
         var footer = ByteWriter()
         footer.u32(crc.value)
         footer.raw(IndexFormat.footerMagic)
-        buffer = footer.bytes
-        offset += buffer.count
-        try buffer.withUnsafeBytes { p in
-            var off = 0
-            while off < p.count {
-                let n = Glibc.write(fd, p.baseAddress! + off, p.count - off)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw ParaError(file: path, "cannot write: \(errnoMessage())")
-                }
-                off += n
-            }
-        }
+        offset += footer.count
+        try footer.bytes.withUnsafeBytes { try writeAll($0) }
         buffer = []
         guard fsync(fd) == 0 else { throw ParaError(file: path, "cannot flush to disk: \(errnoMessage())") }
         close(fd)
