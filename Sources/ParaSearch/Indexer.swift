@@ -77,8 +77,14 @@ public struct Indexer {
                 if known[file] == hash { report.unchanged += 1; continue }
                 try writer.beginReplacing(source: file)
                 do {
+                    var documents = 0
                     try extractor.forEachDocument(path: file) { doc in
                         try writer.add(IndexableDocument(document: doc, contentHash: hash))
+                        documents += 1
+                        if let progress, documents % 1000 == 0, Date().timeIntervalSince(lastReport) > 2 {
+                            progress("indexing: \(file): \(documents) documents so far (file \(n + 1) of \(files.count))")
+                            lastReport = Date()
+                        }
                     }
                 } catch {
                     // Part of the file may be in the index buffer: drop it, keep the old version.

@@ -132,3 +132,26 @@ func search(_ q: String, limit: Int = 10) throws -> SearchResults {
         #expect(ranked.total == 2)
     }
 }
+
+@Suite struct ConcurrencyTests {
+    /// One snapshot searched from several threads at once gives every thread the same answers.
+    @Test func threadsSharingASnapshotGetTheSameResults() throws {
+        let searcher = Searcher(snapshot: sampleIndex)
+        let queries = ["资产追回", "核", "right to development", "\"资产追回\"", "development -rights lang:en", "資產 追回"]
+        let expected = try queries.map { try searcher.search($0).hits.map(\.runID) }
+        final class Results: @unchecked Sendable {
+            let lock = NSLock()
+            var mismatches = 0
+            func record(_ ok: Bool) { lock.lock(); if !ok { mismatches += 1 }; lock.unlock() }
+        }
+        let results = Results()
+        DispatchQueue.concurrentPerform(iterations: 8) { worker in
+            for round in 0..<20 {
+                let i = (worker + round) % queries.count
+                let hits = (try? searcher.search(queries[i]).hits.map(\.runID)) ?? []
+                results.record(hits == expected[i])
+            }
+        }
+        #expect(results.mismatches == 0)
+    }
+}
