@@ -54,12 +54,26 @@ public final class IndexWriter {
 
     /// Opens (creating if needed) the index in `directory` for writing.
     /// - Parameter memoryBudget: bytes the in-memory segment may use before it is written out.
-    public init(directory: String, memoryBudget: Int = IndexWriter.defaultMemoryBudget) throws {
+    /// - Parameter discardingUnreadable: start afresh when the existing index cannot be read
+    ///   (another format version, damage) instead of failing — what `--rebuild` asks for.
+    public init(directory: String, memoryBudget: Int = IndexWriter.defaultMemoryBudget,
+                discardingUnreadable: Bool = false) throws {
         self.directory = directory
         self.memoryBudget = max(64 << 10, memoryBudget)
         try FileSystem.createDirectory(directory)
         lock = try WriterLock(path: directory + "/write.lock", directory: directory)
-        if let m = try Manifest.read(directory: directory) {
+        var existing: Manifest? = nil
+        do {
+            existing = try Manifest.read(directory: directory)
+        } catch where discardingUnreadable {
+            existing = nil
+        }
+        if var m = existing, discardingUnreadable,
+           (try? m.segments.map { try SegmentReader(directory: directory, name: $0.name, residency: .sequentialOnce) }) == nil {
+            m.segments = []
+            existing = m
+        }
+        if let m = existing {
             manifest = m
             if m.analyzer == Analyzer.identity {
                 for s in m.segments { readers[s.name] = try SegmentReader(directory: directory, name: s.name, residency: .sequentialOnce) }

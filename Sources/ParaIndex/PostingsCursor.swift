@@ -18,6 +18,11 @@ public struct PostingsCursor {
     public private(set) var doc: Int = -1
     public private(set) var frequency: Int = 0
     private var read = 0
+    /// Per block of 128 postings (when the term has more than one block): its last document,
+    /// and where its postings and positions start in the files.
+    private var blockLastDoc: [Int] = []
+    private var blockPostings: [Int] = []
+    private var blockPositions: [Int] = []
     /// Position entries of earlier postings not yet skipped in the positions stream.
     private var positionsToSkip = 0
     private var positionsRead = false
@@ -28,6 +33,33 @@ public struct PostingsCursor {
         self.positionStream = positions
         self.documentFrequency = documentFrequency
         self.paragraphCount = paragraphCount
+        do {
+            let blocks = try self.postings.int(max: documentFrequency)
+            if blocks > 0 {
+                // Skip entries: absolute last documents and file offsets of every block.
+                var lastDoc = 0
+                var sizes: [(Int, Int)] = []
+                for _ in 0..<blocks {
+                    lastDoc += try self.postings.int()
+                    let p = try self.postings.int(), q = try self.postings.int()
+                    _ = try self.postings.int(); _ = try self.postings.int()   // block max tf, min length
+                    blockLastDoc.append(lastDoc)
+                    sizes.append((p, q))
+                }
+                var p = self.postings.offset, q = positions.offset
+                for (pb, qb) in sizes {
+                    blockPostings.append(p); blockPositions.append(q)
+                    p += pb; q += qb
+                }
+                guard p == self.postings.end, q == positions.end,
+                      blocks == (documentFrequency + PostingsEncoding.blockSize - 1) / PostingsEncoding.blockSize else {
+                    fail(); return
+                }
+            }
+        } catch {
+            fail()
+            return
+        }
         next()
     }
 
@@ -50,8 +82,25 @@ public struct PostingsCursor {
         }
     }
 
-    /// Moves to the first posting whose paragraph is at least `target`.
+    /// Moves to the first posting whose paragraph is at least `target`, jumping over whole
+    /// blocks of 128 postings with the skip entries.
     public mutating func advance(to target: Int) {
+        guard doc < target else { return }
+        if !blockLastDoc.isEmpty && read > 0 {
+            let current = (read - 1) / PostingsEncoding.blockSize
+            if blockLastDoc[current] < target {
+                var b = current + 1
+                while b < blockLastDoc.count && blockLastDoc[b] < target { b += 1 }
+                if b == blockLastDoc.count { doc = Self.end; return }
+                // Continue from the last document of block b − 1, at block b's bytes.
+                postings.offset = blockPostings[b]
+                positionStream.offset = blockPositions[b]
+                positionsToSkip = 0
+                positionsRead = true
+                doc = blockLastDoc[b - 1]
+                read = b * PostingsEncoding.blockSize
+            }
+        }
         while doc < target { next() }
     }
 

@@ -1,9 +1,9 @@
 import ParaCore
 
 /// Merges segments into one without re-analysing any text and without holding more than one
-/// term's postings in memory: the dictionaries are merged term by term, postings are copied
-/// with only each part's first document id rewritten (the rest are deltas), positions are
-/// copied byte for byte, and paragraphs and documents are renumbered by offset.
+/// term's postings in memory: the dictionaries are merged term by term, each term's postings
+/// are decoded from every part with documents renumbered and encoded afresh (new blocks and
+/// skip entries), and paragraphs and documents are renumbered by offset.
 enum SegmentMerger {
     struct Output {
         var paragraphs: Int
@@ -44,32 +44,38 @@ enum SegmentMerger {
             guard let term = smallest else { break }
             let postingsStart = postingsOut.offset, positionsStart = positionsOut.offset
             var df = 0, maxFrequency = 0, minLength = Int.max
-            var lastGlobal = -1
+            // Decode every part (documents renumbered), then encode the whole list afresh so
+            // that its blocks and skip entries are built for the merged segment.
+            var docs: [Int] = [], freqs: [Int] = [], positions: [Int] = []
+            var partOf: [(start: Int, reader: Int)] = []
             for i in cursors.indices {
                 guard let (t, info) = cursors[i].current, t == term else { continue }
                 let reader = readers[i]
-                // Re-encode the first posting (absolute id → delta from the previous part's last
-                // id), copy the rest; sum the deltas to learn this part's last id.
-                var r = ByteReader(reader.postingsFile.bytes, from: info.postings.lowerBound, to: info.postings.upperBound,
-                                   file: reader.postingsFile.path)
-                let first = try r.int()
-                let firstFrequency = try r.int()
-                let restStart = r.offset
-                var last = first
-                for _ in 1..<info.documentFrequency { last += try r.int(); _ = try r.int() }
-                let globalFirst = first + paragraphBase[i]
-                w.bytes.removeAll(keepingCapacity: true)
-                w.varint(lastGlobal < 0 ? globalFirst : globalFirst - lastGlobal)
-                w.varint(firstFrequency)
-                postingsOut.write(w)
-                postingsOut.write(UnsafeRawBufferPointer(rebasing: reader.postingsFile.bytes[restStart..<info.postings.upperBound]))
-                positionsOut.write(UnsafeRawBufferPointer(rebasing: reader.positionsFile.bytes[info.positions]))
-                lastGlobal = last + paragraphBase[i]
+                partOf.append((docs.count, i))
+                var c = reader.cursor(info)
+                while c.doc != PostingsCursor.end {
+                    docs.append(c.doc + paragraphBase[i])
+                    freqs.append(c.frequency)
+                    positions.append(contentsOf: c.positions())
+                    c.next()
+                }
+                if c.isCorrupt { throw ParaError(file: reader.postingsFile.path, "index postings are damaged; rebuild the index") }
                 df += info.documentFrequency
                 maxFrequency = max(maxFrequency, info.maxFrequency)
                 minLength = min(minLength, info.minLength)
                 try cursors[i].advance()
             }
+            w.bytes.removeAll(keepingCapacity: true)
+            var q = ByteWriter(capacity: positions.count * 2)
+            PostingsEncoding.encode(docs: docs, freqs: freqs, positions: positions, length: { doc in
+                // The part holding `doc`: the last whose base is not above it.
+                var k = partOf.count - 1
+                while k > 0 && paragraphBase[partOf[k].reader] > doc { k -= 1 }
+                let i = partOf[k].reader
+                return readers[i].length(of: doc - paragraphBase[i])
+            }, postings: &w, positionsOut: &q)
+            postingsOut.write(w)
+            positionsOut.write(q)
             try postingsOut.flushIfNeeded()
             try positionsOut.flushIfNeeded()
             sinceDrop += postingsOut.offset - postingsStart + positionsOut.offset - positionsStart

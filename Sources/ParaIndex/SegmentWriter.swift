@@ -99,20 +99,9 @@ struct SegmentWriter {
             let positionsStart = positions.offset
             p.bytes.removeAll(keepingCapacity: true)
             q.bytes.removeAll(keepingCapacity: true)
-            var last: UInt32 = 0
-            var pi = 0
-            for (n, d) in tp.docs.enumerated() {
-                p.varint(Int(d - (n == 0 ? 0 : last)))
-                p.varint(Int(tp.freqs[n]))
-                last = d
-                var lastPos: UInt32 = 0
-                for m in 0..<Int(tp.freqs[n]) {
-                    let pos = tp.positions[pi + m]
-                    q.varint(Int(pos - (m == 0 ? 0 : lastPos)))
-                    lastPos = pos
-                }
-                pi += Int(tp.freqs[n])
-            }
+            PostingsEncoding.encode(docs: tp.docs.map { Int($0) }, freqs: tp.freqs.map { Int($0) },
+                                    positions: tp.positions.map { Int($0) }, length: { Int(lengths[$0]) },
+                                    postings: &p, positionsOut: &q)
             postings.write(p)
             positions.write(q)
             try postings.flushIfNeeded()

@@ -41,7 +41,7 @@ public struct Indexer {
                       progress: ((String) -> Void)? = nil) throws -> IndexingReport {
         let start = Date()
         var report = IndexingReport()
-        let writer = try IndexWriter(directory: directory, memoryBudget: memoryBudget)
+        let writer = try IndexWriter(directory: directory, memoryBudget: memoryBudget, discardingUnreadable: rebuild)
         defer { writer.close() }
         if rebuild { try writer.removeAll() }
         if mergeAll { writer.mergeAllSegments() }

@@ -285,3 +285,55 @@ func document(_ id: String, source: String, language: Language = .en, _ texts: [
         #expect(info.documentFrequency == 5)
     }
 }
+
+@Suite struct SkipTests {
+    /// `advance(to:)` jumps blocks with the skip entries; it must land where a plain scan lands,
+    /// with the right frequency and positions, for any target.
+    @Test(arguments: [1, 2, 3, 7, 50, 127, 128, 129, 300])
+    func advanceWithSkipsEqualsALinearScan(stride: Int) throws {
+        let dir = temporaryDirectory("skips\(stride)")
+        let writer = try IndexWriter(directory: dir)
+        var texts: [String] = []
+        for i in 0..<2000 {
+            texts.append(i % stride == 0 ? "common word \(i) " + String(repeating: "common ", count: i % 4) : "other \(i)")
+        }
+        try writer.replace(source: "s", with: [document("d", source: "s", texts)])
+        try writer.commit()
+        let seg = try IndexSnapshot.open(directory: dir).segments[0]
+        let info = try #require(try seg.lookup(Array("common".utf8)))
+        // The truth, by scanning.
+        var truth: [(Int, Int, [Int])] = []
+        var scan = seg.cursor(info)
+        while scan.doc != PostingsCursor.end { truth.append((scan.doc, scan.frequency, scan.positions())); scan.next() }
+        #expect(truth.count == (2000 + stride - 1) / stride)
+        var rng = SplitMix64(state: UInt64(stride))
+        for _ in 0..<40 {
+            var c = seg.cursor(info)
+            var target = 0
+            while true {
+                target += Int.random(in: 0...400, using: &rng)
+                c.advance(to: target)
+                guard let expected = truth.first(where: { $0.0 >= target }) else {
+                    #expect(c.doc == PostingsCursor.end)
+                    break
+                }
+                #expect(c.doc == expected.0)
+                #expect(c.frequency == expected.1)
+                if Bool.random(using: &rng) { #expect(c.positions() == expected.2) }
+                target = c.doc + 1
+            }
+            #expect(!c.isCorrupt)
+        }
+    }
+}
+
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E3779B97F4A7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        return z ^ (z >> 31)
+    }
+}

@@ -191,3 +191,45 @@ struct Oracle {
         }
     }
 }
+
+@Suite struct LargeOracleTests {
+    /// Long postings lists (hundreds to thousands of paragraphs per term), so that MaxScore's
+    /// non-essential probes jump blocks with the skip entries; results must equal the
+    /// exhaustive scorer's exactly.
+    @Test func maxScoreWithSkipsEqualsExhaustiveOnLongLists() throws {
+        var rng = SplitMix64(state: 77)
+        let dir = temporaryDirectory("large")
+        let writer = try IndexWriter(directory: dir)
+        var paragraphs: [Paragraph] = []
+        let words = BM25OracleTests.words + ["rare"]
+        for i in 0..<4000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 3...30, using: &rng) {
+                // Zipf-like: the first words are much more common.
+                let r = Int(pow(Double.random(in: 0..<1, using: &rng), 3) * Double(words.count))
+                text += words[min(r, words.count - 1)] + " "
+                if Int.random(in: 0..<4, using: &rng) == 0 {
+                    text += String((0..<Int.random(in: 1...4, using: &rng)).map { _ in BM25OracleTests.han[Int(pow(Double.random(in: 0..<1, using: &rng), 2) * 12)] }) + "，"
+                }
+            }
+            paragraphs.append(Paragraph(ordinal: i + 1, number: String(i + 1), headings: [], text: text))
+        }
+        let meta = DocumentMetadata(id: "big", language: .en, title: "big", source: "big.txt")
+        try writer.replace(source: "big.txt", with: [IndexableDocument(document: ExtractedDocument(metadata: meta, paragraphs: paragraphs), contentHash: "x")])
+        try writer.commit()
+        let searcher = Searcher(snapshot: try IndexSnapshot.open(directory: dir))
+        for _ in 0..<40 {
+            let query = BM25OracleTests.randomQuery(&rng)
+            var options = SearchOptions(limit: Int.random(in: 1...20, using: &rng))
+            options.proximityWeight = 0
+            options.runsFirst = false
+            options.strategy = .exhaustive
+            let slow = try searcher.search(query, options: options)
+            options.strategy = .maxScore
+            let fast = try searcher.search(query, options: options)
+            #expect(fast.hits.map(\.runID) == slow.hits.map(\.runID), "query \(query)")
+            #expect(fast.hits.map(\.score) == slow.hits.map(\.score), "query \(query)")
+            #expect(fast.total == slow.total, "query \(query)")
+        }
+    }
+}
