@@ -1,4 +1,3 @@
-import Foundation
 import ParaCore
 import ParaAnalysis
 
@@ -165,9 +164,6 @@ public final class IndexWriter {
     /// Writes the in-memory segment out as a pending segment.
     private func flush() throws {
         guard buffer.paragraphCount > 0 else { buffer = SegmentWriter(); return }
-        if ProcessInfo.processInfo.environment["PARASEARCH_DEBUG_MEMORY"] != nil {
-            FileHandle.standardError.write("flush: estimated \(buffer.estimatedBytes >> 20) MB\n".data(using: .utf8)!)
-        }
         let name = newSegmentName()
         let files = try buffer.write(directory: directory, name: name)
         pendingFiles += files
