@@ -223,8 +223,6 @@ func document(_ id: String, source: String, language: Language = .en, _ texts: [
     @Test func flushedAndMergedSegmentsEqualOneBigSegment() throws {
         var docs: [IndexableDocument] = []
         let words = ["asset", "recovery", "资产追回", "核风险", "court", "justice", "国际刑事", "LITMAS"]
-        var rng = SystemRandomNumberGenerator()
-        _ = rng
         for i in 0..<3000 {
             let text = (0..<(5 + i % 17)).map { words[($0 * 7 + i * 13) % words.count] }.joined(separator: " ")
             docs.append(document("d\(i)", source: "s\(i / 10)", [text, "paragraph \(i)"]))
