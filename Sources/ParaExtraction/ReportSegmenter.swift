@@ -273,9 +273,8 @@ public struct ReportSegmenter: Sendable {
         // A footnote mark may sit after the full stop: "… Future. 16 9. We note".
         var core = head.unicodeScalars[...]
         while let l = core.last, asciiDigit(l) != nil || l == " " { core = core.dropLast() }
-        guard let last = core.last, let headLast = head.unicodeScalars.last else { return nil }
-        if ".;:。；：".unicodeScalars.contains(last) && (core.count == head.unicodeScalars.count || head.unicodeScalars.count - core.count <= 4) {
-            _ = headLast
+        guard let last = core.last else { return nil }
+        if ".;:。；：".unicodeScalars.contains(last) && head.unicodeScalars.count - core.count <= 4 {
             return (head, tail, false)
         }
         if case .numbered = lineKind(head) { return nil }
