@@ -236,8 +236,9 @@ struct Oracle {
 
 @Suite struct SkewedBlocksTests {
     /// Low-scoring blocks (long paragraphs, one occurrence) with rising high-scoring paragraphs
-    /// just after block boundaries: a pruning fast path that jumps a block too far loses one of
-    /// the best paragraphs (checked: jumping 49 paragraphs past a block's end fails this test).
+    /// just after block boundaries: a pruning fast path that jumps past the start of a block
+    /// loses one of the best paragraphs (a block-max variant that jumped 49 paragraphs too far
+    /// failed this test).
     @Test func skewedBlocksLoseNothing() throws {
         let dir = temporaryDirectory("blockmax")
         let writer = try IndexWriter(directory: dir)
