@@ -11,14 +11,14 @@ fi
 swift build -c release --product parasearch >&2
 for lang in zh-CN en-US; do
   dir=$(mktemp -d)
-  start=$(date +%s.%N)
+  start=$(date +%s%N)
   summary=$(.build/release/parasearch index "$html/$lang" --index "$dir" 2>/dev/null)
-  end=$(date +%s.%N)
+  end=$(date +%s%N)
   paragraphs=$(echo "$summary" | sed -E 's/.* ([0-9]+) paragraphs.*/\1/')
   documents=$(echo "$summary" | sed -E 's/.*; ([0-9]+) documents.*/\1/')
   failed=$(echo "$summary" | sed -E 's/.* ([0-9]+) failed.*/\1/')
   python3 -c "import sys; d,p,f,s=int(sys.argv[1]),int(sys.argv[2]),int(sys.argv[3]),float(sys.argv[4]); print(f'{sys.argv[5]}: {d} pages, {p} paragraphs, {f} failed, {s:.2f} s, {p/s:,.0f} paragraphs/s (extract + index)')" \
-    "$documents" "$paragraphs" "$failed" "$(echo "$end - $start" | bc)" "$lang"
+    "$documents" "$paragraphs" "$failed" "$(( (end - start) / 1000000 ))e-3" "$lang"
   .build/release/parasearch search "$( [ $lang = zh-CN ] && echo 软件包 || echo package )" --index "$dir" --limit 1 | head -3
   rm -rf "$dir"
 done

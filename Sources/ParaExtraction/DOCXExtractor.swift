@@ -21,17 +21,17 @@ struct DOCXExtractor {
         guard let documentXML = try archive.read("word/document.xml") else {
             throw ParaError(file: file, "not a Word document (no word/document.xml)")
         }
-        let document = try Markup.parseXML(documentXML, file: file + ":word/document.xml").root
+        let document = try Markup.parseXML(documentXML, file: file + ":word/document.xml")
         let numbering = try archive.read("word/numbering.xml").map {
-            Numbering(try Markup.parseXML($0, file: file + ":word/numbering.xml").root)
+            Numbering(try Markup.parseXML($0, file: file + ":word/numbering.xml"))
         }
         let styles = try archive.read("word/styles.xml").map {
-            try Markup.parseXML($0, file: file + ":word/styles.xml").root
+            try Markup.parseXML($0, file: file + ":word/styles.xml")
         }
         var title = ""
         var language: Language? = nil
         if let core = try archive.read("docProps/core.xml") {
-            let props = try Markup.parseXML(core, file: file + ":docProps/core.xml").root
+            let props = try Markup.parseXML(core, file: file + ":docProps/core.xml")
             title = props.descendants(named: "title").first.map { collapseSpaces(trimmed(Substring($0.textContent))) } ?? ""
             language = props.descendants(named: "language").first.flatMap { Language(rawValue: String($0.textContent.lowercased().prefix(2))) }
         }

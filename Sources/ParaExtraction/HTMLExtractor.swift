@@ -23,8 +23,7 @@ struct HTMLExtractor {
                                       "h4", "h5", "h6"]
 
     func extract(_ data: Data, file: String) throws -> Result {
-        let doc = try Markup.parseHTML(data, file: file)
-        let root = doc.root
+        let root = try Markup.parseHTML(data, file: file)
         var title = root.descendants(named: "title").first.map { collapseSpaces(trimmed(Substring($0.textContent))) } ?? ""
         var symbol: String? = nil
         var description = ""

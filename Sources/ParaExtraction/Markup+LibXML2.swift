@@ -54,13 +54,6 @@ final class MarkupNode {
     }
 }
 
-/// A parsed document: the root element and what the prolog declared.
-struct MarkupDocument {
-    var root: MarkupNode
-    /// `<html lang>` / `encoding` as libxml2 saw them, when present.
-    var encoding: String?
-}
-
 enum Markup {
     /// Deeper markup is refused: nothing legitimate nests this far, and it guards every walk.
     static let maxDepth = 1000
@@ -73,7 +66,7 @@ enum Markup {
     }()
 
     /// Parses HTML, honouring a declared charset (`<meta charset>`, GB2312, GBK, Big5 …).
-    static func parseHTML(_ data: Data, file: String) throws -> MarkupDocument {
+    static func parseHTML(_ data: Data, file: String) throws -> MarkupNode {
         _ = initialised
         xmlResetLastError()
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
@@ -89,13 +82,12 @@ enum Markup {
             throw ParaError(file: file, "markup is nested deeper than the parser allows; refused (\(e))")
         }
         guard let root = xmlDocGetRootElement(doc) else { throw ParaError(file: file, "HTML has no content") }
-        let encoding = doc.pointee.encoding.map { String(cString: $0) }
-        return MarkupDocument(root: try copyTree(root, lowercase: true, file: file), encoding: encoding)
+        return try copyTree(root, lowercase: true, file: file)
     }
 
     /// Parses XML without loading any DTD or resolving any entity. A document that declares
     /// entities, or names a DTD on the network, is refused.
-    static func parseXML(_ data: Data, file: String) throws -> MarkupDocument {
+    static func parseXML(_ data: Data, file: String) throws -> MarkupNode {
         _ = initialised
         // Not XML_PARSE_NOENT (substitutes entities) nor DTDLOAD/DTDATTR (read external
         // files even with NONET); not HUGE, so libxml2's own depth and size limits stay on.
@@ -117,8 +109,7 @@ enum Markup {
             }
         }
         guard let root = xmlDocGetRootElement(doc) else { throw ParaError(file: file, "XML has no root element") }
-        let encoding = doc.pointee.encoding.map { String(cString: $0) }
-        return MarkupDocument(root: try copyTree(root, lowercase: false, file: file), encoding: encoding)
+        return try copyTree(root, lowercase: false, file: file)
     }
 
     private static func lastError() -> String? {

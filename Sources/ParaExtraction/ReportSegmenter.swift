@@ -233,12 +233,9 @@ public struct ReportSegmenter: Sendable {
                     state.appendText(u)
                 }
             case .heading(let level):
+                // ("II. Conclusion 23. We declare …" was split above by splitGluedParagraph.)
                 if isHeadingLike(u) {
                     state.pushHeading(level: level, text: u)
-                } else if let split = splitMergedHeading(u, expected: state.expected) {
-                    // "II. Conclusion 23. We declare …": a heading and a paragraph on one line.
-                    state.pushHeading(level: level, text: split.heading)
-                    queue.insert(Unit(split.paragraph), at: queue.startIndex)
                 } else {
                     state.appendText(u)
                 }
@@ -292,14 +289,6 @@ public struct ReportSegmenter: Sendable {
         let words = u.split(separator: " ")
         guard let first = words.first, words.count <= 2 else { return false }
         return first == "Annex" || first == "ANNEX" || first == "附件"
-    }
-
-    func splitMergedHeading(_ u: String, expected: Int) -> (heading: String, paragraph: String)? {
-        let marker = " \(expected). "
-        guard let r = u.range(of: marker) else { return nil }
-        let head = String(u[..<r.lowerBound])
-        guard isHeadingLike(head) else { return nil }
-        return (head, String(u[u.index(after: r.lowerBound)...]))
     }
 
     // MARK: - Joining text

@@ -8,8 +8,7 @@ struct XMLExtractor {
     typealias Result = MarkupExtraction
 
     func extract(_ data: Data, file: String) throws -> Result {
-        let doc = try Markup.parseXML(data, file: file)
-        let root = doc.root
+        let root = try Markup.parseXML(data, file: file)
         var header: MarkupNode? = nil
         var body = root
         if let h = root.descendants(named: "teiHeader").first ?? root.descendants(named: "header").first {

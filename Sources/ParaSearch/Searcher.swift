@@ -138,10 +138,8 @@ public struct Searcher: Sendable {
     /// Runs `query` (in the query syntax of ``Query``).
     public func search(_ query: String, options: SearchOptions = SearchOptions()) throws -> SearchResults {
         let start = DispatchTime.now().uptimeNanoseconds
-        let parsed = try Query(parsing: query)
-        var (ranked, total) = try rank(parsed, options: options)
-        if ranked.count > options.limit { ranked.removeLast(ranked.count - options.limit) }
-        let plan = QueryPlan(parsed)
+        let plan = QueryPlan(try Query(parsing: query))
+        let (ranked, total) = try rank(plan, options: options)
         let highlighter = Highlighter(plan: plan)
         var hits: [SearchHit] = []
         for (rank, c) in ranked.enumerated() {
@@ -166,10 +164,10 @@ public struct Searcher: Sendable {
         var key: Int { segment << 32 | local }
     }
 
-    /// Ranks paragraphs for `query`; returns the top `limit` (after the proximity rerank) and
-    /// the total number of matching paragraphs (0 when not counted).
-    func rank(_ query: Query, options: SearchOptions) throws -> ([Candidate], Int) {
-        var plan = QueryPlan(query)
+    /// Ranks paragraphs for a query plan; returns the top `limit` (after the proximity rerank)
+    /// and the total number of matching paragraphs (0 when not counted).
+    func rank(_ queryPlan: QueryPlan, options: SearchOptions) throws -> ([Candidate], Int) {
+        var plan = queryPlan
         guard !plan.scoring.isEmpty, options.limit > 0 else { return ([], 0) }
         let n = snapshot.paragraphCount
         let average = snapshot.averageLength
@@ -183,26 +181,14 @@ public struct Searcher: Sendable {
             var row: [TermMatcher?] = []
             var boundRow: [(maxFrequency: Int, minLength: Int)?] = []
             for t in plan.terms.indices {
-                let term = plan.terms[t]
-                if term.isUnion {
-                    if var m = try matcher(term, in: segment) {
-                        var count = 0
-                        while m.doc != PostingsCursor.end { count += 1; m.next() }
-                        plan.terms[t].documentFrequency += count
-                        row.append(try matcher(term, in: segment))
-                        boundRow.append(try bound(term, segment))
-                    } else {
-                        row.append(nil)
-                        boundRow.append(nil)
-                    }
-                } else if let info = try segment.lookup(term.bytes) {
-                    plan.terms[t].documentFrequency += info.documentFrequency
-                    row.append(TermMatcher(cursors: [segment.cursor(info)], parts: [.whole], isUnion: false))
-                    boundRow.append((info.maxFrequency, info.minLength))
-                } else {
+                guard let st = try segmentTerm(plan.terms[t], in: segment) else {
                     row.append(nil)
                     boundRow.append(nil)
+                    continue
                 }
+                plan.terms[t].documentFrequency += st.documentFrequency
+                row.append(st.matcher)
+                boundRow.append((st.maxFrequency, st.minLength))
             }
             perSegment.append(row)
             termBounds.append(boundRow)
@@ -389,42 +375,55 @@ public struct Searcher: Sendable {
         return lifted.sorted { $0.score != $1.score ? $0.score > $1.score : $0.key < $1.key }
     }
 
-    /// The matcher for a term in one segment, or nil when the segment lacks it.
-    func matcher(_ term: QueryPlan.Term, in segment: SegmentReader) throws -> TermMatcher? {
+    /// A query term in one segment: its matcher, how many paragraphs hold it, and the inputs
+    /// of its score bound.
+    struct SegmentTerm {
+        var matcher: TermMatcher
+        var documentFrequency: Int
+        var maxFrequency: Int
+        var minLength: Int
+    }
+
+    /// The term in one segment, or nil when the segment lacks it. A lone CJK character is the
+    /// union of its unigram and every bigram holding it; its frequency is at most the sum of
+    /// its parts' (so is its bound), and its document frequency is counted by walking a copy.
+    func segmentTerm(_ term: QueryPlan.Term, in segment: SegmentReader) throws -> SegmentTerm? {
         if !term.isUnion {
             guard let info = try segment.lookup(term.bytes) else { return nil }
-            return TermMatcher(cursors: [segment.cursor(info)], parts: [.whole], isUnion: false)
+            return SegmentTerm(matcher: TermMatcher(cursors: [segment.cursor(info)], parts: [.whole], isUnion: false),
+                               documentFrequency: info.documentFrequency, maxFrequency: info.maxFrequency,
+                               minLength: info.minLength)
         }
         var cursors: [PostingsCursor] = []
         var parts: [TermMatcher.Part] = []
+        var maxFrequency = 0, minLength = Int.max
+        func add(_ info: TermInfo, _ part: TermMatcher.Part) {
+            cursors.append(segment.cursor(info))
+            parts.append(part)
+            maxFrequency += info.maxFrequency
+            minLength = min(minLength, info.minLength)
+        }
         let c = term.bytes
         try segment.terms(withPrefix: c) { name, info in
-            if name == c { cursors.append(segment.cursor(info)); parts.append(.whole) }
-            else if isOneScalar(name[c.count...]) { cursors.append(segment.cursor(info)); parts.append(.startsWithChar) }
+            if name == c { add(info, .whole) } else if isOneScalar(name[c.count...]) { add(info, .startsWithChar) }
         }
         try segment.allTerms { name, info in
             // (`cc` is listed twice: once from the prefix scan, once here, for its second c.)
             if name.count > c.count, name.suffix(c.count).elementsEqual(c), isOneScalar(name[..<(name.count - c.count)]) {
-                cursors.append(segment.cursor(info)); parts.append(.endsWithChar)
+                add(info, .endsWithChar)
             }
         }
-        return cursors.isEmpty ? nil : TermMatcher(cursors: cursors, parts: parts, isUnion: true)
+        guard !cursors.isEmpty else { return nil }
+        let matcher = TermMatcher(cursors: cursors, parts: parts, isUnion: true)
+        var walk = matcher
+        var count = 0
+        while walk.doc != PostingsCursor.end { count += 1; walk.next() }
+        return SegmentTerm(matcher: matcher, documentFrequency: count, maxFrequency: maxFrequency, minLength: minLength)
     }
 
-    /// Score bound inputs for a term in a segment.
-    private func bound(_ term: QueryPlan.Term, _ segment: SegmentReader) throws -> (maxFrequency: Int, minLength: Int) {
-        if let info = try segment.lookup(term.bytes), !term.isUnion { return (info.maxFrequency, info.minLength) }
-        // A union's frequency is at most the sum of its parts'.
-        var maxF = 0, minL = Int.max
-        let c = term.bytes
-        try segment.allTerms { name, info in
-            if name == c || (name.count > c.count && (name.starts(with: c) || name.suffix(c.count).elementsEqual(c))) {
-                let twice = name.count == 2 * c.count && name.starts(with: c) && name.suffix(c.count).elementsEqual(c)
-                maxF += info.maxFrequency * (twice ? 2 : 1)
-                minL = min(minL, info.minLength)
-            }
-        }
-        return (maxF, minL == Int.max ? 0 : minL)
+    /// The matcher for a term in one segment, or nil when the segment lacks it.
+    func matcher(_ term: QueryPlan.Term, in segment: SegmentReader) throws -> TermMatcher? {
+        try segmentTerm(term, in: segment)?.matcher
     }
 
     /// Which documents of a segment pass the `lang:` and `doc:` filters (nil: all).

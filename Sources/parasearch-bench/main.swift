@@ -99,7 +99,7 @@ func indexBenchmark(_ args: [String]) throws {
     indexer.mergeAll = args.contains("--merge")
     var inputBytes = 0
     var isDir: ObjCBool = false
-    FileManager.default.fileExists(atPath: corpus, isDirectory: &isDir)
+    _ = FileManager.default.fileExists(atPath: corpus, isDirectory: &isDir)
     if isDir.boolValue {
         var failures: [ParaError] = []
         for f in InputFiles.find(under: corpus, failures: &failures) { inputBytes += fileSize(f) }
