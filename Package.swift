@@ -33,10 +33,12 @@ let package = Package(
             dependencies: ["ParaSearch", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "parasearch-bench", dependencies: ["ParaSearch"]),
-        .testTarget(name: "ParaAnalysisTests", dependencies: ["ParaAnalysis"]),
-        .testTarget(name: "ParaExtractionTests", dependencies: ["ParaExtraction", "ZIPFoundation"]),
-        .testTarget(name: "ParaIndexTests", dependencies: ["ParaIndex", "ParaAnalysis"], exclude: ["Fixtures"]),
-        .testTarget(name: "ParaSearchTests", dependencies: ["ParaSearch", "ZIPFoundation"]),
+        // Helpers shared by the test targets (seeded generator, temporary folders).
+        .target(name: "ParaTestSupport", path: "Tests/ParaTestSupport"),
+        .testTarget(name: "ParaAnalysisTests", dependencies: ["ParaAnalysis", "ParaTestSupport"]),
+        .testTarget(name: "ParaExtractionTests", dependencies: ["ParaExtraction", "ZIPFoundation", "ParaTestSupport"]),
+        .testTarget(name: "ParaIndexTests", dependencies: ["ParaIndex", "ParaAnalysis", "ParaTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ParaSearchTests", dependencies: ["ParaSearch", "ZIPFoundation", "ParaTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["ParaSearch"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Testing
+import ParaTestSupport
 @testable import ParaAnalysis
 
 /// (term, position, byte range) triples, the golden form of an analysis.
@@ -98,17 +99,6 @@ private func table(_ text: String) -> [String] {
 }
 
 @Suite struct AnalyzerInvariantTests {
-    /// A small deterministic generator so failures reproduce.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E3779B97F4A7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-            return z ^ (z >> 31)
-        }
-    }
 
     static let alphabet: [String] = [
         "资", "产", "追", "回", "國", "際", "核", "ａ", "Ｂ", "１", "a", "B", "z", "7", " ", "，", "。", "-", "'",
@@ -141,7 +131,7 @@ private func table(_ text: String) -> [String] {
 @Suite struct PorterStemmerRobustnessTests {
     @Test(arguments: 0..<20)
     func randomLowercaseWordsNeverTrapAndNeverGrow(seed: Int) {
-        var rng = AnalyzerInvariantTests.SplitMix64(state: UInt64(seed) &* 7919)
+        var rng = SplitMix64(state: UInt64(seed) &* 7919)
         let letters = Array("aeiouybcdlmnrstxzwgs".utf8)
         for _ in 0..<2000 {
             let n = Int.random(in: 1...14, using: &rng)

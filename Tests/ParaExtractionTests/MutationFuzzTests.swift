@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ParaTestSupport
 @testable import ParaExtraction
 import ParaCore
 
@@ -7,16 +8,6 @@ import ParaCore
 /// insertions and deletions, spliced chunks, truncations) and fed to the extractor. Any result
 /// is fine — documents or a `ParaError` — except a crash, a hang or another error type.
 @Suite struct MutationFuzzTests {
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E3779B97F4A7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-            return z ^ (z >> 31)
-        }
-    }
 
     static func mutate(_ input: [UInt8], _ rng: inout SplitMix64) -> [UInt8] {
         var b = input

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ParaTestSupport
 @testable import ParaIndex
 import ParaCore
 

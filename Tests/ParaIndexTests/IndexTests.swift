@@ -1,16 +1,10 @@
 import Foundation
 import Testing
+import ParaTestSupport
 @testable import ParaIndex
 import ParaAnalysis
 import ParaCore
 
-func temporaryDirectory(_ name: String = #function) -> String {
-    let clean = name.filter { $0.isLetter || $0.isNumber }
-    let d = FileManager.default.temporaryDirectory.appendingPathComponent("parasearch-\(clean)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
-    try? FileManager.default.removeItem(atPath: d)
-    try! FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-    return d
-}
 
 func document(_ id: String, source: String, language: Language = .en, _ texts: [String], numbered: Bool = true) -> IndexableDocument {
     let paragraphs = texts.enumerated().map { i, t in
@@ -325,13 +319,3 @@ func document(_ id: String, source: String, language: Language = .en, _ texts: [
     }
 }
 
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ParaTestSupport
 import ZIPFoundation
 @testable import ParaSearch
 

@@ -1,24 +1,9 @@
 import Foundation
 import Testing
+import ParaTestSupport
 @testable import ParaSearch
 
-func temporaryDirectory(_ name: String = #function) -> String {
-    let clean = name.filter { $0.isLetter || $0.isNumber }
-    let d = FileManager.default.temporaryDirectory.appendingPathComponent("parasearch-\(clean)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
-    try! FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-    return d
-}
 
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// A paragraph of the random corpus, with its analysed tokens.
 struct OracleParagraph {
@@ -151,17 +136,7 @@ struct Oracle {
         for _ in 0..<25 {
             let query = Self.randomQuery(&rng)
             let k = Int.random(in: 1...15, using: &rng)
-            var options = SearchOptions(limit: k)
-            options.proximityWeight = 0
-            options.runsFirst = false
-            options.strategy = .exhaustive
-            let slow = try searcher.search(query, options: options)
-            options.strategy = .maxScore
-            let fast = try searcher.search(query, options: options)
-            // Same hits, same order, same scores (ties broken by paragraph, deterministically).
-            #expect(fast.hits.map(\.runID) == slow.hits.map(\.runID), "query \(query)")
-            #expect(fast.hits.map(\.score) == slow.hits.map(\.score), "query \(query)")
-            #expect(fast.total == slow.total, "query \(query)")
+            let slow = try expectMaxScoreEqualsExhaustive(searcher, query, limit: k)
 
             let scores = oracle.scores(query)
             let expectedTop = scores.filter { $0 > 0 }.sorted(by: >).prefix(k)
@@ -220,16 +195,7 @@ struct Oracle {
         let searcher = Searcher(snapshot: try IndexSnapshot.open(directory: dir))
         for _ in 0..<40 {
             let query = BM25OracleTests.randomQuery(&rng)
-            var options = SearchOptions(limit: [1, 3, 10, 50, 200][Int.random(in: 0..<5, using: &rng)])
-            options.proximityWeight = 0
-            options.runsFirst = false
-            options.strategy = .exhaustive
-            let slow = try searcher.search(query, options: options)
-            options.strategy = .maxScore
-            let fast = try searcher.search(query, options: options)
-            #expect(fast.hits.map(\.runID) == slow.hits.map(\.runID), "query \(query)")
-            #expect(fast.hits.map(\.score) == slow.hits.map(\.score), "query \(query)")
-            #expect(fast.total == slow.total, "query \(query)")
+            _ = try expectMaxScoreEqualsExhaustive(searcher, query, limit: [1, 3, 10, 50, 200][Int.random(in: 0..<5, using: &rng)])
         }
     }
 }
@@ -257,15 +223,24 @@ struct Oracle {
         try writer.commit()
         let searcher = Searcher(snapshot: try IndexSnapshot.open(directory: dir))
         for (query, k) in [("common", 10), ("common", 30), ("common rare", 20), ("rare common filler", 45)] {
-            var options = SearchOptions(limit: k)
-            options.proximityWeight = 0
-            options.runsFirst = false
-            options.strategy = .exhaustive
-            let slow = try searcher.search(query, options: options)
-            options.strategy = .maxScore
-            let fast = try searcher.search(query, options: options)
-            #expect(fast.hits.map(\.runID) == slow.hits.map(\.runID), "\(query) k=\(k)")
-            #expect(fast.hits.map(\.score) == slow.hits.map(\.score), "\(query) k=\(k)")
+            _ = try expectMaxScoreEqualsExhaustive(searcher, query, limit: k)
         }
     }
+}
+
+/// Runs `query` with plain BM25 both ways and expects the same hits, in the same order, with
+/// the same scores (ties broken by paragraph, deterministically) and the same total; returns
+/// the exhaustive results.
+func expectMaxScoreEqualsExhaustive(_ searcher: Searcher, _ query: String, limit: Int) throws -> SearchResults {
+    var options = SearchOptions(limit: limit)
+    options.proximityWeight = 0
+    options.runsFirst = false
+    options.strategy = .exhaustive
+    let slow = try searcher.search(query, options: options)
+    options.strategy = .maxScore
+    let fast = try searcher.search(query, options: options)
+    #expect(fast.hits.map(\.runID) == slow.hits.map(\.runID), "\(query) k=\(limit)")
+    #expect(fast.hits.map(\.score) == slow.hits.map(\.score), "\(query) k=\(limit)")
+    #expect(fast.total == slow.total, "\(query) k=\(limit)")
+    return slow
 }

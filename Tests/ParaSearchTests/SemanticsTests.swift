@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ParaTestSupport
 @testable import ParaSearch
 
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
