@@ -10,6 +10,10 @@ struct ByteWriter {
 
     mutating func u8(_ v: UInt8) { bytes.append(v) }
 
+    mutating func u16(_ v: UInt16) {
+        bytes.append(UInt8(v & 0xFF)); bytes.append(UInt8(v >> 8))
+    }
+
     mutating func u32(_ v: UInt32) {
         bytes.append(UInt8(v & 0xFF)); bytes.append(UInt8(v >> 8 & 0xFF))
         bytes.append(UInt8(v >> 16 & 0xFF)); bytes.append(UInt8(v >> 24))

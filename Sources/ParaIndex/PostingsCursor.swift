@@ -8,121 +8,262 @@ import ParaCore
 /// after a target and never moves backwards (a target at or before `doc` is a no-op; a call
 /// after the end is legal and stays at the end). Positions are read at most once per posting.
 /// Damaged bytes end the cursor and set `isCorrupt`; they never trap.
+///
+/// The cursor decodes a whole block of 128 postings at a time into buffers it holds inline
+/// (so it is a large value: keep it in place and move it with `inout`, as the scorers do), and
+/// checks bounds once per block. Skip entries let `advance(to:)` jump over blocks without
+/// decoding them.
 public struct PostingsCursor {
     public static let end = Int.max
+    private static let blockSize = PostingsEncoder.blockSize
 
-    private var postings: ByteReader
-    private var positionStream: ByteReader
+    private let postingsFile: UnsafeRawBufferPointer
+    private let positionsFile: UnsafeRawBufferPointer
+    private let postingsEnd: Int
+    private let positionsEnd: Int
+    private let file: String
     public let documentFrequency: Int
+    /// The term's largest frequency (from the dictionary): a decoded frequency above it is
+    /// damage, and it bounds how many positions one paragraph can claim.
+    private let maxFrequency: Int
     private let paragraphCount: Int
     public private(set) var doc: Int = -1
     public private(set) var frequency: Int = 0
-    private var read = 0
-    /// Per block of 128 postings (when the term has more than one block): its last document,
-    /// and where its postings and positions start in the files.
-    private var blockLastDoc: [Int] = []
-    private var blockPostings: [Int] = []
-    private var blockPositions: [Int] = []
-    /// Position entries of earlier postings not yet skipped in the positions stream.
-    private var positionsToSkip = 0
-    private var positionsRead = false
     public private(set) var isCorrupt = false
 
-    init(postings: ByteReader, positions: ByteReader, documentFrequency: Int, paragraphCount: Int) {
-        self.postings = postings
-        self.positionStream = positions
+    /// Per block (when the term has more than one): its last document, and where its postings
+    /// and its positions start.
+    private var skips: [(lastDoc: Int, postings: Int, positions: Int)] = []
+    private let blockCount: Int
+
+    // The decoded block.
+    private var block = -1
+    private var blockLength = 0
+    private var index = 0
+    private var docs = InlineArray<128, UInt32>(repeating: 0)
+    private var freqs = InlineArray<128, UInt32>(repeating: 0)
+    /// Where the next block's postings and positions start (for sequential reading).
+    private var nextPostings: Int
+    private var nextPositions: Int
+    /// The current block's positions: bit width (−1 for varints), start of the values.
+    private var positionBits = -1
+    private var positionsStart = 0
+    /// Positions not yet read belong to posting `positionPosting` onwards, starting at value
+    /// `positionValue` (packed) or byte `positionValue` (varints).
+    private var positionPosting = 0
+    private var positionValue = 0
+
+    init(postings: UnsafeRawBufferPointer, range: Range<Int>, positions: UnsafeRawBufferPointer,
+         positionsRange: Range<Int>, documentFrequency: Int, maxFrequency: Int, paragraphCount: Int, file: String) {
+        postingsFile = postings
+        positionsFile = positions
+        postingsEnd = range.upperBound
+        positionsEnd = positionsRange.upperBound
+        self.file = file
         self.documentFrequency = documentFrequency
+        self.maxFrequency = maxFrequency
         self.paragraphCount = paragraphCount
-        do {
-            let blocks = try self.postings.int(max: documentFrequency)
-            if blocks > 0 {
-                // Skip entries: absolute last documents and file offsets of every block.
-                var lastDoc = 0
-                var sizes: [(Int, Int)] = []
-                for _ in 0..<blocks {
-                    lastDoc += try self.postings.int()
-                    let p = try self.postings.int(), q = try self.postings.int()
-                    _ = try self.postings.int(); _ = try self.postings.int()   // block max tf, min length
-                    blockLastDoc.append(lastDoc)
-                    sizes.append((p, q))
-                }
-                var p = self.postings.offset, q = positions.offset
-                for (pb, qb) in sizes {
-                    blockPostings.append(p); blockPositions.append(q)
+        blockCount = (documentFrequency + Self.blockSize - 1) / Self.blockSize
+        nextPostings = range.lowerBound
+        nextPositions = positionsRange.lowerBound
+        if blockCount > 1 {
+            var r = ByteReader(postings, from: range.lowerBound, to: range.upperBound, file: file)
+            do {
+                var lastDoc = 0, p = 0, q = positionsRange.lowerBound
+                var entries: [(Int, Int, Int)] = []
+                entries.reserveCapacity(blockCount)
+                for _ in 0..<blockCount {
+                    lastDoc += try r.int(max: paragraphCount)
+                    let pb = try r.int(), qb = try r.int()
+                    _ = try r.int(); _ = try r.int()   // block max tf, min length: for scorers that use them
+                    entries.append((lastDoc, p, q))
                     p += pb; q += qb
                 }
-                guard p == self.postings.end, q == positions.end,
-                      blocks == (documentFrequency + PostingsEncoding.blockSize - 1) / PostingsEncoding.blockSize else {
+                skips = entries.map { ($0.0, $0.1 + r.offset, $0.2) }
+                nextPostings = r.offset
+                guard r.offset + p == range.upperBound, q == positionsRange.upperBound, lastDoc < paragraphCount else {
                     fail(); return
                 }
+            } catch {
+                fail(); return
             }
-        } catch {
-            fail()
-            return
         }
-        next()
+        guard documentFrequency > 0 else { doc = Self.end; return }
+        decode(block: 0, previousDoc: 0)
     }
 
     /// Moves to the next posting.
+    @inline(__always)
     public mutating func next() {
         guard doc != Self.end else { return }
-        if read >= documentFrequency { doc = Self.end; return }
-        if doc >= 0 && !positionsRead { positionsToSkip += frequency }
-        do {
-            let delta = try postings.int()
-            let f = try postings.int()
-            let d = (doc < 0 ? 0 : doc) + delta
-            guard (read == 0 || delta > 0), d < paragraphCount, f > 0 else { return fail() }
-            doc = d
-            frequency = f
-            read += 1
-            positionsRead = false
-        } catch {
-            fail()
+        index += 1
+        if index < blockLength {
+            doc = Int(docs[index])
+            frequency = Int(freqs[index])
+        } else if block + 1 < blockCount {
+            decode(block: block + 1, previousDoc: doc)
+        } else {
+            doc = Self.end
         }
     }
 
     /// Moves to the first posting whose paragraph is at least `target`, jumping over whole
-    /// blocks of 128 postings with the skip entries.
+    /// blocks with the skip entries.
     public mutating func advance(to target: Int) {
         guard doc < target else { return }
-        if !blockLastDoc.isEmpty && read > 0 {
-            let current = (read - 1) / PostingsEncoding.blockSize
-            if blockLastDoc[current] < target {
-                var b = current + 1
-                while b < blockLastDoc.count && blockLastDoc[b] < target { b += 1 }
-                if b == blockLastDoc.count { doc = Self.end; return }
-                // Continue from the last document of block b − 1, at block b's bytes.
-                postings.offset = blockPostings[b]
-                positionStream.offset = blockPositions[b]
-                positionsToSkip = 0
-                positionsRead = true
-                doc = blockLastDoc[b - 1]
-                read = b * PostingsEncoding.blockSize
+        if Int(docs[blockLength - 1]) < target {
+            // Not in this block.
+            var b = block + 1
+            if !skips.isEmpty {
+                while b < blockCount && skips[b].lastDoc < target { b += 1 }
             }
+            if b >= blockCount { doc = Self.end; return }
+            if b == block + 1 {
+                decode(block: b, previousDoc: Int(docs[blockLength - 1]))
+            } else {
+                nextPostings = skips[b].postings
+                nextPositions = skips[b].positions
+                decode(block: b, previousDoc: skips[b - 1].lastDoc)
+            }
+            if doc == Self.end || doc >= target { return }
         }
-        while doc < target { next() }
+        var i = index + 1
+        while Int(docs[i]) < target { i += 1 }   // stops at the block's last document at most
+        index = i
+        doc = Int(docs[i])
+        frequency = Int(freqs[i])
+    }
+
+    /// Decodes block `b`, whose postings start at `nextPostings` and positions at
+    /// `nextPositions`, and moves to its first posting.
+    private mutating func decode(block b: Int, previousDoc: Int) {
+        let full = b < documentFrequency / Self.blockSize
+        let n = full ? Self.blockSize : documentFrequency - b * Self.blockSize
+        guard let base = postingsFile.baseAddress else { return fail() }
+        var last = previousDoc
+        var start = nextPostings
+        if full {
+            // u8 docBits, 16·docBits bytes, u8 freqBits, 16·freqBits bytes: checked at once.
+            guard start < postingsEnd else { return fail() }
+            let docBits = Int(postingsFile[start])
+            let docBytes = BitPacking.byteCount(count: n, bits: docBits)
+            guard docBits <= 32, start + 1 + docBytes < postingsEnd else { return fail() }
+            let freqBits = Int(postingsFile[start + 1 + docBytes])
+            let freqBytes = BitPacking.byteCount(count: n, bits: freqBits)
+            guard freqBits <= 32, start + 2 + docBytes + freqBytes <= postingsEnd else { return fail() }
+            var bad = false
+            // Locals: the closures below must not touch `self` while its buffers are borrowed.
+            let available = postingsEnd - start, paragraphs = UInt64(paragraphCount), limit = maxFrequency
+            var docSpan = docs.mutableSpan
+            docSpan.withUnsafeMutableBufferPointer { d in
+                BitPacking.unpack(count: n, bits: docBits, source: base + start + 1,
+                                  available: available - 1, into: d.baseAddress!)
+                // Deltas to ids. Ids increase strictly: only the term's very first id may have
+                // a zero delta (it is the id itself).
+                let allowedZeros = b == 0 && d[0] == 0 ? 1 : 0
+                var zeros = 0
+                var sum = UInt64(last)
+                for i in 0..<n {
+                    zeros &+= d[i] == 0 ? 1 : 0
+                    sum &+= UInt64(d[i])
+                    d[i] = UInt32(truncatingIfNeeded: sum)
+                }
+                bad = zeros > allowedZeros || sum >= paragraphs
+            }
+            guard !bad else { return fail() }
+            var freqSpan = freqs.mutableSpan
+            freqSpan.withUnsafeMutableBufferPointer { f in
+                BitPacking.unpack(count: n, bits: freqBits, source: base + start + 2 + docBytes,
+                                  available: available - 2 - docBytes, into: f.baseAddress!)
+                var largest: UInt32 = 0
+                for i in 0..<n { largest = max(largest, f[i]); f[i] &+= 1 }
+                bad = Int(largest) >= limit
+            }
+            guard !bad else { return fail() }
+            start += 2 + docBytes + freqBytes
+        } else {
+            var r = ByteReader(postingsFile, from: start, to: postingsEnd, file: file)
+            do {
+                for i in 0..<n {
+                    let v = try r.varint()
+                    let delta = Int(truncatingIfNeeded: v >> 1)
+                    let f = v & 1 == 1 ? 1 : try r.int(max: Int(UInt32.max))
+                    guard v >> 1 < UInt64(paragraphCount), delta > 0 || (b == 0 && i == 0), f > 0, f <= maxFrequency else {
+                        return fail()
+                    }
+                    last += delta
+                    guard last < paragraphCount else { return fail() }
+                    docs[i] = UInt32(last)
+                    freqs[i] = UInt32(f)
+                }
+            } catch {
+                return fail()
+            }
+            start = r.offset
+        }
+        if !skips.isEmpty && Int(docs[n - 1]) != skips[b].lastDoc { return fail() }
+        // Positions: a full block's are packed (u8 bits, then values), a short block's varints.
+        if full {
+            guard nextPositions < positionsEnd else { return fail() }
+            positionBits = Int(positionsFile[nextPositions])
+            guard positionBits <= 32 else { return fail() }
+            positionsStart = nextPositions + 1
+            var total = 0
+            for i in 0..<n { total += Int(freqs[i]) }
+            let bytes = BitPacking.byteCount(count: total, bits: positionBits)
+            guard positionsStart + bytes <= positionsEnd else { return fail() }
+            nextPositions = positionsStart + bytes
+            positionValue = 0
+        } else {
+            positionBits = -1
+            positionsStart = nextPositions
+            positionValue = nextPositions
+        }
+        positionPosting = 0
+        nextPostings = start
+        block = b
+        blockLength = n
+        index = 0
+        doc = Int(docs[0])
+        frequency = Int(freqs[0])
     }
 
     /// The positions of the term in the current paragraph, in increasing order.
     public mutating func positions() -> [Int] {
-        guard doc != Self.end, !positionsRead else { return [] }
-        do {
-            while positionsToSkip > 0 { _ = try positionStream.varint(); positionsToSkip -= 1 }
-            var out: [Int] = []
-            out.reserveCapacity(frequency)
+        guard doc != Self.end, positionPosting <= index else { return [] }
+        var out: [Int] = []
+        out.reserveCapacity(frequency)
+        if positionBits >= 0 {
+            for i in positionPosting..<index { positionValue += Int(freqs[i]) }
+            let source = positionsFile.baseAddress! + positionsStart
+            let available = positionsEnd - positionsStart
             var p = 0
             for k in 0..<frequency {
-                let delta = try positionStream.int()
+                let delta = Int(BitPacking.value(at: positionValue + k, bits: positionBits, source: source, available: available))
                 p = k == 0 ? delta : p + delta
                 out.append(p)
             }
-            positionsRead = true
-            return out
-        } catch {
-            fail()
-            return []
+            positionValue += frequency
+        } else {
+            var r = ByteReader(positionsFile, from: positionValue, to: positionsEnd, file: file)
+            do {
+                for i in positionPosting..<index {
+                    for _ in 0..<freqs[i] { _ = try r.varint() }
+                }
+                var p = 0
+                for k in 0..<frequency {
+                    let delta = try r.int(max: Int(UInt32.max))
+                    p = k == 0 ? delta : p + delta
+                    out.append(p)
+                }
+            } catch {
+                fail()
+                return []
+            }
+            positionValue = r.offset
         }
+        positionPosting = index + 1
+        return out
     }
 
     private mutating func fail() {

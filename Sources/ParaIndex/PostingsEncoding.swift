@@ -1,59 +1,108 @@
-/// The postings of one term, in blocks of 128 with a skip entry per block.
+/// Encodes one term's postings, one posting at a time, in the layout of format version 3:
 ///
-///     postings(term)  := varint skips skip{skips} block{…}
+///     postings(term)  := skip{skips} block{blocks}         blocks = ⌈df / 128⌉, skips = blocks if > 1, else 0
 ///     skip            := varint lastDocDelta varint postingsBytes varint positionsBytes
 ///                        varint maxFrequency varint minLength
-///     block           := (varint docDelta varint frequency){≤128}
-///     positions(term) := (varint positionDelta{frequency}){df}
+///     block (128)     := u8 docBits packed(docDelta){128} u8 freqBits packed(frequency − 1){128}
+///     block (< 128)   := (varint (docDelta << 1 | frequency == 1) [varint frequency if > 1]){n}
+///     positions       := per full block: u8 bits packed(positionDelta){Σ frequency}
+///                        per short block: varint positionDelta{Σ frequency}
 ///
-/// Terms in at most one block have no skip entries (`skips` = 0). Doc deltas run on across
-/// blocks, so a cursor that jumps to block b starts from block b − 1's last document.
-enum PostingsEncoding {
+/// Only a term's last block can be short. Doc deltas run on across blocks (the first is the id
+/// itself), so a cursor that jumps to block b starts from block b − 1's last document.
+/// Positions restart at each paragraph (the first is the position itself, then deltas).
+///
+/// Full blocks are bit-packed so that a cursor decodes 128 postings with two tight loops and
+/// one bounds check; the short tail keeps varints with the frequency folded into the doc delta
+/// when it is 1, which is what most postings of rare terms are (their bit widths would not pay
+/// for the two width bytes). Blocks of postings are held until the term ends (the skip entries
+/// go first); positions stream out block by block, so a merge never holds a frequent term's
+/// positions in memory.
+struct PostingsEncoder {
     static let blockSize = 128
 
-    /// Encodes postings (`docs` increasing, `positions` flattened, `freqs[i]` of them each).
-    static func encode(docs: [Int], freqs: [Int], positions: [Int], length: (Int) -> Int,
-                       postings: inout ByteWriter, positionsOut: inout ByteWriter) {
-        let df = docs.count
-        var blocks: [ByteWriter] = []
-        var skips = ByteWriter()
-        var last = 0, lastSkipDoc = 0
-        var pi = 0
-        var start = 0
-        while start < df {
-            let end = min(df, start + blockSize)
-            var block = ByteWriter(capacity: (end - start) * 3)
-            let positionsStart = positionsOut.count
-            var maxFrequency = 0, minLength = Int.max
-            for i in start..<end {
-                block.varint(i == 0 ? docs[0] : docs[i] - last)
-                block.varint(freqs[i])
-                last = docs[i]
-                var lastPosition = 0
-                for m in 0..<freqs[i] {
-                    let p = positions[pi + m]
-                    positionsOut.varint(m == 0 ? p : p - lastPosition)
-                    lastPosition = p
-                }
-                pi += freqs[i]
-                maxFrequency = max(maxFrequency, freqs[i])
-                minLength = min(minLength, length(docs[i]))
-            }
-            skips.varint(last - lastSkipDoc)
-            skips.varint(block.count)
-            skips.varint(positionsOut.count - positionsStart)
-            skips.varint(maxFrequency)
-            skips.varint(minLength)
-            lastSkipDoc = last
-            blocks.append(block)
-            start = end
+    private var blocks = ByteWriter(capacity: 1 << 10)
+    private var skips = ByteWriter(capacity: 64)
+    private var docs: [UInt32] = []
+    private var freqs: [UInt32] = []
+    private var positionDeltas: [UInt32] = []
+    private var lastDoc = -1
+    private var lastSkipDoc = 0
+    private var blockMaxFrequency = 0
+    private var blockMinLength = Int.max
+    private var blockCount = 0
+    private(set) var documentFrequency = 0
+    private(set) var maxFrequency = 0
+    private(set) var minLength = Int.max
+
+    init() {
+        docs.reserveCapacity(Self.blockSize)
+        freqs.reserveCapacity(Self.blockSize)
+    }
+
+    /// Adds the next posting: `doc` above the previous one, its positions increasing (their
+    /// count is the frequency), `length` the paragraph's length. Positions of a finished block
+    /// are appended to `positionsOut`.
+    mutating func add<P: Collection<UInt32>>(doc: Int, positions: P, length: Int, positionsOut: inout ByteWriter) {
+        precondition(doc > lastDoc && !positions.isEmpty, "postings must be added in increasing order, with positions")
+        docs.append(UInt32(doc - max(lastDoc, 0)))
+        freqs.append(UInt32(positions.count))
+        var previous: UInt32 = 0
+        var first = true
+        for p in positions {
+            positionDeltas.append(first ? p : p - previous)
+            previous = p
+            first = false
         }
-        if blocks.count > 1 {
-            postings.varint(blocks.count)
-            postings.raw(skips.bytes)
+        lastDoc = doc
+        documentFrequency += 1
+        blockMaxFrequency = max(blockMaxFrequency, positions.count)
+        blockMinLength = min(blockMinLength, length)
+        maxFrequency = max(maxFrequency, positions.count)
+        minLength = min(minLength, length)
+        if docs.count == Self.blockSize { endBlock(positionsOut: &positionsOut) }
+    }
+
+    private mutating func endBlock(positionsOut: inout ByteWriter) {
+        guard !docs.isEmpty else { return }
+        let start = blocks.count, positionsStart = positionsOut.count
+        if docs.count == Self.blockSize {
+            let docBits = BitPacking.width(docs.max()!)
+            blocks.u8(UInt8(docBits))
+            BitPacking.pack(docs[...], bits: docBits, into: &blocks)
+            for i in freqs.indices { freqs[i] -= 1 }
+            let freqBits = BitPacking.width(freqs.max()!)
+            blocks.u8(UInt8(freqBits))
+            BitPacking.pack(freqs[...], bits: freqBits, into: &blocks)
+            let positionBits = BitPacking.width(positionDeltas.max()!)
+            positionsOut.u8(UInt8(positionBits))
+            BitPacking.pack(positionDeltas[...], bits: positionBits, into: &positionsOut)
         } else {
-            postings.varint(0)
+            for (d, f) in zip(docs, freqs) {
+                blocks.varint(UInt64(d) << 1 | (f == 1 ? 1 : 0))
+                if f != 1 { blocks.varint(Int(f)) }
+            }
+            for p in positionDeltas { positionsOut.varint(Int(p)) }
         }
-        for b in blocks { postings.raw(b.bytes) }
+        skips.varint(lastDoc - lastSkipDoc)
+        skips.varint(blocks.count - start)
+        skips.varint(positionsOut.count - positionsStart)
+        skips.varint(blockMaxFrequency)
+        skips.varint(blockMinLength)
+        lastSkipDoc = lastDoc
+        blockCount += 1
+        docs.removeAll(keepingCapacity: true)
+        freqs.removeAll(keepingCapacity: true)
+        positionDeltas.removeAll(keepingCapacity: true)
+        blockMaxFrequency = 0
+        blockMinLength = .max
+    }
+
+    /// Ends the term: its last positions go to `positionsOut`, its skip entries and blocks to
+    /// `postingsOut`.
+    mutating func finish(postingsOut: inout ByteWriter, positionsOut: inout ByteWriter) {
+        endBlock(positionsOut: &positionsOut)
+        if blockCount > 1 { postingsOut.raw(skips.bytes) }
+        postingsOut.raw(blocks.bytes)
     }
 }

@@ -26,6 +26,7 @@ enum SegmentMerger {
         let dictionary = DictionaryWriter(output: termsOut)
         var cursors = try readers.map { try TermCursor($0) }
         var w = ByteWriter(capacity: 1 << 12)
+        var q = ByteWriter(capacity: 1 << 21)
         // Input pages are read once: drop them now and then so that a merge's memory does not
         // grow with its input (a page read again comes back from the page cache).
         var sinceDrop = 0
@@ -43,66 +44,57 @@ enum SegmentMerger {
             }
             guard let term = smallest else { break }
             let postingsStart = postingsOut.offset, positionsStart = positionsOut.offset
-            var df = 0, maxFrequency = 0, minLength = Int.max
-            // Decode every part (documents renumbered), then encode the whole list afresh so
-            // that its blocks and skip entries are built for the merged segment.
-            var docs: [Int] = [], freqs: [Int] = [], positions: [Int] = []
-            var partOf: [(start: Int, reader: Int)] = []
+            // Decode every part (documents renumbered) into one encoder, so that the blocks and
+            // skip entries are built for the merged segment. Positions stream out as blocks
+            // end: only the encoded postings of the term are held.
+            var encoder = PostingsEncoder()
+            var positions: [UInt32] = []
             for i in cursors.indices {
                 guard let (t, info) = cursors[i].current, t == term else { continue }
                 let reader = readers[i]
-                partOf.append((docs.count, i))
                 var c = reader.cursor(info)
                 while c.doc != PostingsCursor.end {
-                    docs.append(c.doc + paragraphBase[i])
-                    freqs.append(c.frequency)
-                    positions.append(contentsOf: c.positions())
+                    positions.removeAll(keepingCapacity: true)
+                    for p in c.positions() { positions.append(UInt32(p)) }
+                    encoder.add(doc: c.doc + paragraphBase[i], positions: positions, length: reader.length(of: c.doc), positionsOut: &q)
+                    if q.count >= 1 << 20 {
+                        positionsOut.write(q)
+                        try positionsOut.flushIfNeeded()
+                        q.bytes.removeAll(keepingCapacity: true)
+                    }
                     c.next()
                 }
-                if c.isCorrupt { throw ParaError(file: reader.postingsFile.path, "index postings are damaged; rebuild the index") }
-                df += info.documentFrequency
-                maxFrequency = max(maxFrequency, info.maxFrequency)
-                minLength = min(minLength, info.minLength)
+                if c.isCorrupt || positions.isEmpty { throw ParaError(file: reader.postingsFile.path, "index postings are damaged; rebuild the index") }
                 try cursors[i].advance()
             }
             w.bytes.removeAll(keepingCapacity: true)
-            var q = ByteWriter(capacity: positions.count * 2)
-            PostingsEncoding.encode(docs: docs, freqs: freqs, positions: positions, length: { doc in
-                // The part holding `doc`: the last whose base is not above it.
-                var k = partOf.count - 1
-                while k > 0 && paragraphBase[partOf[k].reader] > doc { k -= 1 }
-                let i = partOf[k].reader
-                return readers[i].length(of: doc - paragraphBase[i])
-            }, postings: &w, positionsOut: &q)
+            encoder.finish(postingsOut: &w, positionsOut: &q)
             postingsOut.write(w)
             positionsOut.write(q)
+            q.bytes.removeAll(keepingCapacity: true)
             try postingsOut.flushIfNeeded()
             try positionsOut.flushIfNeeded()
             sinceDrop += postingsOut.offset - postingsStart + positionsOut.offset - positionsStart
             if sinceDrop > 32 << 20 { dropInputPages(); sinceDrop = 0 }
-            try dictionary.add(term, TermInfo(documentFrequency: df,
+            try dictionary.add(term, TermInfo(documentFrequency: encoder.documentFrequency,
                                               postings: postingsStart..<postingsOut.offset,
                                               positions: positionsStart..<positionsOut.offset,
-                                              maxFrequency: maxFrequency, minLength: minLength))
+                                              maxFrequency: encoder.maxFrequency, minLength: encoder.minLength))
         }
         try dictionary.finish()
         try postingsOut.finish()
         try positionsOut.finish()
 
-        let norms = try FileOutput(path: base + ".norms", kind: .norms)
-        var n = ByteWriter(capacity: 8)
-        var totalLength: UInt64 = 0
-        for (i, r) in readers.enumerated() {
-            for local in 0..<r.paragraphCount {
-                n.bytes.removeAll(keepingCapacity: true)
-                n.u32(UInt32(r.length(of: local)))
-                n.u32(UInt32(r.documentIndex(of: local) + documentBase[i]))
-                norms.write(n)
-                try norms.flushIfNeeded()
-            }
-            totalLength += r.totalLength
+        // Merged paragraph i lives in the last reader whose base is not above it.
+        func part(_ i: Int) -> Int {
+            var k = readers.count - 1
+            while paragraphBase[k] > i { k -= 1 }
+            return k
         }
-        try norms.finish()
+        try NormsWriter.write(path: base + ".norms", count: p, longest: readers.map(\.longestParagraph).max() ?? 0,
+                              length: { i in let k = part(i); return readers[k].length(of: i - paragraphBase[k]) },
+                              document: { i in let k = part(i); return readers[k].documentIndex(of: i - paragraphBase[k]) + documentBase[k] })
+        let totalLength = readers.reduce(0) { $0 + $1.totalLength }
 
         let stored = StoredWriter(try FileOutput(path: base + ".stored", kind: .stored))
         dropInputPages()

@@ -24,7 +24,14 @@ public final class SegmentReader: Sendable {
     private let termsBody: Range<Int>
     private let normsBody: Range<Int>
     private let blockFirstTerms: [[UInt8]]
-    private let blockOffsets: [Int]
+    /// Per dictionary block: its offset in `.terms`, and where its first term's postings and
+    /// positions start.
+    private let blockOffsets: [(terms: Int, postings: Int, positions: Int)]
+    /// The longest paragraph (in terms): no term frequency can exceed it.
+    let longestParagraph: Int
+    /// Bytes per length in `.norms` (2 or 4); the document indexes follow the lengths.
+    private let lengthWidth: Int
+    private let documentIndexes: Int
     public let termCount: Int
     public let paragraphCount: Int
     public let documentCount: Int
@@ -68,12 +75,17 @@ public final class SegmentReader: Sendable {
         var bi = ByteReader(termsFile.bytes, from: blockIndexOffset, to: termsBody.upperBound - 16, file: termsFile.path)
         let blocks = try bi.int()
         var firsts: [[UInt8]] = []
-        var offsets: [Int] = []
+        var offsets: [(Int, Int, Int)] = []
+        let postingsEnd = postingsFile.bytes.count - IndexFormat.footerSize
+        let positionsEnd = positionsFile.bytes.count - IndexFormat.footerSize
         for _ in 0..<blocks {
             firsts.append(Array(try bi.bytes(try bi.int())))
             let o = try bi.int(max: blockIndexOffset)
-            guard o >= termsBody.lowerBound else { throw bi.corrupt("block offset out of range") }
-            offsets.append(o)
+            let po = try bi.int(max: postingsEnd), qo = try bi.int(max: positionsEnd)
+            guard o >= termsBody.lowerBound, po >= IndexFormat.headerSize, qo >= IndexFormat.headerSize else {
+                throw bi.corrupt("block offset out of range")
+            }
+            offsets.append((o, po, qo))
         }
         blockFirstTerms = firsts
         blockOffsets = offsets
@@ -89,13 +101,26 @@ public final class SegmentReader: Sendable {
               documentTable + 8 * documentCount == storedBody.upperBound - 40 else {
             throw ParaError(file: storedFile.path, "index file is damaged: stored tables out of range")
         }
-        guard normsBody.count == 8 * paragraphCount else {
-            throw ParaError(file: normsFile.path, "index file is damaged: \(normsBody.count / 8) lengths for \(paragraphCount) paragraphs")
+        var n = ByteReader(normsFile.bytes, from: normsBody.lowerBound, to: normsBody.upperBound, file: normsFile.path)
+        let width = Int(try n.u32())
+        guard width == 2 || width == 4, normsBody.count == 4 + (width + 4) * paragraphCount else {
+            throw ParaError(file: normsFile.path, "index file is damaged: the lengths table does not fit \(paragraphCount) paragraphs")
         }
+        lengthWidth = width
+        documentIndexes = normsBody.lowerBound + 4 + width * paragraphCount
         // Every paragraph's document index must be in range.
-        for i in 0..<paragraphCount where documentIndex(of: i) >= documentCount {
-            throw ParaError(file: normsFile.path, "index file is damaged: paragraph \(i) names document \(documentIndex(of: i))")
+        var longest = 0
+        for i in 0..<paragraphCount {
+            let document = UInt32(littleEndian: normsFile.bytes.loadUnaligned(fromByteOffset: documentIndexes + 4 * i, as: UInt32.self))
+            guard document < documentCount else {
+                throw ParaError(file: normsFile.path, "index file is damaged: paragraph \(i) names document \(document)")
+            }
+            let o = normsBody.lowerBound + 4 + width * i
+            longest = max(longest, width == 2
+                ? Int(UInt16(littleEndian: normsFile.bytes.loadUnaligned(fromByteOffset: o, as: UInt16.self)))
+                : Int(UInt32(littleEndian: normsFile.bytes.loadUnaligned(fromByteOffset: o, as: UInt32.self))))
         }
+        longestParagraph = longest
         if residency == .sequentialOnce {
             // Verifying checksums touched every page; they need not stay resident.
             for f in [termsFile, postingsFile, positionsFile, normsFile, storedFile] { f.dropResidentPages() }
@@ -104,20 +129,16 @@ public final class SegmentReader: Sendable {
 
     /// The lengths table, for hot loops in other modules (inlinable, no call per paragraph).
     public var norms: NormsView {
-        NormsView(base: normsFile.bytes.baseAddress.map { $0 + normsBody.lowerBound })
+        NormsView(base: normsFile.bytes.baseAddress! + normsBody.lowerBound + 4, wide: lengthWidth == 4)
     }
 
     /// Length (number of terms) of a paragraph.
     @inline(__always)
-    public func length(of paragraph: Int) -> Int {
-        let o = normsBody.lowerBound + 8 * paragraph
-        return Int(normsFile.bytes.loadUnaligned(fromByteOffset: o, as: UInt32.self).littleEndian)
-    }
+    public func length(of paragraph: Int) -> Int { norms.length(of: paragraph) }
 
     @inline(__always)
     public func documentIndex(of paragraph: Int) -> Int {
-        let o = normsBody.lowerBound + 8 * paragraph + 4
-        return Int(normsFile.bytes.loadUnaligned(fromByteOffset: o, as: UInt32.self).littleEndian)
+        Int(UInt32(littleEndian: normsFile.bytes.loadUnaligned(fromByteOffset: documentIndexes + 4 * paragraph, as: UInt32.self)))
     }
 
     /// All documents of the segment, decoded on first use and kept.
@@ -219,46 +240,51 @@ public final class SegmentReader: Sendable {
 
     /// Decodes block `index`, calling `visit` until it returns false.
     private func scanBlock(_ index: Int, _ visit: ([UInt8], TermInfo) throws -> Bool) throws {
-        var r = ByteReader(termsFile.bytes, from: blockOffsets[index], to: termsBody.upperBound, file: termsFile.path)
+        let start = blockOffsets[index]
+        var r = ByteReader(termsFile.bytes, from: start.terms, to: termsBody.upperBound, file: termsFile.path)
         let count = try r.int(max: IndexFormat.termsPerBlock)
         var name: [UInt8] = []
         let postingsEnd = postingsFile.bytes.count - IndexFormat.footerSize
         let positionsEnd = positionsFile.bytes.count - IndexFormat.footerSize
+        var po = start.postings, qo = start.positions
         for _ in 0..<count {
             let shared = try r.int(max: name.count)
             let suffix = try r.int()
             name.removeSubrange(shared...)
             name.append(contentsOf: try r.bytes(suffix))
             let df = try r.int(max: paragraphCount)
-            let po = try r.int(max: postingsEnd), pl = try r.int(max: postingsEnd)
-            let qo = try r.int(max: positionsEnd), ql = try r.int(max: positionsEnd)
-            let maxFreq = try r.int(), minLength = try r.int()
-            guard po >= IndexFormat.headerSize, po + pl <= postingsEnd, qo >= IndexFormat.headerSize, qo + ql <= positionsEnd, df > 0 else {
+            let pl = try r.int(max: postingsEnd), ql = try r.int(max: positionsEnd)
+            let maxFreq = try r.int(max: longestParagraph), minLength = try r.int(max: longestParagraph)
+            guard po + pl <= postingsEnd, qo + ql <= positionsEnd, df > 0, maxFreq > 0 else {
                 throw r.corrupt("term data out of range")
             }
             let info = TermInfo(documentFrequency: df, postings: po..<(po + pl), positions: qo..<(qo + ql),
                                 maxFrequency: maxFreq, minLength: minLength)
+            po += pl
+            qo += ql
             if try !visit(name, info) { return }
         }
     }
 
     /// A cursor over a term's postings.
     public func cursor(_ info: TermInfo) -> PostingsCursor {
-        PostingsCursor(postings: ByteReader(postingsFile.bytes, from: info.postings.lowerBound, to: info.postings.upperBound, file: postingsFile.path),
-                       positions: ByteReader(positionsFile.bytes, from: info.positions.lowerBound, to: info.positions.upperBound, file: positionsFile.path),
-                       documentFrequency: info.documentFrequency, paragraphCount: paragraphCount)
+        PostingsCursor(postings: postingsFile.bytes, range: info.postings, positions: positionsFile.bytes,
+                       positionsRange: info.positions, documentFrequency: info.documentFrequency,
+                       maxFrequency: info.maxFrequency, paragraphCount: paragraphCount, file: postingsFile.path)
     }
 }
 
-/// Read-only view of a segment's `.norms` body: 8 bytes per paragraph, length then document.
+/// Read-only view of a segment's paragraph lengths (2 or 4 bytes each, see `.norms`).
 /// Valid while its ``SegmentReader`` lives; the reader checked the table's size at open.
 @frozen
 public struct NormsView {
-    @usableFromInline let base: UnsafeRawPointer?
+    @usableFromInline let base: UnsafeRawPointer
+    @usableFromInline let wide: Bool
 
     @inlinable
     public func length(of paragraph: Int) -> Int {
-        Int(UInt32(littleEndian: base!.loadUnaligned(fromByteOffset: 8 * paragraph, as: UInt32.self)))
+        wide ? Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: 4 * paragraph, as: UInt32.self)))
+             : Int(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * paragraph, as: UInt16.self)))
     }
 }
 

@@ -94,14 +94,18 @@ struct SegmentWriter {
         var q = ByteWriter(capacity: 1 << 12)
         for t in order {
             let tp = terms[t]
-            // Postings: doc-id deltas and frequencies; positions: per doc, position deltas.
             let postingsStart = postings.offset
             let positionsStart = positions.offset
             p.bytes.removeAll(keepingCapacity: true)
             q.bytes.removeAll(keepingCapacity: true)
-            PostingsEncoding.encode(docs: tp.docs.map { Int($0) }, freqs: tp.freqs.map { Int($0) },
-                                    positions: tp.positions.map { Int($0) }, length: { Int(lengths[$0]) },
-                                    postings: &p, positionsOut: &q)
+            var encoder = PostingsEncoder()
+            var at = 0
+            for (i, doc) in tp.docs.enumerated() {
+                let f = Int(tp.freqs[i])
+                encoder.add(doc: Int(doc), positions: tp.positions[at..<(at + f)], length: Int(lengths[Int(doc)]), positionsOut: &q)
+                at += f
+            }
+            encoder.finish(postingsOut: &p, positionsOut: &q)
             postings.write(p)
             positions.write(q)
             try postings.flushIfNeeded()
@@ -114,16 +118,8 @@ struct SegmentWriter {
         try postings.finish()
         try positions.finish()
 
-        let norms = try FileOutput(path: base + ".norms", kind: .norms)
-        var w = ByteWriter(capacity: 8)
-        for i in lengths.indices {
-            w.bytes.removeAll(keepingCapacity: true)
-            w.u32(lengths[i])
-            w.u32(paragraphDocument[i])
-            norms.write(w)
-            try norms.flushIfNeeded()
-        }
-        try norms.finish()
+        try NormsWriter.write(path: base + ".norms", count: lengths.count, longest: Int(lengths.max() ?? 0),
+                              length: { Int(lengths[$0]) }, document: { Int(paragraphDocument[$0]) })
 
         let stored = StoredWriter(try FileOutput(path: base + ".stored", kind: .stored))
         for (i, p) in paragraphs.enumerated() { try stored.add(p, document: Int(paragraphDocument[i])) }
@@ -134,9 +130,14 @@ struct SegmentWriter {
 }
 
 /// Writes a `.terms` file: prefix-compressed blocks, then the block index and the trailer.
+///
+/// Terms' postings and positions are contiguous in term order, so an entry stores only their
+/// lengths; the block index holds where each block's first term's data starts.
 final class DictionaryWriter {
     let output: FileOutput
-    private var blockIndex: [([UInt8], Int)] = []
+    private var blockIndex: [(first: [UInt8], offset: Int, postings: Int, positions: Int)] = []
+    private var postingsEnd = -1
+    private var positionsEnd = -1
     private var block = ByteWriter(capacity: 1 << 12)
     private var inBlock = 0
     private var blockStart = 0
@@ -147,9 +148,13 @@ final class DictionaryWriter {
 
     /// Adds the next term (terms must come in increasing byte order).
     func add(_ name: [UInt8], _ info: TermInfo) throws {
+        precondition(postingsEnd < 0 || (info.postings.lowerBound == postingsEnd && info.positions.lowerBound == positionsEnd),
+                     "term data must be contiguous in term order")
+        postingsEnd = info.postings.upperBound
+        positionsEnd = info.positions.upperBound
         if inBlock == 0 {
             blockStart = output.offset
-            blockIndex.append((name, blockStart))
+            blockIndex.append((name, blockStart, info.postings.lowerBound, info.positions.lowerBound))
             previous = []
         }
         var shared = 0
@@ -158,9 +163,7 @@ final class DictionaryWriter {
         block.varint(name.count - shared)
         block.raw(Array(name[shared...]))
         block.varint(info.documentFrequency)
-        block.varint(info.postings.lowerBound)
         block.varint(info.postings.count)
-        block.varint(info.positions.lowerBound)
         block.varint(info.positions.count)
         block.varint(info.maxFrequency)
         block.varint(info.minLength)
@@ -186,15 +189,39 @@ final class DictionaryWriter {
         let blockIndexOffset = output.offset
         var w = ByteWriter(capacity: 1 << 12)
         w.varint(blockIndex.count)
-        for (first, offset) in blockIndex {
-            w.varint(first.count)
-            w.raw(first)
-            w.varint(offset)
+        for b in blockIndex {
+            w.varint(b.first.count)
+            w.raw(b.first)
+            w.varint(b.offset)
+            w.varint(b.postings)
+            w.varint(b.positions)
         }
         w.u64(UInt64(count))
         w.u64(UInt64(blockIndexOffset))
         output.write(w)
         try output.finish()
+    }
+}
+
+/// Writes a `.norms` file: the lengths at 2 bytes each when the longest fits (else 4), then
+/// the document indexes. Scoring reads a length for every paragraph it considers, at random:
+/// 2 bytes instead of an interleaved 8 keep four times as many of them in each cache line.
+enum NormsWriter {
+    static func write(path: String, count: Int, longest: Int, length: (Int) -> Int, document: (Int) -> Int) throws {
+        let norms = try FileOutput(path: path, kind: .norms)
+        let width = longest <= Int(UInt16.max) ? 2 : 4
+        var w = ByteWriter(capacity: 1 << 16)
+        w.u32(UInt32(width))
+        for i in 0..<count {
+            if width == 2 { w.u16(UInt16(length(i))) } else { w.u32(UInt32(length(i))) }
+            if w.count >= 1 << 16 { norms.write(w); try norms.flushIfNeeded(); w.bytes.removeAll(keepingCapacity: true) }
+        }
+        for i in 0..<count {
+            w.u32(UInt32(document(i)))
+            if w.count >= 1 << 16 { norms.write(w); try norms.flushIfNeeded(); w.bytes.removeAll(keepingCapacity: true) }
+        }
+        norms.write(w)
+        try norms.finish()
     }
 }
 

@@ -14,16 +14,16 @@ import ParaCore
             paragraphs: [Paragraph(ordinal: 1, number: "54", headings: [], text: "资产追回")]),
         contentHash: "5a6a469b2680e19a-66")
 
-    @Test func version1IsRefusedWithAClearMessage() {
-        let dir = Self.fixtures.appendingPathComponent("v1").path
+    @Test(arguments: [1, 2]) func olderVersionsAreRefusedWithAClearMessage(version: Int) {
+        let dir = Self.fixtures.appendingPathComponent("v\(version)").path
         #expect(throws: ParaError(file: dir + "/manifest",
-                                  "index format version 1 is not supported (this ParaSearch reads version 2); rebuild the index")) {
+                                  "index format version \(version) is not supported (this ParaSearch reads version 3); rebuild the index")) {
             _ = try IndexSnapshot.open(directory: dir)
         }
     }
 
-    @Test func version2FixtureIsReadable() throws {
-        let snapshot = try IndexSnapshot.open(directory: Self.fixtures.appendingPathComponent("v2").path)
+    @Test func version3FixtureIsReadable() throws {
+        let snapshot = try IndexSnapshot.open(directory: Self.fixtures.appendingPathComponent("v3").path)
         #expect(snapshot.generation == 1)
         let segment = snapshot.segments[0]
         #expect(try segment.documents.map(\.metadata) == [Self.document.document.metadata])
@@ -34,6 +34,8 @@ import ParaCore
         #expect(segment.length(of: 0) == 3)
     }
 
+    /// Writes the fixture's input and compares every file with the committed bytes. With
+    /// PARASEARCH_WRITE_FIXTURES=1 it writes them instead (after a deliberate format change).
     @Test func writingTheSameInputGivesTheFixtureBytes() throws {
         // The content hash of the fixture's source file is what the indexer stored.
         let source = try Data(contentsOf: Self.fixtures.appendingPathComponent("a.md"))
@@ -42,11 +44,16 @@ import ParaCore
         let writer = try IndexWriter(directory: dir)
         try writer.replace(source: "a.md", with: [Self.document])
         try writer.commit()
+        let update = ProcessInfo.processInfo.environment["PARASEARCH_WRITE_FIXTURES"] == "1"
         for name in ["manifest", "seg-000001.terms", "seg-000001.postings", "seg-000001.positions",
                      "seg-000001.norms", "seg-000001.stored"] {
             let written = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name))
-            let fixture = try Data(contentsOf: Self.fixtures.appendingPathComponent("v2/" + name))
-            #expect(written == fixture, "\(name) differs from the version 2 fixture")
+            let path = Self.fixtures.appendingPathComponent("v3/" + name)
+            if update {
+                try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try written.write(to: path)
+            }
+            #expect(written == (try Data(contentsOf: path)), "\(name) differs from the version 3 fixture")
         }
     }
 }
