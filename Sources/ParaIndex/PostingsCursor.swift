@@ -31,9 +31,15 @@ public struct PostingsCursor {
     public private(set) var frequency: Int = 0
     public private(set) var isCorrupt = false
 
-    /// Per block (when the term has more than one): its last document, and where its postings
-    /// and its positions start.
-    private var skips: [(lastDoc: Int, postings: Int, positions: Int)] = []
+    /// Per block (when the term has more than one): its last document, where its postings and
+    /// its positions start, and where its impacts end in `impacts` (they start where the
+    /// previous block's end).
+    private var skips: [(lastDoc: Int, postings: Int, positions: Int, impactsEnd: Int)] = []
+    private var impacts: [Impact] = []
+    /// The term's shortest paragraph (the single block's, when there is one block).
+    private let minLength: Int
+    /// The block ``blockBound(atOrAfter:_:)`` found last (targets only grow).
+    private var shallowBlock = 0
     private let blockCount: Int
 
     // The decoded block.
@@ -54,7 +60,8 @@ public struct PostingsCursor {
     private var positionValue = 0
 
     init(postings: UnsafeRawBufferPointer, range: Range<Int>, positions: UnsafeRawBufferPointer,
-         positionsRange: Range<Int>, documentFrequency: Int, maxFrequency: Int, paragraphCount: Int, file: String) {
+         positionsRange: Range<Int>, documentFrequency: Int, maxFrequency: Int, minLength: Int,
+         paragraphCount: Int, file: String) {
         postingsFile = postings
         positionsFile = positions
         postingsEnd = range.upperBound
@@ -62,6 +69,7 @@ public struct PostingsCursor {
         self.file = file
         self.documentFrequency = documentFrequency
         self.maxFrequency = maxFrequency
+        self.minLength = minLength
         self.paragraphCount = paragraphCount
         blockCount = (documentFrequency + Self.blockSize - 1) / Self.blockSize
         nextPostings = range.lowerBound
@@ -70,16 +78,26 @@ public struct PostingsCursor {
             var r = ByteReader(postings, from: range.lowerBound, to: range.upperBound, file: file)
             do {
                 var lastDoc = 0, p = 0, q = positionsRange.lowerBound
-                var entries: [(Int, Int, Int)] = []
+                var entries: [(Int, Int, Int, Int)] = []
                 entries.reserveCapacity(blockCount)
                 for _ in 0..<blockCount {
                     lastDoc += try r.int(max: paragraphCount)
                     let pb = try r.int(), qb = try r.int()
-                    _ = try r.int(); _ = try r.int()   // block max tf, min length: for scorers that use them
-                    entries.append((lastDoc, p, q))
+                    // Impacts: frequencies and lengths both fall, within the term's extremes.
+                    let count = try r.int(max: PostingsEncoder.blockSize)
+                    var f = 0, l = 0
+                    for k in 0..<count {
+                        let df = try r.int(max: maxFrequency), dl = try r.int()
+                        f = k == 0 ? df : f - df
+                        l = k == 0 ? dl : l - dl
+                        guard f > 0, l >= minLength, k == 0 || (df > 0 && dl > 0) else { fail(); return }
+                        impacts.append(Impact(frequency: f, length: l))
+                    }
+                    guard count > 0 else { fail(); return }
+                    entries.append((lastDoc, p, q, impacts.count))
                     p += pb; q += qb
                 }
-                skips = entries.map { ($0.0, $0.1 + r.offset, $0.2) }
+                skips = entries.map { ($0.0, $0.1 + r.offset, $0.2, $0.3) }
                 nextPostings = r.offset
                 guard r.offset + p == range.upperBound, q == positionsRange.upperBound, lastDoc < paragraphCount else {
                     fail(); return
@@ -132,6 +150,25 @@ public struct PostingsCursor {
         index = i
         doc = Int(docs[i])
         frequency = Int(freqs[i])
+    }
+
+    /// The block holding the first posting at or after `target`, read from the skip entries
+    /// without decoding it: its last paragraph, and the largest `score` of its impacts — a
+    /// bound of the term's score on every paragraph from `target` to that one. `nil` past the
+    /// last posting. Targets must not decrease between calls.
+    public mutating func blockBound(atOrAfter target: Int, _ score: (Impact) -> Double) -> (lastDoc: Int, bound: Double)? {
+        guard doc != Self.end else { return nil }
+        if skips.isEmpty {
+            let last = Int(docs[blockLength - 1])
+            return last >= target ? (last, score(Impact(frequency: maxFrequency, length: minLength))) : nil
+        }
+        var b = max(shallowBlock, block)
+        while b < blockCount && skips[b].lastDoc < target { b += 1 }
+        shallowBlock = b
+        guard b < blockCount else { return nil }
+        var best = 0.0
+        for k in (b == 0 ? 0 : skips[b - 1].impactsEnd)..<skips[b].impactsEnd { best = max(best, score(impacts[k])) }
+        return (skips[b].lastDoc, best)
     }
 
     /// Decodes block `b`, whose postings start at `nextPostings` and positions at

@@ -2,7 +2,8 @@
 ///
 ///     postings(term)  := skip{skips} block{blocks}         blocks = ⌈df / 128⌉, skips = blocks if > 1, else 0
 ///     skip            := varint lastDocDelta varint postingsBytes varint positionsBytes
-///                        varint maxFrequency varint minLength
+///                        varint impacts impact{impacts}
+///     impact          := varint frequency varint length      (the first; then decreases of both)
 ///     block (128)     := u8 docBits packed(docDelta){128} u8 freqBits packed(frequency − 1){128}
 ///     block (< 128)   := (varint (docDelta << 1 | frequency == 1) [varint frequency if > 1]){n}
 ///     positions       := per full block: u8 bits packed(positionDelta){Σ frequency}
@@ -28,8 +29,8 @@ struct PostingsEncoder {
     private var positionDeltas: [UInt32] = []
     private var lastDoc = -1
     private var lastSkipDoc = 0
-    private var blockMaxFrequency = 0
-    private var blockMinLength = Int.max
+    /// (frequency, length) of each posting of the current block.
+    private var blockImpacts: [Impact] = []
     private var blockCount = 0
     private(set) var documentFrequency = 0
     private(set) var maxFrequency = 0
@@ -56,8 +57,7 @@ struct PostingsEncoder {
         }
         lastDoc = doc
         documentFrequency += 1
-        blockMaxFrequency = max(blockMaxFrequency, positions.count)
-        blockMinLength = min(blockMinLength, length)
+        blockImpacts.append(Impact(frequency: positions.count, length: length))
         maxFrequency = max(maxFrequency, positions.count)
         minLength = min(minLength, length)
         if docs.count == Self.blockSize { endBlock(positionsOut: &positionsOut) }
@@ -87,15 +87,22 @@ struct PostingsEncoder {
         skips.varint(lastDoc - lastSkipDoc)
         skips.varint(blocks.count - start)
         skips.varint(positionsOut.count - positionsStart)
-        skips.varint(blockMaxFrequency)
-        skips.varint(blockMinLength)
+        // The block's impacts: the (frequency, length) pairs no other pair beats on both,
+        // from the largest frequency down; lengths fall as frequencies do.
+        let frontier = Impact.frontier(blockImpacts)
+        skips.varint(frontier.count)
+        var previous = Impact(frequency: 0, length: 0)
+        for (k, impact) in frontier.enumerated() {
+            skips.varint(k == 0 ? impact.frequency : previous.frequency - impact.frequency)
+            skips.varint(k == 0 ? impact.length : previous.length - impact.length)
+            previous = impact
+        }
         lastSkipDoc = lastDoc
         blockCount += 1
         docs.removeAll(keepingCapacity: true)
         freqs.removeAll(keepingCapacity: true)
         positionDeltas.removeAll(keepingCapacity: true)
-        blockMaxFrequency = 0
-        blockMinLength = .max
+        blockImpacts.removeAll(keepingCapacity: true)
     }
 
     /// Ends the term: its last positions go to `positionsOut`, its skip entries and blocks to
@@ -104,5 +111,27 @@ struct PostingsEncoder {
         endBlock(positionsOut: &positionsOut)
         if blockCount > 1 { postingsOut.raw(skips.bytes) }
         postingsOut.raw(blocks.bytes)
+    }
+}
+
+/// A posting's frequency and paragraph length: what its BM25 score depends on. A block's
+/// impacts are the pairs on its frontier — no posting of the block has both a higher frequency
+/// and a shorter paragraph than every one of them — so the block's best score, for any k1 and
+/// b, is the best score among them (the score grows with frequency and falls with length).
+public struct Impact: Sendable, Hashable {
+    public var frequency: Int
+    public var length: Int
+
+    public init(frequency: Int, length: Int) {
+        self.frequency = frequency
+        self.length = length
+    }
+
+    /// The frontier of `impacts`, by decreasing frequency (and so decreasing length).
+    static func frontier(_ impacts: [Impact]) -> [Impact] {
+        let sorted = impacts.sorted { $0.frequency != $1.frequency ? $0.frequency > $1.frequency : $0.length < $1.length }
+        var out: [Impact] = []
+        for i in sorted where out.last.map({ i.length < $0.length }) ?? true { out.append(i) }
+        return out
     }
 }

@@ -270,7 +270,8 @@ public final class SegmentReader: Sendable {
     public func cursor(_ info: TermInfo) -> PostingsCursor {
         PostingsCursor(postings: postingsFile.bytes, range: info.postings, positions: positionsFile.bytes,
                        positionsRange: info.positions, documentFrequency: info.documentFrequency,
-                       maxFrequency: info.maxFrequency, paragraphCount: paragraphCount, file: postingsFile.path)
+                       maxFrequency: info.maxFrequency, minLength: info.minLength, paragraphCount: paragraphCount,
+                       file: postingsFile.path)
     }
 }
 

@@ -257,54 +257,90 @@ public struct Searcher: Sendable {
         return (ranked, total)
     }
 
-    /// MaxScore (Turtle & Flood 1995): terms sorted by their score bound; the lowest-bound
-    /// terms whose bounds together cannot beat the current k-th score are "non-essential": they
-    /// never drive the iteration, and are probed for a paragraph found through the essential
-    /// ones only while its score so far plus their remaining bounds could still beat the k-th.
+    /// Block-max MaxScore. MaxScore (Turtle & Flood 1995): terms sorted by their score bound;
+    /// the lowest-bound terms whose bounds together cannot beat the current k-th score are
+    /// "non-essential": they never drive the iteration, and are probed for a paragraph found
+    /// through the essential ones only while its score so far plus their remaining bounds could
+    /// still beat the k-th.
+    ///
+    /// The bounds are taken per window, not per term: a window runs from the smallest current
+    /// paragraph to the end of the first postings block (of any term) that ends after it, and
+    /// in it each term is bounded by the best of its one block's impacts there (read from the
+    /// skip entries, without decoding). A window whose bounds add up
+    /// below the k-th score is skipped whole; otherwise the terms are partitioned again with
+    /// their window bounds, so a common term whose block holds only weak postings stops driving
+    /// the iteration there. Every paragraph that could enter the top k is still scored exactly
+    /// as the exhaustive strategy scores it.
     private func maxScore(_ scorer: SegmentScorer, segment s: Int, heap: inout TopK,
                           accept: (Int) throws -> Bool) throws {
-        // Term indices by increasing bound.
-        let list = (0..<scorer.count).sorted { scorer.bounds[$0] < scorer.bounds[$1] }
-        var prefix: [Double] = []
-        var acc = 0.0
-        for e in list { acc += scorer.bounds[e]; prefix.append(acc) }
+        let n = scorer.count
+        let m = scorer.matchers
         // Bounds and sums are compared with a relative margin so that rounding never prunes a
         // paragraph whose exact score would tie or beat the threshold.
         let margin = 1 + 1e-9
-        func firstEssential(_ threshold: Double?) -> Int {
-            guard let threshold else { return 0 }
-            var i = 0
-            while i < list.count && prefix[i] * margin < threshold { i += 1 }
-            return i
-        }
-        let m = scorer.matchers
-        var essential = firstEssential(heap.threshold)
-        while essential < list.count {
-            var d = PostingsCursor.end
-            for i in essential..<list.count { d = min(d, m[list[i]].doc) }
-            if d == PostingsCursor.end { break }
-            let norm = scorer.norm(d)
-            var partial = 0.0
-            for i in essential..<list.count where m[list[i]].doc == d {
-                partial += scorer.contribute(list[i], d, norm)
-            }
-            var pruned = false
-            let threshold = heap.threshold
-            var i = essential - 1
-            while i >= 0 {
-                if let threshold, (partial + prefix[i]) * margin < threshold { pruned = true; break }
-                m[list[i]].advance(to: d)
-                if m[list[i]].doc == d { partial += scorer.contribute(list[i], d, norm) }
-                i -= 1
-            }
-            if !pruned {
-                let score = scorer.sum(d)
-                if heap.wouldAccept(score: score, key: s << 32 | d), try accept(d) {
-                    heap.offer(Candidate(segment: s, local: d, score: score))
-                    essential = firstEssential(heap.threshold)
+        var bound = [Double](repeating: 0, count: n)
+        var order = Array(0..<n)
+        var prefix = [Double](repeating: 0, count: n)
+        var next = 0   // every paragraph before this one is decided
+        while true {
+            // The window: from the first paragraph not yet decided that some term holds...
+            var start = PostingsCursor.end
+            for i in 0..<n { start = min(start, max(m[i].doc, next)) }
+            if start == PostingsCursor.end { break }
+            // ... to the end of the first block (of any term) that ends at or after it.
+            var end = PostingsCursor.end - 1
+            var total = 0.0
+            for i in 0..<n {
+                if m[i].isUnion {
+                    bound[i] = m[i].doc == PostingsCursor.end ? 0 : scorer.bounds[i]
+                } else if let block = m[i].blockBound(atOrAfter: start, { scorer.bound(i, maxFrequency: $0.frequency, minLength: $0.length) }) {
+                    end = min(end, block.lastDoc)
+                    bound[i] = block.bound
+                } else {
+                    bound[i] = 0   // no posting left at or after `start`
                 }
+                total += bound[i]
             }
-            for i in essential..<list.count where m[list[i]].doc == d { m[list[i]].next() }
+            next = end + 1
+            if let threshold = heap.threshold, total * margin < threshold { continue }
+            order.sort { bound[$0] < bound[$1] }
+            var acc = 0.0
+            for e in 0..<n { acc += bound[order[e]]; prefix[e] = acc }
+            func firstEssential(_ threshold: Double?) -> Int {
+                guard let threshold else { return 0 }
+                var i = 0
+                while i < n && prefix[i] * margin < threshold { i += 1 }
+                return i
+            }
+            var essential = firstEssential(heap.threshold)
+            for e in essential..<n { m[order[e]].advance(to: start) }
+            while essential < n {
+                var d = PostingsCursor.end
+                for e in essential..<n { d = min(d, m[order[e]].doc) }
+                if d > end { break }
+                let norm = scorer.norm(d)
+                var partial = 0.0
+                for e in essential..<n where m[order[e]].doc == d {
+                    partial += scorer.contribute(order[e], d, norm)
+                }
+                var pruned = false
+                let threshold = heap.threshold
+                var e = essential - 1
+                while e >= 0 {
+                    if let threshold, (partial + prefix[e]) * margin < threshold { pruned = true; break }
+                    m[order[e]].advance(to: d)
+                    if m[order[e]].doc == d { partial += scorer.contribute(order[e], d, norm) }
+                    e -= 1
+                }
+                if !pruned {
+                    let score = scorer.sum(d)
+                    if heap.wouldAccept(score: score, key: s << 32 | d), try accept(d) {
+                        heap.offer(Candidate(segment: s, local: d, score: score))
+                        essential = firstEssential(heap.threshold)
+                    }
+                }
+                for e in essential..<n where m[order[e]].doc == d { m[order[e]].next() }
+            }
         }
     }
 

@@ -54,6 +54,13 @@ final class SegmentScorer {
     @inline(__always)
     func norm(_ doc: Int) -> Double { bm25.norm(length: norms.length(of: doc), average: average) }
 
+    /// The largest score term `i` can add to a paragraph holding it at most `maxFrequency`
+    /// times and at least `minLength` terms long.
+    @inline(__always)
+    func bound(_ i: Int, maxFrequency: Int, minLength: Int) -> Double {
+        weights[i] * bm25.score(frequency: maxFrequency, norm: bm25.norm(length: minLength, average: average), idf: idfs[i])
+    }
+
     /// Scores term `i` on paragraph `doc` (its matcher must be there) and remembers it.
     @inline(__always)
     func contribute(_ i: Int, _ doc: Int, _ norm: Double) -> Double {

@@ -41,6 +41,14 @@ struct TermMatcher {
 
     mutating func next() { advance(to: doc + 1) }
 
+    /// For a single list, its block holding the first posting at or after `target` and the
+    /// block's score bound (see ``PostingsCursor/blockBound(atOrAfter:_:)``). Not for a union:
+    /// its frequency counts occurrences across lists, which no one block bounds.
+    mutating func blockBound(atOrAfter target: Int, _ score: (Impact) -> Double) -> (lastDoc: Int, bound: Double)? {
+        precondition(!isUnion, "a union has no block bound")
+        return cursors[0].blockBound(atOrAfter: target, score)
+    }
+
     mutating func frequency() -> Int {
         isUnion ? positions().count : cursors[0].frequency
     }
