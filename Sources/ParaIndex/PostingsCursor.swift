@@ -40,6 +40,13 @@ public struct PostingsCursor {
     private let minLength: Int
     /// The block ``blockBound(atOrAfter:_:)`` found last (targets only grow).
     private var shallowBlock = 0
+    /// Skip entries are decoded as far as the cursor looks ahead, not all at open: a query
+    /// that stops early, or skips a common term's blocks by their bounds, reads few of them.
+    private var skipOffset = 0
+    private var skipsEnd = 0
+    private var skipLastDoc = 0
+    private var skipPostings = 0
+    private var skipPositions = 0
     private let blockCount: Int
 
     // The decoded block.
@@ -75,36 +82,14 @@ public struct PostingsCursor {
         nextPostings = range.lowerBound
         nextPositions = positionsRange.lowerBound
         if blockCount > 1 {
+            // The skip section's length, then the section (read lazily, see `readSkips`).
             var r = ByteReader(postings, from: range.lowerBound, to: range.upperBound, file: file)
-            do {
-                var lastDoc = 0, p = 0, q = positionsRange.lowerBound
-                var entries: [(Int, Int, Int, Int)] = []
-                entries.reserveCapacity(blockCount)
-                for _ in 0..<blockCount {
-                    lastDoc += try r.int(max: paragraphCount)
-                    let pb = try r.int(), qb = try r.int()
-                    // Impacts: frequencies and lengths both fall, within the term's extremes.
-                    let count = try r.int(max: PostingsEncoder.blockSize)
-                    var f = 0, l = 0
-                    for k in 0..<count {
-                        let df = try r.int(max: maxFrequency), dl = try r.int()
-                        f = k == 0 ? df : f - df
-                        l = k == 0 ? dl : l - dl
-                        guard f > 0, l >= minLength, k == 0 || (df > 0 && dl > 0) else { fail(); return }
-                        impacts.append(Impact(frequency: f, length: l))
-                    }
-                    guard count > 0 else { fail(); return }
-                    entries.append((lastDoc, p, q, impacts.count))
-                    p += pb; q += qb
-                }
-                skips = entries.map { ($0.0, $0.1 + r.offset, $0.2, $0.3) }
-                nextPostings = r.offset
-                guard r.offset + p == range.upperBound, q == positionsRange.upperBound, lastDoc < paragraphCount else {
-                    fail(); return
-                }
-            } catch {
-                fail(); return
-            }
+            guard let length = try? r.int(max: range.upperBound - r.offset) else { fail(); return }
+            skipOffset = r.offset
+            skipsEnd = r.offset + length
+            nextPostings = skipsEnd
+            skipPositions = positionsRange.lowerBound
+            skips.reserveCapacity(min(blockCount, 64))
         }
         guard documentFrequency > 0 else { doc = Self.end; return }
         decode(block: 0, previousDoc: 0)
@@ -132,8 +117,9 @@ public struct PostingsCursor {
         if Int(docs[blockLength - 1]) < target {
             // Not in this block.
             var b = block + 1
-            if !skips.isEmpty {
-                while b < blockCount && skips[b].lastDoc < target { b += 1 }
+            if blockCount > 1 {
+                while b < blockCount && lastDoc(ofBlock: b) < target { b += 1 }
+                if isCorrupt { return }
             }
             if b >= blockCount { doc = Self.end; return }
             if b == block + 1 {
@@ -158,17 +144,57 @@ public struct PostingsCursor {
     /// last posting. Targets must not decrease between calls.
     public mutating func blockBound(atOrAfter target: Int, _ score: (Impact) -> Double) -> (lastDoc: Int, bound: Double)? {
         guard doc != Self.end else { return nil }
-        if skips.isEmpty {
+        if blockCount == 1 {
             let last = Int(docs[blockLength - 1])
             return last >= target ? (last, score(Impact(frequency: maxFrequency, length: minLength))) : nil
         }
         var b = max(shallowBlock, block)
-        while b < blockCount && skips[b].lastDoc < target { b += 1 }
+        while b < blockCount && lastDoc(ofBlock: b) < target { b += 1 }
         shallowBlock = b
-        guard b < blockCount else { return nil }
+        guard b < blockCount, !isCorrupt else { return nil }
         var best = 0.0
         for k in (b == 0 ? 0 : skips[b - 1].impactsEnd)..<skips[b].impactsEnd { best = max(best, score(impacts[k])) }
         return (skips[b].lastDoc, best)
+    }
+
+    /// The last paragraph of block `b` (of a term with skip entries), decoding skip entries up
+    /// to it if need be; `Int.max` (and the cursor ends) if they are damaged.
+    @inline(__always)
+    private mutating func lastDoc(ofBlock b: Int) -> Int {
+        if b >= skips.count { readSkips(through: b) }
+        return isCorrupt ? Self.end : skips[b].lastDoc
+    }
+
+    private mutating func readSkips(through b: Int) {
+        var r = ByteReader(postingsFile, from: skipOffset, to: skipsEnd, file: file)
+        do {
+            while skips.count <= b {
+                skipLastDoc += try r.int(max: paragraphCount)
+                let pb = try r.int(), qb = try r.int()
+                // Impacts: frequencies and lengths both fall, within the term's extremes.
+                let count = try r.int(max: Self.blockSize)
+                guard count > 0 else { return fail() }
+                var f = 0, l = 0
+                for k in 0..<count {
+                    let df = try r.int(max: maxFrequency), dl = try r.int()
+                    f = k == 0 ? df : f - df
+                    l = k == 0 ? dl : l - dl
+                    guard f > 0, l >= minLength, k == 0 || (df > 0 && dl > 0) else { return fail() }
+                    impacts.append(Impact(frequency: f, length: l))
+                }
+                skips.append((skipLastDoc, skipsEnd + skipPostings, skipPositions, impacts.count))
+                skipPostings += pb
+                skipPositions += qb
+                if skips.count == blockCount {
+                    // All read: they must account for every byte of the term.
+                    guard r.atEnd, skipsEnd + skipPostings == postingsEnd, skipPositions == positionsEnd,
+                          skipLastDoc < paragraphCount else { return fail() }
+                }
+            }
+        } catch {
+            return fail()
+        }
+        skipOffset = r.offset
     }
 
     /// Decodes block `b`, whose postings start at `nextPostings` and positions at
@@ -238,7 +264,7 @@ public struct PostingsCursor {
             }
             start = r.offset
         }
-        if !skips.isEmpty && Int(docs[n - 1]) != skips[b].lastDoc { return fail() }
+        if blockCount > 1 && Int(docs[n - 1]) != lastDoc(ofBlock: b) { return fail() }
         // Positions: a full block's are packed (u8 bits, then values), a short block's varints.
         if full {
             guard nextPositions < positionsEnd else { return fail() }

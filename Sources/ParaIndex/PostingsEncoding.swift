@@ -1,6 +1,7 @@
 /// Encodes one term's postings, one posting at a time, in the layout of format version 3:
 ///
-///     postings(term)  := skip{skips} block{blocks}         blocks = ⌈df / 128⌉, skips = blocks if > 1, else 0
+///     postings(term)  := [varint skipBytes skip{blocks}] block{blocks}   blocks = ⌈df / 128⌉;
+///                        the skip section only when blocks > 1
 ///     skip            := varint lastDocDelta varint postingsBytes varint positionsBytes
 ///                        varint impacts impact{impacts}
 ///     impact          := varint frequency varint length      (the first; then decreases of both)
@@ -109,7 +110,10 @@ struct PostingsEncoder {
     /// `postingsOut`.
     mutating func finish(postingsOut: inout ByteWriter, positionsOut: inout ByteWriter) {
         endBlock(positionsOut: &positionsOut)
-        if blockCount > 1 { postingsOut.raw(skips.bytes) }
+        if blockCount > 1 {
+            postingsOut.varint(skips.count)
+            postingsOut.raw(skips.bytes)
+        }
         postingsOut.raw(blocks.bytes)
     }
 }
