@@ -197,7 +197,7 @@ public final class SegmentReader: Sendable {
         guard lo > 0 else { return nil }
         var found: TermInfo? = nil
         try scanBlock(lo - 1) { name, info in
-            if name == term { found = info; return false }
+            if name == term { found = try resolved(info); return false }
             return !term.lexicographicallyPrecedes(name)
         }
         return found
@@ -214,7 +214,7 @@ public final class SegmentReader: Sendable {
         var done = false
         while block < blockFirstTerms.count && !done {
             try scanBlock(block) { name, info in
-                if name.starts(with: prefix) { try body(name, info); return true }
+                if name.starts(with: prefix) { try body(name, try resolved(info)); return true }
                 if prefix.lexicographicallyPrecedes(name) { done = true; return false }
                 return true
             }
@@ -225,7 +225,7 @@ public final class SegmentReader: Sendable {
     /// Calls `body` with every term (for expansions that cannot use a prefix).
     public func allTerms(_ body: ([UInt8], TermInfo) throws -> Void) throws {
         for block in blockFirstTerms.indices {
-            try scanBlock(block) { name, info in try body(name, info); return true }
+            try scanBlock(block) { name, info in try body(name, try resolved(info)); return true }
         }
     }
 
@@ -234,11 +234,26 @@ public final class SegmentReader: Sendable {
     /// The terms of dictionary block `index`, in order.
     func block(_ index: Int) throws -> [([UInt8], TermInfo)] {
         var out: [([UInt8], TermInfo)] = []
-        try scanBlock(index) { name, info in out.append((name, info)); return true }
+        try scanBlock(index) { name, info in out.append((name, try resolved(info))); return true }
         return out
     }
 
-    /// Decodes block `index`, calling `visit` until it returns false.
+    /// `info` with its bounds filled in: a term in one paragraph stores them only in its posting
+    /// (`doc << 1 | frequency == 1`, then the frequency if not 1) and the norms.
+    private func resolved(_ info: TermInfo) throws -> TermInfo {
+        guard info.documentFrequency == 1 else { return info }
+        var p = ByteReader(postingsFile.bytes, from: info.postings.lowerBound, to: info.postings.upperBound, file: postingsFile.path)
+        let v = try p.varint()
+        guard v >> 1 < UInt64(paragraphCount) else { throw p.corrupt("paragraph out of range") }
+        var out = info
+        out.maxFrequency = v & 1 == 1 ? 1 : try p.int(max: longestParagraph)
+        out.minLength = length(of: Int(v >> 1))
+        guard out.maxFrequency > 0 else { throw p.corrupt("frequency 0") }
+        return out
+    }
+
+    /// Decodes block `index`, calling `visit` until it returns false (bounds of one-paragraph
+    /// terms not yet filled in: see `resolved`).
     private func scanBlock(_ index: Int, _ visit: ([UInt8], TermInfo) throws -> Bool) throws {
         let start = blockOffsets[index]
         var r = ByteReader(termsFile.bytes, from: start.terms, to: termsBody.upperBound, file: termsFile.path)
@@ -248,16 +263,22 @@ public final class SegmentReader: Sendable {
         let positionsEnd = positionsFile.bytes.count - IndexFormat.footerSize
         var po = start.postings, qo = start.positions
         for _ in 0..<count {
-            let shared = try r.int(max: name.count)
-            let suffix = try r.int()
+            let lengths = try r.u8()
+            let shared = lengths == 0xFF ? try r.int(max: name.count) : Int(lengths >> 4)
+            let suffix = lengths == 0xFF ? try r.int() : Int(lengths & 0x0F)
+            guard shared <= name.count else { throw r.corrupt("prefix longer than the previous term") }
             name.removeSubrange(shared...)
             name.append(contentsOf: try r.bytes(suffix))
             let df = try r.int(max: paragraphCount)
             let pl = try r.int(max: postingsEnd), ql = try r.int(max: positionsEnd)
-            let maxFreq = try r.int(max: longestParagraph), minLength = try r.int(max: longestParagraph)
-            guard po + pl <= postingsEnd, qo + ql <= positionsEnd, df > 0, maxFreq > 0 else {
+            guard po + pl <= postingsEnd, qo + ql <= positionsEnd, df > 0 else {
                 throw r.corrupt("term data out of range")
             }
+            // A term in one paragraph gets its bounds from its posting, in `resolved`, once a
+            // caller wants it: not for every entry a look-up passes over.
+            let maxFreq = df > 1 ? try r.int(max: longestParagraph) : 0
+            let minLength = df > 1 ? try r.int(max: longestParagraph) : 0
+            guard df == 1 || maxFreq > 0 else { throw r.corrupt("term data out of range") }
             let info = TermInfo(documentFrequency: df, postings: po..<(po + pl), positions: qo..<(qo + ql),
                                 maxFrequency: maxFreq, minLength: minLength)
             po += pl

@@ -159,14 +159,25 @@ final class DictionaryWriter {
         }
         var shared = 0
         while shared < min(previous.count, name.count) && previous[shared] == name[shared] { shared += 1 }
-        block.varint(shared)
-        block.varint(name.count - shared)
+        let suffix = name.count - shared
+        // Shared and new byte counts in one byte when both are under 15 (nearly every term).
+        if shared < 15 && suffix < 15 {
+            block.u8(UInt8(shared << 4 | suffix))
+        } else {
+            block.u8(0xFF)
+            block.varint(shared)
+            block.varint(suffix)
+        }
         block.raw(Array(name[shared...]))
         block.varint(info.documentFrequency)
         block.varint(info.postings.count)
         block.varint(info.positions.count)
-        block.varint(info.maxFrequency)
-        block.varint(info.minLength)
+        // A term in one paragraph (half of all terms) has its frequency in its posting and its
+        // length in the norms: its bounds are not stored twice.
+        if info.documentFrequency > 1 {
+            block.varint(info.maxFrequency)
+            block.varint(info.minLength)
+        }
         previous = name
         inBlock += 1
         count += 1
