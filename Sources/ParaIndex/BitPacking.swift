@@ -15,7 +15,7 @@ enum BitPacking {
     static func byteCount(count: Int, bits: Int) -> Int { (count * bits + 7) >> 3 }
 
     /// Appends `values` packed at `bits` bits each (every value must fit).
-    static func pack(_ values: ArraySlice<UInt32>, bits: Int, into w: inout ByteWriter) {
+    static func pack<S: Sequence<UInt32>>(_ values: S, bits: Int, into w: inout ByteWriter) {
         guard bits > 0 else { return }
         var accumulator: UInt64 = 0
         var filled = 0
@@ -74,5 +74,93 @@ enum BitPacking {
         for i in fast..<max(fast, count) {
             out[i] = value(at: i, bits: bits, source: source, available: available)
         }
+    }
+}
+
+/// Patched frame of reference: a run packed at a width that fits all but at most seven of its
+/// values, whose high bits follow as exceptions (Zukowski et al., "Super-Scalar RAM-CPU Cache
+/// Compression", 2006). One outlier — a long gap between paragraphs, a late first position — no
+/// longer widens all 128 values of a block.
+///
+///     run       := u8 (exceptions << 5 | bits) packed(value & (2^bits − 1)){count}
+///                  (varint index varint high){exceptions}
+///
+/// Value `index` is `low | high << bits`. `bits` is 0…31, `exceptions` 0…7; the writer picks
+/// the pair that makes the run shortest.
+enum PatchedPacking {
+    static let maxExceptions = 7
+
+    /// Appends `values` as one run.
+    static func pack(_ values: ArraySlice<UInt32>, into w: inout ByteWriter) {
+        // The largest values, by index (at most maxExceptions + 1 of them), largest first.
+        var top: [Int] = []
+        for i in values.indices {
+            if top.count <= maxExceptions || values[i] > values[top[top.count - 1]] {
+                var k = top.count
+                while k > 0 && values[top[k - 1]] < values[i] { k -= 1 }
+                top.insert(i, at: k)
+                if top.count > maxExceptions + 1 { top.removeLast() }
+            }
+        }
+        func varintLength(_ v: Int) -> Int { var n = 1, v = v; while v >= 0x80 { v >>= 7; n += 1 }; return n }
+        var best = (bytes: Int.max, bits: 0, exceptions: 0)
+        for e in 0...min(maxExceptions, top.count) {
+            let bits = e < top.count ? BitPacking.width(values[top[e]]) : 0
+            guard bits <= 31 else { continue }
+            var bytes = BitPacking.byteCount(count: values.count, bits: bits)
+            for k in 0..<e { bytes += varintLength(top[k] - values.startIndex) + varintLength(Int(values[top[k]] >> UInt32(bits))) }
+            if bytes < best.bytes { best = (bytes, bits, e) }
+        }
+        precondition(best.bytes < Int.max, "more than \(maxExceptions) values of 32 bits in one run")
+        let mask = best.bits == 0 ? 0 : UInt32.max >> UInt32(32 - best.bits)
+        w.u8(UInt8(best.exceptions << 5 | best.bits))
+        BitPacking.pack(values.lazy.map { $0 & mask }, bits: best.bits, into: &w)
+        for k in 0..<best.exceptions {
+            w.varint(top[k] - values.startIndex)
+            w.varint(Int(values[top[k]] >> UInt32(best.bits)))
+        }
+    }
+
+    /// The header and exceptions of a run at `source` of `count` values, checked against the
+    /// `available` bytes: the width, the packed values' start, the exceptions as
+    /// `index << 32 | high`, and the run's total length; `nil` if the run does not fit or an
+    /// exception is out of range.
+    static func header(count: Int, source: UnsafeRawPointer, available: Int,
+                       exceptions: inout InlineArray<7, UInt64>) -> (bits: Int, exceptionCount: Int, bytes: Int)? {
+        guard available >= 1 else { return nil }
+        let head = Int(source.load(as: UInt8.self))
+        let bits = head & 31, count0 = head >> 5
+        var offset = 1 + BitPacking.byteCount(count: count, bits: bits)
+        guard offset <= available else { return nil }
+        func varint() -> UInt64? {
+            var v: UInt64 = 0, shift: UInt64 = 0
+            while offset < available && shift <= 35 {
+                let b = source.load(fromByteOffset: offset, as: UInt8.self)
+                offset += 1
+                v |= UInt64(b & 0x7F) << shift
+                if b < 0x80 { return v }
+                shift += 7
+            }
+            return nil
+        }
+        for k in 0..<count0 {
+            guard let index = varint(), let high = varint(), index < UInt64(count),
+                  high <= UInt64(UInt32.max) >> UInt64(bits) else { return nil }
+            exceptions[k] = index << 32 | high
+        }
+        return (bits, count0, offset)
+    }
+
+    /// Unpacks a run of `count` values into `out`; returns its length in bytes, or `nil` if it
+    /// is damaged.
+    static func unpack(count: Int, source: UnsafeRawPointer, available: Int, into out: UnsafeMutablePointer<UInt32>) -> Int? {
+        var exceptions = InlineArray<7, UInt64>(repeating: 0)
+        guard let h = header(count: count, source: source, available: available, exceptions: &exceptions) else { return nil }
+        BitPacking.unpack(count: count, bits: h.bits, source: source + 1, available: available - 1, into: out)
+        for k in 0..<h.exceptionCount {
+            let e = exceptions[k]
+            out[Int(e >> 32)] |= UInt32(truncatingIfNeeded: e) << UInt32(h.bits)
+        }
+        return h.bytes
     }
 }

@@ -61,6 +61,9 @@ public struct PostingsCursor {
     /// The current block's positions: bit width (−1 for varints), start of the values.
     private var positionBits = -1
     private var positionsStart = 0
+    /// The current block's position exceptions (`index << 32 | high`, see ``PatchedPacking``).
+    private var positionExceptions = InlineArray<7, UInt64>(repeating: 0)
+    private var positionExceptionCount = 0
     /// Positions not yet read belong to posting `positionPosting` onwards, starting at value
     /// `positionValue` (packed) or byte `positionValue` (varints).
     private var positionPosting = 0
@@ -206,21 +209,16 @@ public struct PostingsCursor {
         var last = previousDoc
         var start = nextPostings
         if full {
-            // u8 docBits, 16·docBits bytes, u8 freqBits, 16·freqBits bytes: checked at once.
-            guard start < postingsEnd else { return fail() }
-            let docBits = Int(postingsFile[start])
-            let docBytes = BitPacking.byteCount(count: n, bits: docBits)
-            guard docBits <= 32, start + 1 + docBytes < postingsEnd else { return fail() }
-            let freqBits = Int(postingsFile[start + 1 + docBytes])
-            let freqBytes = BitPacking.byteCount(count: n, bits: freqBits)
-            guard freqBits <= 32, start + 2 + docBytes + freqBytes <= postingsEnd else { return fail() }
+            // Two patched runs of 128 values; each checks its bytes against the term's end once.
             var bad = false
             // Locals: the closures below must not touch `self` while its buffers are borrowed.
-            let available = postingsEnd - start, paragraphs = UInt64(paragraphCount), limit = maxFrequency
+            let paragraphs = UInt64(paragraphCount), limit = maxFrequency, end = postingsEnd
+            var docBytes = 0
             var docSpan = docs.mutableSpan
             docSpan.withUnsafeMutableBufferPointer { d in
-                BitPacking.unpack(count: n, bits: docBits, source: base + start + 1,
-                                  available: available - 1, into: d.baseAddress!)
+                guard let used = PatchedPacking.unpack(count: n, source: base + start, available: end - start,
+                                                       into: d.baseAddress!) else { bad = true; return }
+                docBytes = used
                 // Deltas to ids. Ids increase strictly: only the term's very first id may have
                 // a zero delta (it is the id itself).
                 let allowedZeros = b == 0 && d[0] == 0 ? 1 : 0
@@ -234,16 +232,17 @@ public struct PostingsCursor {
                 bad = zeros > allowedZeros || sum >= paragraphs
             }
             guard !bad else { return fail() }
+            start += docBytes
             var freqSpan = freqs.mutableSpan
             freqSpan.withUnsafeMutableBufferPointer { f in
-                BitPacking.unpack(count: n, bits: freqBits, source: base + start + 2 + docBytes,
-                                  available: available - 2 - docBytes, into: f.baseAddress!)
+                guard let used = PatchedPacking.unpack(count: n, source: base + start, available: end - start,
+                                                       into: f.baseAddress!) else { bad = true; return }
+                start += used
                 var largest: UInt32 = 0
                 for i in 0..<n { largest = max(largest, f[i]); f[i] &+= 1 }
                 bad = Int(largest) >= limit
             }
             guard !bad else { return fail() }
-            start += 2 + docBytes + freqBytes
         } else {
             var r = ByteReader(postingsFile, from: start, to: postingsEnd, file: file)
             do {
@@ -267,15 +266,15 @@ public struct PostingsCursor {
         if blockCount > 1 && Int(docs[n - 1]) != lastDoc(ofBlock: b) { return fail() }
         // Positions: a full block's are packed (u8 bits, then values), a short block's varints.
         if full {
-            guard nextPositions < positionsEnd else { return fail() }
-            positionBits = Int(positionsFile[nextPositions])
-            guard positionBits <= 32 else { return fail() }
-            positionsStart = nextPositions + 1
             var total = 0
             for i in 0..<n { total += Int(freqs[i]) }
-            let bytes = BitPacking.byteCount(count: total, bits: positionBits)
-            guard positionsStart + bytes <= positionsEnd else { return fail() }
-            nextPositions = positionsStart + bytes
+            guard let base = positionsFile.baseAddress,
+                  let h = PatchedPacking.header(count: total, source: base + nextPositions, available: positionsEnd - nextPositions,
+                                                exceptions: &positionExceptions) else { return fail() }
+            positionBits = h.bits
+            positionExceptionCount = h.exceptionCount
+            positionsStart = nextPositions + 1
+            nextPositions += h.bytes
             positionValue = 0
         } else {
             positionBits = -1
@@ -302,7 +301,10 @@ public struct PostingsCursor {
             let available = positionsEnd - positionsStart
             var p = 0
             for k in 0..<frequency {
-                let delta = Int(BitPacking.value(at: positionValue + k, bits: positionBits, source: source, available: available))
+                var delta = Int(BitPacking.value(at: positionValue + k, bits: positionBits, source: source, available: available))
+                for e in 0..<positionExceptionCount where Int(positionExceptions[e] >> 32) == positionValue + k {
+                    delta |= Int(UInt32(truncatingIfNeeded: positionExceptions[e])) << positionBits
+                }
                 p = k == 0 ? delta : p + delta
                 out.append(p)
             }

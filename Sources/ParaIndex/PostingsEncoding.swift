@@ -5,16 +5,16 @@
 ///     skip            := varint lastDocDelta varint postingsBytes varint positionsBytes
 ///                        varint impacts impact{impacts}
 ///     impact          := varint frequency varint length      (the first; then decreases of both)
-///     block (128)     := u8 docBits packed(docDelta){128} u8 freqBits packed(frequency − 1){128}
+///     block (128)     := run(docDelta){128} run(frequency − 1){128}
 ///     block (< 128)   := (varint (docDelta << 1 | frequency == 1) [varint frequency if > 1]){n}
-///     positions       := per full block: u8 bits packed(positionDelta){Σ frequency}
+///     positions       := per full block: run(positionDelta){Σ frequency}
 ///                        per short block: varint positionDelta{Σ frequency}
 ///
 /// Only a term's last block can be short. Doc deltas run on across blocks (the first is the id
 /// itself), so a cursor that jumps to block b starts from block b − 1's last document.
 /// Positions restart at each paragraph (the first is the position itself, then deltas).
 ///
-/// Full blocks are bit-packed so that a cursor decodes 128 postings with two tight loops and
+/// `run` is a patched bit-packed run (``PatchedPacking``). Full blocks are bit-packed so that a cursor decodes 128 postings with two tight loops and
 /// one bounds check; the short tail keeps varints with the frequency folded into the doc delta
 /// when it is 1, which is what most postings of rare terms are (their bit widths would not pay
 /// for the two width bytes). Blocks of postings are held until the term ends (the skip entries
@@ -68,16 +68,10 @@ struct PostingsEncoder {
         guard !docs.isEmpty else { return }
         let start = blocks.count, positionsStart = positionsOut.count
         if docs.count == Self.blockSize {
-            let docBits = BitPacking.width(docs.max()!)
-            blocks.u8(UInt8(docBits))
-            BitPacking.pack(docs[...], bits: docBits, into: &blocks)
+            PatchedPacking.pack(docs[...], into: &blocks)
             for i in freqs.indices { freqs[i] -= 1 }
-            let freqBits = BitPacking.width(freqs.max()!)
-            blocks.u8(UInt8(freqBits))
-            BitPacking.pack(freqs[...], bits: freqBits, into: &blocks)
-            let positionBits = BitPacking.width(positionDeltas.max()!)
-            positionsOut.u8(UInt8(positionBits))
-            BitPacking.pack(positionDeltas[...], bits: positionBits, into: &positionsOut)
+            PatchedPacking.pack(freqs[...], into: &blocks)
+            PatchedPacking.pack(positionDeltas[...], into: &positionsOut)
         } else {
             for (d, f) in zip(docs, freqs) {
                 blocks.varint(UInt64(d) << 1 | (f == 1 ? 1 : 0))
