@@ -49,6 +49,23 @@ public final class MappedFile: @unchecked Sendable {
 func errnoMessage() -> String { String(cString: strerror(errno)) }
 
 enum FileSystem {
+    /// Hands memory the allocator keeps after large frees (a flushed segment buffer) back to
+    /// the system, so that the next buffer and a merge do not stack on top of it in the
+    /// process's resident size. A no-op where the C library has no `malloc_trim`.
+    static func returnFreedMemory() {
+        #if canImport(Glibc)
+        // glibc's malloc_trim is not in the Glibc module map: looked up once by name.
+        if let trim = mallocTrim { _ = trim(0) }
+        #endif
+    }
+
+    #if canImport(Glibc)
+    private static let mallocTrim: (@convention(c) (Int) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
+    }()
+    #endif
+
     /// Writes `bytes` to a new file and flushes it to disk before returning.
     static func writeDurably(_ bytes: [UInt8], to path: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)

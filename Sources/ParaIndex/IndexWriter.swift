@@ -170,6 +170,7 @@ public final class IndexWriter {
         pending.append(Manifest.Segment(name: name, paragraphs: buffer.paragraphCount, documents: buffer.documents.count))
         pendingSources[name] = Set(buffer.documents.map(\.metadata.source))
         buffer = SegmentWriter()
+        FileSystem.returnFreedMemory()
     }
 
     /// Writes the staged changes and publishes them atomically.
