@@ -2,7 +2,7 @@
 import PackageDescription
 
 // The import graph is the pipeline: each module imports only the stages before it.
-//   ParaCore ◄─ ParaExtraction (◄─ CLibXML2, CZLibInflate) ◄─ ParaAnalysis ◄─ ParaIndex ◄─ ParaSearch ◄─ parasearch
+//   ParaCore ◄─ ParaExtraction (◄─ CLibXML2, CSystemZlib) ◄─ ParaAnalysis ◄─ ParaIndex (◄─ CSystemZlib) ◄─ ParaSearch ◄─ parasearch
 let package = Package(
     name: "ParaSearch",
     products: [
@@ -23,10 +23,10 @@ let package = Package(
         // zlib inflates DOCX entries: ZIPFoundation's reader loops forever on a truncated
         // deflate stream (found by the mutation fuzzer), so the archive reader is our own and
         // ZIPFoundation only writes test fixtures.
-        .systemLibrary(name: "CZLibInflate", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "ParaExtraction", dependencies: ["ParaCore", "CLibXML2", "CZLibInflate"]),
+        .systemLibrary(name: "CSystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "ParaExtraction", dependencies: ["ParaCore", "CLibXML2", "CSystemZlib"]),
         .target(name: "ParaAnalysis", dependencies: ["ParaCore"]),
-        .target(name: "ParaIndex", dependencies: ["ParaCore", "ParaAnalysis"]),
+        .target(name: "ParaIndex", dependencies: ["ParaCore", "ParaAnalysis", "CSystemZlib"]),
         .target(name: "ParaSearch", dependencies: ["ParaCore", "ParaExtraction", "ParaAnalysis", "ParaIndex"]),
         .executableTarget(
             name: "parasearch",

@@ -1,4 +1,4 @@
-import CZLibInflate
+import CSystemZlib
 import Foundation
 import ParaCore
 
@@ -111,7 +111,7 @@ struct ZipArchive {
                 let (status, produced) = chunk.withUnsafeMutableBufferPointer { out -> (Int32, Int) in
                     stream.next_out = out.baseAddress
                     stream.avail_out = uInt(out.count)
-                    let status = CZLibInflate.inflate(&stream, Z_NO_FLUSH)
+                    let status = CSystemZlib.inflate(&stream, Z_NO_FLUSH)
                     return (status, out.count - Int(stream.avail_out))
                 }
                 output.append(contentsOf: chunk[0..<produced])

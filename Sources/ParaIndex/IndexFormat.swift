@@ -51,7 +51,7 @@ public enum IndexFormat {
         // The checksum before the header fields, so that damage is reported as damage.
         var f = ByteReader(bytes, from: end, file: file)
         let stored = try f.u32()
-        let actual = CRC32.checksum(UnsafeRawBufferPointer(rebasing: bytes[0..<end]))
+        let actual = CRC32.parallelChecksum(UnsafeRawBufferPointer(rebasing: bytes[0..<end]))
         guard stored == actual else {
             throw ParaError(file: file, "index file is damaged (checksum mismatch)")
         }

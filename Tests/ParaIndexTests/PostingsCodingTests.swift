@@ -186,3 +186,23 @@ import ParaTestSupport
         }
     }
 }
+
+@Suite struct ChecksumTests {
+    @Test func crc32MatchesTheStandardCheckValueAndTheParallelSumMatchesTheSerialOne() {
+        #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
+        var rng = SplitMix64(state: 1)
+        for size in [0, 1, 8 << 20, (16 << 20) + 3] {
+            // Random bytes here and there (filling 16 MB one by one is slow in a debug build).
+            var bytes = [UInt8](repeating: 0x5A, count: size)
+            for i in stride(from: 0, to: size, by: 61) { bytes[i] = UInt8(truncatingIfNeeded: rng.next()) }
+            bytes.withUnsafeBytes { p in
+                #expect(CRC32.parallelChecksum(p) == CRC32.checksum(p), "size \(size)")
+                var streamed = CRC32()
+                let half = size / 3
+                streamed.update(UnsafeRawBufferPointer(rebasing: p[0..<half]))
+                streamed.update(UnsafeRawBufferPointer(rebasing: p[half...]))
+                #expect(streamed.value == CRC32.checksum(p))
+            }
+        }
+    }
+}

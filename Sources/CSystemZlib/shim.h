@@ -1,0 +1,4 @@
+#ifndef PARASEARCH_CSYSTEMZLIB_SHIM_H
+#define PARASEARCH_CSYSTEMZLIB_SHIM_H
+#include <zlib.h>
+#endif

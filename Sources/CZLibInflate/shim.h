@@ -1,4 +1,0 @@
-#ifndef PARASEARCH_CZLIBINFLATE_SHIM_H
-#define PARASEARCH_CZLIBINFLATE_SHIM_H
-#include <zlib.h>
-#endif
