@@ -125,11 +125,17 @@ public struct Impact: Sendable, Hashable {
         self.length = length
     }
 
-    /// The frontier of `impacts`, by decreasing frequency (and so decreasing length).
+    /// The frontier of `impacts`, by decreasing frequency (and so decreasing length). One pass
+    /// that keeps the (few) undominated pairs, not a sort of all of them: it runs for every
+    /// block written.
     static func frontier(_ impacts: [Impact]) -> [Impact] {
-        let sorted = impacts.sorted { $0.frequency != $1.frequency ? $0.frequency > $1.frequency : $0.length < $1.length }
         var out: [Impact] = []
-        for i in sorted where out.last.map({ i.length < $0.length }) ?? true { out.append(i) }
+        for i in impacts {
+            if out.contains(where: { $0.frequency >= i.frequency && $0.length <= i.length }) { continue }
+            out.removeAll { i.frequency >= $0.frequency && i.length <= $0.length }
+            out.append(i)
+        }
+        out.sort { $0.frequency > $1.frequency }
         return out
     }
 }

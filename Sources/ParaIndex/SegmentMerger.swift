@@ -1,9 +1,12 @@
+import Foundation
 import ParaCore
 
 /// Merges segments into one without re-analysing any text and without holding more than one
 /// term's postings in memory: the dictionaries are merged term by term, each term's postings
 /// are decoded from every part with documents renumbered and encoded afresh (new blocks and
-/// skip entries), and paragraphs and documents are renumbered by offset.
+/// skip entries), and paragraphs and documents are renumbered by offset, their stored records
+/// copied without decoding them. The two halves — terms, postings and positions; lengths and
+/// stored records — share nothing and run on two threads.
 enum SegmentMerger {
     struct Output {
         var paragraphs: Int
@@ -19,7 +22,25 @@ enum SegmentMerger {
             paragraphBase.append(p); documentBase.append(d)
             p += r.paragraphCount; d += r.documentCount
         }
+        let bases = (paragraphBase, documentBase), paragraphs = p
+        let errors = ErrorSlots()
+        DispatchQueue.concurrentPerform(iterations: 2) { half in
+            do {
+                if half == 0 {
+                    try mergePostings(readers, base: base, paragraphBase: bases.0)
+                } else {
+                    try mergeStored(readers, base: base, paragraphBase: bases.0, documentBase: bases.1, paragraphs: paragraphs)
+                }
+            } catch {
+                errors.set(half, error)
+            }
+        }
+        if let error = errors.first { throw error }
+        return Output(paragraphs: p, documents: d, files: ["terms", "postings", "positions", "norms", "stored"].map { base + "." + $0 })
+    }
 
+    /// Terms, postings and positions.
+    private static func mergePostings(_ readers: [SegmentReader], base: String, paragraphBase: [Int]) throws {
         let termsOut = try FileOutput(path: base + ".terms", kind: .terms)
         let postingsOut = try FileOutput(path: base + ".postings", kind: .postings)
         let positionsOut = try FileOutput(path: base + ".positions", kind: .positions)
@@ -32,7 +53,7 @@ enum SegmentMerger {
         var sinceDrop = 0
         func dropInputPages() {
             for r in readers {
-                for f in [r.termsFile, r.postingsFile, r.positionsFile, r.normsFile, r.storedFile] { f.dropResidentPages() }
+                for f in [r.termsFile, r.postingsFile, r.positionsFile] { f.dropResidentPages() }
             }
         }
         while true {
@@ -84,14 +105,21 @@ enum SegmentMerger {
         try dictionary.finish()
         try postingsOut.finish()
         try positionsOut.finish()
+    }
 
+    /// Lengths and stored records.
+    private static func mergeStored(_ readers: [SegmentReader], base: String, paragraphBase: [Int],
+                                    documentBase: [Int], paragraphs: Int) throws {
+        func dropInputPages() {
+            for r in readers { r.normsFile.dropResidentPages(); r.storedFile.dropResidentPages() }
+        }
         // Merged paragraph i lives in the last reader whose base is not above it.
         func part(_ i: Int) -> Int {
             var k = readers.count - 1
             while paragraphBase[k] > i { k -= 1 }
             return k
         }
-        try NormsWriter.write(path: base + ".norms", count: p, longest: readers.map(\.longestParagraph).max() ?? 0,
+        try NormsWriter.write(path: base + ".norms", count: paragraphs, longest: readers.map(\.longestParagraph).max() ?? 0,
                               length: { i in let k = part(i); return readers[k].length(of: i - paragraphBase[k]) },
                               document: { i in let k = part(i); return readers[k].documentIndex(of: i - paragraphBase[k]) + documentBase[k] })
         let totalLength = readers.reduce(0) { $0 + $1.totalLength }
@@ -100,20 +128,29 @@ enum SegmentMerger {
         dropInputPages()
         for (i, r) in readers.enumerated() {
             for local in 0..<r.paragraphCount {
-                try stored.add(try r.paragraph(local), document: r.documentIndex(of: local) + documentBase[i])
+                let (document, rest) = try r.rawParagraph(local)
+                try stored.addRaw(document: document + documentBase[i], rest: rest)
                 if local % 50_000 == 49_999 { dropInputPages() }
             }
         }
         for (i, r) in readers.enumerated() {
             for index in 0..<r.documentCount {
-                var doc = try r.document(at: index)
-                doc.firstParagraph += paragraphBase[i]
-                try stored.add(doc)
+                let (metadata, first, count) = try r.rawDocument(at: index)
+                try stored.addRaw(metadata: metadata, firstParagraph: first + paragraphBase[i], paragraphCount: count)
+                if index % 50_000 == 49_999 { dropInputPages() }
             }
         }
         try stored.finish(totalLength: totalLength)
-        return Output(paragraphs: p, documents: d, files: ["terms", "postings", "positions", "norms", "stored"].map { base + "." + $0 })
     }
+}
+
+/// The first error of each of the merge's two halves (written from their own threads).
+private final class ErrorSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var errors: [Int: Error] = [:]
+
+    func set(_ slot: Int, _ error: Error) { lock.lock(); errors[slot] = error; lock.unlock() }
+    var first: Error? { lock.lock(); defer { lock.unlock() }; return errors.keys.sorted().first.map { errors[$0]! } }
 }
 
 /// Walks a segment's dictionary in order, one block in memory at a time.

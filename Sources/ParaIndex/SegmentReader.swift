@@ -169,6 +169,49 @@ public final class SegmentReader: Sendable {
                               contentHash: hash, firstParagraph: first, paragraphCount: count)
     }
 
+    /// Paragraph `paragraph`'s stored record without its leading document index, and that index
+    /// — for a merge, which copies records without decoding their text.
+    func rawParagraph(_ paragraph: Int) throws -> (document: Int, rest: UnsafeRawBufferPointer) {
+        guard paragraph >= 0 && paragraph < paragraphCount else {
+            throw ParaError(file: storedFile.path, "paragraph \(paragraph) out of range")
+        }
+        // A record ends where the next one starts: the next paragraph, else the first
+        // document, else the offset tables.
+        func offset(_ entry: Int) throws -> Int {
+            var t = ByteReader(storedFile.bytes, from: entry, to: entry + 8, file: storedFile.path)
+            return Int(clamping: try t.u64())
+        }
+        let start = try offset(paragraphTable + 8 * paragraph)
+        let end = paragraph + 1 < paragraphCount ? try offset(paragraphTable + 8 * (paragraph + 1))
+                : documentCount > 0 ? try offset(documentTable) : paragraphTable
+        guard start <= end, end <= paragraphTable else {
+            throw ParaError(file: storedFile.path, "index file is damaged: paragraph record \(paragraph) out of range")
+        }
+        var r = ByteReader(storedFile.bytes, from: start, to: end, file: storedFile.path)
+        let document = try r.int(max: documentCount)
+        return (document, try r.bytes(end - r.offset))
+    }
+
+    /// Document `index`'s stored record up to its paragraph range, and that range — for a
+    /// merge, which copies the metadata without decoding it.
+    func rawDocument(at index: Int) throws -> (metadata: UnsafeRawBufferPointer, firstParagraph: Int, paragraphCount: Int) {
+        guard index >= 0 && index < documentCount else {
+            throw ParaError(file: storedFile.path, "document \(index) out of range")
+        }
+        var t = ByteReader(storedFile.bytes, from: documentTable + 8 * index, to: documentTable + 8 * documentCount, file: storedFile.path)
+        let start = Int(clamping: try t.u64())
+        var d = ByteReader(storedFile.bytes, from: start, to: paragraphTable, file: storedFile.path)
+        _ = try d.bytes(try d.int())                      // id
+        let symbol = try d.int()                          // string?: length + 1, or 0 for none
+        if symbol > 0 { _ = try d.bytes(symbol - 1) }
+        for _ in 0..<4 { _ = try d.bytes(try d.int()) }   // language, title, source, content hash
+        for _ in 0..<(try d.int()) { _ = try d.bytes(try d.int()); _ = try d.bytes(try d.int()) }
+        let metadataEnd = d.offset
+        let first = try d.int(), count = try d.int()
+        guard first + count <= paragraphCount else { throw d.corrupt("paragraph range out of bounds") }
+        return (UnsafeRawBufferPointer(rebasing: storedFile.bytes[start..<metadataEnd]), first, count)
+    }
+
     /// The stored paragraph with local id `paragraph`.
     public func paragraph(_ paragraph: Int) throws -> Paragraph {
         guard paragraph >= 0 && paragraph < paragraphCount else {

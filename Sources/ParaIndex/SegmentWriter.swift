@@ -257,6 +257,29 @@ final class StoredWriter {
         try output.flushIfNeeded()
     }
 
+    /// Adds a paragraph record copied from another segment (everything after its document
+    /// index), with its new document index.
+    func addRaw(document: Int, rest: UnsafeRawBufferPointer) throws {
+        paragraphOffsets.append(UInt64(output.offset))
+        var w = ByteWriter(capacity: 5)
+        w.varint(document)
+        output.write(w)
+        output.write(rest)
+        try output.flushIfNeeded()
+    }
+
+    /// Adds a document record copied from another segment (its metadata bytes) with its new
+    /// paragraph range.
+    func addRaw(metadata: UnsafeRawBufferPointer, firstParagraph: Int, paragraphCount: Int) throws {
+        documentOffsets.append(UInt64(output.offset))
+        output.write(metadata)
+        var w = ByteWriter(capacity: 10)
+        w.varint(firstParagraph)
+        w.varint(paragraphCount)
+        output.write(w)
+        try output.flushIfNeeded()
+    }
+
     func add(_ d: StoredDocument) throws {
         documentOffsets.append(UInt64(output.offset))
         let m = d.metadata
