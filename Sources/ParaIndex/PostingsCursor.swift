@@ -34,7 +34,7 @@ public struct PostingsCursor {
     /// Per block (when the term has more than one): its last document, where its postings and
     /// its positions start, and where its impacts end in `impacts` (they start where the
     /// previous block's end).
-    private var skips: [(lastDoc: Int, postings: Int, positions: Int, impactsEnd: Int)] = []
+    private var skips: [(lastDoc: Int, postings: Int, positions: Int, positionsEnd: Int, impactsEnd: Int)] = []
     private var impacts: [Impact] = []
     /// The term's shortest paragraph (the single block's, when there is one block).
     private let minLength: Int
@@ -58,7 +58,10 @@ public struct PostingsCursor {
     /// Where the next block's postings and positions start (for sequential reading).
     private var nextPostings: Int
     private var nextPositions: Int
-    /// The current block's positions: bit width (−1 for varints), start of the values.
+    /// The current block's positions: where they start; their bit width (−1 for varints, −2
+    /// for a packed run whose header is not read yet: most blocks' positions are never asked
+    /// for); where the packed values start.
+    private var blockPositions = 0
     private var positionBits = -1
     private var positionsStart = 0
     /// The current block's position exceptions (`index << 32 | high`, see ``PatchedPacking``).
@@ -185,7 +188,7 @@ public struct PostingsCursor {
                     guard f > 0, l >= minLength, k == 0 || (df > 0 && dl > 0) else { return fail() }
                     impacts.append(Impact(frequency: f, length: l))
                 }
-                skips.append((skipLastDoc, skipsEnd + skipPostings, skipPositions, impacts.count))
+                skips.append((skipLastDoc, skipsEnd + skipPostings, skipPositions, skipPositions + qb, impacts.count))
                 skipPostings += pb
                 skipPositions += qb
                 if skips.count == blockCount {
@@ -264,21 +267,14 @@ public struct PostingsCursor {
             start = r.offset
         }
         if blockCount > 1 && Int(docs[n - 1]) != lastDoc(ofBlock: b) { return fail() }
-        // Positions: a full block's are packed (u8 bits, then values), a short block's varints.
+        // Positions: a full block's are a packed run (read on the first request), a short
+        // block's varints.
+        blockPositions = nextPositions
         if full {
-            var total = 0
-            for i in 0..<n { total += Int(freqs[i]) }
-            guard let base = positionsFile.baseAddress,
-                  let h = PatchedPacking.header(count: total, source: base + nextPositions, available: positionsEnd - nextPositions,
-                                                exceptions: &positionExceptions) else { return fail() }
-            positionBits = h.bits
-            positionExceptionCount = h.exceptionCount
-            positionsStart = nextPositions + 1
-            nextPositions += h.bytes
-            positionValue = 0
+            positionBits = -2
+            nextPositions = blockCount > 1 ? skips[b].positionsEnd : positionsEnd
         } else {
             positionBits = -1
-            positionsStart = nextPositions
             positionValue = nextPositions
         }
         positionPosting = 0
@@ -293,6 +289,20 @@ public struct PostingsCursor {
     /// The positions of the term in the current paragraph, in increasing order.
     public mutating func positions() -> [Int] {
         guard doc != Self.end, positionPosting <= index else { return [] }
+        if positionBits == -2 {
+            var total = 0
+            for i in 0..<blockLength { total += Int(freqs[i]) }
+            guard let base = positionsFile.baseAddress,
+                  let h = PatchedPacking.header(count: total, source: base + blockPositions, available: positionsEnd - blockPositions,
+                                                exceptions: &positionExceptions) else {
+                fail()
+                return []
+            }
+            positionBits = h.bits
+            positionExceptionCount = h.exceptionCount
+            positionsStart = blockPositions + 1
+            positionValue = 0
+        }
         var out: [Int] = []
         out.reserveCapacity(frequency)
         if positionBits >= 0 {

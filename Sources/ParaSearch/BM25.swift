@@ -28,7 +28,23 @@ public struct BM25: Sendable, Equatable, Hashable {
     /// The length normaliser `k1 · (1 − b + b · length / average)`.
     @inline(__always)
     public func norm(length: Int, average: Double) -> Double {
-        k1 * (1 - b + b * Double(length) / (average > 0 ? average : 1))
+        LengthNorm(self, average: average)(length)
+    }
+
+    /// The length normaliser for one average length, as `base + slope · length`: a multiply
+    /// and an add per paragraph scored, no division.
+    public struct LengthNorm: Sendable {
+        public let base: Double
+        public let slope: Double
+
+        @inline(__always)
+        public init(_ bm25: BM25, average: Double) {
+            base = bm25.k1 * (1 - bm25.b)
+            slope = bm25.k1 * bm25.b / (average > 0 ? average : 1)
+        }
+
+        @inline(__always)
+        public func callAsFunction(_ length: Int) -> Double { base + slope * Double(length) }
     }
 
     @inline(__always)

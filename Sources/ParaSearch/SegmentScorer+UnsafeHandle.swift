@@ -20,6 +20,7 @@ final class SegmentScorer {
     let norms: NormsView
     let bm25: BM25
     let average: Double
+    let lengthNorm: BM25.LengthNorm
 
     init(matchers: [TermMatcher], bounds: [Double], weights: [Double], idfs: [Double],
          norms: NormsView, bm25: BM25, average: Double) {
@@ -38,6 +39,7 @@ final class SegmentScorer {
         self.norms = norms
         self.bm25 = bm25
         self.average = average
+        lengthNorm = BM25.LengthNorm(bm25, average: average)
     }
 
     deinit {
@@ -52,13 +54,13 @@ final class SegmentScorer {
     var isCorrupt: Bool { (0..<count).contains { matchers[$0].isCorrupt } }
 
     @inline(__always)
-    func norm(_ doc: Int) -> Double { bm25.norm(length: norms.length(of: doc), average: average) }
+    func norm(_ doc: Int) -> Double { lengthNorm(norms.length(of: doc)) }
 
     /// The largest score term `i` can add to a paragraph holding it at most `maxFrequency`
     /// times and at least `minLength` terms long.
     @inline(__always)
     func bound(_ i: Int, maxFrequency: Int, minLength: Int) -> Double {
-        weights[i] * bm25.score(frequency: maxFrequency, norm: bm25.norm(length: minLength, average: average), idf: idfs[i])
+        weights[i] * bm25.score(frequency: maxFrequency, norm: lengthNorm(minLength), idf: idfs[i])
     }
 
     /// Scores term `i` on paragraph `doc` (its matcher must be there) and remembers it.

@@ -16,6 +16,7 @@ import ParaSearch
 //       ≥ 3 s (at most 10 s), timed passes until ≥ 1000 executions and ≥ 3 s (at most 20 s) —
 //       and prints one JSON line: p50/p90/p99/mean ms, QPS, median per language, and QPS with
 //       N threads sharing the snapshot (default 2). --plain: BM25 only (no proximity rerank).
+//       --slowest N: also list the N queries with the highest median latency (on stderr).
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
@@ -167,6 +168,10 @@ func queryBenchmark(_ args: [String]) throws {
     latencies.sort()
     func pct(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(p * Double(latencies.count)))] }
     func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s.isEmpty ? 0 : s[s.count / 2] }
+    if let n = option(args, "--slowest").flatMap(Int.init) {
+        let slowest = queries.indices.sorted { median(perQuery[$0]) > median(perQuery[$1]) }.prefix(n)
+        for i in slowest { FileHandle.standardError.write(Data(String(format: "%8.3f ms  %@\n", median(perQuery[i]), queries[i]).utf8)) }
+    }
     let isChinese = queries.map { q in q.unicodeScalars.contains { $0.value >= 0x3400 && $0.value <= 0x9FFF } }
     let zh = queries.indices.filter { isChinese[$0] }.map { median(perQuery[$0]) }
     let en = queries.indices.filter { !isChinese[$0] }.map { median(perQuery[$0]) }
