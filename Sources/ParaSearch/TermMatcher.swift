@@ -13,7 +13,10 @@ import ParaIndex
 struct TermMatcher {
     enum Part { case whole, startsWithChar, endsWithChar }
 
-    private var cursors: [PostingsCursor]
+    /// The first (for a single list, the only) cursor, held inline: the scoring loops move it
+    /// without going through an array.
+    private var first: PostingsCursor
+    private var rest: [PostingsCursor]
     private let parts: [Part]
     let isUnion: Bool
     private(set) var doc: Int = PostingsCursor.end
@@ -21,36 +24,48 @@ struct TermMatcher {
     private var cachedPositions: [Int] = []
 
     init(cursors: [PostingsCursor], parts: [Part], isUnion: Bool) {
-        self.cursors = cursors
+        precondition(!cursors.isEmpty, "a matcher needs a list")
+        first = cursors[0]
+        rest = Array(cursors.dropFirst())
         self.parts = parts
         self.isUnion = isUnion
         doc = cursors.map(\.doc).min() ?? PostingsCursor.end
     }
 
-    var isCorrupt: Bool { cursors.contains { $0.isCorrupt } }
+    var isCorrupt: Bool { first.isCorrupt || rest.contains { $0.isCorrupt } }
 
     mutating func advance(to target: Int) {
         guard doc < target else { return }
-        var m = PostingsCursor.end
-        for i in cursors.indices {
-            if cursors[i].doc < target { cursors[i].advance(to: target) }
-            m = min(m, cursors[i].doc)
+        if first.doc < target { first.advance(to: target) }
+        var m = first.doc
+        for i in rest.indices {
+            if rest[i].doc < target { rest[i].advance(to: target) }
+            m = min(m, rest[i].doc)
         }
         doc = m
     }
 
-    mutating func next() { advance(to: doc + 1) }
+    @inline(__always)
+    mutating func next() {
+        if isUnion {
+            advance(to: doc + 1)
+        } else {
+            first.next()
+            doc = first.doc
+        }
+    }
 
     /// For a single list, its block holding the first posting at or after `target` and the
     /// block's score bound (see ``PostingsCursor/blockBound(atOrAfter:_:)``). Not for a union:
     /// its frequency counts occurrences across lists, which no one block bounds.
     mutating func blockBound(atOrAfter target: Int, _ score: (Impact) -> Double) -> (lastDoc: Int, bound: Double)? {
         precondition(!isUnion, "a union has no block bound")
-        return cursors[0].blockBound(atOrAfter: target, score)
+        return first.blockBound(atOrAfter: target, score)
     }
 
+    @inline(__always)
     mutating func frequency() -> Int {
-        isUnion ? positions().count : cursors[0].frequency
+        isUnion ? positions().count : first.frequency
     }
 
     /// Positions in the current paragraph, increasing. For a union, the token position of
@@ -59,19 +74,21 @@ struct TermMatcher {
         if cachedDoc == doc { return cachedPositions }
         cachedDoc = doc
         if !isUnion {
-            cachedPositions = cursors[0].positions()
+            cachedPositions = first.positions()
             return cachedPositions
         }
         var slots: [Int] = []
-        for i in cursors.indices where cursors[i].doc == doc {
-            for p in cursors[i].positions() {
-                switch parts[i] {
+        func collect(_ positions: [Int], _ part: Part) {
+            for p in positions {
+                switch part {
                 case .whole: slots.append(2 * p + 1)
                 case .startsWithChar: slots.append(2 * p)
                 case .endsWithChar: slots.append(2 * (p + 1))
                 }
             }
         }
+        if first.doc == doc { collect(first.positions(), parts[0]) }
+        for i in rest.indices where rest[i].doc == doc { collect(rest[i].positions(), parts[i + 1]) }
         slots.sort()
         var positions: [Int] = []
         positions.reserveCapacity(slots.count)
