@@ -316,12 +316,28 @@ public struct Searcher: Sendable {
             for e in essential..<n { m[order[e]].advance(to: start) }
             while essential < n {
                 var d = PostingsCursor.end
-                for e in essential..<n { d = min(d, m[order[e]].doc) }
-                if d > end { break }
-                let norm = scorer.norm(d)
                 var partial = 0.0
-                for e in essential..<n where m[order[e]].doc == d {
-                    partial += scorer.contribute(order[e], d, norm)
+                let norm: Double
+                if essential == n - 1, let threshold = heap.threshold {
+                    // One essential list (the common case once the top k fills): walk it alone
+                    // and drop a paragraph as soon as its score plus every other list's bound
+                    // falls short.
+                    let lead = order[n - 1]
+                    d = m[lead].doc
+                    if d > end { break }
+                    norm = scorer.norm(d)
+                    partial = scorer.contribute(lead, d, norm)
+                    if (partial + (n > 1 ? prefix[n - 2] : 0)) * margin < threshold {
+                        m[lead].next()
+                        continue
+                    }
+                } else {
+                    for e in essential..<n { d = min(d, m[order[e]].doc) }
+                    if d > end { break }
+                    norm = scorer.norm(d)
+                    for e in essential..<n where m[order[e]].doc == d {
+                        partial += scorer.contribute(order[e], d, norm)
+                    }
                 }
                 var pruned = false
                 let threshold = heap.threshold
