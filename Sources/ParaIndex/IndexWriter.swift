@@ -224,19 +224,17 @@ public final class IndexWriter {
         next.segments = segments
         try FileSystem.syncDirectory(directory)
         try next.publish(directory: directory)
-        // Published: the dropped segments' files can go (open snapshots keep their mappings).
+        // Published: the dropped segments' files can go (open snapshots keep their mappings) —
+        // the replaced segments of the last commit, and segments written since and merged away.
         let live = Set(next.segments.map(\.name))
-        for name in Array(readers.keys) where !live.contains(name) {
-            readers[name] = nil
-            for ext in ["terms", "postings", "positions", "norms", "stored"] { FileSystem.remove(directory + "/" + name + "." + ext) }
-        }
+        for name in Array(readers.keys) where !live.contains(name) { readers[name] = nil }
+        pendingFiles = []
         removeOrphans(live: live)
         manifest = next
         let summary = CommitSummary(generation: next.generation, addedDocuments: addedDocuments, removedDocuments: removedCount,
                                     segments: next.segments.count, paragraphs: next.segments.reduce(0) { $0 + $1.paragraphs })
         pending = []
         pendingSources = [:]
-        pendingFiles = []
         replaced = []
         added = []
         abandoned = []
@@ -279,7 +277,8 @@ public final class IndexWriter {
         }
     }
 
-    /// Files left by a writer that died before publishing (segments not in the manifest).
+    /// Segment files no commit lists: those of a writer that died before publishing, and after a
+    /// commit those it replaced (files still being written, `pendingFiles`, are kept).
     private func removeOrphans(live: Set<String>) {
         for name in FileSystem.list(directory) where name.hasPrefix("seg-") {
             let stem = String(name.split(separator: ".").first ?? "")

@@ -134,6 +134,24 @@ func document(_ id: String, source: String, language: Language = .en, _ texts: [
         #expect(snap.documentCount == 20)
         #expect(try Set(snap.segments.flatMap { try $0.documents.map(\.metadata.id) }) == Set((0..<20).map { "d\($0)" }))
     }
+
+    @Test func segmentsMergedWithinOneCommitLeaveNoFiles() throws {
+        // Documents over the smallest budget (64 KB), so that each is flushed on its own: 25
+        // segments in one commit, merged by tiers before it is published.
+        let dir = temporaryDirectory()
+        let writer = try IndexWriter(directory: dir, memoryBudget: 1)
+        for i in 0..<25 {
+            let text = (0..<3000).map { "w\(i)x\($0)" }.joined(separator: " ")
+            try writer.replace(source: "s\(i)", with: [document("d\(i)", source: "s\(i)", [text])])
+        }
+        try writer.commit()
+        writer.close()
+        let snap = try IndexSnapshot.open(directory: dir)
+        #expect(snap.segments.count < 25 && snap.documentCount == 25)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("seg-") }
+        #expect(files.count == 5 * snap.segments.count)
+        #expect(Set(files.map { String($0.split(separator: ".")[0]) }) == Set(snap.segments.map(\.name)))
+    }
 }
 
 @Suite struct IndexFailureTests {
