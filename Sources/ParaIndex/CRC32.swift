@@ -23,6 +23,11 @@ public struct CRC32: Sendable {
         value = UInt32(truncatingIfNeeded: c)
     }
 
+    /// Extends the checksum with `length` more bytes whose own checksum is `next`.
+    public mutating func combine(_ next: UInt32, length: Int) {
+        value = UInt32(truncatingIfNeeded: crc32_combine(UInt(value), UInt(next), off_t(length)))
+    }
+
     public static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
         var crc = CRC32()
         crc.update(bytes)
@@ -47,11 +52,11 @@ public struct CRC32: Sendable {
             let lo = i * size, hi = min(bytes.count, lo + size)
             results[i] = checksum(UnsafeRawBufferPointer(rebasing: bytes[lo..<hi]))
         }
-        var c = UInt(results[0])
-        for i in 1..<parts {
+        var crc = CRC32()
+        for i in 0..<parts {
             let lo = i * size, hi = min(bytes.count, lo + size)
-            c = crc32_combine(c, UInt(results[i]), off_t(hi - lo))
+            crc.combine(results[i], length: hi - lo)
         }
-        return UInt32(truncatingIfNeeded: c)
+        return crc.value
     }
 }

@@ -44,6 +44,14 @@ public final class MappedFile: @unchecked Sendable {
     public func dropResidentPages() {
         if let mapping { madvise(mapping, length, MADV_DONTNEED) }
     }
+
+    /// The same for the pages of `range` only (widened to whole pages).
+    func dropResidentPages(_ range: Range<Int>) {
+        guard let mapping, !range.isEmpty else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = range.lowerBound / page * page
+        madvise(mapping + start, min(length, range.upperBound) - start, MADV_DONTNEED)
+    }
 }
 
 func errnoMessage() -> String { String(cString: strerror(errno)) }

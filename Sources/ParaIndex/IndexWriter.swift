@@ -210,7 +210,8 @@ public final class IndexWriter {
         }
         try flush()
         var segments = keep + pending
-        try mergeTiers(&segments)
+        // Merging everything into one segment anyway: tier merges first would copy it twice.
+        if !mergeAllRequested { try mergeTiers(&segments) }
         if mergeAllRequested && segments.count > 1 {
             let name = newSegmentName()
             let output = try SegmentMerger.merge(try segments.map { try reader($0.name) }, directory: directory, name: name)

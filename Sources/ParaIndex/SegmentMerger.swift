@@ -74,9 +74,14 @@ enum SegmentMerger {
                 guard let (t, info) = cursors[i].current, t == term else { continue }
                 let reader = readers[i]
                 var c = reader.cursor(info)
+                let damaged = ParaError(file: reader.postingsFile.path, "index postings are damaged; rebuild the index")
                 while c.doc != PostingsCursor.end {
                     positions.removeAll(keepingCapacity: true)
-                    for p in c.positions() { positions.append(UInt32(p)) }
+                    for p in c.positions() {
+                        guard let v = UInt32(exactly: p), positions.last.map({ v > $0 }) ?? true else { throw damaged }
+                        positions.append(v)
+                    }
+                    guard positions.count == c.frequency else { throw damaged }
                     encoder.add(doc: c.doc + paragraphBase[i], positions: positions, length: reader.length(of: c.doc), positionsOut: &q)
                     if q.count >= 1 << 20 {
                         positionsOut.write(q)
@@ -85,7 +90,7 @@ enum SegmentMerger {
                     }
                     c.next()
                 }
-                if c.isCorrupt || positions.isEmpty { throw ParaError(file: reader.postingsFile.path, "index postings are damaged; rebuild the index") }
+                if c.isCorrupt { throw damaged }
                 try cursors[i].advance()
             }
             w.bytes.removeAll(keepingCapacity: true)

@@ -59,11 +59,17 @@ public final class SegmentReader: Sendable {
         normsFile = try MappedFile(path: base + ".norms")
         storedFile = try MappedFile(path: base + ".stored")
 
-        termsBody = try IndexFormat.validate(termsFile.bytes, kind: .terms, file: termsFile.path)
-        _ = try IndexFormat.validate(postingsFile.bytes, kind: .postings, file: postingsFile.path)
-        _ = try IndexFormat.validate(positionsFile.bytes, kind: .positions, file: positionsFile.path)
-        normsBody = try IndexFormat.validate(normsFile.bytes, kind: .norms, file: normsFile.path)
-        let storedBody = try IndexFormat.validate(storedFile.bytes, kind: .stored, file: storedFile.path)
+        // A reader for one pass (a merge) lets pages go as soon as their checksum is read.
+        func validate(_ f: MappedFile, _ kind: IndexFormat.Kind) throws -> Range<Int> {
+            try IndexFormat.validate(f.bytes, kind: kind, file: f.path) { range in
+                if residency == .sequentialOnce { f.dropResidentPages(range) }
+            }
+        }
+        termsBody = try validate(termsFile, .terms)
+        _ = try validate(postingsFile, .postings)
+        _ = try validate(positionsFile, .positions)
+        normsBody = try validate(normsFile, .norms)
+        let storedBody = try validate(storedFile, .stored)
 
         // Terms trailer and block index.
         var t = ByteReader(termsFile.bytes, from: termsBody.upperBound - 16, to: termsBody.upperBound, file: termsFile.path)

@@ -6,28 +6,29 @@ import ParaAnalysis
 /// Documents keep the order they are added in (the indexer adds files in sorted order, so the
 /// same input gives the same bytes); paragraphs get local ids 0, 1, 2 … in that order.
 struct SegmentWriter {
-    private struct TermPostings {
-        var docs: [UInt32] = []
-        var freqs: [UInt32] = []
-        var positions: [UInt32] = []
-        var maxFreq: UInt32 = 0
-        var minLength: UInt32 = .max
-    }
-
     private var termTable = TermTable()
-    private var terms: [TermPostings] = []
+    // The postings as they arrive, one entry per (paragraph, term), in paragraph order: the
+    // term, the paragraph, the frequency; their positions one after another in `positions`.
+    // Flat arrays, not one set per term: a term costs no array headers and an append no
+    // uniqueness check of a nested array. `write` groups them by term (a counting sort, which
+    // keeps each term's paragraphs in order).
+    private var postingTerm: [UInt32] = []
+    private var postingParagraph: [UInt32] = []
+    private var postingFrequency: [UInt32] = []
+    private var positions: [UInt32] = []
     private(set) var lengths: [UInt32] = []
     private var paragraphDocument: [UInt32] = []
     private(set) var documents: [StoredDocument] = []
     private var paragraphs: [Paragraph] = []
     private let session = AnalysisSession()
-    // Scratch for one paragraph: (term id, position).
-    private var scratch: [(Int, UInt32)] = []
+    /// Scratch for one paragraph: term id << 32 | position, sorted to group a term's positions.
+    private var scratch: [UInt64] = []
 
     var paragraphCount: Int { lengths.count }
 
     /// What the buffered segment costs in memory, roughly: postings and positions at their
-    /// in-memory width plus array slack, term and paragraph overheads, the stored text.
+    /// in-memory width with array slack, the grouping arrays `write` adds, term and paragraph
+    /// overheads, the stored text.
     private(set) var estimatedBytes = 0
 
     /// Adds a document and analyses its paragraphs.
@@ -47,32 +48,27 @@ struct SegmentWriter {
         scratch.removeAll(keepingCapacity: true)
         // The heading path is part of what a paragraph is about only through its citation;
         // the indexed text is the paragraph itself.
-        var newTerms = 0
+        let termsBefore = termTable.count
         session.analyze(p.text) { term, _, position, _ in
-            let id = termTable.id(term)
-            if id == terms.count {
-                terms.append(TermPostings())
-                newTerms += 1
-            }
-            scratch.append((id, UInt32(position)))
+            scratch.append(UInt64(termTable.id(term)) << 32 | UInt64(UInt32(truncatingIfNeeded: position)))
         }
-        // A new term: its bytes, table slots, and three arrays' headers (~200 bytes measured).
-        estimatedBytes += newTerms * 200 + p.text.utf8.count * 2 + p.headings.reduce(0) { $0 + $1.utf8.count } + 96
-        let length = UInt32(scratch.count)
-        lengths.append(length)
-        scratch.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        // A new term: its bytes and its table entries (arena, start, hash, two slots).
+        estimatedBytes += (termTable.count - termsBefore) * 48 + p.text.utf8.count * 2
+            + p.headings.reduce(0) { $0 + $1.utf8.count } + 96
+        lengths.append(UInt32(scratch.count))
+        scratch.sort()
         var i = 0
         while i < scratch.count {
-            let id = scratch[i].0
+            let id = scratch[i] >> 32
             var j = i
-            while j < scratch.count && scratch[j].0 == id { j += 1 }
-            let freq = UInt32(j - i)
-            estimatedBytes += 12 + 6 * (j - i)   // doc + freq, positions; ×1.5 for array growth
-            terms[id].docs.append(local)
-            terms[id].freqs.append(freq)
-            for k in i..<j { terms[id].positions.append(scratch[k].1) }
-            terms[id].maxFreq = max(terms[id].maxFreq, freq)
-            terms[id].minLength = min(terms[id].minLength, length)
+            while j < scratch.count && scratch[j] >> 32 == id { j += 1 }
+            postingTerm.append(UInt32(id))
+            postingParagraph.append(local)
+            postingFrequency.append(UInt32(j - i))
+            for k in i..<j { positions.append(UInt32(truncatingIfNeeded: scratch[k])) }
+            // 12 bytes a posting and 4 a position, ×1.5 for array growth; 8 a posting for
+            // the grouping arrays of `write`.
+            estimatedBytes += 26 + 6 * (j - i)
             i = j
         }
     }
@@ -82,41 +78,55 @@ struct SegmentWriter {
     func write(directory: String, name: String) throws -> [String] {
         let base = directory + "/" + name
         let termsFile = try FileOutput(path: base + ".terms", kind: .terms)
-        let postings = try FileOutput(path: base + ".postings", kind: .postings)
-        let positions = try FileOutput(path: base + ".positions", kind: .positions)
+        let postingsFile = try FileOutput(path: base + ".postings", kind: .postings)
+        let positionsFile = try FileOutput(path: base + ".positions", kind: .positions)
         let dictionary = DictionaryWriter(output: termsFile)
 
-        // Terms in byte order.
-        let order = (0..<termTable.count).sorted { a, b in
-            termTable.bytes(a).lexicographicallyPrecedes(termTable.bytes(b))
+        // Group the postings by term: where each term's run starts, then the postings in term
+        // order (stable, so each run keeps paragraph order), and where each posting's positions
+        // start.
+        let termCount = termTable.count
+        var runStart = [UInt32](repeating: 0, count: termCount + 1)
+        for t in postingTerm { runStart[Int(t) + 1] += 1 }
+        for t in 0..<termCount { runStart[t + 1] += runStart[t] }
+        var fill = runStart
+        var byTerm = [UInt32](repeating: 0, count: postingTerm.count)
+        for (k, t) in postingTerm.enumerated() {
+            byTerm[Int(fill[Int(t)])] = UInt32(k)
+            fill[Int(t)] += 1
         }
+        fill = []
+        var positionStart = [UInt32](repeating: 0, count: postingFrequency.count)
+        var at: UInt32 = 0
+        for (k, f) in postingFrequency.enumerated() { positionStart[k] = at; at += f }
+
         var p = ByteWriter(capacity: 1 << 12)
         var q = ByteWriter(capacity: 1 << 12)
-        for t in order {
-            let tp = terms[t]
-            let postingsStart = postings.offset
-            let positionsStart = positions.offset
+        for t in termTable.sortedIDs() {
+            let postingsStart = postingsFile.offset
+            let positionsStart = positionsFile.offset
             p.bytes.removeAll(keepingCapacity: true)
             q.bytes.removeAll(keepingCapacity: true)
             var encoder = PostingsEncoder()
-            var at = 0
-            for (i, doc) in tp.docs.enumerated() {
-                let f = Int(tp.freqs[i])
-                encoder.add(doc: Int(doc), positions: tp.positions[at..<(at + f)], length: Int(lengths[Int(doc)]), positionsOut: &q)
-                at += f
+            for k in Int(runStart[t])..<Int(runStart[t + 1]) {
+                let posting = Int(byTerm[k])
+                let paragraph = Int(postingParagraph[posting])
+                let from = Int(positionStart[posting])
+                encoder.add(doc: paragraph, positions: positions[from..<(from + Int(postingFrequency[posting]))],
+                            length: Int(lengths[paragraph]), positionsOut: &q)
             }
             encoder.finish(postingsOut: &p, positionsOut: &q)
-            postings.write(p)
-            positions.write(q)
-            try postings.flushIfNeeded()
-            try positions.flushIfNeeded()
-            try dictionary.add(Array(termTable.bytes(t)), TermInfo(documentFrequency: tp.docs.count,
+            postingsFile.write(p)
+            positionsFile.write(q)
+            try postingsFile.flushIfNeeded()
+            try positionsFile.flushIfNeeded()
+            try dictionary.add(Array(termTable.bytes(t)), TermInfo(documentFrequency: encoder.documentFrequency,
                 postings: postingsStart..<(postingsStart + p.count), positions: positionsStart..<(positionsStart + q.count),
-                maxFrequency: Int(tp.maxFreq), minLength: Int(tp.minLength)))
+                maxFrequency: encoder.maxFrequency, minLength: encoder.minLength))
         }
         try dictionary.finish()
-        try postings.finish()
-        try positions.finish()
+        try postingsFile.finish()
+        try positionsFile.finish()
 
         try NormsWriter.write(path: base + ".norms", count: lengths.count, longest: Int(lengths.max() ?? 0),
                               length: { Int(lengths[$0]) }, document: { Int(paragraphDocument[$0]) })

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Term bytes → dense ids, for the segment writer: an open-addressing hash table over one byte
 /// arena, so that looking a term up neither builds a `String` nor hashes with SipHash.
 struct TermTable {
@@ -19,6 +25,19 @@ struct TermTable {
     var count: Int { starts.count - 1 }
 
     func bytes(_ id: Int) -> ArraySlice<UInt8> { arena[starts[id]..<starts[id + 1]] }
+
+    /// The ids in the byte order of their terms (the dictionary's order).
+    func sortedIDs() -> [Int] {
+        arena.withUnsafeBufferPointer { a in
+            starts.withUnsafeBufferPointer { s in
+                (0..<count).sorted { x, y in
+                    let xs = s[x], xn = s[x + 1] - xs, ys = s[y], yn = s[y + 1] - ys
+                    let c = memcmp(a.baseAddress! + xs, a.baseAddress! + ys, min(xn, yn))
+                    return c != 0 ? c < 0 : xn < yn
+                }
+            }
+        }
+    }
 
     /// The id of `term`, adding it when new.
     mutating func id(_ term: UnsafeBufferPointer<UInt8>) -> Int {
