@@ -52,8 +52,9 @@ struct SegmentWriter {
         session.analyze(p.text) { term, _, position, _ in
             scratch.append(UInt64(termTable.id(term)) << 32 | UInt64(UInt32(truncatingIfNeeded: position)))
         }
-        // A new term: its bytes and its table entries (arena, start, hash, two slots).
-        estimatedBytes += (termTable.count - termsBefore) * 48 + p.text.utf8.count * 2
+        // A new term: its bytes, its table entries (arena, start, hash, two slots) and the
+        // two run starts of `write`.
+        estimatedBytes += (termTable.count - termsBefore) * 64 + p.text.utf8.count * 2
             + p.headings.reduce(0) { $0 + $1.utf8.count } + 96
         lengths.append(UInt32(scratch.count))
         scratch.sort()
@@ -66,9 +67,9 @@ struct SegmentWriter {
             postingParagraph.append(local)
             postingFrequency.append(UInt32(j - i))
             for k in i..<j { positions.append(UInt32(truncatingIfNeeded: scratch[k])) }
-            // 12 bytes a posting and 4 a position, ×1.5 for array growth; 8 a posting for
-            // the grouping arrays of `write`.
-            estimatedBytes += 26 + 6 * (j - i)
+            // 12 bytes a posting and 4 a position, ×1.5 for array growth; 8 a posting and 4
+            // a position for the grouped copies `write` makes.
+            estimatedBytes += 26 + 10 * (j - i)
             i = j
         }
     }
@@ -82,23 +83,38 @@ struct SegmentWriter {
         let positionsFile = try FileOutput(path: base + ".positions", kind: .positions)
         let dictionary = DictionaryWriter(output: termsFile)
 
-        // Group the postings by term: where each term's run starts, then the postings in term
-        // order (stable, so each run keeps paragraph order), and where each posting's positions
-        // start.
+        // Group the postings by term (a counting sort, stable: each term keeps paragraph
+        // order): where each term's postings and positions start, then one sequential pass
+        // that scatters every posting and its positions to its term's place, so that encoding
+        // reads each term's data in order.
         let termCount = termTable.count
-        var runStart = [UInt32](repeating: 0, count: termCount + 1)
-        for t in postingTerm { runStart[Int(t) + 1] += 1 }
-        for t in 0..<termCount { runStart[t + 1] += runStart[t] }
-        var fill = runStart
-        var byTerm = [UInt32](repeating: 0, count: postingTerm.count)
+        var postingStart = [Int](repeating: 0, count: termCount + 1)
+        var positionStart = [Int](repeating: 0, count: termCount + 1)
         for (k, t) in postingTerm.enumerated() {
-            byTerm[Int(fill[Int(t)])] = UInt32(k)
-            fill[Int(t)] += 1
+            postingStart[Int(t) + 1] += 1
+            positionStart[Int(t) + 1] += Int(postingFrequency[k])
         }
-        fill = []
-        var positionStart = [UInt32](repeating: 0, count: postingFrequency.count)
-        var at: UInt32 = 0
-        for (k, f) in postingFrequency.enumerated() { positionStart[k] = at; at += f }
+        for t in 0..<termCount {
+            postingStart[t + 1] += postingStart[t]
+            positionStart[t + 1] += positionStart[t]
+        }
+        var groupedParagraph = [UInt32](repeating: 0, count: postingTerm.count)
+        var groupedFrequency = [UInt32](repeating: 0, count: postingTerm.count)
+        var groupedPositions = [UInt32](repeating: 0, count: positions.count)
+        do {
+            var nextPosting = postingStart, nextPosition = positionStart
+            var from = 0
+            for (k, t) in postingTerm.enumerated() {
+                let term = Int(t), f = Int(postingFrequency[k])
+                groupedParagraph[nextPosting[term]] = postingParagraph[k]
+                groupedFrequency[nextPosting[term]] = postingFrequency[k]
+                nextPosting[term] += 1
+                let to = nextPosition[term]
+                for m in 0..<f { groupedPositions[to + m] = positions[from + m] }
+                nextPosition[term] += f
+                from += f
+            }
+        }
 
         var p = ByteWriter(capacity: 1 << 12)
         var q = ByteWriter(capacity: 1 << 12)
@@ -108,12 +124,11 @@ struct SegmentWriter {
             p.bytes.removeAll(keepingCapacity: true)
             q.bytes.removeAll(keepingCapacity: true)
             var encoder = PostingsEncoder()
-            for k in Int(runStart[t])..<Int(runStart[t + 1]) {
-                let posting = Int(byTerm[k])
-                let paragraph = Int(postingParagraph[posting])
-                let from = Int(positionStart[posting])
-                encoder.add(doc: paragraph, positions: positions[from..<(from + Int(postingFrequency[posting]))],
-                            length: Int(lengths[paragraph]), positionsOut: &q)
+            var at = positionStart[t]
+            for k in postingStart[t]..<postingStart[t + 1] {
+                let paragraph = Int(groupedParagraph[k]), f = Int(groupedFrequency[k])
+                encoder.add(doc: paragraph, positions: groupedPositions[at..<(at + f)], length: Int(lengths[paragraph]), positionsOut: &q)
+                at += f
             }
             encoder.finish(postingsOut: &p, positionsOut: &q)
             postingsFile.write(p)
