@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Term bytes → dense ids, for the segment writer: an open-addressing hash table over one byte
 /// arena, so that looking a term up neither builds a `String` nor hashes with SipHash.
 struct TermTable {
@@ -26,14 +20,20 @@ struct TermTable {
 
     func bytes(_ id: Int) -> ArraySlice<UInt8> { arena[starts[id]..<starts[id + 1]] }
 
-    /// The ids in the byte order of their terms (the dictionary's order).
+    /// The ids in the byte order of their terms (the dictionary's order), compared in place in
+    /// the arena (no slices).
     func sortedIDs() -> [Int] {
         arena.withUnsafeBufferPointer { a in
             starts.withUnsafeBufferPointer { s in
                 (0..<count).sorted { x, y in
-                    let xs = s[x], xn = s[x + 1] - xs, ys = s[y], yn = s[y + 1] - ys
-                    let c = memcmp(a.baseAddress! + xs, a.baseAddress! + ys, min(xn, yn))
-                    return c != 0 ? c < 0 : xn < yn
+                    var i = s[x], j = s[y]
+                    let xe = s[x + 1], ye = s[y + 1]
+                    while i < xe && j < ye {
+                        if a[i] != a[j] { return a[i] < a[j] }
+                        i += 1
+                        j += 1
+                    }
+                    return xe - i < ye - j
                 }
             }
         }
