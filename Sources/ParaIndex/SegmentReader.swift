@@ -241,13 +241,14 @@ public final class SegmentReader: Sendable {
         var lo = 0, hi = blockFirstTerms.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if blockFirstTerms[mid].lexicographicallyPrecedes(term) || blockFirstTerms[mid] == term { lo = mid + 1 } else { hi = mid }
+            if compareTerms(blockFirstTerms[mid], term) <= 0 { lo = mid + 1 } else { hi = mid }
         }
         guard lo > 0 else { return nil }
         var found: TermInfo? = nil
         try scanBlock(lo - 1) { name, info in
-            if name == term { found = try resolved(info); return false }
-            return !term.lexicographicallyPrecedes(name)
+            let c = compareTerms(name, term)
+            if c == 0 { found = try resolved(info); return false }
+            return c < 0
         }
         return found
     }
@@ -257,14 +258,14 @@ public final class SegmentReader: Sendable {
         var lo = 0, hi = blockFirstTerms.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if blockFirstTerms[mid].lexicographicallyPrecedes(prefix) { lo = mid + 1 } else { hi = mid }
+            if compareTerms(blockFirstTerms[mid], prefix) < 0 { lo = mid + 1 } else { hi = mid }
         }
         var block = max(0, lo - 1)
         var done = false
         while block < blockFirstTerms.count && !done {
             try scanBlock(block) { name, info in
                 if name.starts(with: prefix) { try body(name, try resolved(info)); return true }
-                if prefix.lexicographicallyPrecedes(name) { done = true; return false }
+                if compareTerms(prefix, name) < 0 { done = true; return false }
                 return true
             }
             block += 1
@@ -343,6 +344,13 @@ public final class SegmentReader: Sendable {
                        maxFrequency: info.maxFrequency, minLength: info.minLength, paragraphCount: paragraphCount,
                        file: postingsFile.path)
     }
+}
+
+/// Byte order of two terms (−1, 0, 1): the dictionary's order, compared without the generic
+/// sequence machinery (a look-up makes a few dozen of these).
+@inline(__always)
+func compareTerms(_ a: [UInt8], _ b: [UInt8]) -> Int {
+    a.withUnsafeBytes { x in b.withUnsafeBytes { y in compareBytes(x, y) } }
 }
 
 /// Read-only view of a segment's paragraph lengths (2 or 4 bytes each, see `.norms`).
