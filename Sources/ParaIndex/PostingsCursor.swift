@@ -172,35 +172,45 @@ public struct PostingsCursor {
     }
 
     private mutating func readSkips(through b: Int) {
-        var r = ByteReader(postingsFile, from: skipOffset, to: skipsEnd, file: file)
-        do {
-            while skips.count <= b {
-                skipLastDoc += try r.int(max: paragraphCount)
-                let pb = try r.int(), qb = try r.int()
-                // Impacts: frequencies and lengths both fall, within the term's extremes.
-                let count = try r.int(max: Self.blockSize)
-                guard count > 0 else { return fail() }
-                var f = 0, l = 0
-                for k in 0..<count {
-                    let df = try r.int(max: maxFrequency), dl = try r.int()
-                    f = k == 0 ? df : f - df
-                    l = k == 0 ? dl : l - dl
-                    guard f > 0, l >= minLength, k == 0 || (df > 0 && dl > 0) else { return fail() }
-                    impacts.append(Impact(frequency: f, length: l))
-                }
-                skips.append((skipLastDoc, skipsEnd + skipPostings, skipPositions, skipPositions + qb, impacts.count))
-                skipPostings += pb
-                skipPositions += qb
-                if skips.count == blockCount {
-                    // All read: they must account for every byte of the term.
-                    guard r.atEnd, skipsEnd + skipPostings == postingsEnd, skipPositions == positionsEnd,
-                          skipLastDoc < paragraphCount else { return fail() }
-                }
+        // Varints read in place up to the skip section's end (a few hundred per query for a
+        // common term: no throwing reader per number).
+        guard let base = postingsFile.baseAddress else { return fail() }
+        var o = skipOffset
+        let end = skipsEnd
+        func int() -> Int? {
+            var v = 0, shift = 0
+            while o < end && shift <= 56 {
+                let byte = base.load(fromByteOffset: o, as: UInt8.self)
+                o += 1
+                v |= Int(byte & 0x7F) << shift
+                if byte < 0x80 { return v }
+                shift += 7
             }
-        } catch {
-            return fail()
+            return nil
         }
-        skipOffset = r.offset
+        while skips.count <= b {
+            guard let delta = int(), delta <= paragraphCount, let pb = int(), let qb = int(),
+                  let count = int(), count > 0, count <= Self.blockSize else { return fail() }
+            skipLastDoc += delta
+            // Impacts: frequencies and lengths both fall, within the term's extremes.
+            var f = 0, l = 0
+            for k in 0..<count {
+                guard let df = int(), let dl = int() else { return fail() }
+                f = k == 0 ? df : f - df
+                l = k == 0 ? dl : l - dl
+                guard f > 0, f <= maxFrequency, l >= minLength, k == 0 || (df > 0 && dl > 0) else { return fail() }
+                impacts.append(Impact(frequency: f, length: l))
+            }
+            skips.append((skipLastDoc, skipsEnd + skipPostings, skipPositions, skipPositions + qb, impacts.count))
+            skipPostings += pb
+            skipPositions += qb
+            if skips.count == blockCount {
+                // All read: they must account for every byte of the term.
+                guard o == end, skipsEnd + skipPostings == postingsEnd, skipPositions == positionsEnd,
+                      skipLastDoc < paragraphCount else { return fail() }
+            }
+        }
+        skipOffset = o
     }
 
     /// Decodes block `b`, whose postings start at `nextPostings` and positions at
