@@ -144,6 +144,29 @@ public struct PostingsCursor {
         frequency = Int(freqs[i])
     }
 
+    /// Moves past every posting up to paragraph `last` for which `drop(paragraph, frequency)`
+    /// holds, stopping at the first it does not hold for (or the first after `last`): a block
+    /// at a time, without a call per posting.
+    public mutating func skip(through last: Int, while drop: (Int, Int) -> Bool) {
+        while doc <= last {
+            var i = index
+            while i < blockLength {
+                let d = Int(docs[i])
+                if d > last || !drop(d, Int(freqs[i])) { break }
+                i += 1
+            }
+            if i < blockLength {
+                index = i
+                doc = Int(docs[i])
+                frequency = Int(freqs[i])
+                return
+            }
+            index = blockLength - 1
+            doc = Int(docs[index])   // the next block's deltas run on from this one's last id
+            next()                   // the next block, or the end
+        }
+    }
+
     /// The block holding the first posting at or after `target`, read from the skip entries
     /// without decoding it: its last paragraph, and the largest `score` of its impacts — a
     /// bound of the term's score on every paragraph from `target` to that one. `nil` past the

@@ -323,11 +323,18 @@ public struct Searcher: Sendable {
                     // and drop a paragraph as soon as its score plus every other list's bound
                     // falls short.
                     let lead = order[n - 1]
+                    let rest = n > 1 ? prefix[n - 2] : 0
+                    if !m[lead].isUnion {
+                        // Past the postings whose own score cannot carry them, a block at a time.
+                        m[lead].skip(through: end) { doc, frequency in
+                            (scorer.score(lead, frequency: frequency, norm: scorer.norm(doc)) + rest) * margin < threshold
+                        }
+                    }
                     d = m[lead].doc
                     if d > end { break }
                     norm = scorer.norm(d)
                     partial = scorer.contribute(lead, d, norm)
-                    if (partial + (n > 1 ? prefix[n - 2] : 0)) * margin < threshold {
+                    if (partial + rest) * margin < threshold {
                         m[lead].next()
                         continue
                     }

@@ -63,10 +63,17 @@ final class SegmentScorer {
         weights[i] * bm25.score(frequency: maxFrequency, norm: lengthNorm(minLength), idf: idfs[i])
     }
 
+    /// Term `i`'s score on a paragraph that holds it `frequency` times, `norm` its length
+    /// normaliser: the one expression every strategy and every pruning test uses.
+    @inline(__always)
+    func score(_ i: Int, frequency: Int, norm: Double) -> Double {
+        weights[i] * bm25.score(frequency: frequency, norm: norm, idf: idfs[i])
+    }
+
     /// Scores term `i` on paragraph `doc` (its matcher must be there) and remembers it.
     @inline(__always)
     func contribute(_ i: Int, _ doc: Int, _ norm: Double) -> Double {
-        let c = weights[i] * bm25.score(frequency: matchers[i].frequency(), norm: norm, idf: idfs[i])
+        let c = score(i, frequency: matchers[i].frequency(), norm: norm)
         contribution[i] = c
         contributionDoc[i] = doc
         return c

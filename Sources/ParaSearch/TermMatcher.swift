@@ -55,6 +55,14 @@ struct TermMatcher {
         }
     }
 
+    /// For a single list: moves past its postings up to `last` that `drop` rejects (see
+    /// ``PostingsCursor/skip(through:while:)``).
+    mutating func skip(through last: Int, while drop: (Int, Int) -> Bool) {
+        precondition(!isUnion, "a union is not skipped posting by posting")
+        first.skip(through: last, while: drop)
+        doc = first.doc
+    }
+
     /// For a single list, its block holding the first posting at or after `target` and the
     /// block's score bound (see ``PostingsCursor/blockBound(atOrAfter:_:)``). Not for a union:
     /// its frequency counts occurrences across lists, which no one block bounds.

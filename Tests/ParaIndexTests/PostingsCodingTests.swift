@@ -150,6 +150,37 @@ import ParaTestSupport
         }
     }
 
+    @Test func skippingByAPredicateStopsWhereALinearScanWould() {
+        var rng = SplitMix64(state: 13)
+        let paragraphs = 50_000
+        for trial in 0..<60 {
+            let postings = Self.randomPostings(&rng, paragraphs: paragraphs)
+            let encoded = Self.encode(postings, length: { _ in 5000 })
+            let maxFrequency = postings.map(\.positions.count).max()!
+            let modulus = UInt64(2 + rng.next() % 40)
+            encoded.postings.withUnsafeBytes { p in
+                encoded.positions.withUnsafeBytes { q in
+                    var c = cursor(encoded, p, q, df: postings.count, maxFrequency: maxFrequency, minLength: 5000, paragraphs: paragraphs)
+                    func drop(_ doc: Int, _ frequency: Int) -> Bool { UInt64(doc * 31 + frequency) % modulus != 0 }
+                    var k = 0   // the cursor's posting in `postings`
+                    while c.doc != PostingsCursor.end {
+                        let last = c.doc + Int(rng.next() % 3000)
+                        c.skip(through: last, while: drop)
+                        while k < postings.count && postings[k].doc <= last && drop(postings[k].doc, postings[k].positions.count) { k += 1 }
+                        #expect(c.doc == (k < postings.count ? postings[k].doc : PostingsCursor.end), "trial \(trial)")
+                        if k < postings.count {
+                            #expect(c.frequency == postings[k].positions.count)
+                            #expect(c.positions() == postings[k].positions.map(Int.init), "trial \(trial)")
+                        }
+                        c.next()
+                        k += 1
+                    }
+                    #expect(k >= postings.count && !c.isCorrupt)
+                }
+            }
+        }
+    }
+
     /// Damaged postings (the checksums at open are bypassed here) end the cursor or give wrong
     /// but in-range answers: never a trap, an endless loop, or a read outside the buffers.
     @Test func damagedPostingsNeverTrap() {
