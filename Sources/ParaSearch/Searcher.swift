@@ -266,11 +266,12 @@ public struct Searcher: Sendable {
     /// The bounds are taken per window, not per term: a window runs from the smallest current
     /// paragraph to the end of the first postings block (of any term) that ends after it, and
     /// in it each term is bounded by the best of its one block's impacts there (read from the
-    /// skip entries, without decoding). A window whose bounds add up
-    /// below the k-th score is skipped whole; otherwise the terms are partitioned again with
-    /// their window bounds, so a common term whose block holds only weak postings stops driving
-    /// the iteration there. Every paragraph that could enter the top k is still scored exactly
-    /// as the exhaustive strategy scores it.
+    /// skip entries, without decoding). A window whose bounds add up below the k-th score is
+    /// skipped whole; otherwise the terms are partitioned again with their window bounds, so a
+    /// common term whose block holds only weak postings stops driving the iteration there.
+    /// With one essential list, its postings whose own score plus the others' bounds falls
+    /// short are passed over a block at a time. Every paragraph that could enter the top k is
+    /// still scored exactly as the exhaustive strategy scores it.
     private func maxScore(_ scorer: SegmentScorer, segment s: Int, heap: inout TopK,
                           accept: (Int) throws -> Bool) throws {
         let n = scorer.count
