@@ -14,12 +14,12 @@
 /// itself), so a cursor that jumps to block b starts from block b − 1's last document.
 /// Positions restart at each paragraph (the first is the position itself, then deltas).
 ///
-/// `run` is a patched bit-packed run (``PatchedPacking``). Full blocks are bit-packed so that a cursor decodes 128 postings with two tight loops and
-/// one bounds check; the short tail keeps varints with the frequency folded into the doc delta
-/// when it is 1, which is what most postings of rare terms are (their bit widths would not pay
-/// for the two width bytes). Blocks of postings are held until the term ends (the skip entries
-/// go first); positions stream out block by block, so a merge never holds a frequent term's
-/// positions in memory.
+/// `run` is a patched bit-packed run (``PatchedPacking``). Full blocks are bit-packed so that a
+/// cursor decodes 128 postings with two tight loops and one bounds check per run; the short
+/// tail keeps varints with the frequency folded into the doc delta when it is 1, which is what
+/// most postings of rare terms are (their bit widths would not pay for the header bytes).
+/// Blocks of postings are held until the term ends (the skip entries go first); positions
+/// stream out block by block, so a merge never holds a frequent term's positions in memory.
 struct PostingsEncoder {
     static let blockSize = 128
 
