@@ -20,9 +20,9 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
-        // zlib inflates DOCX entries: ZIPFoundation's reader loops forever on a truncated
-        // deflate stream (found by the mutation fuzzer), so the archive reader is our own and
-        // ZIPFoundation only writes test fixtures.
+        // The system zlib inflates DOCX entries — ZIPFoundation's reader loops forever on a
+        // truncated deflate stream (found by the mutation fuzzer), so the archive reader is our
+        // own and ZIPFoundation only writes test fixtures — and computes the index checksums.
         .systemLibrary(name: "CSystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "ParaExtraction", dependencies: ["ParaCore", "CLibXML2", "CSystemZlib"]),
         .target(name: "ParaAnalysis", dependencies: ["ParaCore"]),
