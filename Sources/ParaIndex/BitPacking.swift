@@ -130,25 +130,15 @@ enum PatchedPacking {
         guard available >= 1 else { return nil }
         let head = Int(source.load(as: UInt8.self))
         let bits = head & 31, count0 = head >> 5
-        var offset = 1 + BitPacking.byteCount(count: count, bits: bits)
-        guard offset <= available else { return nil }
-        func varint() -> UInt64? {
-            var v: UInt64 = 0, shift: UInt64 = 0
-            while offset < available && shift <= 35 {
-                let b = source.load(fromByteOffset: offset, as: UInt8.self)
-                offset += 1
-                v |= UInt64(b & 0x7F) << shift
-                if b < 0x80 { return v }
-                shift += 7
-            }
-            return nil
-        }
+        let packedEnd = 1 + BitPacking.byteCount(count: count, bits: bits)
+        guard packedEnd <= available else { return nil }
+        var varints = InPlaceVarints(base: source, offset: packedEnd, end: available)
         for k in 0..<count0 {
-            guard let index = varint(), let high = varint(), index < UInt64(count),
-                  high <= UInt64(UInt32.max) >> UInt64(bits) else { return nil }
-            exceptions[k] = index << 32 | high
+            guard let index = varints.next(), let high = varints.next(), index < count,
+                  high <= Int(UInt32.max >> UInt32(bits)) else { return nil }
+            exceptions[k] = UInt64(index) << 32 | UInt64(high)
         }
-        return (bits, count0, offset)
+        return (bits, count0, varints.offset)
     }
 
     /// Unpacks a run of `count` values into `out`; returns its length in bytes, or `nil` if it
@@ -162,5 +152,27 @@ enum PatchedPacking {
             out[Int(e >> 32)] |= UInt32(truncatingIfNeeded: e) << UInt32(h.bits)
         }
         return h.bytes
+    }
+}
+
+/// LEB128 varints read in place from raw bytes, each byte checked against `end` and a number
+/// cut off after 9 bytes: for the hot readers of skip entries and exceptions, which need no
+/// throwing reader per number (a damaged number is `nil`).
+struct InPlaceVarints {
+    let base: UnsafeRawPointer
+    var offset: Int
+    let end: Int
+
+    @inline(__always)
+    mutating func next() -> Int? {
+        var v = 0, shift = 0
+        while offset < end && shift <= 56 {
+            let byte = base.load(fromByteOffset: offset, as: UInt8.self)
+            offset += 1
+            v |= Int(byte & 0x7F) << shift
+            if byte < 0x80 { return v }
+            shift += 7
+        }
+        return nil
     }
 }

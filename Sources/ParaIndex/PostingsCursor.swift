@@ -195,22 +195,11 @@ public struct PostingsCursor {
     }
 
     private mutating func readSkips(through b: Int) {
-        // Varints read in place up to the skip section's end (a few hundred per query for a
-        // common term: no throwing reader per number).
+        // Read in place up to the skip section's end (a few hundred numbers per query for a
+        // common term).
         guard let base = postingsFile.baseAddress else { return fail() }
-        var o = skipOffset
-        let end = skipsEnd
-        func int() -> Int? {
-            var v = 0, shift = 0
-            while o < end && shift <= 56 {
-                let byte = base.load(fromByteOffset: o, as: UInt8.self)
-                o += 1
-                v |= Int(byte & 0x7F) << shift
-                if byte < 0x80 { return v }
-                shift += 7
-            }
-            return nil
-        }
+        var varints = InPlaceVarints(base: base, offset: skipOffset, end: skipsEnd)
+        func int() -> Int? { varints.next() }
         while skips.count <= b {
             guard let delta = int(), delta <= paragraphCount, let pb = int(), let qb = int(),
                   let count = int(), count > 0, count <= Self.blockSize else { return fail() }
@@ -229,11 +218,11 @@ public struct PostingsCursor {
             skipPositions += qb
             if skips.count == blockCount {
                 // All read: they must account for every byte of the term.
-                guard o == end, skipsEnd + skipPostings == postingsEnd, skipPositions == positionsEnd,
+                guard varints.offset == skipsEnd, skipsEnd + skipPostings == postingsEnd, skipPositions == positionsEnd,
                       skipLastDoc < paragraphCount else { return fail() }
             }
         }
-        skipOffset = o
+        skipOffset = varints.offset
     }
 
     /// Decodes block `b`, whose postings start at `nextPostings` and positions at

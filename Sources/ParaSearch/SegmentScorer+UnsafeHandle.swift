@@ -19,7 +19,6 @@ final class SegmentScorer {
     private let contributionDoc: UnsafeMutablePointer<Int>
     let norms: NormsView
     let bm25: BM25
-    let average: Double
     let lengthNorm: BM25.LengthNorm
 
     init(matchers: [TermMatcher], bounds: [Double], weights: [Double], idfs: [Double],
@@ -38,7 +37,6 @@ final class SegmentScorer {
         contributionDoc.initialize(repeating: -1, count: count)
         self.norms = norms
         self.bm25 = bm25
-        self.average = average
         lengthNorm = BM25.LengthNorm(bm25, average: average)
     }
 
