@@ -29,6 +29,19 @@ public struct DocumentMetadata: Sendable, Hashable, Codable {
 
     /// What a citation names the document by: its symbol, or its id when it has none.
     public var citationName: String { symbol ?? id }
+
+    /// Every symbol of the document: ``symbol`` first, then the others a joint document
+    /// carries (`extra["symbols"]`, separated by spaces).
+    public var symbols: [String] {
+        var out = symbol.map { [$0] } ?? []
+        for s in (extra["symbols"] ?? "").split(separator: " ").map(String.init) where !out.contains(s) { out.append(s) }
+        return out
+    }
+
+    /// Whether `name` is the document's id or any of its symbols (symbols without regard to case).
+    public func isNamed(_ name: String) -> Bool {
+        name == id || symbols.contains { $0.lowercased() == name.lowercased() }
+    }
 }
 
 /// One paragraph of a document: the unit that is indexed, ranked and cited.
@@ -40,11 +53,29 @@ public struct Paragraph: Sendable, Hashable, Codable {
     /// The section path as printed, outermost first (`["三. 犯罪和司法", "A. …"]`).
     public var headings: [String]
     public var text: String
+    /// The pages of the source PDF the paragraph spans (`[7, 8]`); empty for other formats.
+    public var pages: [Int]
+    /// The footnotes the paragraph cites, in the order of their markers.
+    public var notes: [Note]
 
-    public init(ordinal: Int, number: String?, headings: [String], text: String) {
+    public init(ordinal: Int, number: String?, headings: [String], text: String,
+                pages: [Int] = [], notes: [Note] = []) {
         self.ordinal = ordinal
         self.number = number
         self.headings = headings
+        self.text = text
+        self.pages = pages
+        self.notes = notes
+    }
+}
+
+/// A footnote kept with the paragraph that cites it: its mark (`3`, `*`) and its text.
+public struct Note: Sendable, Hashable, Codable {
+    public var mark: String
+    public var text: String
+
+    public init(mark: String, text: String) {
+        self.mark = mark
         self.text = text
     }
 }

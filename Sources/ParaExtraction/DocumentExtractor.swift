@@ -15,7 +15,7 @@ public enum InputFormat: String, Sendable, CaseIterable {
     case xml
     /// Word documents (Office Open XML).
     case docx
-    /// PDF, through `pdftotext`.
+    /// PDF, read by layout through poppler's `pdftohtml -xml`.
     case pdf
 
     /// The format for a file name, or `nil` when ParaSearch does not read it.
@@ -97,11 +97,17 @@ public struct DocumentExtractor: Sendable {
             return [try structured(paragraphs: paragraphs, title: r.title, language: r.language, symbol: r.symbol,
                                    path: path, shown: shown, stem: stem)]
         case .pdf:
-            let text = try PDFExtractor().text(of: path, file: shown)
-            let paragraphs = ReportSegmenter(layout: .lines).paragraphs(of: text)
-            let firstLines = text.split(separator: "\n").prefix(30).map { trimmed($0) }
-            return [try structured(paragraphs: paragraphs, title: "", language: nil, symbol: symbolOnFirstPage(firstLines),
-                                   path: path, shown: shown, stem: stem)]
+            let layout = PDFLayout(pages: try PDFExtractor().pages(of: path, file: shown))
+            let cover = CoverPage(layout: layout)
+            let paragraphs = PDFLayoutReader(layout: layout, skipping: cover.headerLines).paragraphs()
+            var extra: [String: String] = [:]
+            if cover.symbols.count > 1 { extra["symbols"] = cover.symbols.joined(separator: " ") }
+            extra["date"] = cover.date
+            extra["organ"] = cover.organ
+            extra["session"] = cover.session
+            extra["agenda_item"] = cover.agendaItem
+            return [try structured(paragraphs: paragraphs, title: cover.title ?? "", language: nil, symbol: cover.symbols.first,
+                                   extra: extra, path: path, shown: shown, stem: stem)]
         default:
             break
         }
@@ -139,8 +145,9 @@ public struct DocumentExtractor: Sendable {
     /// Metadata for formats that carry their own (HTML, XML, DOCX, PDF): the file's, then a
     /// sidecar's (which wins), then the symbol in the file name, then the text's language.
     private func structured(paragraphs: [Paragraph], title: String, language: Language?, symbol: String?,
+                            extra: [String: String] = [:],
                             path: String, shown: String, stem: String) throws -> ExtractedDocument {
-        var front: [String: String] = [:]
+        var front = extra
         if !title.isEmpty { front["title"] = title }
         if let language { front["language"] = language.rawValue }
         if let symbol = symbol ?? symbolInFileName(path) { front["symbol"] = symbol }

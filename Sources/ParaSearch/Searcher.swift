@@ -491,7 +491,7 @@ public struct Searcher: Sendable {
         if plan.languages.isEmpty && plan.documents.isEmpty { return nil }
         return try segment.documents.map { d in
             (plan.languages.isEmpty || plan.languages.contains(d.metadata.language))
-                && (plan.documents.isEmpty || plan.documents.contains { $0 == d.metadata.id || $0 == d.metadata.symbol })
+                && (plan.documents.isEmpty || plan.documents.contains { d.metadata.isNamed($0) })
         }
     }
 }

@@ -7,7 +7,7 @@ struct Extract: ParsableCommand {
         abstract: "Print a file's document and paragraphs as the indexer sees them."
     )
 
-    @Argument(help: "A report file (.txt, .md, .jsonl).")
+    @Argument(help: "A report file (.txt, .md, .jsonl, .html, .xml, .docx, .pdf).")
     var file: String
 
     @Flag(help: "Print JSON.")
@@ -27,8 +27,10 @@ struct Extract: ParsableCommand {
             for p in doc.paragraphs {
                 let label = p.number.map { "¶\($0)" } ?? "(\(p.ordinal))"
                 let path = p.headings.isEmpty ? "" : "  [" + p.headings.joined(separator: " › ") + "]"
-                print("\n\(label)\(path)")
+                let pages = p.pages.isEmpty ? "" : "  (p. " + p.pages.map(String.init).joined(separator: "–") + ")"
+                print("\n\(label)\(path)\(pages)")
                 print(p.text)
+                for n in p.notes { print("  [\(n.mark)] \(n.text)") }
             }
         }
     }
@@ -38,13 +40,14 @@ func extractJSON(_ doc: ExtractedDocument) -> [String: Any] {
     let m = doc.metadata
     return [
         "document": [
-            "id": m.id, "symbol": m.symbol as Any? ?? NSNull(), "language": m.language.rawValue,
-            "title": m.title, "source": m.source,
+            "id": m.id, "symbol": m.symbol as Any? ?? NSNull(), "symbols": m.symbols, "language": m.language.rawValue,
+            "title": m.title, "source": m.source, "extra": m.extra.filter { $0.key != "symbols" },
         ] as [String: Any],
         "paragraphs": doc.paragraphs.map { p in
             [
                 "ordinal": p.ordinal, "number": p.number as Any? ?? NSNull(),
-                "headings": p.headings, "text": p.text,
+                "headings": p.headings, "text": p.text, "pages": p.pages,
+                "notes": p.notes.map { ["mark": $0.mark, "text": $0.text] },
             ] as [String: Any]
         },
     ]

@@ -1,0 +1,97 @@
+import Foundation
+import ParaCore
+
+/// What the first page of a UN document says about it, in English or Chinese: the header
+/// (organ, symbols, distribution, date, original language), then the committee, session and
+/// agenda item, then the title in larger type.
+struct CoverPage {
+    /// Every symbol of the document, in the order printed (both halves of a joint document),
+    /// without the `*` marks of a reissue.
+    var symbols: [String] = []
+    var title: String?
+    var date: String?
+    var organ: String?
+    var session: String?
+    var agendaItem: String?
+    /// The header's lines (page index 0, line index): metadata, not paragraphs.
+    var headerLines: Set<[Int]> = []
+
+    init(layout: PDFLayout) {
+        guard let lines = layout.lines.first, let page = layout.pages.first else { return }
+        let height = page.height > 0 ? page.height : 1000
+        // The header ends with the distribution block (Distr.: General / date / Original).
+        var headerBottom: Double? = nil
+        for l in lines where l.top < height * 0.35 {
+            let t = l.text
+            if t.hasPrefix("Distr") || t.hasPrefix("Original:") || t.hasPrefix("原文") || t == "Limited" || t == "General" {
+                headerBottom = max(headerBottom ?? 0, l.bottom)
+            }
+        }
+        let symbolZone = headerBottom ?? height * 0.15
+        for (i, l) in lines.enumerated() where l.top <= symbolZone + 1 {
+            if headerBottom != nil { headerLines.insert([0, i]) }
+            for s in documentSymbols(in: l.text) where !symbols.contains(s) { symbols.append(s) }
+            if date == nil, let d = Self.date(in: l.text) { date = d }
+        }
+        if let bottom = headerBottom {
+            // The organ: the largest line of the header that is not the symbol or "United Nations".
+            let candidates = lines.filter { $0.bottom <= bottom + 1 && documentSymbols(in: $0.text).isEmpty
+                && !["United Nations", "联合国", "Nations Unies"].contains($0.text) && Self.date(in: $0.text) == nil
+                && !$0.text.hasPrefix("Distr") && !$0.text.hasPrefix("Original") && !$0.text.hasPrefix("原文") }
+            organ = candidates.max { $0.size < $1.size }?.text
+        }
+        // Below the header: session, agenda item, then the title in the largest type.
+        let below = lines.enumerated().filter { i, l in !headerLines.contains([0, i]) && layout.roles[0][i] == .body && l.top > symbolZone }
+        for (_, l) in below.prefix(12) {
+            let t = l.text
+            if session == nil, t.lowercased().hasSuffix(" session") || t.hasSuffix("届会议") || t.hasSuffix("届会") { session = t }
+            if agendaItem == nil, t.hasPrefix("Item") || t.hasPrefix("Agenda item") || t.hasPrefix("Provisional agenda item")
+                || t.contains("临时议程项目") || t.hasPrefix("议程项目") {
+                agendaItem = t.replacingOccurrences(of: "*", with: "").trimmingCharacters(in: .whitespaces)
+            }
+        }
+        let body = layout.bodySize
+        if let biggest = below.map({ $0.element.size }).filter({ $0 > body + 0.5 }).max() {
+            // The first run of lines in the largest type, one after another.
+            var titleLines: [PDFLine] = []
+            for (_, l) in below {
+                if abs(l.size - biggest) < 0.5 {
+                    if let last = titleLines.last, l.top - last.bottom > max(l.height, layout.linePitch) * 1.2 { break }
+                    titleLines.append(l)
+                } else if !titleLines.isEmpty { break }
+            }
+            let words = Vocabulary(layout)
+            var text = ""
+            for l in titleLines { words.join(&text, l.text) }
+            if !text.isEmpty { title = text }
+        }
+    }
+
+    /// `10 January 2025`, `2018年3月1日`.
+    static func date(in t: String) -> String? {
+        let patterns = [#"^\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}$"#,
+                        #"^\d{4} ?年 ?\d{1,2} ?月 ?\d{1,2} ?日$"#]
+        for p in patterns where t.range(of: p, options: .regularExpression) != nil { return t }
+        return nil
+    }
+}
+
+/// Every UN document symbol in `text` (`A/80/62`, `E/CN.5/2025/4`, `A/79/437/Add.4`,
+/// `A/AC.292/2025/INF/5/Rev.1`), in order; `*` marks and the dash between the two symbols of a
+/// joint document (`A/79/947-S/2025/372`) are not part of them.
+func documentSymbols(in text: String) -> [String] {
+    let cleaned = text.replacingOccurrences(of: "*", with: "")
+    // A body of capitals, then at least two /-separated parts; a part starts with a capital or
+    // a figure and may go on in lower case (Add.4, Rev.1, WP.4).
+    let pattern = #"(?<![A-Za-z0-9/.])[A-Z][A-Z0-9.]{0,9}(?:/[A-Z0-9][A-Za-z0-9.]*){2,}"#
+    guard let re = try? NSRegularExpression(pattern: pattern) else { return [] }
+    let ns = cleaned as NSString
+    var out: [String] = []
+    for m in re.matches(in: cleaned, range: NSRange(location: 0, length: ns.length)) {
+        var s = ns.substring(with: m.range)
+        while s.hasSuffix(".") { s.removeLast() }
+        guard s.contains(where: \.isASCIIDigitCharacter) else { continue }
+        out.append(s)
+    }
+    return out
+}

@@ -1,0 +1,283 @@
+import Foundation
+import ParaCore
+
+/// A line of a PDF page: the runs that share a baseline band, left to right, with footnote
+/// markers (raised small figures) taken out of the text and kept apart.
+struct PDFLine: Sendable {
+    /// 1-based page number.
+    var page: Int
+    var top: Double
+    var bottom: Double
+    var left: Double
+    var right: Double
+    /// The size of the line's main text (most characters).
+    var size: Double
+    /// Most of the line's characters are bold / italic.
+    var bold: Bool
+    var italic: Bool
+    var barcode: Bool
+    /// The runs, left to right, markers excluded.
+    var runs: [PDFTextRun]
+    /// The text, runs joined as the script needs, spaces collapsed.
+    var text: String
+    /// Footnote markers found on the line: the mark and the text offset (in scalars) after
+    /// which it stood.
+    var markers: [(mark: String, offset: Int)]
+
+    var height: Double { bottom - top }
+}
+
+/// What the layout says about a line once the whole document is seen.
+enum PDFLineRole: Equatable {
+    case body
+    /// A running head or foot, page number, job number or bar code.
+    case furniture
+    /// Text of a footnote (the footnote area of a page).
+    case footnote
+    /// The rule above the footnotes.
+    case rule
+}
+
+/// The geometry of a whole PDF: its lines, the body's type size, each page's text margin,
+/// and which lines are furniture or footnotes.
+struct PDFLayout {
+    var pages: [PDFPage]
+    /// Lines of each page, top to bottom.
+    var lines: [[PDFLine]]
+    var roles: [[PDFLineRole]]
+    /// The size of body text (the most common size, by characters).
+    var bodySize: Double
+    /// The left edge of body text on each page.
+    var bodyLeft: [Double]
+    /// The usual distance between the tops of two lines of one body paragraph.
+    var linePitch: Double
+
+    init(pages: [PDFPage]) {
+        self.pages = pages
+        lines = pages.map { Self.lines(of: $0) }
+        bodySize = Self.bodySize(lines)
+        roles = lines.map { $0.map { _ in PDFLineRole.body } }
+        linePitch = 0
+        bodyLeft = []
+        markFurniture()
+        markFootnotes()
+        linePitch = Self.pitch(lines, roles, bodySize)
+        bodyLeft = Self.margins(lines, roles, pages, bodySize)
+    }
+
+    // MARK: - Lines
+
+    /// Groups a page's runs into lines: runs whose vertical extents overlap by half the smaller
+    /// height share a line; raised small runs of figures are footnote markers.
+    static func lines(of page: PDFPage) -> [PDFLine] {
+        let runs = page.runs.sorted { ($0.top, $0.left) < ($1.top, $1.left) }
+        var groups: [[PDFTextRun]] = []
+        // The band of each group's largest run, which later runs are compared with.
+        var bands: [(top: Double, bottom: Double, size: Double)] = []
+        for run in runs {
+            var best: Int? = nil, bestOverlap = 0.0
+            for g in groups.indices.reversed() {
+                let b = bands[g]
+                if b.bottom < run.top - 2 * max(run.height, 1) { break }   // far above: stop looking
+                let overlap = min(b.bottom, run.bottom) - max(b.top, run.top)
+                if overlap >= 0.5 * min(b.bottom - b.top, run.height), overlap > bestOverlap {
+                    best = g; bestOverlap = overlap
+                }
+            }
+            if let g = best {
+                groups[g].append(run)
+                if run.size > bands[g].size { bands[g] = (run.top, run.bottom, run.size) }
+            } else {
+                groups.append([run])
+                bands.append((run.top, run.bottom, run.size))
+            }
+        }
+        var out = groups.indices.map { makeLine(groups[$0].sorted { $0.left < $1.left }, band: bands[$0], page: page.number) }
+        out.sort { ($0.top, $0.left) < ($1.top, $1.left) }
+        return out
+    }
+
+    static func makeLine(_ runs: [PDFTextRun], band: (top: Double, bottom: Double, size: Double), page: Int) -> PDFLine {
+        // The main size: the size with the most characters.
+        var bySize: [Double: Int] = [:]
+        for r in runs { bySize[r.size, default: 0] += r.text.unicodeScalars.count }
+        let main = bySize.max { ($0.value, $0.key) < ($1.value, $1.key) }?.key ?? band.size
+        var kept: [PDFTextRun] = []
+        var text = ""
+        var markers: [(String, Int)] = []
+        var previous: PDFTextRun? = nil
+        for r in runs {
+            let core = r.text.trimmingCharacters(in: .whitespaces)
+            if isMarkerRun(r, core: core, mainSize: main, band: band) {
+                markers.append((core, text.unicodeScalars.count))
+                continue
+            }
+            if let p = previous {
+                let gap = r.left - p.right
+                let spaced = p.text.last.map { $0 == " " } == true || r.text.first == " " || gap > 0.2 * main
+                let a = text.unicodeScalars.last, b = core.unicodeScalars.first
+                let wide = a.map(isWideScalar) == true && b.map(isWideScalar) == true
+                if spaced && !wide && !text.isEmpty { text += " " }
+            }
+            text += core
+            kept.append(r)
+            previous = r
+        }
+        text = collapseSpaces(text)
+        let chars = max(kept.reduce(0) { $0 + $1.text.count }, 1)
+        let boldChars = kept.filter(\.bold).reduce(0) { $0 + $1.text.count }
+        let italicChars = kept.filter(\.italic).reduce(0) { $0 + $1.text.count }
+        let mainRuns = kept.filter { $0.size == main }
+        let top = (mainRuns.isEmpty ? kept : mainRuns).map(\.top).min() ?? band.top
+        let bottom = (mainRuns.isEmpty ? kept : mainRuns).map(\.bottom).max() ?? band.bottom
+        return PDFLine(page: page, top: top, bottom: bottom,
+                       left: kept.first?.left ?? runs[0].left, right: kept.map(\.right).max() ?? runs[0].right,
+                       size: main, bold: boldChars * 2 > chars, italic: italicChars * 2 > chars,
+                       barcode: kept.contains(where: \.barcode),
+                       runs: kept, text: text, markers: markers)
+    }
+
+    /// A footnote marker: one to three figures (or `*`, `†`) in type well below the line's
+    /// size, raised above its baseline.
+    static func isMarkerRun(_ r: PDFTextRun, core: String, mainSize: Double, band: (top: Double, bottom: Double, size: Double)) -> Bool {
+        guard !core.isEmpty, core.unicodeScalars.count <= 3, r.size <= 0.8 * mainSize else { return false }
+        guard core.unicodeScalars.allSatisfy({ asciiDigit($0) != nil }) || core.unicodeScalars.allSatisfy({ "*†‡".unicodeScalars.contains($0) }) else {
+            return false
+        }
+        let mainHeight = band.bottom - band.top
+        return r.bottom <= band.top + 0.85 * mainHeight
+    }
+
+    static func bodySize(_ lines: [[PDFLine]]) -> Double {
+        var bySize: [Double: Int] = [:]
+        for page in lines.dropFirst(lines.count > 1 ? 1 : 0) {
+            for l in page { bySize[l.size, default: 0] += l.text.unicodeScalars.count }
+        }
+        if bySize.isEmpty { for l in lines.first ?? [] { bySize[l.size, default: 0] += l.text.unicodeScalars.count } }
+        return bySize.max { ($0.value, $0.key) < ($1.value, $1.key) }?.key ?? 12
+    }
+
+    // MARK: - Furniture
+
+    /// Lines near the top or bottom of a page that repeat (digits aside) on several pages, and
+    /// lines there that look like page numbers, job numbers, symbols or bar codes.
+    mutating func markFurniture() {
+        func key(_ s: String) -> String {
+            String(String.UnicodeScalarView(s.unicodeScalars.compactMap { asciiDigit($0) != nil ? "#" : isSpace($0) ? nil : $0 }))
+        }
+        func inMargin(_ l: PDFLine, _ page: PDFPage, _ share: Double) -> Bool {
+            page.height > 0 && (l.bottom <= page.height * share || l.top >= page.height * (1 - share))
+        }
+        var seen: [String: Set<Int>] = [:]
+        for (p, page) in pages.enumerated() {
+            for l in lines[p] where inMargin(l, page, 0.12) { seen[key(l.text), default: []].insert(p) }
+        }
+        let repeatAt = max(2, pages.count / 4)
+        for (p, page) in pages.enumerated() {
+            for (i, l) in lines[p].enumerated() {
+                if l.barcode { roles[p][i] = .furniture; continue }
+                guard inMargin(l, page, 0.12) else { continue }
+                let t = l.text
+                if pages.count >= 2, (seen[key(t)]?.count ?? 0) >= repeatAt, t.unicodeScalars.count <= 160 {
+                    roles[p][i] = .furniture
+                } else if inMargin(l, page, 0.1), isPageFurniture(t) {
+                    roles[p][i] = .furniture
+                }
+            }
+        }
+    }
+
+    /// Page numbers (`3/18`, `- 4 -`), job numbers (`24-22036 (E) 210125`, `GE.25-01234`),
+    /// bar codes (`*2422036*`), a line of document symbols, "Please recycle".
+    func isPageFurniture(_ t: String) -> Bool {
+        if isPageNumber(t) || isJobNumber(t) { return true }
+        let words = t.split(separator: " ")
+        if let first = words.first, isJobNumber(String(first)), words.count <= 4 { return true }
+        if words.allSatisfy({ isDocumentSymbolLine(String($0)) }) && !words.isEmpty { return true }
+        return t.lowercased().hasPrefix("please recycle")
+    }
+
+    // MARK: - Footnotes
+
+    /// The footnote area of each page: below a rule (`____`), or, where no rule is drawn as
+    /// text, a block of smaller type at the foot of the page that starts with a footnote
+    /// number the body has used as a marker.
+    mutating func markFootnotes() {
+        var bodyMarks: Set<String> = []
+        for page in lines { for l in page { for m in l.markers { bodyMarks.insert(m.mark) } } }
+        for p in pages.indices {
+            let page = pages[p]
+            var start: Int? = nil
+            for (i, l) in lines[p].enumerated() where roles[p][i] == .body && isFootnoteRule(l.text) {
+                if page.height == 0 || l.top > page.height * 0.3 { start = i; roles[p][i] = .rule; break }
+            }
+            if let s = start {
+                for i in (s + 1)..<lines[p].count where roles[p][i] == .body { roles[p][i] = .footnote }
+                continue
+            }
+            // No rule: the smaller type at the foot of the page.
+            var i = lines[p].count - 1
+            var first: Int? = nil
+            while i >= 0 {
+                let l = lines[p][i]
+                if roles[p][i] == .furniture { i -= 1; continue }
+                guard l.size <= bodySize * 0.9, page.height == 0 || l.top > page.height * 0.4 else { break }
+                first = i
+                i -= 1
+            }
+            if let f = first, let mark = footnoteMark(lines[p][f]), bodyMarks.contains(mark) {
+                for j in f..<lines[p].count where roles[p][j] == .body { roles[p][j] = .footnote }
+            }
+        }
+    }
+
+    /// The mark a footnote line starts with: a raised figure at its start, or `12 …`, `* …`.
+    func footnoteMark(_ l: PDFLine) -> String? {
+        if let m = l.markers.first, m.offset == 0 { return m.mark }
+        let s = l.text.unicodeScalars
+        var i = s.startIndex, mark = ""
+        while i < s.endIndex, asciiDigit(s[i]) != nil || "*†‡".unicodeScalars.contains(s[i]), mark.unicodeScalars.count < 3 {
+            mark.unicodeScalars.append(s[i]); i = s.index(after: i)
+        }
+        guard !mark.isEmpty, i < s.endIndex, isSpace(s[i]) || s[i] == "." else { return nil }
+        return mark
+    }
+
+    // MARK: - Measures
+
+    static func pitch(_ lines: [[PDFLine]], _ roles: [[PDFLineRole]], _ size: Double) -> Double {
+        var counts: [Int: Int] = [:]
+        for (p, page) in lines.enumerated() {
+            for i in page.indices.dropFirst() where roles[p][i] == .body && roles[p][i - 1] == .body {
+                guard abs(page[i].size - size) < 0.5, abs(page[i - 1].size - size) < 0.5 else { continue }
+                let d = Int((page[i].top - page[i - 1].top).rounded())
+                if d > 0 { counts[d, default: 0] += 1 }
+            }
+        }
+        return Double(counts.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? Int(size * 1.2))
+    }
+
+    /// The left edge of body text on each page: the most common left of body-size lines that
+    /// fill most of the measure; pages with too few such lines take the value of pages of the
+    /// same parity (odd and even pages have different margins).
+    static func margins(_ lines: [[PDFLine]], _ roles: [[PDFLineRole]], _ pages: [PDFPage], _ size: Double) -> [Double] {
+        func mode(_ xs: [Double]) -> Double? {
+            var c: [Int: Int] = [:]
+            for x in xs { c[Int((x / 2).rounded()), default: 0] += 1 }
+            return c.max { ($0.value, $1.key) < ($1.value, $0.key) }.map { Double($0.key * 2) }
+        }
+        var perPage: [Double?] = []
+        var byParity: [[Double]] = [[], []]
+        for (p, page) in lines.enumerated() {
+            let body = page.indices.filter { roles[p][$0] == .body && abs(page[$0].size - size) < 0.5 }.map { page[$0] }
+            let widest = body.map { $0.right }.max() ?? 0
+            let full = body.filter { widest - $0.right < size * 3 && $0.right - $0.left > size * 15 }
+            let m = full.count >= 3 ? mode(full.map(\.left)) : nil
+            perPage.append(m)
+            byParity[p % 2].append(contentsOf: full.map(\.left))
+        }
+        let parity = byParity.map { mode($0) }
+        let any = mode(byParity[0] + byParity[1]) ?? 0
+        return perPage.enumerated().map { p, m in m ?? parity[p % 2] ?? any }
+    }
+}

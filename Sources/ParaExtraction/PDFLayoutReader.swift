@@ -1,0 +1,329 @@
+import Foundation
+import ParaCore
+
+/// Turns a PDF's layout into numbered paragraphs, headings and footnotes, the way a UN
+/// document is printed:
+/// - a paragraph number stands at the left edge of the body text (alone on its line or
+///   beside the text), and numbers run 1, 2, 3 … through the document (an annex may restart);
+/// - headings are bold or larger, or carry a section mark (`II.`, `B.`, `一.`) left of the
+///   text; a heading wrapped over lines is one heading;
+/// - footnotes (below the rule at the page foot) leave the body; their markers are taken from
+///   the words and the notes kept with the paragraph that cites them;
+/// - a paragraph broken by a page stays one paragraph; a vertical gap ends a block.
+struct PDFLayoutReader {
+    let layout: PDFLayout
+
+    /// Lines of the cover page's header (organ, symbol, distribution, date) that are metadata,
+    /// not text: by page index and line index.
+    var skipped: Set<[Int]> = []
+
+    init(layout: PDFLayout, skipping: Set<[Int]> = []) {
+        self.layout = layout
+        self.skipped = skipping
+    }
+
+    struct Block {
+        var number: String?
+        var lines: [PDFLine] = []
+        var pages: [Int] = []
+        var markers: [(mark: String, page: Int)] = []
+        var headings: [String]
+    }
+
+    func paragraphs() -> [Paragraph] {
+        let notes = footnotes()
+        let vocabulary = Vocabulary(layout)
+        var blocks: [Block] = []
+        var current: Block? = nil
+        var headings: [(level: Int, text: String)] = []
+        var pendingHeading: (level: Int, lines: [PDFLine], annex: Bool)? = nil
+        var expected = 1
+        var suspended: Int? = nil       // the body's next number while an annex restarts at 1
+        var sawNumbered = false
+        var previous: PDFLine? = nil
+
+        func flush() {
+            if let c = current, !c.lines.isEmpty { blocks.append(c) }
+            current = nil
+        }
+        func commitHeading() {
+            guard let h = pendingHeading else { return }
+            pendingHeading = nil
+            var text = ""
+            for l in h.lines { vocabulary.join(&text, l.text) }
+            while let last = headings.last, last.level >= h.level { headings.removeLast() }
+            headings.append((h.level, text))
+        }
+        func start(_ number: String?, _ line: PDFLine, text: String? = nil) {
+            flush()
+            commitHeading()
+            var l = line
+            if let text { l.text = text }
+            current = Block(number: number, headings: headings.map(\.text))
+            if !l.text.isEmpty || number != nil { add(l) }
+        }
+        func add(_ l: PDFLine) {
+            if current == nil { current = Block(number: nil, headings: headings.map(\.text)) }
+            if !l.text.isEmpty { current!.lines.append(l) }
+            if current!.pages.last != l.page { current!.pages.append(l.page) }
+            for m in l.markers { current!.markers.append((m.mark, l.page)) }
+        }
+
+        for (p, pageLines) in layout.lines.enumerated() {
+            let left = layout.bodyLeft[p]
+            for (i, line) in pageLines.enumerated() where layout.roles[p][i] == .body && !skipped.contains([p, i]) {
+                defer { previous = line }
+                let size = layout.bodySize
+                let samePage = previous?.page == line.page
+                let gap = samePage ? line.top - previous!.top : 0
+                let bigGap = samePage && gap > max(layout.linePitch, line.height * 1.15) * 1.3
+                let styled = line.bold || line.size >= size * 1.05 + 0.5
+                let fullWidth = line.right >= (layout.pages[p].width > 0 ? widestRight(p) - size * 2 : line.right)
+
+                // A paragraph number at the left edge of the text.
+                if let (n, rest) = leadingNumber(line.text), line.left <= left + size,
+                   isInSequence(n, expected: expected, suspended: suspended, sawNumbered: sawNumbered),
+                   !(styled && !(n == expected && fullWidth)) {
+                    if let s = suspended, n == s || (n > s && n <= s + 3 && n != expected) {
+                        suspended = nil          // back to the body's numbering
+                    } else if n < expected && n == 1 {
+                        suspended = expected      // an annex (or appendix) restarts at 1
+                    }
+                    expected = n + 1
+                    sawNumbered = true
+                    start(String(n), line, text: rest)
+                    continue
+                }
+
+                // Headings: styled or section-marked lines; a wrapped heading is joined.
+                if let level = headingLevel(line, left: left), line.text.unicodeScalars.count <= 240 {
+                    let annex = isAnnexLabel(line.text)
+                    if var h = pendingHeading, !annex, !h.annex, headingMark(line.text) == nil,
+                       let last = h.lines.last, last.page == line.page,
+                       line.top - last.bottom < max(last.height, line.height) * 1.2,
+                       abs(last.size - line.size) < 1, last.bold == line.bold {
+                        h.lines.append(line)
+                        pendingHeading = h
+                        continue
+                    }
+                    flush()
+                    commitHeading()
+                    pendingHeading = (annex ? 0 : level, [line], annex)
+                    continue
+                }
+
+                // Body text: continue the current block or start a new one.
+                if pendingHeading != nil || current == nil {
+                    start(nil, line)
+                    continue
+                }
+                let c = current!
+                let lastText = c.lines.last?.text ?? ""
+                let flush_ = line.left <= left + size * 0.8
+                if c.number != nil {
+                    if bigGap && flush_ && endsSentence(lastText) && !startsSubItem(line.text) && startsLikeSentence(line.text) {
+                        start(nil, line)
+                    } else {
+                        add(line)
+                    }
+                } else if bigGap || (!samePage && endsSentence(lastText)) {
+                    start(nil, line)
+                } else {
+                    add(line)
+                }
+            }
+        }
+        flush()
+        commitHeading()
+
+        var out: [Paragraph] = []
+        for b in blocks {
+            var text = ""
+            for l in b.lines {
+                if startsSubItem(l.text) && !text.isEmpty {
+                    text += "\n" + l.text
+                } else {
+                    vocabulary.join(&text, l.text)
+                }
+            }
+            text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if text.isEmpty && b.number == nil { continue }
+            var cited: [Note] = []
+            for m in b.markers {
+                if let note = notes.first(where: { $0.mark == m.mark && $0.page == m.page })
+                    ?? notes.first(where: { $0.mark == m.mark && $0.page > m.page && $0.page <= m.page + 1 }),
+                   !cited.contains(where: { $0.mark == m.mark && $0.text == note.text }) {
+                    cited.append(Note(mark: m.mark, text: note.text))
+                }
+            }
+            out.append(Paragraph(ordinal: out.count + 1, number: b.number, headings: b.headings, text: text,
+                                 pages: b.pages, notes: cited))
+        }
+        return out
+    }
+
+    func widestRight(_ p: Int) -> Double {
+        var best = 0.0
+        for (i, l) in layout.lines[p].enumerated() where layout.roles[p][i] == .body && abs(l.size - layout.bodySize) < 0.5 {
+            best = max(best, l.right)
+        }
+        return best
+    }
+
+    // MARK: - Numbers and headings
+
+    /// `12. text`, `12.` alone, `12．`: the number and the text after it.
+    func leadingNumber(_ t: String) -> (Int, String)? {
+        let s = t.unicodeScalars
+        var i = s.startIndex, value = 0, digits = 0
+        while i < s.endIndex, let d = asciiDigit(s[i]), digits < 4 { value = value * 10 + d; digits += 1; i = s.index(after: i) }
+        guard digits >= 1, digits <= 3, value > 0, i < s.endIndex, s[i] == "." || s[i] == "．" else { return nil }
+        let after = s.index(after: i)
+        if after == s.endIndex { return (value, "") }
+        guard isSpace(s[after]) || isCJKScalar(s[after]) || s[after] == "“" || s[after] == "\"" else { return nil }
+        return (value, String(String.UnicodeScalarView(s[after...])).trimmingCharacters(in: .whitespaces))
+    }
+
+    /// The next number, one a little after it (a number lost in the PDF), 1 again (an annex),
+    /// the body's number again after an annex, or any number when none has been seen yet.
+    func isInSequence(_ n: Int, expected: Int, suspended: Int?, sawNumbered: Bool) -> Bool {
+        if n == expected || (n > expected && n <= expected + 3) { return true }
+        if !sawNumbered { return true }
+        if n == 1 { return true }
+        if let s = suspended, n >= s, n <= s + 3 { return true }
+        return false
+    }
+
+    /// The heading level of a line that looks like a heading, or nil: section marks give the
+    /// level (`I.`/`一.` 1, `A.` 2, `1.` 3), other bold or larger lines are level 4.
+    func headingLevel(_ l: PDFLine, left: Double) -> Int? {
+        let styled = l.bold || l.size >= layout.bodySize * 1.05 + 0.5
+        let mark = headingMark(l.text)
+        if styled {
+            if l.size > layout.bodySize * 4 { return nil }
+            return mark ?? (isAnnexLabel(l.text) ? 0 : 4)
+        }
+        // Unstyled: a section mark standing left of the text (outdented), as in `A.  Title`.
+        if let m = mark, m <= 2, l.left < left - layout.bodySize * 0.5, !endsSentence(l.text) { return m }
+        if isAnnexLabel(l.text), l.left > left + layout.bodySize { return 0 }
+        return nil
+    }
+
+    /// `I.`, `一.`, `一、` → 1; `A.` → 2; `1.`, `1.2` → 3.
+    func headingMark(_ t: String) -> Int? {
+        let s = Array(t.unicodeScalars.prefix(12))
+        var i = 0
+        while i < s.count, "IVXL".unicodeScalars.contains(s[i]) { i += 1 }
+        if i > 0, i < s.count - 1, s[i] == ".", isSpace(s[i + 1]) { return i == 1 && s[0] != "I" && s[0] != "V" && s[0] != "X" ? 2 : 1 }
+        i = 0
+        while i < s.count, "一二三四五六七八九十".unicodeScalars.contains(s[i]) { i += 1 }
+        if i > 0, i < s.count, s[i] == "." || s[i] == "、" || s[i] == "．" { return 1 }
+        if s.count >= 3, s[0].value >= 0x41, s[0].value <= 0x5A, s[1] == ".", isSpace(s[2]) { return 2 }
+        i = 0
+        while i < s.count, asciiDigit(s[i]) != nil || (i > 0 && s[i] == "." && i + 1 < s.count && asciiDigit(s[i + 1]) != nil) { i += 1 }
+        if i > 0, i < s.count, s[i] == "." || isSpace(s[i]) || isCJKScalar(s[i]) { return 3 }
+        return nil
+    }
+
+    /// `Annex`, `Annex II`, `Annexes`, `Appendix`, `Enclosure`, `附件`, `附件一`.
+    func isAnnexLabel(_ t: String) -> Bool {
+        let words = t.replacingOccurrences(of: "*", with: "").split(separator: " ")
+        guard let first = words.first, words.count <= 2 else { return false }
+        let w = first.lowercased()
+        return ["annex", "annexes", "appendix", "enclosure"].contains(w) || first.hasPrefix("附件")
+    }
+
+    // MARK: - Text
+
+    func endsSentence(_ t: String) -> Bool {
+        var s = t.unicodeScalars[...]
+        while let l = s.last, "”’\")）".unicodeScalars.contains(l) || isSpace(l) { s = s.dropLast() }
+        guard let last = s.last else { return false }
+        return ".!?。！？".unicodeScalars.contains(last)
+    }
+
+    func startsLikeSentence(_ t: String) -> Bool {
+        guard let f = t.unicodeScalars.first else { return false }
+        return f.properties.isUppercase || isCJKScalar(f) || f == "“" || f == "\"" || asciiDigit(f) != nil
+    }
+
+    func startsSubItem(_ u: String) -> Bool {
+        let s = u.unicodeScalars
+        guard let f = s.first, f == "(" || f == "（" else { return false }
+        var i = s.index(after: s.startIndex), n = 0
+        while i < s.endIndex, n <= 5, (s[i].value >= 0x61 && s[i].value <= 0x7A) || asciiDigit(s[i]) != nil || "一二三四五六七八九十".unicodeScalars.contains(s[i]) {
+            n += 1; i = s.index(after: i)
+        }
+        return n >= 1 && n <= 4 && i < s.endIndex && (s[i] == ")" || s[i] == "）")
+    }
+
+    // MARK: - Footnotes
+
+    struct PageNote { var page: Int; var mark: String; var text: String }
+
+    /// The footnotes of every page, by mark; a note's text that runs onto the next page's
+    /// footnote area (no mark of its own there) is joined to it.
+    func footnotes() -> [PageNote] {
+        let vocabulary = Vocabulary(layout)
+        var notes: [PageNote] = []
+        for (p, pageLines) in layout.lines.enumerated() {
+            var firstOnPage = true
+            for (i, l) in pageLines.enumerated() where layout.roles[p][i] == .footnote {
+                var text = l.text
+                if let mark = layout.footnoteMark(l) {
+                    if !(l.markers.first.map { $0.offset == 0 } ?? false) {
+                        text = String(text.unicodeScalars.dropFirst(mark.unicodeScalars.count).drop { isSpace($0) || $0 == "." }.map(Character.init))
+                    }
+                    notes.append(PageNote(page: l.page, mark: mark, text: text))
+                } else if !notes.isEmpty, !(firstOnPage && notes.last!.page < l.page - 1) {
+                    vocabulary.join(&notes[notes.count - 1].text, text)
+                }
+                firstOnPage = false
+            }
+        }
+        return notes
+    }
+}
+
+/// The words of a document, to tell a hyphen that breaks a word at a line end from one that
+/// belongs to it: `multi-` + `stakeholder` keeps its hyphen unless the document also spells
+/// `multistakeholder` and never `multi-stakeholder`.
+final class Vocabulary {
+    private var words: Set<String> = []
+    private var compounds: Set<String> = []
+
+    init(_ layout: PDFLayout) {
+        for page in layout.lines {
+            for l in page {
+                for token in l.text.split(whereSeparator: { !$0.isLetter && $0 != "-" }) {
+                    let t = token.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+                    if t.contains("-") { compounds.insert(t) } else if !t.isEmpty { words.insert(t) }
+                }
+            }
+        }
+    }
+
+    /// Appends a line to `text`: no space between Chinese (wide) characters, a space between
+    /// English words, and a line-end hyphen removed only where it broke a word.
+    func join(_ text: inout String, _ line: String) {
+        guard let first = line.unicodeScalars.first else { return }
+        guard let last = text.unicodeScalars.last else { text = line; return }
+        if last == "-" || last == "\u{00AD}" {
+            let head = text.unicodeScalars.dropLast().reversed().prefix { $0.properties.isAlphabetic }
+            let tail = line.unicodeScalars.prefix { $0.properties.isAlphabetic }
+            if !head.isEmpty, !tail.isEmpty, isLowerLatin(first) {
+                let a = String(String.UnicodeScalarView(head.reversed())).lowercased(), b = String(String.UnicodeScalarView(tail)).lowercased()
+                if last == "\u{00AD}" || (words.contains(a + b) && !compounds.contains(a + "-" + b)) {
+                    text.unicodeScalars.removeLast()
+                }
+            }
+            text += line
+            return
+        }
+        if isWideScalar(last) || isWideScalar(first) {
+            text += line
+        } else {
+            text += " " + line
+        }
+    }
+}
