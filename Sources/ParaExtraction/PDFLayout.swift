@@ -23,6 +23,8 @@ struct PDFLine: Sendable {
     /// Footnote markers found on the line: the mark and the text offset (in scalars) after
     /// which it stood.
     var markers: [(mark: String, offset: Int)]
+    /// Runs stand apart in columns (a table row): cells are separated by ` | ` in `text`.
+    var tabular: Bool
 
     var height: Double { bottom - top }
 }
@@ -106,6 +108,7 @@ struct PDFLayout {
         var text = ""
         var markers: [(String, Int)] = []
         var previous: PDFTextRun? = nil
+        var tabular = false
         for r in runs {
             let core = r.text.trimmingCharacters(in: .whitespaces)
             if isMarkerRun(r, core: core, mainSize: main, band: band) {
@@ -117,7 +120,12 @@ struct PDFLayout {
                 let spaced = p.text.last.map { $0 == " " } == true || r.text.first == " " || gap > 0.2 * main
                 let a = text.unicodeScalars.last, b = core.unicodeScalars.first
                 let wide = a.map(isWideScalar) == true && b.map(isWideScalar) == true
-                if spaced && !wide && !text.isEmpty { text += " " }
+                // A wide gap is a column gap, except after a paragraph number at the line's start.
+                let afterNumber = kept.count == 1 && isParagraphNumberRun(text)
+                if gap > 2.5 * main && !afterNumber && !text.isEmpty {
+                    text += " | "
+                    tabular = true
+                } else if spaced && !wide && !text.isEmpty { text += " " }
             }
             text += core
             kept.append(r)
@@ -134,7 +142,14 @@ struct PDFLayout {
                        left: kept.first?.left ?? runs[0].left, right: kept.map(\.right).max() ?? runs[0].right,
                        size: main, bold: boldChars * 2 > chars, italic: italicChars * 2 > chars,
                        barcode: kept.contains(where: \.barcode),
-                       runs: kept, text: text, markers: markers)
+                       runs: kept, text: text, markers: markers, tabular: tabular)
+    }
+
+    /// `12.` or `12` alone: a paragraph number standing apart from its text.
+    static func isParagraphNumberRun(_ t: String) -> Bool {
+        var s = t.unicodeScalars[...]
+        if s.last == "." || s.last == "．" { s = s.dropLast() }
+        return !s.isEmpty && s.count <= 3 && s.allSatisfy { asciiDigit($0) != nil }
     }
 
     /// A footnote marker: one to three figures (or `*`, `†`) in type well below the line's
@@ -180,7 +195,7 @@ struct PDFLayout {
                 let t = l.text
                 if pages.count >= 2, (seen[key(t)]?.count ?? 0) >= repeatAt, t.unicodeScalars.count <= 160 {
                     roles[p][i] = .furniture
-                } else if inMargin(l, page, 0.1), isPageFurniture(t) {
+                } else if isPageFurniture(t) {
                     roles[p][i] = .furniture
                 }
             }
@@ -271,8 +286,8 @@ struct PDFLayout {
         for (p, page) in lines.enumerated() {
             let body = page.indices.filter { roles[p][$0] == .body && abs(page[$0].size - size) < 0.5 }.map { page[$0] }
             let widest = body.map { $0.right }.max() ?? 0
-            let full = body.filter { widest - $0.right < size * 3 && $0.right - $0.left > size * 15 }
-            let m = full.count >= 3 ? mode(full.map(\.left)) : nil
+            let full = body.filter { !$0.tabular && widest - $0.right < size * 3 && $0.right - $0.left > size * 15 }
+            let m = full.count >= 5 ? mode(full.map(\.left)) : nil
             perPage.append(m)
             byParity[p % 2].append(contentsOf: full.map(\.left))
         }

@@ -28,6 +28,20 @@ struct PDFLayoutReader {
         var pages: [Int] = []
         var markers: [(mark: String, page: Int)] = []
         var headings: [String]
+        /// Rows of a table: kept one per line, never numbered.
+        var table = false
+    }
+
+    /// The left edge where paragraph numbers stand (most common over unstyled numbered lines).
+    func numberColumn() -> Double? {
+        var counts: [Int: Int] = [:]
+        for (p, page) in layout.lines.enumerated() {
+            for (i, l) in page.enumerated() where layout.roles[p][i] == .body && !l.bold && leadingNumber(l.text) != nil
+                && l.left <= layout.bodyLeft[p] + layout.bodySize {
+                counts[Int(l.left.rounded()), default: 0] += 1
+            }
+        }
+        return counts.max { ($0.value, $1.key) < ($1.value, $0.key) }.map { Double($0.key) }
     }
 
     func paragraphs() -> [Paragraph] {
@@ -41,6 +55,7 @@ struct PDFLayoutReader {
         var suspended: Int? = nil       // the body's next number while an annex restarts at 1
         var sawNumbered = false
         var previous: PDFLine? = nil
+        let column = numberColumn()
 
         func flush() {
             if let c = current, !c.lines.isEmpty { blocks.append(c) }
@@ -78,12 +93,14 @@ struct PDFLayoutReader {
                 let gap = samePage ? line.top - previous!.top : 0
                 let bigGap = samePage && gap > max(layout.linePitch, line.height * 1.15) * 1.3
                 let styled = line.bold || line.size >= size * 1.05 + 0.5
-                let fullWidth = line.right >= (layout.pages[p].width > 0 ? widestRight(p) - size * 2 : line.right)
+                let lastText = current?.lines.last?.text ?? ""
 
-                // A paragraph number at the left edge of the text.
+                // A paragraph number at the left edge of the text. In bold or larger type it
+                // must also be the next number and stand where the other numbers stand (a
+                // numbered sub-heading is set further in or out).
                 if let (n, rest) = leadingNumber(line.text), line.left <= left + size,
                    isInSequence(n, expected: expected, suspended: suspended, sawNumbered: sawNumbered),
-                   !(styled && !(n == expected && fullWidth)) {
+                   !styled || (n >= expected && n <= expected + 3 && column.map { abs(line.left - $0) <= size * 0.5 } == true) {
                     if let s = suspended, n == s || (n > s && n <= s + 3 && n != expected) {
                         suspended = nil          // back to the body's numbering
                     } else if n < expected && n == 1 {
@@ -95,8 +112,13 @@ struct PDFLayoutReader {
                     continue
                 }
 
+                // Bold or larger text without a section mark that goes straight on from the
+                // block before it (no gap, or over a page in mid-sentence) continues it.
+                let continues = current != nil && pendingHeading == nil && headingMark(line.text) == nil && !isAnnexLabel(line.text)
+                    && ((samePage && !bigGap) || (!samePage && !endsSentence(lastText)))
+
                 // Headings: styled or section-marked lines; a wrapped heading is joined.
-                if let level = headingLevel(line, left: left), line.text.unicodeScalars.count <= 240 {
+                if !continues, !line.tabular, let level = headingLevel(line, left: left), line.text.unicodeScalars.count <= 240 {
                     let annex = isAnnexLabel(line.text)
                     if var h = pendingHeading, !annex, !h.annex, headingMark(line.text) == nil,
                        let last = h.lines.last, last.page == line.page,
@@ -118,9 +140,17 @@ struct PDFLayoutReader {
                     continue
                 }
                 let c = current!
-                let lastText = c.lines.last?.text ?? ""
                 let flush_ = line.left <= left + size * 0.8
-                if c.number != nil {
+                if line.tabular && !c.table {
+                    start(nil, line)
+                    current!.table = true
+                } else if c.table {
+                    if line.tabular || (samePage && !bigGap) {
+                        add(line)
+                    } else {
+                        start(nil, line)
+                    }
+                } else if c.number != nil {
                     if bigGap && flush_ && endsSentence(lastText) && !startsSubItem(line.text) && startsLikeSentence(line.text) {
                         start(nil, line)
                     } else {
@@ -140,7 +170,7 @@ struct PDFLayoutReader {
         for b in blocks {
             var text = ""
             for l in b.lines {
-                if startsSubItem(l.text) && !text.isEmpty {
+                if (startsSubItem(l.text) || (b.table && l.tabular)) && !text.isEmpty {
                     text += "\n" + l.text
                 } else {
                     vocabulary.join(&text, l.text)
