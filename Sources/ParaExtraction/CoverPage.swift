@@ -22,8 +22,8 @@ struct CoverPage {
         // The header ends with the distribution block (Distr.: General / date / Original).
         var headerBottom: Double? = nil
         for l in lines where l.top < height * 0.35 {
-            let t = l.text
-            if t.hasPrefix("Distr") || t.hasPrefix("Original:") || t.hasPrefix("原文") || t == "Limited" || t == "General" {
+            let t = l.text.lowercased()
+            if t.hasPrefix("distr") || t.hasPrefix("original") || t.hasPrefix("原文") || ["limited", "general", "restricted"].contains(t) {
                 headerBottom = max(headerBottom ?? 0, l.bottom)
             }
         }
@@ -34,11 +34,19 @@ struct CoverPage {
             if date == nil, let d = Self.date(in: l.text) { date = d }
         }
         if let bottom = headerBottom {
-            // The organ: the largest line of the header that is not the symbol or "United Nations".
-            let candidates = lines.filter { $0.bottom <= bottom + 1 && documentSymbols(in: $0.text).isEmpty
-                && !["United Nations", "联合国", "Nations Unies"].contains($0.text) && Self.date(in: $0.text) == nil
-                && !$0.text.hasPrefix("Distr") && !$0.text.hasPrefix("Original") && !$0.text.hasPrefix("原文") }
-            organ = candidates.max { $0.size < $1.size }?.text
+            // The organ: the largest type of the header that is not the symbol, the name of the
+            // Organization or the distribution block (runs, since the organ shares a band with it).
+            let runs = lines.filter { $0.bottom <= bottom + 1 }.flatMap(\.runs).filter { r in
+                let t = r.text.trimmingCharacters(in: .whitespaces)
+                return documentSymbols(in: t).isEmpty && t.count > 3 && !t.hasPrefix("/")
+                    && !["united nations", "联合国", "nations unies", "naciones unidas", "united", "nations"].contains(t.lowercased())
+            }
+            if let size = runs.map(\.size).max() {
+                let words = Vocabulary(layout)
+                var text = ""
+                for r in runs where abs(r.size - size) < 0.5 { words.join(&text, r.text.trimmingCharacters(in: .whitespaces)) }
+                organ = text.isEmpty ? nil : text
+            }
         }
         // Below the header: session, agenda item, then the title in the largest type.
         let below = lines.enumerated().filter { i, l in !headerLines.contains([0, i]) && layout.roles[0][i] == .body && l.top > symbolZone }

@@ -72,7 +72,12 @@ struct PDFLayout {
     /// Groups a page's runs into lines: runs whose vertical extents overlap by half the smaller
     /// height share a line; raised small runs of figures are footnote markers.
     static func lines(of page: PDFPage) -> [PDFLine] {
-        let runs = page.runs.sorted { ($0.top, $0.left) < ($1.top, $1.left) }
+        // Text drawn twice, a pixel apart, to look bold is one run.
+        var runs: [PDFTextRun] = []
+        for r in page.runs.sorted(by: { ($0.top, $0.left) < ($1.top, $1.left) }) {
+            if runs.suffix(4).contains(where: { $0.text == r.text && abs($0.left - r.left) < 3 && abs($0.top - r.top) < 3 }) { continue }
+            runs.append(r)
+        }
         var groups: [[PDFTextRun]] = []
         // The band of each group's largest run, which later runs are compared with.
         var bands: [(top: Double, bottom: Double, size: Double)] = []
@@ -177,8 +182,17 @@ struct PDFLayout {
     /// Lines near the top or bottom of a page that repeat (digits aside) on several pages, and
     /// lines there that look like page numbers, job numbers, symbols or bar codes.
     mutating func markFurniture() {
+        // Digits (page numbers) and spaces aside: `2/12` and `10/12` repeat as one line.
         func key(_ s: String) -> String {
-            String(String.UnicodeScalarView(s.unicodeScalars.compactMap { asciiDigit($0) != nil ? "#" : isSpace($0) ? nil : $0 }))
+            var out = String.UnicodeScalarView()
+            for c in s.unicodeScalars where !isSpace(c) {
+                if asciiDigit(c) != nil {
+                    if out.last != "#" { out.append("#") }
+                } else {
+                    out.append(c)
+                }
+            }
+            return String(out)
         }
         func inMargin(_ l: PDFLine, _ page: PDFPage, _ share: Double) -> Bool {
             page.height > 0 && (l.bottom <= page.height * share || l.top >= page.height * (1 - share))
@@ -195,7 +209,7 @@ struct PDFLayout {
                 let t = l.text
                 if pages.count >= 2, (seen[key(t)]?.count ?? 0) >= repeatAt, t.unicodeScalars.count <= 160 {
                     roles[p][i] = .furniture
-                } else if isPageFurniture(t) {
+                } else if isPageFurniture(t) || (l.tabular && t.components(separatedBy: " | ").allSatisfy(isPageFurniture)) {
                     roles[p][i] = .furniture
                 }
             }

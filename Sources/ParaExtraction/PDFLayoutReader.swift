@@ -118,7 +118,7 @@ struct PDFLayoutReader {
                     && ((samePage && !bigGap) || (!samePage && !endsSentence(lastText)))
 
                 // Headings: styled or section-marked lines; a wrapped heading is joined.
-                if !continues, !line.tabular, let level = headingLevel(line, left: left), line.text.unicodeScalars.count <= 240 {
+                if !continues, !line.tabular, let level = headingLevel(line, left: left, column: column), line.text.unicodeScalars.count <= 240 {
                     let annex = isAnnexLabel(line.text)
                     if var h = pendingHeading, !annex, !h.annex, headingMark(line.text) == nil,
                        let last = h.lines.last, last.page == line.page,
@@ -226,15 +226,19 @@ struct PDFLayoutReader {
 
     /// The heading level of a line that looks like a heading, or nil: section marks give the
     /// level (`I.`/`一.` 1, `A.` 2, `1.` 3), other bold or larger lines are level 4.
-    func headingLevel(_ l: PDFLine, left: Double) -> Int? {
+    func headingLevel(_ l: PDFLine, left: Double, column: Double?) -> Int? {
         let styled = l.bold || l.size >= layout.bodySize * 1.05 + 0.5
         let mark = headingMark(l.text)
         if styled {
             if l.size > layout.bodySize * 4 { return nil }
             return mark ?? (isAnnexLabel(l.text) ? 0 : 4)
         }
-        // Unstyled: a section mark standing left of the text (outdented), as in `A.  Title`.
-        if let m = mark, m <= 2, l.left < left - layout.bodySize * 0.5, !endsSentence(l.text) { return m }
+        // Unstyled: a section mark standing left of the text (outdented), as in `A.  Title`;
+        // a numbered one not where paragraph numbers stand.
+        if let m = mark, l.left < left - layout.bodySize * 0.5, !endsSentence(l.text),
+           m <= 2 || column.map({ abs(l.left - $0) > layout.bodySize * 0.5 }) ?? false {
+            return m
+        }
         if isAnnexLabel(l.text), l.left > left + layout.bodySize { return 0 }
         return nil
     }
