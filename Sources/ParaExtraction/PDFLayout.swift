@@ -286,21 +286,27 @@ struct PDFLayout {
         return Double(counts.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? Int(size * 1.2))
     }
 
-    /// The left edge of body text on each page: the most common left of body-size lines that
-    /// fill most of the measure; pages with too few such lines take the value of pages of the
-    /// same parity (odd and even pages have different margins).
+    /// The left edge of body text on each page: the leftmost edge shared by a good share of the
+    /// body-size lines that fill the measure (indented quotes and sub-items may outnumber the
+    /// flush lines on a page; tables are left out); pages with too few such lines take the
+    /// value of pages of the same parity (odd and even pages have different margins).
     static func margins(_ lines: [[PDFLine]], _ roles: [[PDFLineRole]], _ pages: [PDFPage], _ size: Double) -> [Double] {
         func mode(_ xs: [Double]) -> Double? {
             var c: [Int: Int] = [:]
             for x in xs { c[Int((x / 2).rounded()), default: 0] += 1 }
-            return c.max { ($0.value, $1.key) < ($1.value, $0.key) }.map { Double($0.key * 2) }
+            let need = max(2, xs.count * 15 / 100)
+            return c.filter { $0.value >= need }.keys.min().map { Double($0 * 2) }
+                ?? c.max { ($0.value, $1.key) < ($1.value, $0.key) }.map { Double($0.key * 2) }
         }
         var perPage: [Double?] = []
         var byParity: [[Double]] = [[], []]
         for (p, page) in lines.enumerated() {
             let body = page.indices.filter { roles[p][$0] == .body && abs(page[$0].size - size) < 0.5 }.map { page[$0] }
             let widest = body.map { $0.right }.max() ?? 0
-            let full = body.filter { !$0.tabular && widest - $0.right < size * 3 && $0.right - $0.left > size * 15 }
+            // Lines that start with a number are left out: the number may hang in the margin.
+            let full = body.filter { !$0.tabular && widest - $0.right < size * 3 && $0.right - $0.left > size * 15
+                && !($0.runs.first.map { isParagraphNumberRun($0.text.trimmingCharacters(in: .whitespaces)) } ?? false)
+                && !($0.text.unicodeScalars.first.map { asciiDigit($0) != nil } ?? false) }
             let m = full.count >= 5 ? mode(full.map(\.left)) : nil
             perPage.append(m)
             byParity[p % 2].append(contentsOf: full.map(\.left))

@@ -32,16 +32,24 @@ struct PDFLayoutReader {
         var table = false
     }
 
-    /// The left edge where paragraph numbers stand (most common over unstyled numbered lines).
+    /// Where paragraph numbers stand relative to the page's text edge (0 when the number is
+    /// flush with the text, negative when it hangs in the margin): the most common offset of
+    /// unstyled numbered lines.
     func numberColumn() -> Double? {
         var counts: [Int: Int] = [:]
         for (p, page) in layout.lines.enumerated() {
             for (i, l) in page.enumerated() where layout.roles[p][i] == .body && !l.bold && leadingNumber(l.text) != nil
                 && l.left <= layout.bodyLeft[p] + layout.bodySize {
-                counts[Int(l.left.rounded()), default: 0] += 1
+                counts[Int((l.left - layout.bodyLeft[p]).rounded()), default: 0] += 1
             }
         }
         return counts.max { ($0.value, $1.key) < ($1.value, $0.key) }.map { Double($0.key) }
+    }
+
+    /// Whether a line starts in the number column (unknown column: yes).
+    func inNumberColumn(_ l: PDFLine, _ column: Double?) -> Bool {
+        guard let c = column else { return true }
+        return abs(l.left - layout.bodyLeft[l.page - 1] - c) <= layout.bodySize * 0.5
     }
 
     func paragraphs() -> [Paragraph] {
@@ -98,9 +106,10 @@ struct PDFLayoutReader {
                 // A paragraph number at the left edge of the text. In bold or larger type it
                 // must also be the next number and stand where the other numbers stand (a
                 // numbered sub-heading is set further in or out).
+                // A number that breaks the sequence (1 again in an annex) must stand there too.
                 if let (n, rest) = leadingNumber(line.text), line.left <= left + size,
                    isInSequence(n, expected: expected, suspended: suspended, sawNumbered: sawNumbered),
-                   !styled || (n >= expected && n <= expected + 3 && column.map { abs(line.left - $0) <= size * 0.5 } == true) {
+                   (n >= expected && n <= expected + 3 && !styled) || (inNumberColumn(line, column) && (!styled || (n >= expected && n <= expected + 3))) {
                     if let s = suspended, n == s || (n > s && n <= s + 3 && n != expected) {
                         suspended = nil          // back to the body's numbering
                     } else if n < expected && n == 1 {
@@ -235,9 +244,14 @@ struct PDFLayoutReader {
         }
         // Unstyled: a section mark standing left of the text (outdented), as in `A.  Title`;
         // a numbered one not where paragraph numbers stand.
-        if let m = mark, l.left < left - layout.bodySize * 0.5, !endsSentence(l.text),
-           m <= 2 || column.map({ abs(l.left - $0) > layout.bodySize * 0.5 }) ?? false {
-            return m
+        if let m = mark, !endsSentence(l.text) {
+            let offColumn = column != nil && !inNumberColumn(l, column)
+            if l.left < left - layout.bodySize * 0.5, m <= 2 || offColumn { return m }
+            // A numbered line at the text's edge but not in the number column (a list inside
+            // a paragraph is indented instead).
+            if m == 3, offColumn, l.left <= left + layout.bodySize * 0.2 {
+                return m
+            }
         }
         if isAnnexLabel(l.text), l.left > left + layout.bodySize { return 0 }
         return nil
@@ -253,9 +267,14 @@ struct PDFLayoutReader {
         while i < s.count, "一二三四五六七八九十".unicodeScalars.contains(s[i]) { i += 1 }
         if i > 0, i < s.count, s[i] == "." || s[i] == "、" || s[i] == "．" { return 1 }
         if s.count >= 3, s[0].value >= 0x41, s[0].value <= 0x5A, s[1] == ".", isSpace(s[2]) { return 2 }
+        // `1.` or a decimal clause `1.2`, `1.2.1` (a bare figure is text: `6 月`).
         i = 0
-        while i < s.count, asciiDigit(s[i]) != nil || (i > 0 && s[i] == "." && i + 1 < s.count && asciiDigit(s[i + 1]) != nil) { i += 1 }
-        if i > 0, i < s.count, s[i] == "." || isSpace(s[i]) || isCJKScalar(s[i]) { return 3 }
+        var dots = 0
+        while i < s.count, asciiDigit(s[i]) != nil || (i > 0 && s[i] == "." && i + 1 < s.count && asciiDigit(s[i + 1]) != nil) {
+            if s[i] == "." { dots += 1 }
+            i += 1
+        }
+        if i > 0, i < s.count, s[i] == "." || (dots > 0 && (isSpace(s[i]) || isCJKScalar(s[i]))) { return 3 }
         return nil
     }
 
