@@ -65,6 +65,7 @@ struct PDFLayout {
         markFootnotes()
         linePitch = Self.pitch(lines, roles, bodySize)
         bodyLeft = Self.margins(lines, roles, pages, bodySize)
+        if ProcessInfo.processInfo.environment["PSDEBUG"] != nil { FileHandle.standardError.write("body \(bodySize) pitch \(linePitch) left \(bodyLeft)\n".data(using: .utf8)!) }
     }
 
     // MARK: - Lines
@@ -286,33 +287,32 @@ struct PDFLayout {
         return Double(counts.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? Int(size * 1.2))
     }
 
-    /// The left edge of body text on each page: the leftmost edge shared by a good share of the
-    /// body-size lines that fill the measure (indented quotes and sub-items may outnumber the
-    /// flush lines on a page; tables are left out); pages with too few such lines take the
-    /// value of pages of the same parity (odd and even pages have different margins).
+    /// The left edge of body text on each page. Over the whole document, the most common left
+    /// of body-size lines that fill the measure, for odd and even pages apart (their margins
+    /// differ); a page keeps that edge when a few of its lines share it, and otherwise (a page
+    /// set in another measure) takes its own most common edge. Tables and lines that start
+    /// with a number (which may hang in the margin) are left out.
     static func margins(_ lines: [[PDFLine]], _ roles: [[PDFLineRole]], _ pages: [PDFPage], _ size: Double) -> [Double] {
-        func mode(_ xs: [Double]) -> Double? {
+        func bin(_ x: Double) -> Int { Int((x / 2).rounded()) }
+        func mode(_ xs: [Double]) -> Int? {
             var c: [Int: Int] = [:]
-            for x in xs { c[Int((x / 2).rounded()), default: 0] += 1 }
-            let need = max(2, xs.count * 15 / 100)
-            return c.filter { $0.value >= need }.keys.min().map { Double($0 * 2) }
-                ?? c.max { ($0.value, $1.key) < ($1.value, $0.key) }.map { Double($0.key * 2) }
+            for x in xs { c[bin(x), default: 0] += 1 }
+            return c.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
         }
-        var perPage: [Double?] = []
-        var byParity: [[Double]] = [[], []]
+        var perPage: [[Double]] = []
         for (p, page) in lines.enumerated() {
             let body = page.indices.filter { roles[p][$0] == .body && abs(page[$0].size - size) < 0.5 }.map { page[$0] }
             let widest = body.map { $0.right }.max() ?? 0
-            // Lines that start with a number are left out: the number may hang in the margin.
-            let full = body.filter { !$0.tabular && widest - $0.right < size * 3 && $0.right - $0.left > size * 15
-                && !($0.runs.first.map { isParagraphNumberRun($0.text.trimmingCharacters(in: .whitespaces)) } ?? false)
-                && !($0.text.unicodeScalars.first.map { asciiDigit($0) != nil } ?? false) }
-            let m = full.count >= 5 ? mode(full.map(\.left)) : nil
-            perPage.append(m)
-            byParity[p % 2].append(contentsOf: full.map(\.left))
+            perPage.append(body.filter { !$0.tabular && widest - $0.right < size * 3 && $0.right - $0.left > size * 15
+                && !($0.text.unicodeScalars.first.map { asciiDigit($0) != nil } ?? false) }.map(\.left))
         }
-        let parity = byParity.map { mode($0) }
-        let any = mode(byParity[0] + byParity[1]) ?? 0
-        return perPage.enumerated().map { p, m in m ?? parity[p % 2] ?? any }
+        let parity = [0, 1].map { r in mode(perPage.indices.filter { $0 % 2 == r }.flatMap { perPage[$0] }) }
+        let any = mode(perPage.flatMap { $0 })
+        return perPage.indices.map { p in
+            let lefts = perPage[p]
+            if let prior = parity[p % 2] ?? any, lefts.filter({ abs(bin($0) - prior) <= 1 }).count >= 2 { return Double(prior * 2) }
+            if lefts.count >= 5, let own = mode(lefts) { return Double(own * 2) }
+            return Double((parity[p % 2] ?? any ?? 0) * 2)
+        }
     }
 }
