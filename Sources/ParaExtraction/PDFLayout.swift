@@ -65,7 +65,6 @@ struct PDFLayout {
         markFootnotes()
         linePitch = Self.pitch(lines, roles, bodySize)
         bodyLeft = Self.margins(lines, roles, pages, bodySize)
-        if ProcessInfo.processInfo.environment["PSDEBUG"] != nil { FileHandle.standardError.write("body \(bodySize) pitch \(linePitch) left \(bodyLeft)\n".data(using: .utf8)!) }
     }
 
     // MARK: - Lines

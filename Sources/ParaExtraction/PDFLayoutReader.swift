@@ -143,8 +143,9 @@ struct PDFLayoutReader {
                     continue
                 }
 
-                // Body text: continue the current block or start a new one.
-                if pendingHeading != nil || current == nil {
+                // Body text: continue the current block or start a new one. A box, figure or
+                // table label opens a block of its own: what it frames is not the paragraph's.
+                if pendingHeading != nil || current == nil || isFrameLabel(line.text) {
                     start(nil, line)
                     continue
                 }
@@ -284,6 +285,11 @@ struct PDFLayoutReader {
         guard let first = words.first, words.count <= 2 else { return false }
         let w = first.lowercased()
         return ["annex", "annexes", "appendix", "enclosure"].contains(w) || first.hasPrefix("附件")
+    }
+
+    /// `Box VIII`, `Figure 2: …`, `Table 1.`, `专栏 3`, `图 1`: the label of a frame set into the text.
+    func isFrameLabel(_ t: String) -> Bool {
+        t.range(of: #"^(Box|Figure|Table|Chart|Map|Graph|专栏|图|表) ?([IVXLC]+|\d+(\.\d+)?|[A-Z](\.\d+)?)([.:：]|$)"#, options: .regularExpression) != nil
     }
 
     // MARK: - Text
