@@ -36,7 +36,7 @@ let package = Package(
         // Helpers shared by the test targets (seeded generator, temporary folders).
         .target(name: "ParaTestSupport", path: "Tests/ParaTestSupport"),
         .testTarget(name: "ParaAnalysisTests", dependencies: ["ParaAnalysis", "ParaTestSupport"]),
-        .testTarget(name: "ParaExtractionTests", dependencies: ["ParaExtraction", "ZIPFoundation", "ParaTestSupport"]),
+        .testTarget(name: "ParaExtractionTests", dependencies: ["ParaExtraction", "ZIPFoundation", "ParaTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ParaIndexTests", dependencies: ["ParaIndex", "ParaAnalysis", "ParaTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ParaSearchTests", dependencies: ["ParaSearch", "ZIPFoundation", "ParaTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["ParaSearch"]),

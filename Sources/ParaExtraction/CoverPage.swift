@@ -31,7 +31,9 @@ struct CoverPage {
         for (i, l) in lines.enumerated() where l.top <= symbolZone + 1 {
             if headerBottom != nil { headerLines.insert([0, i]) }
             for s in documentSymbols(in: l.text) where !symbols.contains(s) { symbols.append(s) }
-            if date == nil, let d = Self.date(in: l.text) { date = d }
+            if date == nil, let d = Self.date(in: l.text) ?? l.runs.lazy.compactMap({ Self.date(in: $0.text.trimmingCharacters(in: .whitespaces)) }).first {
+                date = d
+            }
         }
         if let bottom = headerBottom {
             // The organ: the largest type of the header that is not the symbol, the name of the

@@ -306,7 +306,9 @@ struct PDFLayout {
                 && !($0.text.unicodeScalars.first.map { asciiDigit($0) != nil } ?? false) }.map(\.left))
         }
         let parity = [0, 1].map { r in mode(perPage.indices.filter { $0 % 2 == r }.flatMap { perPage[$0] }) }
+        // A short document may have no line that fills the measure: the leftmost common edge.
         let any = mode(perPage.flatMap { $0 })
+            ?? mode(lines.indices.flatMap { p in lines[p].indices.filter { roles[p][$0] == .body }.map { lines[p][$0].left } })
         return perPage.indices.map { p in
             let lefts = perPage[p]
             if let prior = parity[p % 2] ?? any, lefts.filter({ abs(bin($0) - prior) <= 1 }).count >= 2 { return Double(prior * 2) }

@@ -62,6 +62,7 @@ struct PDFLayoutReader {
         var expected = 1
         var suspended: Int? = nil       // the body's next number while an annex restarts at 1
         var sawNumbered = false
+        var annexSeen = false           // an annex label since the last numbered paragraph
         var previous: PDFLine? = nil
         let column = numberColumn()
 
@@ -109,6 +110,7 @@ struct PDFLayoutReader {
                 // A number that breaks the sequence (1 again in an annex) must stand there too.
                 if let (n, rest) = leadingNumber(line.text), line.left <= left + size,
                    isInSequence(n, expected: expected, suspended: suspended, sawNumbered: sawNumbered),
+                   n >= expected || n != 1 || annexSeen || !isHeadingLike(line, p),
                    (n >= expected && n <= expected + 3 && !styled) || (inNumberColumn(line, column) && (!styled || (n >= expected && n <= expected + 3))) {
                     if let s = suspended, n == s || (n > s && n <= s + 3 && n != expected) {
                         suspended = nil          // back to the body's numbering
@@ -117,6 +119,7 @@ struct PDFLayoutReader {
                     }
                     expected = n + 1
                     sawNumbered = true
+                    annexSeen = false
                     start(String(n), line, text: rest)
                     continue
                 }
@@ -127,7 +130,7 @@ struct PDFLayoutReader {
                     && ((samePage && !bigGap) || (!samePage && !endsSentence(lastText)))
 
                 // Headings: styled or section-marked lines; a wrapped heading is joined.
-                if !continues, !line.tabular, let level = headingLevel(line, left: left, column: column), line.text.unicodeScalars.count <= 240 {
+                if !continues, !line.tabular, let level = headingLevel(line, left: left, column: column, afterGap: bigGap || !samePage || previous == nil), line.text.unicodeScalars.count <= 240 {
                     let annex = isAnnexLabel(line.text)
                     if var h = pendingHeading, !annex, !h.annex, headingMark(line.text) == nil,
                        let last = h.lines.last, last.page == line.page,
@@ -139,6 +142,7 @@ struct PDFLayoutReader {
                     }
                     flush()
                     commitHeading()
+                    if annex { annexSeen = true }
                     pendingHeading = (annex ? 0 : level, [line], annex)
                     continue
                 }
@@ -202,6 +206,11 @@ struct PDFLayoutReader {
         return out
     }
 
+    /// Short and not ending a sentence: a line that could be a heading.
+    func isHeadingLike(_ l: PDFLine, _ p: Int) -> Bool {
+        !endsSentence(l.text) && l.right < widestRight(p) - layout.bodySize * 3
+    }
+
     func widestRight(_ p: Int) -> Double {
         var best = 0.0
         for (i, l) in layout.lines[p].enumerated() where layout.roles[p][i] == .body && abs(l.size - layout.bodySize) < 0.5 {
@@ -236,7 +245,7 @@ struct PDFLayoutReader {
 
     /// The heading level of a line that looks like a heading, or nil: section marks give the
     /// level (`I.`/`一.` 1, `A.` 2, `1.` 3), other bold or larger lines are level 4.
-    func headingLevel(_ l: PDFLine, left: Double, column: Double?) -> Int? {
+    func headingLevel(_ l: PDFLine, left: Double, column: Double?, afterGap: Bool) -> Int? {
         let styled = l.bold || l.size >= layout.bodySize * 1.05 + 0.5
         let mark = headingMark(l.text)
         if styled {
@@ -253,6 +262,8 @@ struct PDFLayoutReader {
             if m == 3, offColumn, l.left <= left + layout.bodySize * 0.2 {
                 return m
             }
+            // In a plain layout (everything flush), a short marked line set off by space.
+            if afterGap, l.left <= left + layout.bodySize * 0.2, isHeadingLike(l, l.page - 1) { return m }
         }
         if isAnnexLabel(l.text), l.left > left + layout.bodySize { return 0 }
         return nil

@@ -82,8 +82,8 @@ import ParaCore
         #expect(doc.paragraphs.last?.text == "Donor | Amount")   // a table row
     }
 
-    @Test func pdfThroughPdftotextGivesTheSameParagraphs() throws {
-        guard PDFExtractor.pdftotextPath() != nil else {
+    @Test func pdfByLayoutGivesTheSameParagraphs() throws {
+        guard PDFExtractor.toolPath("pdftohtml") != nil else {
             // CI installs poppler-utils; without it the error must name the package.
             let error = #expect(throws: ParaError.self) { try DocumentExtractor().extract(path: write("r.pdf", ReportFixture.pdf())) }
             #expect(error?.message.contains("poppler-utils") == true)

@@ -1,0 +1,161 @@
+import Foundation
+import Testing
+@testable import ParaExtraction
+import ParaCore
+
+/// PDFs laid out as UN documents are (made by `scripts/make-pdf-fixtures.py`), read by layout:
+/// exact numbers, texts, heading paths, pages, notes and cover metadata.
+@Suite struct PDFLayoutTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/pdf")
+    static var available: Bool { PDFExtractor.toolPath("pdftohtml") != nil }
+
+    static func read(_ name: String) throws -> ExtractedDocument {
+        try DocumentExtractor().extract(path: fixtures.appendingPathComponent(name).path)[0]
+    }
+
+    static func numbered(_ d: ExtractedDocument) -> [(String, Paragraph)] {
+        d.paragraphs.compactMap { p in p.number.map { ($0, p) } }
+    }
+
+    @Test(.enabled(if: available)) func numbersBesideTheirTextWithNotesPagesAndAnAnnex() throws {
+        let d = try Self.read("en-beside.pdf")
+        let n = Self.numbered(d)
+        #expect(n.map(\.0) == ["1", "2", "3", "4", "5", "1", "2"])
+        let p2 = n[1].1
+        // The footnote marker left the word it was glued to; the note is kept with ¶2.
+        #expect(p2.text.hasPrefix("Member States reported progress in the recovery of stolen assets, and the Secretary-General welcomes the multi-stakeholder"))
+        #expect(p2.notes == [Note(mark: "1", text: "See A/79/100, para. 12.")])
+        #expect(!d.paragraphs.contains { $0.text.contains("See A/79/100") })
+        // Sub-items stay inside their paragraph, one per line.
+        #expect(n[2].1.text == "States described three kinds of measure:\n(a) Confiscation without conviction;\n(b) Specialized asset management offices;\n(c) Joint investigative teams.")
+        // A wrapped heading is one heading; the path nests under the section.
+        #expect(n[2].1.headings == ["I. Introduction", "A. Cooperation between national authorities and the financial intelligence units of the region"])
+        // A paragraph broken by a page is one paragraph, and says which pages it spans.
+        let p4 = n[3].1
+        #expect(p4.pages == [1, 2])
+        #expect(p4.text.hasSuffix("these results. It will be reviewed by the Commission at its next session."))
+        #expect(!p4.text.contains("A/80/999") && !p4.text.contains("25-01234") && !p4.text.contains("2/3"))
+        // The annex restarts at 1 and says so in its path.
+        #expect(n[5].1.headings == ["Annex", "Summary of national submissions"])
+        #expect(n[5].1.text == "Twelve States submitted information on their legislation.")
+        #expect(n[5].1.pages == [3])
+        // No running head, job number, bar code or page number anywhere.
+        for p in d.paragraphs {
+            #expect(!p.text.contains("*2501234*") && !p.text.contains("/3"), "furniture in: \(p.text)")
+        }
+    }
+
+    @Test(.enabled(if: available)) func coverPageOfAJointDocument() throws {
+        let m = try Self.read("en-beside.pdf").metadata
+        #expect(m.symbol == "A/80/999")
+        #expect(m.symbols == ["A/80/999", "S/2025/999"])
+        #expect(m.isNamed("s/2025/999") && m.isNamed("A/80/999") && !m.isNamed("A/80/99"))
+        #expect(m.title == "Asset recovery and the rule of law")
+        #expect(m.extra["date"] == "3 March 2025")
+        #expect(m.extra["organ"] == "General Assembly")
+        #expect(m.extra["session"] == "Eightieth session")
+        #expect(m.extra["agenda_item"] == "Item 12 of the provisional agenda")
+    }
+
+    @Test(.enabled(if: available)) func numbersAloneOnTheirLineInAHangingLayout() throws {
+        let d = try Self.read("en-alone.pdf")
+        let n = Self.numbered(d)
+        #expect(n.map(\.0) == ["1", "2", "3"])
+        #expect(n[0].1.text == "Young people are central to local action on the Sustainable Development Goals, and their organizations reach those that national programmes miss.")
+        #expect(n[0].1.headings == ["II. Overview"])
+        #expect(n[1].1.pages == [1, 2])
+        #expect(n[1].1.text.hasPrefix("Local governments reported on youth councils"))
+        #expect(n[1].1.text.hasSuffix("Several of them are described in the annex."))
+        #expect(n[1].1.notes == [Note(mark: "2", text: "Information received from 40 local governments.")])
+        #expect(n[2].1.text == "The Commission may wish to take note of the present report.")
+        #expect(d.metadata.symbols == ["E/CN.5/2099/1"])
+        #expect(d.metadata.title == "Youth and local action")
+        #expect(d.metadata.extra["organ"] == "Economic and Social Council")
+        #expect(d.metadata.extra["date"] == "10 January 2025")
+    }
+
+    @Test(.enabled(if: available)) func chineseHangingNumbersFootnotesAndPageBreaks() throws {
+        let d = try Self.read("zh-un.pdf")
+        let n = Self.numbered(d)
+        #expect(n.map(\.0) == ["1", "2", "3", "4"])
+        #expect(d.metadata.language == .zh)
+        #expect(d.metadata.symbol == "E/CN.15/2099/1")
+        #expect(d.metadata.title == "犯罪和司法研究所的报告")
+        #expect(d.metadata.extra["organ"] == "经济及社会理事会")
+        #expect(d.metadata.extra["date"] == "2025年3月1日")
+        #expect(d.metadata.extra["session"] == "第三十四届会议")
+        #expect(d.metadata.extra["agenda_item"] == "临时议程项目6")
+        // Chinese lines join without spaces; the marker is gone and the note kept.
+        #expect(n[1].1.text == "犯罪司法所开展的工作全部由自愿捐款供资，其主要捐助方是若干会员国和私营公司。")
+        #expect(n[1].1.notes == [Note(mark: "1", text: "见 https://www.example.org/topics/ 第1号文件。")])
+        let unit = "犯罪司法所继续协助有关国家建立新的机制，更有效地追查和追回非法获得的资产。"
+        #expect(n[2].1.text == String(repeating: unit, count: 22) + "该项目还包括与其他国际伙伴协调工作。")
+        #expect(n[2].1.pages == [1, 2])
+        #expect(n[2].1.headings == ["二. 犯罪和司法", "A. 资产追回试点项目"])
+        #expect(n[3].1.text == "为有关国家的资产追回和资产管理办事处组织了专家考察。")
+    }
+
+    @Test func documentSymbolsOnACoverLine() {
+        #expect(documentSymbols(in: "A/80/62*−E/2025/12*") == ["A/80/62", "E/2025/12"])
+        #expect(documentSymbols(in: "A/79/947-S/2025/372") == ["A/79/947", "S/2025/372"])
+        #expect(documentSymbols(in: "A/AC.292/2025/INF/5/Rev.1") == ["A/AC.292/2025/INF/5/Rev.1"])
+        #expect(documentSymbols(in: "E/ICEF/2025/AB/L.3") == ["E/ICEF/2025/AB/L.3"])
+        #expect(documentSymbols(in: "A/79/437/Add.4") == ["A/79/437/Add.4"])
+        #expect(documentSymbols(in: "United Nations") == [])
+        #expect(documentSymbols(in: "and/or 2025/26") == [])
+    }
+
+    @Test func lineEndHyphensFollowTheDocumentsOwnSpelling() {
+        let page = PDFPage(number: 1, width: 600, height: 800, runs: [
+            run("a programme of work", top: 100), run("a multi-stakeholder group", top: 120),
+        ])
+        let words = Vocabulary(PDFLayout(pages: [page]))
+        var s = "the pro-"
+        words.join(&s, "gramme continues")
+        #expect(s == "the programme continues")        // the document spells "programme"
+        s = "a multi-"
+        words.join(&s, "stakeholder forum")
+        #expect(s == "a multi-stakeholder forum")      // and "multi-stakeholder"
+        s = "the Secretary-"
+        words.join(&s, "General")
+        #expect(s == "the Secretary-General")
+        s = "资产"
+        words.join(&s, "追回")
+        #expect(s == "资产追回")
+        s = "asset"
+        words.join(&s, "recovery")
+        #expect(s == "asset recovery")
+    }
+
+    @Test func linesGroupRunsAndTakeRaisedMarkersOut() {
+        let page = PDFPage(number: 1, width: 600, height: 800, runs: [
+            run("12.", top: 200, left: 100, width: 15),
+            run("Action,", top: 200, left: 136, width: 40),
+            PDFTextRun(top: 198, left: 176, width: 4, height: 7, size: 7, bold: false, italic: false, barcode: false, text: "3"),
+            run("the", top: 200, left: 184, width: 20),
+            run("Total", top: 240, left: 100, width: 30), run("1 200", top: 240, left: 300, width: 30),
+        ])
+        let lines = PDFLayout.lines(of: page)
+        #expect(lines.count == 2)
+        #expect(lines[0].text == "12. Action, the")
+        #expect(lines[0].markers.map(\.mark) == ["3"])
+        #expect(!lines[0].tabular)
+        #expect(lines[1].text == "Total | 1 200")
+        #expect(lines[1].tabular)
+    }
+
+    @Test func notAPDFIsAClearError() throws {
+        guard Self.available else { return }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pdf-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bad = dir.appendingPathComponent("bad.pdf")
+        try Data("%PDF-1.4\nthis is not a PDF".utf8).write(to: bad)
+        let error = #expect(throws: ParaError.self) { try DocumentExtractor().extract(path: bad.path) }
+        #expect(error?.file == bad.path)
+    }
+
+    func run(_ text: String, top: Double, left: Double = 100, width: Double = 200, size: Double = 10) -> PDFTextRun {
+        PDFTextRun(top: top, left: left, width: width, height: size * 1.2, size: size, bold: false, italic: false, barcode: false, text: text)
+    }
+}

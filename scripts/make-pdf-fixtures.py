@@ -1,0 +1,275 @@
+#!/usr/bin/env python3
+"""Writes the small PDFs the extraction tests read (Tests/ParaExtractionTests/Fixtures/pdf/),
+laid out the way the UN lays out its documents: a cover page with the header block, running
+heads and feet, paragraph numbers at the text's left edge (beside the text or alone on their
+line), footnotes below a rule, a paragraph broken by a page, a wrapped heading, an annex whose
+numbering restarts at 1, a joint symbol, and a Chinese document with hanging numbers.
+
+The PDFs are committed; this script is how they were made:
+  pip install reportlab; apt-get install fonts-wqy-microhei
+  python3 scripts/make-pdf-fixtures.py Tests/ParaExtractionTests/Fixtures/pdf"""
+import os, sys
+from reportlab.pdfgen import canvas
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.lib.pagesizes import A4
+
+W, H = A4
+CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+
+
+class Doc:
+    """A page-at-a-time writer with a text block, running lines and a footnote area."""
+    total = 0          # pages of the document, known from a first run
+
+    def __init__(self, path, body_font, bold_font, size=10, leading=13.5, left=110, right=500,
+                 number_left=None, text_indent=None, hanging=False, cjk=False, head="", job="", foot_font=None):
+        self.c = canvas.Canvas(path, pagesize=A4, invariant=1)
+        self.c.setTitle("fixture")
+        self.body, self.bold, self.size, self.leading = body_font, bold_font, size, leading
+        self.left, self.right = left, right
+        self.number_left = number_left if number_left is not None else left
+        self.text_indent = text_indent if text_indent is not None else left + 25
+        self.hanging, self.cjk = hanging, cjk
+        self.head, self.job = head, job
+        self.foot_font = foot_font or body_font
+        self.page = 1
+        self.y = H - 80
+        self.notes = []          # footnotes waiting for the foot of this page
+        self.total = Doc.total
+
+    # Text measure and wrapping.
+    def width(self, s, font=None, size=None):
+        return pdfmetrics.stringWidth(s, font or self.body, size or self.size)
+
+    def wrap(self, text, first_width, width, font=None, size=None):
+        """Greedy wrap: by words in English, by characters in Chinese. `^N` marks a footnote."""
+        tokens = list(text) if self.cjk else text.split(" ")
+        lines, cur, limit = [], "", first_width
+        for t in tokens:
+            cand = cur + t if self.cjk else (cur + " " + t if cur else t)
+            if self.width(cand.replace("^", ""), font, size) > limit and cur:
+                lines.append(cur)
+                cur, limit = t, width
+            else:
+                cur = cand
+        if cur:
+            lines.append(cur)
+        return lines
+
+    def draw(self, x, y, s, font=None, size=None):
+        """Draws `s`; `^N ` draws N as a raised small footnote marker."""
+        font, size = font or self.body, size or self.size
+        parts = s.split("^")
+        self.c.setFont(font, size)
+        self.c.drawString(x, y, parts[0])
+        x += self.width(parts[0], font, size)
+        for p in parts[1:]:
+            mark = ""
+            while p and (p[0].isdigit()):
+                mark, p = mark + p[0], p[1:]
+            self.c.setFont(self.body, size * 0.6)
+            self.c.drawString(x + 0.5, y + size * 0.4, mark)
+            x += self.width(mark, self.body, size * 0.6) + 1
+            self.c.setFont(font, size)
+            self.c.drawString(x, y, p)
+            x += self.width(p, font, size)
+
+    def need(self, height):
+        if self.y - height < 120 + 14 * len(self.notes):
+            self.new_page()
+
+    def new_page(self):
+        self.finish_page()
+        self.c.showPage()
+        self.page += 1
+        self.y = H - 80
+
+    def finish_page(self):
+        c = self.c
+        if self.notes:
+            y = 100 + 13 * len(self.notes)
+            c.setFont(self.body, self.size)
+            c.drawString(self.left - 35, y + 14, "__________________")
+            for mark, text in self.notes:
+                c.setFont(self.foot_font, self.size * 0.6)
+                c.drawString(self.left - 8, y + 3, mark)
+                c.setFont(self.foot_font, self.size * 0.85)
+                c.drawString(self.left, y, text)
+                y -= 13
+            self.notes = []
+        if self.page > 1:
+            c.setFont(self.bold, 9)
+            # Odd and even pages put the running symbol and page number on opposite sides.
+            if self.page % 2 == 0:
+                c.drawString(self.left - 35, H - 45, self.head)
+                c.drawString(self.left - 35, 40, f"{self.page}/{self.total}")
+                c.setFont(self.body, 7)
+                c.drawRightString(self.right + 20, 40, self.job)
+            else:
+                c.drawRightString(self.right + 20, H - 45, self.head)
+                c.drawRightString(self.right + 20, 40, f"{self.page}/{self.total}")
+                c.setFont(self.body, 7)
+                c.drawString(self.left - 35, 40, self.job)
+
+    def save(self):
+        self.finish_page()
+        self.c.save()
+        Doc.last_pages = self.page
+
+    # Blocks.
+    def heading(self, text, x=None, size=None, font=None, width=None):
+        size = size or self.size + 1
+        lines = self.wrap(text, width or (self.right - (x or self.left - 30)), width or (self.right - self.left), font or self.bold, size)
+        self.need(len(lines) * (size + 4) + 20)
+        self.y -= 10
+        for i, l in enumerate(lines):
+            self.draw((x or self.left - 30) if i == 0 else self.left, self.y, l, font or self.bold, size)
+            self.y -= size + 4
+        self.y -= 6
+
+    def paragraph(self, number, text, alone=False, notes=(), indent_items=True):
+        """A numbered paragraph; `notes` are (mark, text) footnotes cited in it."""
+        self.notes.extend(notes)
+        first_x = self.text_indent
+        width = self.right - self.left if not self.hanging else self.right - self.text_indent
+        cont_x = self.text_indent if self.hanging else self.left
+        items = text.split("\n")
+        self.need(self.leading * 2)
+        if alone:
+            self.draw(self.number_left, self.y, f"{number}.")
+            self.y -= self.leading
+            first_x = cont_x
+        for k, item in enumerate(items):
+            x0 = first_x if k == 0 else self.text_indent + (0 if self.hanging else 0)
+            lines = self.wrap(item, self.right - x0, width)
+            for i, l in enumerate(lines):
+                if self.y < 130 + 14 * len(self.notes):
+                    self.new_page()
+                if k == 0 and i == 0 and not alone:
+                    self.draw(self.number_left, self.y, f"{number}.")
+                self.draw(x0 if i == 0 else cont_x, self.y, l)
+                self.y -= self.leading
+        self.y -= self.leading * 0.6
+
+    def text(self, text, x=None):
+        for l in self.wrap(text, self.right - (x or self.left), self.right - self.left):
+            self.need(self.leading)
+            self.draw(x or self.left, self.y, l)
+            self.y -= self.leading
+        self.y -= self.leading * 0.6
+
+
+def cover(d, organ, symbol_parts, date, original, lines, title, subtitle, cjk=False):
+    c = d.c
+    c.setFont(d.body, 14)
+    c.drawString(d.left - 35, H - 60, "联合国" if cjk else "United Nations")
+    x = d.right + 20
+    for s in reversed(symbol_parts):
+        c.setFont(d.body, 12)
+        c.drawRightString(x, H - 60, s)
+        x -= d.width(s, d.body, 12) + 2
+    c.setFont(d.bold, 18)
+    c.drawString(d.left - 35, H - 95, organ)
+    c.setFont("Helvetica", 10)
+    c.drawString(d.right - 100, H - 85, "Distr.: General")
+    c.setFont(d.body, 10)
+    c.drawString(d.right - 100, H - 98, date)
+    c.setFont(d.body if cjk else "Helvetica", 10)
+    c.drawString(d.right - 100, H - 124, original)
+    y = H - 170
+    for l in lines:
+        c.setFont(d.body, 10)
+        c.drawString(d.left - 35, y, l)
+        y -= 14
+    y -= 20
+    c.setFont(d.bold, 15)
+    c.drawString(d.left, y, title)
+    y -= 22
+    c.setFont(d.bold, 12)
+    c.drawString(d.left, y, subtitle)
+    d.y = y - 40
+    c.setFont("Helvetica", 7)
+    c.drawString(d.left - 35, 60, d.job)
+    c.setFont("Helvetica", 12)
+    c.drawString(d.left - 35, 45, "*" + "".join(ch for ch in d.job if ch.isdigit())[:7] + "*")
+
+
+def english_beside(path):
+    d = Doc(path, "Times-Roman", "Times-Bold", head="A/80/999", job="25-01234 (E)")
+    cover(d, "General Assembly", ["A/80/999*–", "S/2025/999*"], "3 March 2025", "Original: English",
+          ["Eightieth session", "Item 12 of the provisional agenda*"],
+          "Asset recovery and the rule of law", "Report of the Secretary-General")
+    d.heading("I. Introduction", x=d.left - 30)
+    d.paragraph(1, "The present report is submitted pursuant to General Assembly resolution 79/1, in which the "
+                   "Assembly requested the Secretary-General to report on asset recovery at its eightieth session.")
+    d.paragraph(2, "Member States reported progress in the recovery of stolen assets, and the Secretary-General "
+                   "welcomes^1 the multi-stakeholder cooperation described below, which was led by a multi-"
+                   "stakeholder group of experts in the field.",
+                notes=[("1", "See A/79/100, para. 12.")])
+    d.heading("A. Cooperation between national authorities and the financial intelligence units of the region", x=d.left - 28,
+              width=260)
+    d.paragraph(3, "States described three kinds of measure:\n(a) Confiscation without conviction;\n"
+                   "(b) Specialized asset management offices;\n(c) Joint investigative teams.")
+    long = ("The programme of work for the next biennium will build on these results. " * 22).strip()
+    d.paragraph(4, long + " It will be reviewed by the Commission at its next session.")
+    d.paragraph(5, "The Secretary-General recommends that Member States continue to share good practices.")
+    d.new_page()
+    d.heading("Annex", x=(d.left + d.right) / 2 - 20)
+    d.heading("Summary of national submissions", x=d.left)
+    d.paragraph(1, "Twelve States submitted information on their legislation.")
+    d.paragraph(2, "Four States reported new laws on the management of seized assets.")
+    d.save()
+
+
+def english_alone(path):
+    # Hanging layout: numbers at the margin, text and its continuation lines indented; each
+    # number alone on its line with the text starting on the line below.
+    d = Doc(path, "Helvetica", "Helvetica-Bold", left=130, number_left=95, text_indent=130, hanging=True,
+            head="E/CN.5/2099/1", job="GE.25-04321 (E)")
+    cover(d, "Economic and Social Council", ["E/CN.5/2099/1"], "10 January 2025", "Original: English",
+          ["Commission for Social Development", "Sixty-third session", "Item 3 (a) of the provisional agenda"],
+          "Youth and local action", "Note by the Secretariat")
+    d.heading("II. Overview", x=95)
+    for n, t in [(1, "Young people are central to local action on the Sustainable Development Goals, and their "
+                     "organizations reach those that national programmes miss."),
+                 (2, "Local governments reported^2 on youth councils, participatory budgets and volunteer schemes, "
+                     "which in several cases were the first of their kind in the region concerned. " * 12
+
+                     + "Several of them are described in the annex."),
+                 (3, "The Commission may wish to take note of the present report.")]:
+        d.paragraph(n, t, alone=True, notes=[("2", "Information received from 40 local governments.")] if n == 2 else ())
+    d.save()
+
+
+def chinese_un(path):
+    pdfmetrics.registerFont(TTFont("WQY", CJK_FONT, subfontIndex=0))
+    d = Doc(path, "WQY", "WQY", size=10.5, leading=15.5, left=120, number_left=85, text_indent=120, hanging=True,
+            cjk=True, head="E/CN.15/2099/1", job="25-01234 (C)")
+    cover(d, "经济及社会理事会", ["E/CN.15/2099/1"], "2025年3月1日", "原文：中文",
+          ["预防犯罪和刑事司法委员会", "第三十四届会议", "临时议程项目6"],
+          "犯罪和司法研究所的报告", "秘书长的说明", cjk=True)
+    d.heading("一. 导言", x=85, size=12)
+    d.paragraph(1, "该研究所是一个联合国自治机构，由其董事会管理，董事会的作用是指明战略方向和制定优先事项，并定期向经社理事会提交报告。")
+    d.paragraph(2, "犯罪司法所开展的工作全部由自愿捐款供资^1，其主要捐助方是若干会员国和私营公司。",
+                notes=[("1", "见 https://www.example.org/topics/ 第1号文件。")])
+    d.heading("二. 犯罪和司法", x=85, size=12)
+    d.heading("A. 资产追回试点项目", x=100, size=11)
+    long = "犯罪司法所继续协助有关国家建立新的机制，更有效地追查和追回非法获得的资产。" * 22
+    d.paragraph(3, long + "该项目还包括与其他国际伙伴协调工作。")
+    d.paragraph(4, "为有关国家的资产追回和资产管理办事处组织了专家考察。")
+    d.save()
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else "Tests/ParaExtractionTests/Fixtures/pdf"
+    os.makedirs(out, exist_ok=True)
+    for make, name in [(english_beside, "en-beside.pdf"), (english_alone, "en-alone.pdf"), (chinese_un, "zh-un.pdf")]:
+        Doc.total = 0
+        make(os.path.join(out, name))          # once to count the pages (`3/N`),
+        Doc.total = Doc.last_pages
+        make(os.path.join(out, name))          # once to write them
+
+
+if __name__ == "__main__":
+    main()
