@@ -110,11 +110,22 @@ public struct Citation: Sendable, Hashable, Codable, CustomStringConvertible {
                   ordinal: paragraph.ordinal, headings: paragraph.headings)
     }
 
+    /// How a paragraph number is cited: a UN paragraph number takes a ¶ (`¶54`, `¶5.2.3`); a
+    /// law's article or an item is quoted as written (`第十二条`, `（三）`).
+    public static func label(_ number: String) -> String {
+        guard let first = number.unicodeScalars.first, first.isASCII, first.properties.numericType != nil else { return number }
+        return "¶" + number
+    }
+
     /// `A/RES/80/1 ¶3`, or `doc-id (unnumbered, 2nd block)` for unnumbered text; the heading
     /// path follows after ` — `.
     public var description: String {
         var out = document + " "
-        if let number { out += "¶" + number } else { out += "(unnumbered text, block \(ordinal))" }
+        if let number {
+            out += Citation.label(number)
+        } else {
+            out += "(unnumbered text, block \(ordinal))"
+        }
         if !headings.isEmpty { out += " — " + headings.joined(separator: " › ") }
         return out
     }

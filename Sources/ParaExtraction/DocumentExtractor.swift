@@ -129,7 +129,12 @@ public struct DocumentExtractor: Sendable {
             var heads: Set<String> = []
             if let t = resolutionTitle(in: body) { heads.insert(t) }
             let segmenter = ReportSegmenter(layout: .blocks, runningHeads: heads)
-            let paragraphs = segmenter.paragraphs(of: body)
+            var units = segmenter.markdownUnits(of: body)
+            // A document's one `# Title` is its title, not a section of every paragraph.
+            if meta.title.isEmpty, units.first?.headingLevel == 1, units.filter({ $0.headingLevel == 1 }).count == 1 {
+                meta.title = units.removeFirst().text
+            }
+            let paragraphs = segmenter.paragraphs(of: units)
             if meta.title.isEmpty { meta.title = paragraphs.first.map { String($0.text.prefix(120)) } ?? stem }
             return [try finish(meta, paragraphs, shown)]
         case .text:
@@ -159,7 +164,40 @@ public struct DocumentExtractor: Sendable {
 
     private func finish(_ meta: DocumentMetadata, _ paragraphs: [Paragraph], _ shown: String) throws -> ExtractedDocument {
         if paragraphs.isEmpty { throw ParaError(file: shown, "no text found") }
-        return ExtractedDocument(metadata: meta, paragraphs: paragraphs)
+        return ExtractedDocument(metadata: meta, paragraphs: Self.splittingOverlong(paragraphs))
+    }
+
+    /// No paragraph may hold a whole document: past this many characters a paragraph is cut.
+    public static let maxParagraphCharacters = 12_000
+
+    /// Cuts paragraphs longer than ``maxParagraphCharacters`` at the last line or sentence end
+    /// before the limit (a hard cut only where there is none); the pieces after the first are
+    /// unnumbered continuations under the same headings. Ordinals are renumbered.
+    static func splittingOverlong(_ paragraphs: [Paragraph]) -> [Paragraph] {
+        guard paragraphs.contains(where: { $0.text.count > maxParagraphCharacters }) else { return paragraphs }
+        var out: [Paragraph] = []
+        for p in paragraphs {
+            var rest = Substring(p.text)
+            var first = true
+            while !rest.isEmpty {
+                var piece = rest
+                if rest.count > maxParagraphCharacters {
+                    let limit = rest.index(rest.startIndex, offsetBy: maxParagraphCharacters)
+                    let window = rest[rest.index(rest.startIndex, offsetBy: maxParagraphCharacters / 2)..<limit]
+                    let cut = window.lastIndex(where: { $0 == "\n" }) ?? window.lastIndex(where: { "。；！？.;!?".contains($0) })
+                    let end = cut.map { rest.index(after: $0) } ?? limit
+                    piece = rest[..<end]
+                }
+                rest = rest[piece.endIndex...].drop { $0 == " " || $0 == "\n" }
+                var q = p
+                q.text = String(piece).trimmingCharacters(in: .whitespacesAndNewlines)
+                if !first { q.number = nil; q.notes = [] }
+                q.ordinal = out.count + 1
+                out.append(q)
+                first = false
+            }
+        }
+        return out
     }
 
     // MARK: - Reading

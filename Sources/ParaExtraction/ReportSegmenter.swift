@@ -28,6 +28,51 @@ public struct ReportSegmenter: Sendable {
         self.runningHeads = runningHeads
     }
 
+    /// Markdown as people write it, as units: ATX headings (`## 第一章 总则`) are headings of
+    /// their level, HTML comments are dropped, blank lines end blocks, and a block that runs on
+    /// past `maxBlockCharacters` without a blank line is cut at a line end.
+    func markdownUnits(of text: String) -> [Unit] {
+        var units: [Unit] = []
+        var current: [String] = []
+        var length = 0
+        var inComment = false
+        func flush() {
+            if !current.isEmpty { units.append(Unit(joinLines(current))) }
+            current.removeAll()
+            length = 0
+        }
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
+            var t = trimmed(line)
+            if inComment {
+                if let end = t.range(of: "-->") { t = trimmed(t[end.upperBound...]); inComment = false } else { continue }
+            }
+            while let start = t.range(of: "<!--") {
+                if let end = t.range(of: "-->", range: start.upperBound..<t.endIndex) {
+                    t = trimmed(Substring(t[..<start.lowerBound] + t[end.upperBound...]))
+                } else {
+                    t = trimmed(t[..<start.lowerBound]); inComment = true
+                }
+            }
+            if t.isEmpty { flush(); continue }
+            let hashes = t.prefix { $0 == "#" }.count
+            if hashes >= 1, hashes <= 6, t.dropFirst(hashes).first.map({ $0 == " " || $0 == "\u{3000}" }) ?? false {
+                flush()
+                var heading = trimmed(t.dropFirst(hashes))
+                while heading.hasSuffix("#") { heading = trimmed(Substring(heading.dropLast())) }
+                if !heading.isEmpty { units.append(Unit(collapseSpaces(heading), headingLevel: hashes)) }
+                continue
+            }
+            if length > Self.maxBlockCharacters { flush() }
+            current.append(t)
+            length += t.count
+        }
+        flush()
+        return units
+    }
+
+    /// A block of Markdown longer than this without a blank line is cut at a line end.
+    static let maxBlockCharacters = 4000
+
     /// Splits `text` into units for `layout`.
     public func units(of text: String) -> [String] {
         var units: [String] = []
@@ -54,7 +99,8 @@ public struct ReportSegmenter: Sendable {
 
     /// Segments `text` into paragraphs with ordinals, numbers and heading paths.
     public func paragraphs(of text: String) -> [Paragraph] {
-        segment(dropFurniture(units(of: text).map { Unit($0) }))
+        if layout == .blocks { return paragraphs(of: markdownUnits(of: text)) }
+        return segment(dropFurniture(units(of: text).map { Unit($0) }))
     }
 
     /// A block of text from a structured format, and whether the markup says it is a heading.
@@ -172,11 +218,24 @@ public struct ReportSegmenter: Sendable {
 
     func segment(_ units: [Unit]) -> [Paragraph] {
         var state = SegmentationState(segmenter: self, typicalWidth: typicalWidth(units.map(\.text)))
+        // Chinese numbering styles are read in Chinese text only (`3.5 per cent` is no clause).
+        let chinese = detectLanguage(units.prefix(400).map(\.text).joined(separator: "\n")) == .zh
         var queue = units[...]
         while let unit = queue.popFirst() {
             var u = unit.text
             if let level = unit.headingLevel, displayWidth(u, limit: 400) <= 300 {
                 state.pushHeading(level: level, text: u)
+                continue
+            }
+            if chinese, !unit.standalone, let label = ChineseLabel.parse(u), chineseUnit(label, u, &state, next: queue.first?.text) {
+                continue
+            }
+            // "2." alone on its line (text extracted from PDF): the paragraph's text is on the next.
+            if layout == .lines, let n = loneNumber(u), n >= state.expected, n <= state.expected + 2,
+               let next = queue.first, case .text = lineKind(next.text), headingLevel(next.text) == nil {
+                queue.removeFirst()
+                state.startParagraph(number: String(n), text: next.text)
+                state.expected = n + 1
                 continue
             }
             if unit.standalone {
@@ -279,6 +338,53 @@ public struct ReportSegmenter: Sendable {
         return nil
     }
 
+    /// `12.` alone.
+    func loneNumber(_ u: String) -> Int? {
+        guard u.hasSuffix(".") || u.hasSuffix("．") else { return nil }
+        let digits = u.unicodeScalars.dropLast()
+        guard !digits.isEmpty, digits.count <= 3, digits.allSatisfy({ asciiDigit($0) != nil }) else { return nil }
+        return Int(String(String.UnicodeScalarView(digits)))
+    }
+
+    /// Takes a block that starts with a Chinese label: articles start paragraphs cited by
+    /// their label, divisions are headings, items and clauses are headings when they read
+    /// like one and numbered paragraphs otherwise; inside an article, items are its sub-items.
+    /// Returns false to leave the block to the other rules.
+    func chineseUnit(_ label: ChineseLabel, _ u: String, _ state: inout SegmentationState, next: String?) -> Bool {
+        // In hard-wrapped text a line as wide as the rest is a wrapped paragraph, not a heading.
+        let headingLike = isHeadingLike(u) && (layout == .blocks || displayWidth(u, limit: 400) < state.typicalWidth * 4 / 5)
+        switch label.kind {
+        case .article:
+            state.startParagraph(number: label.label, text: label.rest.isEmpty ? u : label.rest)
+            return true
+        case .division(let level):
+            guard headingLike else { return false }
+            state.pushHeading(level: level, text: u)
+            return true
+        case .item, .parenthesizedItem, .clause:
+            // Items inside an article or a numbered paragraph are its sub-items.
+            if state.open, let n = state.number, ChineseLabel.isArticle(n) || n.unicodeScalars.allSatisfy({ asciiDigit($0) != nil }) {
+                state.appendText(u)
+                return true
+            }
+            let level: Int
+            switch label.kind {
+            case .item: level = 1
+            case .parenthesizedItem: level = 2
+            case .clause(let depth): level = 2 + depth
+            default: level = 5
+            }
+            if headingLike && !label.rest.isEmpty {
+                state.pushHeading(level: level, text: u)
+            } else if !label.rest.isEmpty {
+                state.startParagraph(number: label.label, text: label.rest)
+            } else {
+                return false
+            }
+            return true
+        }
+    }
+
     func headingLevel(_ u: String) -> Int? {
         if case .heading(let level) = lineKind(u) { return level }
         return nil
@@ -330,7 +436,8 @@ public struct ReportSegmenter: Sendable {
         let s = u.unicodeScalars
         guard let f = s.first, f == "(" || f == "（" else { return false }
         var i = s.index(after: s.startIndex), n = 0
-        while i < s.endIndex, n <= 5, (s[i].value >= 0x61 && s[i].value <= 0x7A) || asciiDigit(s[i]) != nil {
+        while i < s.endIndex, n <= 5, (s[i].value >= 0x61 && s[i].value <= 0x7A) || asciiDigit(s[i]) != nil
+                || ChineseLabel.numerals.contains(s[i]) {
             n += 1; i = s.index(after: i)
         }
         return n >= 1 && n <= 4 && i < s.endIndex && (s[i] == ")" || s[i] == "）")

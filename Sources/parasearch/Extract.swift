@@ -25,7 +25,7 @@ struct Extract: ParsableCommand {
             print("\(m.citationName)  [\(m.language.rawValue)]  \(m.title)")
             print("source: \(m.source)   paragraphs: \(doc.paragraphs.count)   numbered: \(doc.paragraphs.filter { $0.number != nil }.count)")
             for p in doc.paragraphs {
-                let label = p.number.map { "¶\($0)" } ?? "(\(p.ordinal))"
+                let label = p.number.map(Citation.label) ?? "(\(p.ordinal))"
                 let path = p.headings.isEmpty ? "" : "  [" + p.headings.joined(separator: " › ") + "]"
                 let pages = p.pages.isEmpty ? "" : "  (p. " + p.pages.map(String.init).joined(separator: "–") + ")"
                 print("\n\(label)\(path)\(pages)")

@@ -59,7 +59,7 @@ struct SearchCommand: ParsableCommand {
         }
         for hit in results.hits {
             let c = hit.citation
-            let number = c.number.map { "¶\($0)" } ?? "(unnumbered text, block \(c.ordinal))"
+            let number = c.number.map(Citation.label) ?? "(unnumbered text, block \(c.ordinal))"
             let head = "\(hit.rank). \(c.document) \(number)"
             print((tty ? "\u{1B}[1m\(head)\u{1B}[0m" : head) + String(format: "  score %.3f", hit.score))
             if !c.headings.isEmpty { print("   " + c.headings.joined(separator: " › ")) }
