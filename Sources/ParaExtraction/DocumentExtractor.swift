@@ -167,34 +167,40 @@ public struct DocumentExtractor: Sendable {
         return ExtractedDocument(metadata: meta, paragraphs: Self.splittingOverlong(paragraphs))
     }
 
-    /// No paragraph may hold a whole document: past this many characters a paragraph is cut.
+    /// No paragraph may hold a whole document: past this many characters (Unicode scalars) a
+    /// paragraph is cut.
     public static let maxParagraphCharacters = 12_000
 
     /// Cuts paragraphs longer than ``maxParagraphCharacters`` at the last line or sentence end
-    /// before the limit (a hard cut only where there is none); the pieces after the first are
-    /// unnumbered continuations under the same headings. Ordinals are renumbered.
+    /// in the second half of each piece (a hard cut only where there is none); the pieces after
+    /// the first are unnumbered continuations under the same headings. Ordinals are renumbered.
+    /// Linear in the text's length.
     static func splittingOverlong(_ paragraphs: [Paragraph]) -> [Paragraph] {
-        guard paragraphs.contains(where: { $0.text.count > maxParagraphCharacters }) else { return paragraphs }
+        let limit = maxParagraphCharacters
+        guard paragraphs.contains(where: { $0.text.utf8.count > limit && $0.text.unicodeScalars.count > limit }) else { return paragraphs }
         var out: [Paragraph] = []
         for p in paragraphs {
-            var rest = Substring(p.text)
+            let scalars = p.text.unicodeScalars
+            var start = scalars.startIndex
             var first = true
-            while !rest.isEmpty {
-                var piece = rest
-                if rest.count > maxParagraphCharacters {
-                    let limit = rest.index(rest.startIndex, offsetBy: maxParagraphCharacters)
-                    let window = rest[rest.index(rest.startIndex, offsetBy: maxParagraphCharacters / 2)..<limit]
-                    let cut = window.lastIndex(where: { $0 == "\n" }) ?? window.lastIndex(where: { "。；！？.;!?".contains($0) })
-                    let end = cut.map { rest.index(after: $0) } ?? limit
-                    piece = rest[..<end]
+            while start < scalars.endIndex {
+                var end = scalars.endIndex
+                if let hard = scalars.index(start, offsetBy: limit, limitedBy: scalars.endIndex), hard < scalars.endIndex {
+                    var cut: String.UnicodeScalarView.Index? = nil
+                    var i = hard, steps = 0
+                    while steps < limit / 2, cut == nil {
+                        i = scalars.index(before: i); steps += 1
+                        if scalars[i] == "\n" || "。；！？.;!?".unicodeScalars.contains(scalars[i]) { cut = i }
+                    }
+                    end = cut.map { scalars.index(after: $0) } ?? hard
                 }
-                rest = rest[piece.endIndex...].drop { $0 == " " || $0 == "\n" }
                 var q = p
-                q.text = String(piece).trimmingCharacters(in: .whitespacesAndNewlines)
+                q.text = String(String.UnicodeScalarView(scalars[start..<end])).trimmingCharacters(in: .whitespacesAndNewlines)
                 if !first { q.number = nil; q.notes = [] }
                 q.ordinal = out.count + 1
-                out.append(q)
+                if !q.text.isEmpty { out.append(q) }
                 first = false
+                start = end
             }
         }
         return out

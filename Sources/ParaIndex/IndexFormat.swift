@@ -3,7 +3,7 @@ import ParaCore
 /// Constants of the on-disk format (see `OnDiskFormat.md` in this module's documentation).
 public enum IndexFormat {
     /// Version written into every file header; a reader refuses any other.
-    public static let version: UInt32 = 3
+    public static let version: UInt32 = 4
     static let magic: [UInt8] = Array("PARASRCH".utf8)
     static let footerMagic: [UInt8] = Array("PEND".utf8)
     static let headerSize = 16

@@ -232,7 +232,11 @@ public final class SegmentReader: Sendable {
         var headings: [String] = []
         for _ in 0..<(try p.int()) { headings.append(try p.string()) }
         let text = try p.string()
-        return Paragraph(ordinal: ordinal, number: number, headings: headings, text: text)
+        var pages: [Int] = []
+        for _ in 0..<(try p.int(max: 100_000)) { pages.append(try p.int()) }
+        var notes: [Note] = []
+        for _ in 0..<(try p.int(max: 100_000)) { notes.append(Note(mark: try p.string(), text: try p.string())) }
+        return Paragraph(ordinal: ordinal, number: number, headings: headings, text: text, pages: pages, notes: notes)
     }
 
     /// Looks a term up in the dictionary: binary search over the block index, then a scan of

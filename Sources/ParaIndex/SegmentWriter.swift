@@ -49,13 +49,24 @@ struct SegmentWriter {
         // The heading path is part of what a paragraph is about only through its citation;
         // the indexed text is the paragraph itself.
         let termsBefore = termTable.count
+        var next = 0
         session.analyze(p.text) { term, _, position, _ in
             scratch.append(UInt64(termTable.id(term)) << 32 | UInt64(UInt32(truncatingIfNeeded: position)))
+            next = position + 1
+        }
+        // A paragraph's footnotes are found through it; a gap keeps phrases from running
+        // from the text into a note.
+        for note in p.notes {
+            let base = next + 16
+            session.analyze(note.text) { term, _, position, _ in
+                scratch.append(UInt64(termTable.id(term)) << 32 | UInt64(UInt32(truncatingIfNeeded: base + position)))
+                next = base + position + 1
+            }
         }
         // A new term: its bytes, its table entries (arena, start, hash, two slots) and the
         // two run starts of `write`.
         estimatedBytes += (termTable.count - termsBefore) * 64 + p.text.utf8.count * 2
-            + p.headings.reduce(0) { $0 + $1.utf8.count } + 96
+            + p.headings.reduce(0) { $0 + $1.utf8.count } + p.notes.reduce(0) { $0 + $1.text.utf8.count } + 96
         lengths.append(UInt32(scratch.count))
         scratch.sort()
         var i = 0
@@ -278,6 +289,10 @@ final class StoredWriter {
         w.varint(p.headings.count)
         for h in p.headings { w.string(h) }
         w.string(p.text)
+        w.varint(p.pages.count)
+        for page in p.pages { w.varint(page) }
+        w.varint(p.notes.count)
+        for n in p.notes { w.string(n.mark); w.string(n.text) }
         output.write(w)
         try output.flushIfNeeded()
     }

@@ -27,8 +27,7 @@ struct Extract: ParsableCommand {
             for p in doc.paragraphs {
                 let label = p.number.map(Citation.label) ?? "(\(p.ordinal))"
                 let path = p.headings.isEmpty ? "" : "  [" + p.headings.joined(separator: " › ") + "]"
-                let pages = p.pages.isEmpty ? "" : "  (p. " + p.pages.map(String.init).joined(separator: "–") + ")"
-                print("\n\(label)\(path)\(pages)")
+                print("\n\(label)\(path)\(pagesLabel(p.pages))")
                 print(p.text)
                 for n in p.notes { print("  [\(n.mark)] \(n.text)") }
             }

@@ -64,7 +64,7 @@ struct SearchCommand: ParsableCommand {
             print((tty ? "\u{1B}[1m\(head)\u{1B}[0m" : head) + String(format: "  score %.3f", hit.score))
             if !c.headings.isEmpty { print("   " + c.headings.joined(separator: " › ")) }
             print("   " + marked(hit.snippet, hit.highlights, tty: tty).replacingOccurrences(of: "\n", with: " "))
-            print("   " + hit.document.source)
+            print("   " + hit.document.source + pagesLabel(hit.paragraph.pages))
         }
         print(String(format: "%d of %d matching paragraphs, %.1f ms", results.hits.count, results.total, results.tookMilliseconds))
     }
@@ -111,5 +111,13 @@ func hitJSON(_ hit: SearchHit) -> [String: Any] {
         "snippet": hit.snippet,
         "highlights": hit.highlights.map { [$0.lowerBound, $0.upperBound] },
         "source": hit.document.source,
+        "pages": hit.paragraph.pages,
+        "notes": hit.paragraph.notes.map { ["mark": $0.mark, "text": $0.text] },
     ]
+}
+
+/// `  (p. 7)`, `  (pp. 7–8)`, or nothing when the source has no pages.
+func pagesLabel(_ pages: [Int]) -> String {
+    guard let first = pages.first, let last = pages.last else { return "" }
+    return first == last ? "  (p. \(first))" : "  (pp. \(first)–\(last))"
 }

@@ -41,8 +41,9 @@ struct Show: ParsableCommand {
         }
         print("\(found.0.citationName)  [\(found.0.language.rawValue)]  \(found.0.title)")
         for p in found.1 {
-            print("\n" + Citation(metadata: found.0, paragraph: p).description)
+            print("\n" + Citation(metadata: found.0, paragraph: p).description + pagesLabel(p.pages))
             print(p.text)
+            for n in p.notes { print("  [\(n.mark)] \(n.text)") }
         }
     }
 }

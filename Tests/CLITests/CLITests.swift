@@ -73,7 +73,7 @@ let corpusIndex: String = {
         let hits = try #require(obj["hits"] as? [[String: Any]])
         #expect(hits.count == 4)
         #expect(Set(hits[0].keys) == ["rank", "score", "document", "symbol", "language", "number", "ordinal", "citation",
-                                      "headings", "text", "snippet", "highlights", "source"])
+                                      "headings", "text", "snippet", "highlights", "source", "pages", "notes"])
         #expect(hits.map { $0["number"] as? String } == ["54", "56", "57", "55"])
         let h = hits[0]
         #expect(h["rank"] as? Int == 1)
@@ -231,5 +231,45 @@ let corpusIndex: String = {
         #expect(try run(["search", "development", "--index", dir]).status == 0)
         flock(fd, LOCK_UN)
         close(fd)
+    }
+}
+
+/// UN PDFs read by layout, through the binary: pages and notes kept in the index, shown by
+/// `search` and `show`; a joint document found by either symbol, without regard to case.
+@Suite struct PDFCLITests {
+    static let pdfs = root.appendingPathComponent("Tests/ParaExtractionTests/Fixtures/pdf").path
+    static var available: Bool {
+        ["/usr/bin/pdftohtml", "/usr/local/bin/pdftohtml"].contains { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    @Test(.enabled(if: available)) func pagesNotesAndBothSymbolsOfAJointDocument() throws {
+        let dir = temporaryIndex()
+        let indexed = try run(["index", Self.pdfs, "--index", dir])
+        #expect(indexed.status == 0, "\(indexed.stderr)")
+
+        let json = try run(["search", "multi-stakeholder cooperation", "--doc", "s/2025/999", "--index", dir, "--json", "--limit", "1"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let hits = try #require((try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["hits"] as? [[String: Any]])
+        let hit = try #require(hits.first)
+        #expect(hit["symbol"] as? String == "A/80/999")
+        #expect(hit["number"] as? String == "2")
+        #expect(hit["citation"] as? String == "A/80/999 ¶2 — I. Introduction")
+        #expect(hit["pages"] as? [Int] == [1])
+        #expect(hit["notes"] as? [[String: String]] == [["mark": "1", "text": "See A/79/100, para. 12."]])
+
+        // A footnote's words find the paragraph that cites it ("received" is only in the note).
+        let note = try run(["search", "received", "--index", dir, "--json"])
+        let noteHits = try #require((try JSONSerialization.jsonObject(with: Data(note.stdout.utf8)) as? [String: Any])?["hits"] as? [[String: Any]])
+        #expect(noteHits.map { "\($0["symbol"] as? String ?? "") \($0["number"] as? String ?? "")" } == ["E/CN.5/2099/1 2"])
+
+        let show = try run(["show", "A/80/999", "4", "--index", dir])
+        #expect(show.status == 0)
+        #expect(show.stdout.contains("A/80/999 ¶4 — I. Introduction › A. Cooperation between national authorities and the financial intelligence units of the region  (pp. 1–2)"))
+        let showNote = try run(["show", "a/80/999", "2", "--index", dir])
+        #expect(showNote.stdout.contains("  [1] See A/79/100, para. 12."))
+
+        let zh = try run(["search", "资产追回", "--index", dir, "--limit", "1"])
+        #expect(zh.stdout.contains("E/CN.15/2099/1 ¶4"))
+        #expect(zh.stdout.contains("zh-un.pdf  (p. 2)"))
     }
 }

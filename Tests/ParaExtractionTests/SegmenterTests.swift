@@ -129,14 +129,18 @@ import ParaCore
         #expect(doc.paragraphs.map(\.text) == ["资产追回。"])
     }
 
-    @Test func fiftyMegabyteSingleLineGivesOneParagraph() throws {
+    @Test func fiftyMegabyteSingleLineIsCutIntoParagraphsWithinTheLimit() throws {
         var bytes = [UInt8]()
         bytes.reserveCapacity(50 << 20)
         let word = Array("asset recovery 资产追回 ".utf8)
         while bytes.count < 50 << 20 { bytes.append(contentsOf: word) }
         let doc = try DocumentExtractor().extract(path: write("long.txt", bytes))[0]
-        #expect(doc.paragraphs.count == 1)
-        #expect(doc.paragraphs[0].text.utf8.count == bytes.count - 1)  // trailing space trimmed
+        let limit = DocumentExtractor.maxParagraphCharacters
+        #expect(doc.paragraphs.allSatisfy { $0.text.unicodeScalars.count <= limit })
+        #expect(doc.paragraphs.count >= (bytes.count / 2) / limit)     // half the bytes are Chinese (3 bytes a character)
+        #expect(doc.paragraphs.map(\.ordinal) == Array(1...doc.paragraphs.count))
+        // Nothing lost: the pieces hold every word (hard cuts, as there is no sentence end).
+        #expect(doc.paragraphs.reduce(0) { $0 + $1.text.utf8.count } >= bytes.count - 2 * doc.paragraphs.count)
     }
 
     @Test func jsonLinesGiveOneDocumentPerLine() throws {

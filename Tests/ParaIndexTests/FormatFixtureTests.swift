@@ -14,16 +14,16 @@ import ParaCore
             paragraphs: [Paragraph(ordinal: 1, number: "54", headings: [], text: "资产追回")]),
         contentHash: "5a6a469b2680e19a-66")
 
-    @Test(arguments: [1, 2]) func olderVersionsAreRefusedWithAClearMessage(version: Int) {
+    @Test(arguments: [1, 2, 3]) func olderVersionsAreRefusedWithAClearMessage(version: Int) {
         let dir = Self.fixtures.appendingPathComponent("v\(version)").path
         #expect(throws: ParaError(file: dir + "/manifest",
-                                  "index format version \(version) is not supported (this ParaSearch reads version 3); rebuild the index")) {
+                                  "index format version \(version) is not supported (this ParaSearch reads version 4); rebuild the index")) {
             _ = try IndexSnapshot.open(directory: dir)
         }
     }
 
-    @Test func version3FixtureIsReadable() throws {
-        let snapshot = try IndexSnapshot.open(directory: Self.fixtures.appendingPathComponent("v3").path)
+    @Test func version4FixtureIsReadable() throws {
+        let snapshot = try IndexSnapshot.open(directory: Self.fixtures.appendingPathComponent("v4").path)
         #expect(snapshot.generation == 1)
         let segment = snapshot.segments[0]
         #expect(try segment.documents.map(\.metadata) == [Self.document.document.metadata])
@@ -48,12 +48,12 @@ import ParaCore
         for name in ["manifest", "seg-000001.terms", "seg-000001.postings", "seg-000001.positions",
                      "seg-000001.norms", "seg-000001.stored"] {
             let written = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name))
-            let path = Self.fixtures.appendingPathComponent("v3/" + name)
+            let path = Self.fixtures.appendingPathComponent("v4/" + name)
             if update {
                 try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try written.write(to: path)
             }
-            #expect(written == (try Data(contentsOf: path)), "\(name) differs from the version 3 fixture")
+            #expect(written == (try Data(contentsOf: path)), "\(name) differs from the version 4 fixture")
         }
     }
 }
