@@ -261,10 +261,41 @@ def chinese_un(path):
     d.save()
 
 
+def chinese_un_centred(path):
+    # Other geometry: each number on its text's line after a gap, continuation lines flush with
+    # the number; headings centred in body type; other margins and the monospaced face.
+    if "WQYMono" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("WQYMono", CJK_FONT, subfontIndex=1))
+    d = Doc(path, "WQYMono", "WQYMono", size=11, leading=17, left=80, right=520, number_left=80, text_indent=112,
+            cjk=True, head="A/80/998", job="25-05678 (C)")
+    cover(d, "大会", ["A/80/998"], "2025年6月2日", "原文：英文",
+          ["第八十届会议", "临时议程项目72"], "气候变化背景下的人权", "秘书长的报告", cjk=True)
+    centre = (d.left + d.right) / 2
+
+    def centred(text):
+        d.need(40)
+        d.y -= 8
+        d.c.setFont(d.body, d.size)
+        d.c.drawCentredString(centre, d.y, text)
+        d.y -= d.size + 12
+
+    centred("一. 导言")
+    d.paragraph(1, "本报告依照大会第79/1号决议提交，概述各国在气候变化背景下促进和保护人权的做法。")
+    d.paragraph(2, "各国报告了在减缓和适应气候变化方面的进展^1，并介绍了保护受影响社区的措施。",
+                notes=[("1", "见各国提交的材料，可查阅人权高专办网站。")])
+    centred("二. 主要趋势")
+    centred("A. 能源转型")
+    long = "能源转型必须以人权为基础，确保受影响社区能够参与决策并公平分享惠益。" * 20
+    d.paragraph(3, long + "各国应当加强这方面的合作。")
+    d.paragraph(4, "特别报告员建议各国继续交流良好做法。")
+    d.save()
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "Tests/ParaExtractionTests/Fixtures/pdf"
     os.makedirs(out, exist_ok=True)
-    for make, name in [(english_beside, "en-beside.pdf"), (english_alone, "en-alone.pdf"), (chinese_un, "zh-un.pdf")]:
+    for make, name in [(english_beside, "en-beside.pdf"), (english_alone, "en-alone.pdf"), (chinese_un, "zh-un.pdf"),
+                       (chinese_un_centred, "zh-centred.pdf")]:
         Doc.total = 0
         make(os.path.join(out, name))          # once to count the pages (`3/N`),
         Doc.total = Doc.last_pages

@@ -22,10 +22,29 @@ struct CoverPage {
         // The header ends with the distribution block (Distr.: General / date / Original).
         var headerBottom: Double? = nil
         for l in lines where l.top < height * 0.35 {
-            let t = l.text.lowercased()
-            if t.hasPrefix("distr") || t.hasPrefix("original") || t.hasPrefix("原文") || ["limited", "general", "restricted"].contains(t) {
-                headerBottom = max(headerBottom ?? 0, l.bottom)
+            for r in l.runs {
+                let t = r.text.trimmingCharacters(in: .whitespaces).lowercased()
+                if t.hasPrefix("distr") || t.hasPrefix("original") || t.hasPrefix("原文") || ["limited", "general", "restricted"].contains(t) {
+                    headerBottom = max(headerBottom ?? 0, l.bottom)
+                }
             }
+        }
+        // The organ's name may wrap below the distribution block: lines in the same type that
+        // follow a header line closely are header too.
+        if var bottom = headerBottom {
+            var grew = true
+            while grew {
+                grew = false
+                for l in lines where l.bottom > bottom + 1 && l.top < bottom + l.height * 0.6 {
+                    // It starts inside the header, or right under a header line in its type.
+                    if l.top < bottom || lines.contains(where: { $0.bottom <= bottom + 1 && $0.bottom >= l.top - l.height
+                                                                  && abs($0.size - l.size) < 0.5 && $0.bold == l.bold }) {
+                        bottom = l.bottom
+                        grew = true
+                    }
+                }
+            }
+            headerBottom = bottom
         }
         let symbolZone = headerBottom ?? height * 0.15
         for (i, l) in lines.enumerated() where l.top <= symbolZone + 1 {
@@ -54,7 +73,9 @@ struct CoverPage {
         let below = lines.enumerated().filter { i, l in !headerLines.contains([0, i]) && layout.roles[0][i] == .body && l.top > symbolZone }
         for (_, l) in below.prefix(12) {
             let t = l.text
-            if session == nil, t.lowercased().hasSuffix(" session") || t.hasSuffix("届会议") || t.hasSuffix("届会") { session = t }
+            if session == nil, t.count < 60, t.lowercased().split(separator: " ").contains("session") || t.hasSuffix("届会议") || t.hasSuffix("届会") {
+                session = t
+            }
             if agendaItem == nil, t.hasPrefix("Item") || t.hasPrefix("Agenda item") || t.hasPrefix("Provisional agenda item")
                 || t.contains("临时议程项目") || t.hasPrefix("议程项目") {
                 agendaItem = t.replacingOccurrences(of: "*", with: "").trimmingCharacters(in: .whitespaces)

@@ -137,6 +137,24 @@ struct PDFLayout {
             previous = r
         }
         text = collapseSpaces(text)
+        // Asterisk marks set in the text's own size (`agenda*`, `Secretary-General**`) are
+        // footnote markers too.
+        if text.contains("*"), !text.hasPrefix("*") {
+            var scalars = Array(text.unicodeScalars)
+            var i = 1
+            while i < scalars.count {
+                guard scalars[i] == "*", scalars[i - 1] != "*", !isSpace(scalars[i - 1]) else { i += 1; continue }
+                var j = i
+                while j < scalars.count, scalars[j] == "*", j - i < 3 { j += 1 }
+                if j == scalars.count || isSpace(scalars[j]) || scalars[j] == "," || scalars[j] == "." {
+                    markers.append((String(repeating: "*", count: j - i), i))
+                    scalars.removeSubrange(i..<j)
+                } else {
+                    i = j
+                }
+            }
+            text = String(String.UnicodeScalarView(scalars))
+        }
         let chars = max(kept.reduce(0) { $0 + $1.text.count }, 1)
         let boldChars = kept.filter(\.bold).reduce(0) { $0 + $1.text.count }
         let italicChars = kept.filter(\.italic).reduce(0) { $0 + $1.text.count }
@@ -254,7 +272,7 @@ struct PDFLayout {
                 first = i
                 i -= 1
             }
-            if let f = first, let mark = footnoteMark(lines[p][f]), bodyMarks.contains(mark) {
+            if let f = first, let mark = footnoteMark(lines[p][f]), bodyMarks.contains(mark) || mark.hasPrefix("*") {
                 for j in f..<lines[p].count where roles[p][j] == .body { roles[p][j] = .footnote }
             }
         }

@@ -246,11 +246,17 @@ struct PDFLayoutReader {
     /// The heading level of a line that looks like a heading, or nil: section marks give the
     /// level (`I.`/`一.` 1, `A.` 2, `1.` 3), other bold or larger lines are level 4.
     func headingLevel(_ l: PDFLine, left: Double, column: Double?, afterGap: Bool) -> Int? {
-        let styled = l.bold || l.size >= layout.bodySize * 1.05 + 0.5
+        // A sub-item `(a)` belongs to its paragraph, in whatever type it is set.
+        if startsSubItem(l.text) { return nil }
+        let larger = l.size >= layout.bodySize * 1.05 + 0.5
         let mark = headingMark(l.text)
-        if styled {
+        if l.bold || larger {
             if l.size > layout.bodySize * 4 { return nil }
-            return mark ?? (isAnnexLabel(l.text) ? 0 : 4)
+            if let m = mark { return m }
+            if isAnnexLabel(l.text) { return 0 }
+            // Bold body-size text as wide as the measure is a paragraph set in bold.
+            if !larger, l.right >= widestRight(l.page - 1) - layout.bodySize * 2 { return nil }
+            return 4
         }
         // Unstyled: a section mark standing left of the text (outdented), as in `A.  Title`;
         // a numbered one not where paragraph numbers stand.
@@ -262,6 +268,9 @@ struct PDFLayoutReader {
             if m == 3, offColumn, l.left <= left + layout.bodySize * 0.2 {
                 return m
             }
+            // A marked line centred on the text block.
+            let centre = (left + widestRight(l.page - 1)) / 2
+            if l.left > left + layout.bodySize * 2, abs((l.left + l.right) / 2 - centre) < layout.bodySize * 2 { return m }
             // In a plain layout (everything flush), a short marked line set off by space.
             if afterGap, l.left <= left + layout.bodySize * 0.2, isHeadingLike(l, l.page - 1) { return m }
         }

@@ -95,6 +95,23 @@ import ParaCore
         #expect(n[3].1.text == "为有关国家的资产追回和资产管理办事处组织了专家考察。")
     }
 
+    @Test(.enabled(if: available)) func otherGeometryNumbersAfterAGapAndCentredHeads() throws {
+        let d = try Self.read("zh-centred.pdf")
+        let n = Self.numbered(d)
+        #expect(n.map(\.0) == ["1", "2", "3", "4"])
+        #expect(d.metadata.symbol == "A/80/998")
+        #expect(d.metadata.title == "气候变化背景下的人权")
+        #expect(d.metadata.extra["organ"] == "大会")
+        #expect(n[0].1.headings == ["一. 导言"])
+        #expect(n[1].1.text == "各国报告了在减缓和适应气候变化方面的进展，并介绍了保护受影响社区的措施。")
+        #expect(n[1].1.notes == [Note(mark: "1", text: "见各国提交的材料，可查阅人权高专办网站。")])
+        #expect(n[2].1.headings == ["二. 主要趋势", "A. 能源转型"])
+        let unit = "能源转型必须以人权为基础，确保受影响社区能够参与决策并公平分享惠益。"
+        #expect(n[2].1.text == String(repeating: unit, count: 20) + "各国应当加强这方面的合作。")
+        #expect(n[2].1.pages == [1, 2])
+        #expect(n[3].1.text == "特别报告员建议各国继续交流良好做法。")
+    }
+
     @Test func documentSymbolsOnACoverLine() {
         #expect(documentSymbols(in: "A/80/62*−E/2025/12*") == ["A/80/62", "E/2025/12"])
         #expect(documentSymbols(in: "A/79/947-S/2025/372") == ["A/79/947", "S/2025/372"])
