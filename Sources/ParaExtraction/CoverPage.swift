@@ -57,10 +57,20 @@ struct CoverPage {
         if let bottom = headerBottom {
             // The organ: the largest type of the header that is not the symbol, the name of the
             // Organization or the distribution block (runs, since the organ shares a band with it).
-            let runs = lines.filter { $0.bottom <= bottom + 1 }.flatMap(\.runs).filter { r in
+            // Runs on the symbol's line that spell part of it (`DP` + `/2025/19`) are not the organ.
+            let runs = lines.filter { $0.bottom <= bottom + 1 }.flatMap { l -> [PDFTextRun] in
+                guard !documentSymbols(in: l.text).isEmpty else { return l.runs }
+                return l.runs.filter { r in
+                    let t = r.text.trimmingCharacters(in: .whitespaces)
+                    return !(t.count <= 6 && t.unicodeScalars.allSatisfy { $0.properties.isUppercase }) && !t.contains("/")
+                }
+            }.filter { r in
                 let t = r.text.trimmingCharacters(in: .whitespaces)
-                return documentSymbols(in: t).isEmpty && t.count > 3 && !t.hasPrefix("/")
-                    && !["united nations", "联合国", "nations unies", "naciones unidas", "united", "nations"].contains(t.lowercased())
+                let lower = t.lowercased()
+                return documentSymbols(in: t).isEmpty && t.count >= 2 && !t.hasPrefix("/") && !t.hasPrefix("*") && Self.date(in: t) == nil
+                    && !lower.hasPrefix("distr") && !lower.hasPrefix("original") && !t.hasPrefix("原文")
+                    && !["united nations", "联合国", "nations unies", "naciones unidas", "united", "nations", "general", "limited",
+                         "restricted", "english", "chinese", "french", "spanish", "russian", "arabic"].contains(lower)
             }
             if let size = runs.map(\.size).max() {
                 let words = Vocabulary(layout)
@@ -82,10 +92,16 @@ struct CoverPage {
             }
         }
         let body = layout.bodySize
-        if let biggest = below.map({ $0.element.size }).filter({ $0 > body + 0.5 }).max() {
-            // The first run of lines in the largest type, one after another.
+        // The title: the first run of lines in the largest type below the header, not a
+        // section heading (`I. Introduction`) or a label (`Contents`, `Summary`).
+        let reader = PDFLayoutReader(layout: layout)
+        let candidates = below.filter { _, l in
+            reader.headingMark(l.text) == nil && !["contents", "summary", "annex", "note", "distr"].contains(where: { l.text.lowercased().hasPrefix($0) })
+                && !(session.map { l.text == $0 } ?? false) && !(agendaItem.map { l.text.hasPrefix($0) } ?? false)
+        }
+        if let biggest = candidates.map({ $0.element.size }).filter({ $0 > body + 0.5 }).max() {
             var titleLines: [PDFLine] = []
-            for (_, l) in below {
+            for (_, l) in candidates {
                 if abs(l.size - biggest) < 0.5 {
                     if let last = titleLines.last, l.top - last.bottom > max(l.height, layout.linePitch) * 1.2 { break }
                     titleLines.append(l)
