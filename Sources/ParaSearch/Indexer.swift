@@ -67,18 +67,33 @@ public struct Indexer {
         }
         let seen = Set(files)
         var lastReport = Date()
+        // Files are read and extracted on every core, a window at a time, and handed to the
+        // writer in order (the writer is single-threaded; JSON Lines stream on this thread).
+        let window = max(1, ProcessInfo.processInfo.activeProcessorCount) * 2
+        var prepared: [Int: Prepared] = [:]
         for (n, file) in files.enumerated() {
-            if let progress, Date().timeIntervalSince(lastReport) > 2 {
-                progress("indexing: \(n)/\(files.count) files read")
+            if n % window == 0 {
+                prepared = prepare(files[n..<min(n + window, files.count)], startingAt: n, known: known)
+            }
+            if let progress, Date().timeIntervalSince(lastReport) > 1 {
+                progress("indexing: \(n) of \(files.count) files read")
                 lastReport = Date()
             }
             do {
-                let hash = try Self.hash(file, limit: extractor.maxFileBytes)
+                let ready = prepared.removeValue(forKey: n)
+                let hash = try ready?.hash.get() ?? Self.hash(file, limit: extractor.maxFileBytes)
                 if known[file] == hash { report.unchanged += 1; continue }
                 try writer.beginReplacing(source: file)
                 do {
                     var documents = 0
-                    try extractor.forEachDocument(path: file) { doc in
+                    let each: ((ExtractedDocument) throws -> Void) throws -> Void = { body in
+                        if let extracted = ready?.documents {
+                            for d in try extracted.get() { try body(d) }
+                        } else {
+                            try extractor.forEachDocument(path: file, body)
+                        }
+                    }
+                    try each { doc in
                         try writer.add(IndexableDocument(document: doc, contentHash: hash))
                         documents += 1
                         if let progress, documents % 1000 == 0, Date().timeIntervalSince(lastReport) > 2 {
@@ -113,6 +128,42 @@ public struct Indexer {
         report.segments = counts.segments
         report.seconds = Date().timeIntervalSince(start)
         return report
+    }
+
+    /// A file hashed and, unless unchanged or streamed, extracted ahead of the writer.
+    struct Prepared {
+        var hash: Result<String, Error>
+        var documents: Result<[ExtractedDocument], Error>?
+    }
+
+    /// Files at most this large are extracted ahead, in parallel; larger ones and JSON Lines
+    /// are read when their turn comes, so that memory stays bounded.
+    static let prefetchBytes = 64 << 20
+
+    /// Hashes and extracts `files` on every core; keyed by their index in the whole list.
+    func prepare(_ files: ArraySlice<String>, startingAt first: Int, known: [String: String]) -> [Int: Prepared] {
+        final class Results: @unchecked Sendable {   // written under the lock, read after the join
+            let lock = NSLock()
+            var slots: [Prepared?]
+            init(_ n: Int) { slots = Array(repeating: nil, count: n) }
+            func set(_ i: Int, _ p: Prepared) { lock.lock(); slots[i] = p; lock.unlock() }
+        }
+        let list = Array(files)
+        let results = Results(list.count)
+        let extractor = self.extractor
+        DispatchQueue.concurrentPerform(iterations: list.count) { i in
+            let file = list[i]
+            let hash = Result { try Self.hash(file, limit: extractor.maxFileBytes) }
+            var documents: Result<[ExtractedDocument], Error>? = nil
+            if case .success(let h) = hash, known[file] != h, InputFormat(path: file) != .jsonLines,
+               let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size]) as? Int, size <= Self.prefetchBytes {
+                documents = Result { try extractor.extract(path: file) }
+            }
+            results.set(i, Prepared(hash: hash, documents: documents))
+        }
+        var out: [Int: Prepared] = [:]
+        for (i, p) in results.slots.enumerated() { if let p { out[first + i] = p } }
+        return out
     }
 
     /// The content hash of a file, read in chunks (a large file never sits in memory whole).
