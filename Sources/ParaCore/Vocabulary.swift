@@ -84,10 +84,14 @@ public struct Note: Sendable, Hashable, Codable {
 public struct ExtractedDocument: Sendable, Hashable {
     public var metadata: DocumentMetadata
     public var paragraphs: [Paragraph]
+    /// What went wrong in reading the file without losing it (bytes not valid in the declared
+    /// charset, markup the parser had to repair), for the user to see.
+    public var warnings: [String]
 
-    public init(metadata: DocumentMetadata, paragraphs: [Paragraph]) {
+    public init(metadata: DocumentMetadata, paragraphs: [Paragraph], warnings: [String] = []) {
         self.metadata = metadata
         self.paragraphs = paragraphs
+        self.warnings = warnings
     }
 }
 

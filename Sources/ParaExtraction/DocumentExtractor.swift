@@ -94,8 +94,10 @@ public struct DocumentExtractor: Sendable {
             default: r = try DOCXExtractor().extract(data, file: shown)
             }
             let paragraphs = ReportSegmenter(layout: .blocks).paragraphs(of: r.units)
-            return [try structured(paragraphs: paragraphs, title: r.title, language: r.language, symbol: r.symbol,
-                                   path: path, shown: shown, stem: stem)]
+            var document = try structured(paragraphs: paragraphs, title: r.title, language: r.language, symbol: r.symbol,
+                                          path: path, shown: shown, stem: stem)
+            document.warnings = r.warnings
+            return [document]
         case .pdf:
             let layout = PDFLayout(pages: try PDFExtractor().pages(of: path, file: shown))
             let cover = CoverPage(layout: layout)

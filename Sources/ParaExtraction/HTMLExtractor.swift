@@ -9,6 +9,8 @@ struct MarkupExtraction {
     var title: String
     var language: Language?
     var symbol: String?
+    /// What went wrong without losing the file (bad bytes, markup the parser repaired).
+    var warnings: [String] = []
 }
 
 struct HTMLExtractor {
@@ -23,7 +25,30 @@ struct HTMLExtractor {
                                       "h4", "h5", "h6"]
 
     func extract(_ data: Data, file: String) throws -> Result {
-        let root = try Markup.parseHTML(data, file: file)
+        // A page in a legacy charset is converted here, so that a few bad bytes become U+FFFD
+        // (libxml2 would stop at the first one and lose the rest of the page).
+        var warnings: [String] = []
+        var input = data
+        var encoding: String? = nil
+        if let declared = Charset.declared(in: data) {
+            if Charset.isUTF8(declared) {
+                if firstInvalidUTF8(ArraySlice(data)) != nil {
+                    input = Data(String(decoding: data, as: UTF8.self).utf8)
+                    encoding = "UTF-8"
+                    warnings.append("bytes that are not valid UTF-8 were read as U+FFFD")
+                }
+            } else if let (utf8, bad) = Charset.toUTF8(data, from: declared) {
+                input = utf8
+                encoding = "UTF-8"
+                if bad > 0 { warnings.append("\(bad) byte\(bad == 1 ? "" : "s") not valid in the declared charset \(declared) read as U+FFFD") }
+            } else {
+                warnings.append("the declared charset \(declared) is unknown; read as the parser guessed")
+            }
+        }
+        let messages = Markup.Messages()
+        let root = try Markup.parseHTML(input, encoding: encoding, file: file, messages: messages)
+        // HTML5 elements (`Tag nav invalid`) are every modern page's: not worth a warning.
+        warnings += messages.list.filter { !($0.hasPrefix("Tag ") && $0.hasSuffix(" invalid")) }.prefix(3).map { "HTML parser: \($0)" }
         var title = root.descendants(named: "title").first.map { collapseSpaces(trimmed(Substring($0.textContent))) } ?? ""
         var symbol: String? = nil
         var description = ""
@@ -99,7 +124,7 @@ struct HTMLExtractor {
         }
         flush()
         if symbol == nil { symbol = symbolOnFirstPage(units.map(\.text)) }
-        return Result(units: units, title: title, language: lang, symbol: symbol)
+        return Result(units: units, title: title, language: lang, symbol: symbol, warnings: warnings)
     }
 
     private func headingLevel(_ name: String) -> Int? {

@@ -65,14 +65,37 @@ enum Markup {
         return true
     }()
 
-    /// Parses HTML, honouring a declared charset (`<meta charset>`, GB2312, GBK, Big5 …).
-    static func parseHTML(_ data: Data, file: String) throws -> MarkupNode {
+    /// libxml2's messages during one parse on this thread, collected instead of printed.
+    final class Messages {
+        var list: [String] = []
+    }
+
+    /// Runs `body` with libxml2's messages going to `messages` (at most 20 kept), never to
+    /// the terminal.
+    static func collectingMessages<T>(_ messages: Messages, _ body: () throws -> T) rethrows -> T {
+        parasearch_silenceGenericErrors()
+        let context = Unmanaged.passUnretained(messages).toOpaque()
+        xmlSetStructuredErrorFunc(context) { context, error in
+            guard let context, let error, let text = error.pointee.message else { return }
+            let box = Unmanaged<Messages>.fromOpaque(context).takeUnretainedValue()
+            let message = String(cString: text).trimmingCharacters(in: .whitespacesAndNewlines)
+            if box.list.count < 20, !box.list.contains(message) { box.list.append(message) }
+        }
+        defer { xmlSetStructuredErrorFunc(nil, nil) }
+        return try body()
+    }
+
+    /// Parses HTML, honouring a declared charset (`<meta charset>`, GB2312, GBK, Big5 …) unless
+    /// `encoding` overrides it (the caller converted the bytes already).
+    static func parseHTML(_ data: Data, encoding: String? = nil, file: String, messages: Messages = Messages()) throws -> MarkupNode {
         _ = initialised
         xmlResetLastError()
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
                             | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_COMPACT.rawValue)
-        let doc: htmlDocPtr? = data.withUnsafeBytes { p in
-            htmlReadMemory(p.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(clamping: p.count), nil, nil, options)
+        let doc: htmlDocPtr? = collectingMessages(messages) {
+            data.withUnsafeBytes { p in
+                htmlReadMemory(p.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(clamping: p.count), nil, encoding, options)
+            }
         }
         guard let doc else { throw ParaError(file: file, "cannot parse HTML: \(lastError() ?? "unknown error")") }
         defer { xmlFreeDoc(doc) }
@@ -94,8 +117,10 @@ enum Markup {
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
                             | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue)
         xmlResetLastError()
-        let doc: xmlDocPtr? = data.withUnsafeBytes { p in
-            xmlReadMemory(p.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(clamping: p.count), nil, nil, options)
+        let doc: xmlDocPtr? = collectingMessages(Messages()) {
+            data.withUnsafeBytes { p in
+                xmlReadMemory(p.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(clamping: p.count), nil, nil, options)
+            }
         }
         guard let doc else { throw ParaError(file: file, "not well-formed XML: \(lastError() ?? "unknown error")") }
         defer { xmlFreeDoc(doc) }

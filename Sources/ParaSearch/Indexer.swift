@@ -12,6 +12,8 @@ public struct IndexingReport: Sendable {
     /// Files that could not be read, each with a message naming it. A file that failed keeps
     /// whatever version of it the index already had.
     public var failures: [ParaError] = []
+    /// Files indexed with something to tell (bad bytes read as U+FFFD, repaired markup).
+    public var warnings: [ParaError] = []
     public var documents = 0
     public var paragraphs = 0
     public var segments = 0
@@ -94,6 +96,7 @@ public struct Indexer {
                         }
                     }
                     try each { doc in
+                        for w in doc.warnings { report.warnings.append(ParaError(file: file, w)) }
                         try writer.add(IndexableDocument(document: doc, contentHash: hash))
                         documents += 1
                         if let progress, documents % 1000 == 0, Date().timeIntervalSince(lastReport) > 2 {

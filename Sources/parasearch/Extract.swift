@@ -15,6 +15,7 @@ struct Extract: ParsableCommand {
 
     func run() throws {
         let documents = try reportingErrors { try DocumentExtractor().extract(path: file) }
+        for d in documents { for w in d.warnings { printError("parasearch: warning: \(file): \(w)") } }
         if json {
             let out = documents.map(extractJSON)
             print(jsonString(out.count == 1 ? out[0] : ["documents": out] as Any))

@@ -37,6 +37,7 @@ struct IndexCommand: ParsableCommand {
             indexer.mergeAll = merge
             return try indexer.index(paths: paths, rebuild: rebuild, progress: { printError($0) })
         }
+        for w in report.warnings { printError("parasearch: warning: \(w)") }
         for f in report.failures { printError("parasearch: skipped \(f)") }
         print(String(format: "indexed %@: %d added, %d updated, %d removed, %d unchanged, %d failed; %d documents, %d paragraphs, %d segments in %.2f s",
                      index, report.added, report.updated, report.removed, report.unchanged, report.failures.count,

@@ -273,3 +273,20 @@ let corpusIndex: String = {
         #expect(zh.stdout.contains("zh-un.pdf  (p. 2)"))
     }
 }
+
+@Suite struct MarkupMessagesTests {
+    @Test func libxml2NeverWritesToTheTerminal() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("parasearch-cli-html-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var bytes = Array("<html><head><meta charset=\"gbk\"></head><body><p>1. ".utf8) + [0xD7, 0xCA, 0xFF, 0xFF]
+        bytes += Array("</p><p>2. Two.</p></body></html>".utf8)
+        let file = dir.appendingPathComponent("bad.html")
+        try Data(bytes).write(to: file)
+        let r = try run(["extract", file.path])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("¶2"))
+        // One line, ours, naming the file; nothing from libxml2 itself.
+        #expect(r.stderr == "parasearch: warning: \(file.path): 2 bytes not valid in the declared charset gbk read as U+FFFD\n")
+    }
+}

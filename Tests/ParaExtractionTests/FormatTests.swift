@@ -63,7 +63,28 @@ import ParaCore
             #expect(doc.paragraphs.first?.text == first, "\(charset)")
             #expect(doc.metadata.language == .zh, "\(charset)")
             #expect(doc.metadata.title == (charset == "gbk" ? "资产追回" : "資產追回"), "\(charset)")
+            #expect(doc.warnings.isEmpty, "\(charset)")
         }
+    }
+
+    @Test func badBytesInADeclaredCharsetAreReplacedWithAWarningAndNothingIsLost() throws {
+        // GBK 资产追回, then two bytes that are not GBK, then more text and a second paragraph.
+        var bytes = Array("<html><head><meta charset=\"gbk\"><title>t</title></head><body><p>1. ".utf8)
+        bytes += [0xD7, 0xCA, 0xB2, 0xFA, 0xD7, 0xB7, 0xBB, 0xD8, 0x20, 0xFF, 0xFF]
+        bytes += Array(" more</p><p>2. The rest of the page.</p></body></html>".utf8)
+        let doc = try DocumentExtractor().extract(path: write("bad-gbk.html", Data(bytes)))[0]
+        #expect(doc.paragraphs.map(\.text) == ["资产追回 \u{FFFD}\u{FFFD} more", "The rest of the page."])
+        #expect(doc.warnings == ["2 bytes not valid in the declared charset gbk read as U+FFFD"])
+    }
+
+    @Test func repairedMarkupIsAWarningNotAFailure() throws {
+        let page = "<html><body><p>1. One <b>bold <i>and</b> more.</p><p>2. Two.</p></body></html>"
+        let doc = try DocumentExtractor().extract(path: write("repaired.html", Data(page.utf8)))[0]
+        #expect(doc.paragraphs.map(\.number) == ["1", "2"])
+        #expect(doc.warnings.contains { $0.hasPrefix("HTML parser: ") && $0.contains("mismatch") })
+        // Modern elements are not worth a warning.
+        let modern = try DocumentExtractor().extract(path: write("modern.html", Data("<html><body><main><section><p>1. One.</p></section></main></body></html>".utf8)))[0]
+        #expect(modern.warnings.isEmpty)
     }
 
     @Test func teiLikeXMLGivesTheSameParagraphs() throws {
