@@ -12,6 +12,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        // Front matter is YAML: lists (several symbols), block scalars, dates.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .target(name: "ParaCore"),
@@ -24,7 +26,7 @@ let package = Package(
         // truncated deflate stream (found by the mutation fuzzer), so the archive reader is our
         // own and ZIPFoundation only writes test fixtures — and computes the index checksums.
         .systemLibrary(name: "CSystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "ParaExtraction", dependencies: ["ParaCore", "CLibXML2", "CSystemZlib"]),
+        .target(name: "ParaExtraction", dependencies: ["ParaCore", "CLibXML2", "CSystemZlib", .product(name: "Yams", package: "Yams")]),
         .target(name: "ParaAnalysis", dependencies: ["ParaCore"]),
         .target(name: "ParaIndex", dependencies: ["ParaCore", "ParaAnalysis", "CSystemZlib"]),
         .target(name: "ParaSearch", dependencies: ["ParaCore", "ParaExtraction", "ParaAnalysis", "ParaIndex"]),

@@ -126,7 +126,7 @@ public struct DocumentExtractor: Sendable {
         case .jsonLines:
             throw ParaError(file: shown, "internal error: JSON Lines reached the text path")
         case .markdown:
-            let (front, body) = FrontMatter.split(text)
+            let (front, body, frontWarning) = FrontMatter.split(text)
             var meta = metadata(front: front, sidecar: try sidecar(for: path, shown: shown), stem: stem, source: shown, body: body)
             var heads: Set<String> = []
             if let t = resolutionTitle(in: body) { heads.insert(t) }
@@ -138,7 +138,9 @@ public struct DocumentExtractor: Sendable {
             }
             let paragraphs = segmenter.paragraphs(of: units)
             if meta.title.isEmpty { meta.title = paragraphs.first.map { String($0.text.prefix(120)) } ?? stem }
-            return [try finish(meta, paragraphs, shown)]
+            var document = try finish(meta, paragraphs, shown)
+            if let frontWarning { document.warnings.append(frontWarning) }
+            return [document]
         case .text:
             var meta = metadata(front: [:], sidecar: try sidecar(for: path, shown: shown), stem: stem, source: shown, body: text)
             let paragraphs = ReportSegmenter(layout: .lines).paragraphs(of: text)

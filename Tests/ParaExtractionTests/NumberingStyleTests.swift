@@ -152,3 +152,56 @@ import ParaCore
         #expect(d.paragraphs[0].headings == ["I. Introduction"])
     }
 }
+
+@Suite struct FrontMatterTests {
+    func read(_ text: String) throws -> ExtractedDocument {
+        try DocumentExtractor().extract(data: Data(text.utf8), format: .markdown, path: "doc.md")[0]
+    }
+
+    @Test func listsBlockScalarsAndDates() throws {
+        let d = try read("""
+        ---
+        symbol:
+          - A/79/947
+          - S/2025/372
+        title: >
+          Letter dated 10 June 2025 from the Permanent
+          Representative addressed to the Secretary-General
+        date: 2025-06-12
+        language: en
+        tags: [peace, security]
+        note: |
+          First line.
+          Second line.
+        empty: ~
+        ---
+
+        1. The text.
+        """)
+        #expect(d.metadata.symbol == "A/79/947")
+        #expect(d.metadata.symbols == ["A/79/947", "S/2025/372"])
+        #expect(d.metadata.isNamed("s/2025/372"))
+        #expect(d.metadata.title == "Letter dated 10 June 2025 from the Permanent Representative addressed to the Secretary-General")
+        #expect(d.metadata.extra["date"] == "2025-06-12")
+        #expect(d.metadata.extra["tags"] == "peace; security")
+        #expect(d.metadata.extra["note"] == "First line.\nSecond line.")
+        #expect(d.metadata.extra["empty"] == nil)
+        #expect(d.paragraphs.map(\.text) == ["The text."])
+        #expect(d.warnings.isEmpty)
+    }
+
+    @Test func invalidYAMLIsReadAsFlatLinesWithAWarning() throws {
+        let d = try read("""
+        ---
+        symbol: A/80/1
+        title: "unclosed
+          : [
+        ---
+
+        1. The text.
+        """)
+        #expect(d.metadata.symbol == "A/80/1")
+        #expect(d.warnings.count == 1 && d.warnings[0].hasPrefix("front matter is not valid YAML"))
+        #expect(d.paragraphs.map(\.number) == ["1"])
+    }
+}
