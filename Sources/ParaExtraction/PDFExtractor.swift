@@ -24,8 +24,8 @@ struct PDFExtractor {
             throw ParaError(file: file, "reading PDF needs pdftohtml, which is not installed (Debian: apt-get install poppler-utils)")
         }
         // -i: no images; -nodrm: read text the way any viewer shows it; -hidden: text drawn
-        // invisibly (OCR layers) is text too.
-        let xml = try run(tool, ["-xml", "-i", "-q", "-nodrm", "-hidden", "-enc", "UTF-8", "-stdout", path], file: file)
+        // invisibly (OCR layers) is text too. Not -q: poppler's messages say why a PDF fails.
+        let xml = try run(tool, ["-xml", "-i", "-nodrm", "-hidden", "-enc", "UTF-8", "-stdout", path], file: file)
         return try PDFPage.parse(xml: xml, file: file)
     }
 
@@ -54,8 +54,8 @@ struct PDFExtractor {
             throw ParaError(file: file, "\(name) did not finish within \(Int(Self.timeout)) s")
         }
         guard process.terminationStatus == 0 else {
-            let message = String(decoding: errBox.data, as: UTF8.self).split(separator: "\n").first.map(String.init)
-                ?? "exit status \(process.terminationStatus)"
+            let lines = String(decoding: errBox.data, as: UTF8.self).split(separator: "\n").map(String.init)
+            let message = lines.first { $0.contains("Error") } ?? lines.first ?? "exit status \(process.terminationStatus)"
             throw ParaError(file: file, "not a readable PDF (\(name): \(message))")
         }
         return data

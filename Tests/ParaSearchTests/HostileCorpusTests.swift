@@ -74,7 +74,7 @@ import ZIPFoundation
     }
 
     static var PDFExtractorAvailable: Bool {
-        ["/usr/bin/pdftotext", "/usr/local/bin/pdftotext"].contains { FileManager.default.isExecutableFile(atPath: $0) }
+        ["/usr/bin/pdftohtml", "/usr/local/bin/pdftohtml"].contains { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
     @Test func everyBadFileIsRefusedCleanlyAndTheRestIsIndexed() throws {
