@@ -108,7 +108,8 @@ struct PDFLayoutReader {
                 // must also be the next number and stand where the other numbers stand (a
                 // numbered sub-heading is set further in or out).
                 // A number that breaks the sequence (1 again in an annex) must stand there too.
-                if let (n, rest) = leadingNumber(line.text), line.left <= left + size,
+                // A table row's number is the table's, never a paragraph's.
+                if !line.tabular, let (n, rest) = leadingNumber(line.text), line.left <= left + size,
                    isInSequence(n, expected: expected, suspended: suspended, sawNumbered: sawNumbered),
                    n >= expected || n != 1 || annexSeen || !isHeadingLike(line, p),
                    (n >= expected && n <= expected + 3 && !styled) || (inNumberColumn(line, column) && (!styled || (n >= expected && n <= expected + 3))) {
