@@ -18,6 +18,7 @@ struct CoverPage {
 
     init(layout: PDFLayout) {
         guard let lines = layout.lines.first, let page = layout.pages.first else { return }
+        let words = Vocabulary(layout)
         let height = page.height > 0 ? page.height : 1000
         // The header ends with the distribution block (Distr.: General / date / Original).
         var headerBottom: Double? = nil
@@ -73,7 +74,6 @@ struct CoverPage {
                          "restricted", "english", "chinese", "french", "spanish", "russian", "arabic"].contains(lower)
             }
             if let size = runs.map(\.size).max() {
-                let words = Vocabulary(layout)
                 var text = ""
                 for r in runs where abs(r.size - size) < 0.5 { words.join(&text, r.text.trimmingCharacters(in: .whitespaces)) }
                 organ = text.isEmpty ? nil : text
@@ -94,9 +94,8 @@ struct CoverPage {
         let body = layout.bodySize
         // The title: the first run of lines in the largest type below the header, not a
         // section heading (`I. Introduction`) or a label (`Contents`, `Summary`).
-        let reader = PDFLayoutReader(layout: layout)
         let candidates = below.filter { _, l in
-            reader.headingMark(l.text) == nil && !["contents", "summary", "annex", "note", "distr"].contains(where: { l.text.lowercased().hasPrefix($0) })
+            PDFLayoutReader.headingMark(l.text) == nil && !["contents", "summary", "annex", "note", "distr"].contains(where: { l.text.lowercased().hasPrefix($0) })
                 && !(session.map { l.text == $0 } ?? false) && !(agendaItem.map { l.text.hasPrefix($0) } ?? false)
         }
         if let biggest = candidates.map({ $0.element.size }).filter({ $0 > body + 0.5 }).max() {
@@ -107,7 +106,6 @@ struct CoverPage {
                     titleLines.append(l)
                 } else if !titleLines.isEmpty { break }
             }
-            let words = Vocabulary(layout)
             var text = ""
             for l in titleLines { words.join(&text, l.text) }
             if !text.isEmpty { title = text }

@@ -17,9 +17,22 @@ struct PDFLayoutReader {
     /// not text: by page index and line index.
     var skipped: Set<[Int]> = []
 
+    /// The right edge of the widest body-size line of each page (the measure's right end).
+    let widest: [Double]
+    /// The document's words, for joining lines.
+    let vocabulary: Vocabulary
+
     init(layout: PDFLayout, skipping: Set<[Int]> = []) {
         self.layout = layout
         self.skipped = skipping
+        widest = layout.lines.indices.map { p in
+            var best = 0.0
+            for (i, l) in layout.lines[p].enumerated() where layout.roles[p][i] == .body && abs(l.size - layout.bodySize) < 0.5 {
+                best = max(best, l.right)
+            }
+            return best
+        }
+        vocabulary = Vocabulary(layout)
     }
 
     struct Block {
@@ -54,7 +67,6 @@ struct PDFLayoutReader {
 
     func paragraphs() -> [Paragraph] {
         let notes = footnotes()
-        let vocabulary = Vocabulary(layout)
         var blocks: [Block] = []
         var current: Block? = nil
         var headings: [(level: Int, text: String)] = []
@@ -127,13 +139,13 @@ struct PDFLayoutReader {
 
                 // Bold or larger text without a section mark that goes straight on from the
                 // block before it (no gap, or over a page in mid-sentence) continues it.
-                let continues = current != nil && pendingHeading == nil && headingMark(line.text) == nil && !isAnnexLabel(line.text)
+                let continues = current != nil && pendingHeading == nil && Self.headingMark(line.text) == nil && !isAnnexLabel(line.text)
                     && ((samePage && !bigGap) || (!samePage && !endsSentence(lastText)))
 
                 // Headings: styled or section-marked lines; a wrapped heading is joined.
                 if !continues, !line.tabular, let level = headingLevel(line, left: left, column: column, afterGap: bigGap || !samePage || previous == nil), line.text.unicodeScalars.count <= 240 {
                     let annex = isAnnexLabel(line.text)
-                    if var h = pendingHeading, !annex, !h.annex, headingMark(line.text) == nil,
+                    if var h = pendingHeading, !annex, !h.annex, Self.headingMark(line.text) == nil,
                        let last = h.lines.last, last.page == line.page,
                        line.top - last.bottom < max(last.height, line.height) * 1.2,
                        abs(last.size - line.size) < 1, last.bold == line.bold {
@@ -212,13 +224,7 @@ struct PDFLayoutReader {
         !endsSentence(l.text) && l.right < widestRight(p) - layout.bodySize * 3
     }
 
-    func widestRight(_ p: Int) -> Double {
-        var best = 0.0
-        for (i, l) in layout.lines[p].enumerated() where layout.roles[p][i] == .body && abs(l.size - layout.bodySize) < 0.5 {
-            best = max(best, l.right)
-        }
-        return best
-    }
+    func widestRight(_ p: Int) -> Double { widest[p] }
 
     // MARK: - Numbers and headings
 
@@ -250,7 +256,7 @@ struct PDFLayoutReader {
         // A sub-item `(a)` belongs to its paragraph, in whatever type it is set.
         if startsSubItem(l.text) { return nil }
         let larger = l.size >= layout.bodySize * 1.05 + 0.5
-        let mark = headingMark(l.text)
+        let mark = Self.headingMark(l.text)
         if l.bold || larger {
             if l.size > layout.bodySize * 4 { return nil }
             if let m = mark { return m }
@@ -280,7 +286,7 @@ struct PDFLayoutReader {
     }
 
     /// `I.`, `一.`, `一、` → 1; `A.` → 2; `1.`, `1.2` → 3.
-    func headingMark(_ t: String) -> Int? {
+    static func headingMark(_ t: String) -> Int? {
         let s = Array(t.unicodeScalars.prefix(12))
         var i = 0
         while i < s.count, "IVXL".unicodeScalars.contains(s[i]) { i += 1 }
@@ -344,7 +350,6 @@ struct PDFLayoutReader {
     /// The footnotes of every page, by mark; a note's text that runs onto the next page's
     /// footnote area (no mark of its own there) is joined to it.
     func footnotes() -> [PageNote] {
-        let vocabulary = Vocabulary(layout)
         var notes: [PageNote] = []
         for (p, pageLines) in layout.lines.enumerated() {
             var firstOnPage = true
