@@ -43,9 +43,10 @@ enum Charset {
                     var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuf.baseAddress!).assumingMemoryBound(to: CChar.self)
                     var outLeft = chunk
                     let r = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
+                    let failure = r == -1 ? errno : 0          // before anything can change errno
                     out.append(outBuf.baseAddress!, count: chunk - outLeft)
                     if r == -1 {
-                        if errno == E2BIG { continue }
+                        if failure == E2BIG { continue }
                         // EILSEQ (a byte that is not valid) or EINVAL (a sequence cut at the end):
                         // one replacement character, and go on after the byte.
                         out.append(contentsOf: [0xEF, 0xBF, 0xBD])

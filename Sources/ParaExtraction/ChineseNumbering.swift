@@ -33,9 +33,7 @@ struct ChineseLabel: Equatable {
         func restAfter(_ i: Int) -> String {
             var j = i
             while j < s.count, isSpace(s[j]) { j += 1 }
-            let consumed = s.count
-            let tail = u.unicodeScalars.dropFirst(min(j, consumed))
-            return String(String.UnicodeScalarView(tail))
+            return String(String.UnicodeScalarView(u.unicodeScalars.dropFirst(j)))
         }
         if first == "第" {
             var i = 1
@@ -77,20 +75,20 @@ struct ChineseLabel: Equatable {
             return ChineseLabel(kind: .parenthesizedItem, label: String(String.UnicodeScalarView(s[0...i])), rest: restAfter(i + 1))
         }
         if asciiDigit(first) != nil {
-            var i = 0, depth = 1
+            var i = 0, depth = 1, run = 0, longest = 0
             while i < s.count, asciiDigit(s[i]) != nil || (s[i] == "." && i + 1 < s.count && asciiDigit(s[i + 1]) != nil) {
-                if s[i] == "." { depth += 1 }
+                if s[i] == "." { depth += 1; run = 0 } else { run += 1; longest = max(longest, run) }
                 i += 1
             }
-            // Two numbers at least (1.2): a lone `1.` is the UN paragraph number's business.
-            guard depth >= 2, i < s.count, isSpace(s[i]) || isCJKScalar(s[i]) else { return nil }
+            // Two numbers at least (1.2: a lone `1.` is the UN paragraph number's business), of
+            // at most two figures each, then a space: `3.5亿元` and `2024.12.31` are no clauses.
+            guard depth >= 2, longest <= 2, i < s.count, isSpace(s[i]) else { return nil }
             return ChineseLabel(kind: .clause(depth: depth), label: String(String.UnicodeScalarView(s[0..<i])), rest: restAfter(i))
         }
         return nil
     }
 
-    /// Whether a paragraph number is one of these labels (a law's article, an item, a clause)
-    /// rather than a UN paragraph number.
+    /// Whether a paragraph number is a law's article (`第十二条`).
     static func isArticle(_ number: String?) -> Bool {
         guard let n = number, n.hasPrefix("第") else { return false }
         return n.contains("条")

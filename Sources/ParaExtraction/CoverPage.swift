@@ -20,14 +20,15 @@ struct CoverPage {
         guard let lines = layout.lines.first, let page = layout.pages.first else { return }
         let words = Vocabulary(layout)
         let height = page.height > 0 ? page.height : 1000
-        // The header ends with the distribution block (Distr.: General / date / Original).
+        // The header ends with the distribution block (Distr.: General / date / Original): a
+        // UN cover has a `Distr.` line near the top; without one there is no header to take.
+        let top = lines.filter { $0.top < height * 0.35 }
+        let runs = top.flatMap { l in l.runs.map { (l, $0.text.trimmingCharacters(in: .whitespaces).lowercased()) } }
         var headerBottom: Double? = nil
-        for l in lines where l.top < height * 0.35 {
-            for r in l.runs {
-                let t = r.text.trimmingCharacters(in: .whitespaces).lowercased()
-                if t.hasPrefix("distr") || t.hasPrefix("original") || t.hasPrefix("原文") || ["limited", "general", "restricted"].contains(t) {
-                    headerBottom = max(headerBottom ?? 0, l.bottom)
-                }
+        if runs.contains(where: { $0.1.hasPrefix("distr.") || $0.1 == "distr" }) {
+            for (l, t) in runs where t.hasPrefix("distr") || t.hasPrefix("original:") || t.hasPrefix("原文")
+                || ["limited", "general", "restricted"].contains(t) {
+                headerBottom = max(headerBottom ?? 0, l.bottom)
             }
         }
         // The organ's name may wrap below the distribution block: lines in the same type that
@@ -36,7 +37,7 @@ struct CoverPage {
             var grew = true
             while grew {
                 grew = false
-                for l in lines where l.bottom > bottom + 1 && l.top < bottom + l.height * 0.6 {
+                for l in top where l.bottom > bottom + 1 && l.top < bottom + l.height * 0.6 {
                     // It starts inside the header, or right under a header line in its type.
                     if l.top < bottom || lines.contains(where: { $0.bottom <= bottom + 1 && $0.bottom >= l.top - l.height
                                                                   && abs($0.size - l.size) < 0.5 && $0.bold == l.bold }) {

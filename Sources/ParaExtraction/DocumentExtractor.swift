@@ -185,6 +185,12 @@ public struct DocumentExtractor: Sendable {
         var out: [Paragraph] = []
         for p in paragraphs {
             let scalars = p.text.unicodeScalars
+            if p.text.utf8.count <= limit || scalars.count <= limit {
+                var q = p
+                q.ordinal = out.count + 1
+                out.append(q)
+                continue
+            }
             var start = scalars.startIndex
             var first = true
             while start < scalars.endIndex {
@@ -202,7 +208,7 @@ public struct DocumentExtractor: Sendable {
                 q.text = String(String.UnicodeScalarView(scalars[start..<end])).trimmingCharacters(in: .whitespacesAndNewlines)
                 if !first { q.number = nil; q.notes = [] }
                 q.ordinal = out.count + 1
-                if !q.text.isEmpty { out.append(q) }
+                if !q.text.isEmpty || q.number != nil { out.append(q) }
                 first = false
                 start = end
             }

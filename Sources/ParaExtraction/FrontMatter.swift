@@ -2,10 +2,11 @@ import Foundation
 import Yams
 
 /// YAML front matter between `---` lines at the top of a Markdown file, read with Yams:
-/// scalars become strings, dates `2025-09-19`, lists of symbols give the document all its
-/// symbols (`symbol` is the first, `symbols` all of them, space-separated), other lists are
-/// joined with `; `, block scalars keep their text. Front matter that is not valid YAML is
-/// read as flat `key: value` lines, with a warning.
+/// scalars are kept as written (`1.10`, `2025-09-19`), lists of symbols give the document all
+/// its symbols (`symbol` is the first, `symbols` all of them, space-separated), other lists are
+/// joined with `; `, block scalars keep their text; the first of two keys that differ only in
+/// case wins. Front matter that is not valid YAML is read as flat `key: value` lines, with a
+/// warning.
 enum FrontMatter {
     /// The fields, the body after the front matter, and a warning when the YAML was not valid.
     static func split(_ text: String) -> (fields: [String: String], body: String, warning: String?) {
@@ -26,53 +27,46 @@ enum FrontMatter {
         let rest = text.split(separator: "\n", maxSplits: consumed, omittingEmptySubsequences: false)
         let body = rest.count > consumed ? String(rest[consumed]) : ""
         let source = yaml.joined(separator: "\n")
+        if source.trimmingCharacters().isEmpty { return ([:], body, nil) }
         do {
-            guard let map = try Yams.load(yaml: source) as? [String: Any] else {
-                return (flat(yaml), body, source.trimmingCharacters().isEmpty ? nil : "front matter is not a YAML mapping; read as key: value lines")
+            guard let mapping = try Yams.compose(yaml: source)?.mapping else {
+                return (flat(yaml), body, "front matter is not a YAML mapping; read as key: value lines")
             }
-            return (fields(map), body, nil)
+            return (fields(mapping), body, nil)
         } catch {
             let reason = "\(error)".split(separator: "\n").first.map(String.init) ?? "not valid YAML"
             return (flat(yaml), body, "front matter is not valid YAML (\(reason)); read as key: value lines")
         }
     }
 
-    static func fields(_ map: [String: Any]) -> [String: String] {
+    static func fields(_ mapping: Node.Mapping) -> [String: String] {
         var out: [String: String] = [:]
-        for (rawKey, value) in map {
+        for (keyNode, value) in mapping {
+            guard let rawKey = keyNode.scalar?.string else { continue }
             let key = rawKey.lowercased()
             guard !key.isEmpty, !key.contains(" ") else { continue }
-            if let list = value as? [Any] {
-                let items = list.compactMap(scalar)
+            if let list = value.sequence {
+                let items = list.compactMap { $0.scalar.flatMap(text) }
                 guard !items.isEmpty else { continue }
                 if key == "symbol" || key == "symbols" {
-                    out["symbol"] = out["symbol"] ?? items[0]
-                    if items.count > 1 { out["symbols"] = items.joined(separator: " ") }
-                } else {
+                    if out["symbol"] == nil { out["symbol"] = items[0] }
+                    if out["symbols"] == nil, items.count > 1 { out["symbols"] = items.joined(separator: " ") }
+                } else if out[key] == nil {
                     out[key] = items.joined(separator: "; ")
                 }
-            } else if let s = scalar(value) {
-                out[key == "symbols" ? "symbol" : key] = s
+            } else if let scalar = value.scalar, let s = text(scalar) {
+                let k = key == "symbols" ? "symbol" : key
+                if out[k] == nil { out[k] = s }
             }
         }
         return out
     }
 
-    /// A scalar as text: dates as `2025-09-19` (or ISO 8601 with a time), the rest as written.
-    static func scalar(_ value: Any) -> String? {
-        switch value {
-        case let s as String: return s.trimmingCharacters(in: .whitespacesAndNewlines)
-        case let d as Date:
-            let f = ISO8601DateFormatter()
-            f.timeZone = TimeZone(identifier: "UTC")
-            let full = f.string(from: d)
-            return full.hasSuffix("T00:00:00Z") ? String(full.prefix(10)) : full
-        case let b as Bool: return b ? "true" : "false"
-        case let i as Int: return String(i)
-        case let x as Double: return String(x)
-        case is NSNull: return nil
-        default: return nil
-        }
+    /// A scalar's text as written; nil for YAML's null.
+    static func text(_ scalar: Node.Scalar) -> String? {
+        if scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) { return nil }
+        let s = scalar.string.trimmingCharacters(in: .whitespacesAndNewlines)
+        return s.isEmpty ? nil : s
     }
 
     /// Flat `key: value` lines, quoted or not: what invalid YAML still says.

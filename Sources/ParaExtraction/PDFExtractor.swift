@@ -39,7 +39,9 @@ struct PDFExtractor {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         do { try process.run() } catch { throw ParaError(file: file, "cannot run \(name): \(error.localizedDescription)") }
-        let timer = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        final class Flag: @unchecked Sendable { var set = false }   // written by the timer before terminate
+        let timedOut = Flag()
+        let timer = DispatchWorkItem { if process.isRunning { timedOut.set = true; process.terminate() } }
         DispatchQueue.global().asyncAfter(deadline: .now() + Self.timeout, execute: timer)
         // Read both pipes to the end before waiting, so a large output cannot block the tool.
         final class Box: @unchecked Sendable { var data = Data() }   // written by one queue, read after sync
@@ -51,7 +53,8 @@ struct PDFExtractor {
         errReader.sync {}
         timer.cancel()
         if process.terminationReason == .uncaughtSignal {
-            throw ParaError(file: file, "\(name) did not finish within \(Int(Self.timeout)) s")
+            if timedOut.set { throw ParaError(file: file, "\(name) did not finish within \(Int(Self.timeout)) s") }
+            throw ParaError(file: file, "not a readable PDF (\(name) stopped on signal \(process.terminationStatus))")
         }
         guard process.terminationStatus == 0 else {
             let lines = String(decoding: errBox.data, as: UTF8.self).split(separator: "\n").map(String.init)
@@ -71,7 +74,6 @@ struct PDFTextRun: Sendable, Equatable {
     /// The font's size in the same units as the box.
     var size: Double
     var bold: Bool
-    var italic: Bool
     /// A bar-code font: never text.
     var barcode: Bool
     var text: String
@@ -89,11 +91,15 @@ struct PDFPage: Sendable {
 
     /// Parses `pdftohtml -xml` output.
     static func parse(xml: Data, file: String) throws -> [PDFPage] {
-        // Poppler copies control characters from the PDF into the XML, where they are not
-        // allowed: make them spaces so that one stray byte does not lose the document.
+        // Poppler copies control characters (and U+FFFE, U+FFFF) from the PDF into the XML,
+        // where they are not allowed: make them spaces so one stray byte does not lose the file.
         var bytes = [UInt8](xml)
-        for i in bytes.indices where bytes[i] < 0x20 && bytes[i] != 0x09 && bytes[i] != 0x0A && bytes[i] != 0x0D {
-            bytes[i] = 0x20
+        for i in bytes.indices {
+            if bytes[i] < 0x20 && bytes[i] != 0x09 && bytes[i] != 0x0A && bytes[i] != 0x0D {
+                bytes[i] = 0x20
+            } else if bytes[i] == 0xEF, i + 2 < bytes.count, bytes[i + 1] == 0xBF, bytes[i + 2] == 0xBE || bytes[i + 2] == 0xBF {
+                bytes[i] = 0x20; bytes[i + 1] = 0x20; bytes[i + 2] = 0x20       // U+FFFE, U+FFFF
+            }
         }
         let root = try Markup.parseXML(Data(bytes), file: file)
         var fonts: [String: (size: Double, barcode: Bool)] = [:]
@@ -117,7 +123,7 @@ struct PDFPage: Sendable {
                     top: Double(node.attribute("top") ?? "") ?? 0, left: Double(node.attribute("left") ?? "") ?? 0,
                     width: Double(node.attribute("width") ?? "") ?? 0, height: height,
                     size: font.size > 0 ? font.size : height,
-                    bold: !node.descendants(named: "b").isEmpty, italic: !node.descendants(named: "i").isEmpty,
+                    bold: !node.descendants(named: "b").isEmpty,
                     barcode: font.barcode, text: text))
             }
             pages.append(page)

@@ -12,16 +12,15 @@ struct PDFLine: Sendable {
     var right: Double
     /// The size of the line's main text (most characters).
     var size: Double
-    /// Most of the line's characters are bold / italic.
+    /// Most of the line's characters are bold.
     var bold: Bool
-    var italic: Bool
     var barcode: Bool
     /// The runs, left to right, markers excluded.
     var runs: [PDFTextRun]
     /// The text, runs joined as the script needs, spaces collapsed.
     var text: String
-    /// Footnote markers found on the line: the mark and the text offset (in scalars) after
-    /// which it stood.
+    /// Footnote markers found on the line: the mark, and roughly where it stood (the count of
+    /// scalars before it; 0 means at the line's start, which is what footnote lines are told by).
     var markers: [(mark: String, offset: Int)]
     /// Runs stand apart in columns (a table row): cells are separated by ` | ` in `text`.
     var tabular: Bool
@@ -157,13 +156,12 @@ struct PDFLayout {
         }
         let chars = max(kept.reduce(0) { $0 + $1.text.count }, 1)
         let boldChars = kept.filter(\.bold).reduce(0) { $0 + $1.text.count }
-        let italicChars = kept.filter(\.italic).reduce(0) { $0 + $1.text.count }
         let mainRuns = kept.filter { $0.size == main }
         let top = (mainRuns.isEmpty ? kept : mainRuns).map(\.top).min() ?? band.top
         let bottom = (mainRuns.isEmpty ? kept : mainRuns).map(\.bottom).max() ?? band.bottom
         return PDFLine(page: page, top: top, bottom: bottom,
                        left: kept.first?.left ?? runs[0].left, right: kept.map(\.right).max() ?? runs[0].right,
-                       size: main, bold: boldChars * 2 > chars, italic: italicChars * 2 > chars,
+                       size: main, bold: boldChars * 2 > chars,
                        barcode: kept.contains(where: \.barcode),
                        runs: kept, text: text, markers: markers, tabular: tabular)
     }
@@ -255,7 +253,8 @@ struct PDFLayout {
         for p in pages.indices {
             let page = pages[p]
             var start: Int? = nil
-            for (i, l) in lines[p].enumerated() where roles[p][i] == .body && isFootnoteRule(l.text) {
+            // The rule is a row of underscores (dashes may be a table's).
+            for (i, l) in lines[p].enumerated() where roles[p][i] == .body && l.text.count >= 5 && l.text.allSatisfy({ $0 == "_" }) {
                 if page.height == 0 || l.top > page.height * 0.3 { start = i; roles[p][i] = .rule; break }
             }
             if let s = start {

@@ -194,6 +194,7 @@ struct PDFLayoutReader {
         commitHeading()
 
         var out: [Paragraph] = []
+        var used = Set<Int>()             // notes given to a paragraph, by index in `notes`
         for b in blocks {
             var text = ""
             for l in b.lines {
@@ -207,14 +208,22 @@ struct PDFLayoutReader {
             if text.isEmpty && b.number == nil { continue }
             var cited: [Note] = []
             for m in b.markers {
-                if let note = notes.first(where: { $0.mark == m.mark && $0.page == m.page })
-                    ?? notes.first(where: { $0.mark == m.mark && $0.page > m.page && $0.page <= m.page + 1 }),
-                   !cited.contains(where: { $0.mark == m.mark && $0.text == note.text }) {
-                    cited.append(Note(mark: m.mark, text: note.text))
+                if let k = notes.indices.first(where: { notes[$0].mark == m.mark && notes[$0].page == m.page })
+                    ?? notes.indices.first(where: { notes[$0].mark == m.mark && notes[$0].page > m.page && notes[$0].page <= m.page + 1 }),
+                   !cited.contains(where: { $0.mark == m.mark && $0.text == notes[k].text }) {
+                    cited.append(Note(mark: m.mark, text: notes[k].text))
+                    used.insert(k)
                 }
             }
             out.append(Paragraph(ordinal: out.count + 1, number: b.number, headings: b.headings, text: text,
                                  pages: b.pages, notes: cited))
+        }
+        // A note whose marker was not found (cited from a heading, or set in body type) is kept
+        // with the last paragraph on its page, so that its text is not lost.
+        for (k, note) in notes.enumerated() where !used.contains(k) {
+            if let i = out.lastIndex(where: { $0.pages.contains(note.page) }) ?? out.lastIndex(where: { ($0.pages.last ?? 0) < note.page }) {
+                out[i].notes.append(Note(mark: note.mark, text: note.text))
+            }
         }
         return out
     }

@@ -35,24 +35,13 @@ public struct ReportSegmenter: Sendable {
         var units: [Unit] = []
         var current: [String] = []
         var length = 0
-        var inComment = false
         func flush() {
             if !current.isEmpty { units.append(Unit(joinLines(current))) }
             current.removeAll()
             length = 0
         }
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
-            var t = trimmed(line)
-            if inComment {
-                if let end = t.range(of: "-->") { t = trimmed(t[end.upperBound...]); inComment = false } else { continue }
-            }
-            while let start = t.range(of: "<!--") {
-                if let end = t.range(of: "-->", range: start.upperBound..<t.endIndex) {
-                    t = trimmed(Substring(t[..<start.lowerBound] + t[end.upperBound...]))
-                } else {
-                    t = trimmed(t[..<start.lowerBound]); inComment = true
-                }
-            }
+        for line in Self.removingComments(text).split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
+            let t = trimmed(line)
             if t.isEmpty { flush(); continue }
             let hashes = t.prefix { $0 == "#" }.count
             if hashes >= 1, hashes <= 6, t.dropFirst(hashes).first.map({ $0 == " " || $0 == "\u{3000}" }) ?? false {
@@ -68,6 +57,22 @@ public struct ReportSegmenter: Sendable {
         }
         flush()
         return units
+    }
+
+    /// `text` without its HTML comments (`<!-- INFO END -->`), in one pass; a comment's line
+    /// breaks stay, so blocks stay apart. A comment that is never closed is left as text.
+    static func removingComments(_ text: String) -> String {
+        guard text.contains("<!--") else { return text }
+        var out = ""
+        var from = text.startIndex
+        while let open = text.range(of: "<!--", range: from..<text.endIndex),
+              let close = text.range(of: "-->", range: open.upperBound..<text.endIndex) {
+            out += text[from..<open.lowerBound]
+            out += String(repeating: "\n", count: text[open.lowerBound..<close.upperBound].filter { $0 == "\n" }.count)
+            from = close.upperBound
+        }
+        out += text[from...]
+        return out
     }
 
     /// A block of Markdown longer than this without a blank line is cut at a line end.
@@ -227,7 +232,7 @@ public struct ReportSegmenter: Sendable {
                 state.pushHeading(level: level, text: u)
                 continue
             }
-            if chinese, !unit.standalone, let label = ChineseLabel.parse(u), chineseUnit(label, u, &state, next: queue.first?.text) {
+            if chinese, !unit.standalone, let label = ChineseLabel.parse(u), chineseUnit(label, u, &state) {
                 continue
             }
             // "2." alone on its line (text extracted from PDF): the paragraph's text is on the next.
@@ -350,7 +355,7 @@ public struct ReportSegmenter: Sendable {
     /// their label, divisions are headings, items and clauses are headings when they read
     /// like one and numbered paragraphs otherwise; inside an article, items are its sub-items.
     /// Returns false to leave the block to the other rules.
-    func chineseUnit(_ label: ChineseLabel, _ u: String, _ state: inout SegmentationState, next: String?) -> Bool {
+    func chineseUnit(_ label: ChineseLabel, _ u: String, _ state: inout SegmentationState) -> Bool {
         // In hard-wrapped text a line as wide as the rest is a wrapped paragraph, not a heading.
         let headingLike = isHeadingLike(u) && (layout == .blocks || displayWidth(u, limit: 400) < state.typicalWidth * 4 / 5)
         switch label.kind {
@@ -362,10 +367,17 @@ public struct ReportSegmenter: Sendable {
             state.pushHeading(level: level, text: u)
             return true
         case .item, .parenthesizedItem, .clause:
-            // Items inside an article or a numbered paragraph are its sub-items.
-            if state.open, let n = state.number, ChineseLabel.isArticle(n) || n.unicodeScalars.allSatisfy({ asciiDigit($0) != nil }) {
-                state.appendText(u)
-                return true
+            // Items inside an article (`（一）`, and `一、` in older laws) or `（一）` items inside a
+            // numbered paragraph are its sub-items; a section heading (`二、主要任务`) is not.
+            if state.open, let n = state.number {
+                var isClause = false
+                if case .clause = label.kind { isClause = true }
+                let inArticle = ChineseLabel.isArticle(n) && !isClause && !(label.kind == .item && headingLike)
+                let inParagraph = label.kind == .parenthesizedItem && n.unicodeScalars.allSatisfy({ asciiDigit($0) != nil })
+                if inArticle || inParagraph {
+                    state.appendText(u)
+                    return true
+                }
             }
             let level: Int
             switch label.kind {
@@ -376,6 +388,8 @@ public struct ReportSegmenter: Sendable {
             }
             if headingLike && !label.rest.isEmpty {
                 state.pushHeading(level: level, text: u)
+            } else if case .clause = label.kind, layout == .lines {
+                return false          // in hard-wrapped text a line may start with any figures
             } else if !label.rest.isEmpty {
                 state.startParagraph(number: label.label, text: label.rest)
             } else {

@@ -233,9 +233,9 @@ public final class SegmentReader: Sendable {
         for _ in 0..<(try p.int()) { headings.append(try p.string()) }
         let text = try p.string()
         var pages: [Int] = []
-        for _ in 0..<(try p.int(max: 100_000)) { pages.append(try p.int()) }
+        for _ in 0..<(try p.int()) { pages.append(try p.int()) }
         var notes: [Note] = []
-        for _ in 0..<(try p.int(max: 100_000)) { notes.append(Note(mark: try p.string(), text: try p.string())) }
+        for _ in 0..<(try p.int()) { notes.append(Note(mark: try p.string(), text: try p.string())) }
         return Paragraph(ordinal: ordinal, number: number, headings: headings, text: text, pages: pages, notes: notes)
     }
 

@@ -73,9 +73,18 @@ public struct Indexer {
         // writer in order (the writer is single-threaded; JSON Lines stream on this thread).
         let window = max(1, ProcessInfo.processInfo.activeProcessorCount) * 2
         var prepared: [Int: Prepared] = [:]
+        var nextWindow = 0
         for (n, file) in files.enumerated() {
-            if n % window == 0 {
-                prepared = prepare(files[n..<min(n + window, files.count)], startingAt: n, known: known)
+            if n == nextWindow {
+                // Up to `window` files, and no more than `prefetchBytes` of them at once.
+                var end = n, bytes = 0
+                while end < files.count, end - n < window {
+                    bytes += Self.size(files[end])
+                    if end > n, bytes > Self.prefetchBytes { break }
+                    end += 1
+                }
+                prepared = prepare(files[n..<end], startingAt: n, known: known)
+                nextWindow = end
             }
             if let progress, Date().timeIntervalSince(lastReport) > 1 {
                 progress("indexing: \(n) of \(files.count) files read")
@@ -139,9 +148,13 @@ public struct Indexer {
         var documents: Result<[ExtractedDocument], Error>?
     }
 
-    /// Files at most this large are extracted ahead, in parallel; larger ones and JSON Lines
-    /// are read when their turn comes, so that memory stays bounded.
-    static let prefetchBytes = 64 << 20
+    /// At most this many bytes of files are extracted ahead, in parallel; a larger file and
+    /// JSON Lines are read when their turn comes, so that memory stays bounded.
+    static let prefetchBytes = 32 << 20
+
+    static func size(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int) ?? 0
+    }
 
     /// Hashes and extracts `files` on every core; keyed by their index in the whole list.
     func prepare(_ files: ArraySlice<String>, startingAt first: Int, known: [String: String]) -> [Int: Prepared] {
@@ -158,8 +171,7 @@ public struct Indexer {
             let file = list[i]
             let hash = Result { try Self.hash(file, limit: extractor.maxFileBytes) }
             var documents: Result<[ExtractedDocument], Error>? = nil
-            if case .success(let h) = hash, known[file] != h, InputFormat(path: file) != .jsonLines,
-               let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size]) as? Int, size <= Self.prefetchBytes {
+            if case .success(let h) = hash, known[file] != h, InputFormat(path: file) != .jsonLines, Self.size(file) <= Self.prefetchBytes {
                 documents = Result { try extractor.extract(path: file) }
             }
             results.set(i, Prepared(hash: hash, documents: documents))

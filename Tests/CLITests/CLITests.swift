@@ -238,8 +238,10 @@ let corpusIndex: String = {
 /// `search` and `show`; a joint document found by either symbol, without regard to case.
 @Suite struct PDFCLITests {
     static let pdfs = root.appendingPathComponent("Tests/ParaExtractionTests/Fixtures/pdf").path
+    /// pdftohtml on the PATH, as the extractor looks for it (CI installs poppler-utils).
     static var available: Bool {
-        ["/usr/bin/pdftohtml", "/usr/local/bin/pdftohtml"].contains { FileManager.default.isExecutableFile(atPath: $0) }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/pdftohtml") }
     }
 
     @Test(.enabled(if: available)) func pagesNotesAndBothSymbolsOfAJointDocument() throws {

@@ -68,7 +68,7 @@ import ParaCore
     }
 
     @Test func aPolicyDocumentWithItemsAndClauses() throws {
-        let d = try text("""
+        let d = try markdown("""
         关于加强示例工作的意见
 
         一、总体要求
@@ -87,6 +87,36 @@ import ParaCore
         #expect(n[0].headings == ["一、总体要求"])
         #expect(n[2].headings == ["二、主要任务"])
         #expect(Citation.label("（一）") == "（一）" && Citation.label("5.2.3") == "¶5.2.3" && Citation.label("54") == "¶54")
+    }
+
+    @Test func amountsAndDatesAreNoClauses() throws {
+        #expect(ChineseLabel.parse("3.5亿元用于示例") == nil)
+        #expect(ChineseLabel.parse("2024.12.31 会议") == nil)
+        // In hard-wrapped text a line may start with figures: no paragraph is cut there.
+        let d = try text("""
+        （一）资金安排。中央财政安排资金用于支持各地开展示例工作，并加强监督管理，共计
+        3.5 亿元。
+        """)
+        #expect(d.paragraphs.map(\.number) == ["（一）"])
+        #expect(d.paragraphs[0].text == "资金安排。中央财政安排资金用于支持各地开展示例工作，并加强监督管理，共计3.5 亿元。")
+    }
+
+    @Test func itemsOfAUNParagraphStayInItButSectionsDoNot() throws {
+        let d = try text("""
+        1. 委员会建议：
+        （一）加强合作；
+        （二）交流经验。
+        二、主要任务
+        2. 第二段。
+        """)
+        #expect(d.paragraphs.map(\.number) == ["1", "2"])
+        #expect(d.paragraphs[0].text == "委员会建议：\n（一）加强合作；\n（二）交流经验。")
+        #expect(d.paragraphs[1].headings == ["二、主要任务"])
+    }
+
+    @Test func anUnclosedCommentIsKeptAsText() throws {
+        let d = try markdown("1. Before <!-- a note --> after.\n\n2. Text <!-- never closed\n\n3. Last.")
+        #expect(d.paragraphs.map(\.text) == ["Before after.", "Text <!-- never closed", "Last."])
     }
 
     @Test func englishTextKeepsItsOwnNumbersAndDecimals() throws {
@@ -128,7 +158,7 @@ import ParaCore
         let d = try markdown(Array(repeating: line, count: 2800).joined(separator: "\n"))
         #expect(d.paragraphs.count > 40)
         #expect(d.paragraphs.allSatisfy { $0.text.count <= DocumentExtractor.maxParagraphCharacters })
-        #expect(d.paragraphs.map(\.text).joined(separator: " ").count == Array(repeating: line, count: 2800).joined(separator: " ").count)
+        #expect(d.paragraphs.map(\.text).joined(separator: " ") == Array(repeating: line, count: 2800).joined(separator: " "))
         // A single line longer than the limit is cut too, at sentence ends.
         let one = try text(String(repeating: "Word word word. ", count: 3000))
         #expect(one.paragraphs.count >= 4)
@@ -174,6 +204,8 @@ import ParaCore
           First line.
           Second line.
         empty: ~
+        version: 1.10
+        Version: 2.0
         ---
 
         1. The text.
@@ -186,6 +218,7 @@ import ParaCore
         #expect(d.metadata.extra["tags"] == "peace; security")
         #expect(d.metadata.extra["note"] == "First line.\nSecond line.")
         #expect(d.metadata.extra["empty"] == nil)
+        #expect(d.metadata.extra["version"] == "1.10")    // as written, and the first of two spellings
         #expect(d.paragraphs.map(\.text) == ["The text."])
         #expect(d.warnings.isEmpty)
     }

@@ -296,6 +296,37 @@ func document(_ id: String, source: String, language: Language = .en, _ texts: [
     }
 }
 
+@Suite struct PagesAndNotesTests {
+    /// Pages and notes are stored with the paragraph, survive a merge (which copies records
+    /// without decoding them), and a note's words find the paragraph that cites it.
+    @Test func pagesAndNotesSurviveAMergeAndNotesAreSearchable() throws {
+        let dir = temporaryDirectory()
+        let writer = try IndexWriter(directory: dir)
+        for i in 0..<3 {
+            let p = Paragraph(ordinal: 1, number: "\(i + 1)", headings: ["I. Section"], text: "Asset recovery \(i).",
+                              pages: [i + 7, i + 8], notes: [Note(mark: "\(i + 1)", text: "See footnote source\(i) for details."),
+                                                               Note(mark: "*", text: "Issued late.")])
+            let doc = IndexableDocument(document: ExtractedDocument(
+                metadata: DocumentMetadata(id: "d\(i)", language: .en, title: "T", source: "s\(i)"), paragraphs: [p]), contentHash: "h\(i)")
+            try writer.replace(source: "s\(i)", with: [doc])
+            try writer.commit()
+        }
+        writer.mergeAllSegments()
+        #expect(try writer.commit().segments == 1)
+        let seg = try IndexSnapshot.open(directory: dir).segments[0]
+        for i in 0..<3 {
+            let p = try seg.paragraph(i)
+            #expect(p.pages == [i + 7, i + 8])
+            #expect(p.notes == [Note(mark: "\(i + 1)", text: "See footnote source\(i) for details."), Note(mark: "*", text: "Issued late.")])
+            #expect(p.text == "Asset recovery \(i).")
+        }
+        // "source1" is only in paragraph 1's note.
+        let info = try #require(try seg.lookup(Array("source1".utf8)))
+        let c = seg.cursor(info)
+        #expect(c.doc == 1 && info.documentFrequency == 1)
+    }
+}
+
 @Suite struct SkipTests {
     /// `advance(to:)` jumps blocks with the skip entries; it must land where a plain scan lands,
     /// with the right frequency and positions, for any target.
