@@ -85,7 +85,6 @@ struct PDFTextRun: Sendable, Equatable {
 /// One page of a PDF and its text runs, in the order poppler gives them.
 struct PDFPage: Sendable {
     var number: Int
-    var width: Double
     var height: Double
     var runs: [PDFTextRun]
 
@@ -106,7 +105,6 @@ struct PDFPage: Sendable {
         var pages: [PDFPage] = []
         for pageNode in root.children where pageNode.kind == .element && pageNode.name == "page" {
             var page = PDFPage(number: Int(pageNode.attribute("number") ?? "") ?? pages.count + 1,
-                               width: Double(pageNode.attribute("width") ?? "") ?? 0,
                                height: Double(pageNode.attribute("height") ?? "") ?? 0, runs: [])
             for node in pageNode.children where node.kind == .element {
                 if node.name == "fontspec", let id = node.attribute("id") {

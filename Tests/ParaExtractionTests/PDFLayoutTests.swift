@@ -123,7 +123,7 @@ import ParaCore
     }
 
     @Test func lineEndHyphensFollowTheDocumentsOwnSpelling() {
-        let page = PDFPage(number: 1, width: 600, height: 800, runs: [
+        let page = PDFPage(number: 1, height: 800, runs: [
             run("a programme of work", top: 100), run("a multi-stakeholder group", top: 120),
         ])
         let words = Vocabulary(PDFLayout(pages: [page]))
@@ -145,7 +145,7 @@ import ParaCore
     }
 
     @Test func linesGroupRunsAndTakeRaisedMarkersOut() {
-        let page = PDFPage(number: 1, width: 600, height: 800, runs: [
+        let page = PDFPage(number: 1, height: 800, runs: [
             run("12.", top: 200, left: 100, width: 15),
             run("Action,", top: 200, left: 136, width: 40),
             PDFTextRun(top: 198, left: 176, width: 4, height: 7, size: 7, bold: false, barcode: false, text: "3"),
