@@ -68,9 +68,7 @@ public struct DocumentExtractor: Sendable {
                                 _ body: (ExtractedDocument) throws -> Void) throws {
         let shown = displayPath ?? path
         if InputFormat(path: path) == .jsonLines {
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw ParaError(file: shown, "no such file") }
-            if isDir.boolValue { throw ParaError(file: shown, "is a directory, not a file") }
+            if let refusal = InputFiles.refusal(for: path, shown: shown) { throw refusal }
             if (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) == 0 {
                 throw ParaError(file: shown, "file is empty")
             }
@@ -219,11 +217,8 @@ public struct DocumentExtractor: Sendable {
     // MARK: - Reading
 
     func readFile(_ path: String, shown: String) throws -> Data {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            throw ParaError(file: shown, "no such file")
-        }
-        if isDir.boolValue { throw ParaError(file: shown, "is a directory, not a file") }
+        // Only regular files: reading a FIFO would block forever.
+        if let refusal = InputFiles.refusal(for: path, shown: shown) { throw refusal }
         let attrs = try? FileManager.default.attributesOfItem(atPath: path)
         if let size = attrs?[.size] as? Int, size > maxFileBytes {
             throw ParaError(file: shown, "file is \(size >> 20) MB, over the \(maxFileBytes >> 20) MB limit")

@@ -155,14 +155,38 @@ enum FileSystem {
 final class WriterLock {
     private var fd: Int32
 
+    /// Takes the lock and writes who holds it (`pid host start-time`) into the file; when the
+    /// lock is taken, the error names the holder from that line.
     init(path: String, directory: String) throws {
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ParaError(file: path, "cannot open lock file: \(errnoMessage())") }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            var buffer = [UInt8](repeating: 0, count: 256)
+            let n = pread(fd, &buffer, buffer.count, 0)
             close(fd)
             fd = -1
-            throw ParaError(file: directory, "another process is writing to this index (\(path) is locked); try again when it has finished")
+            throw ParaError(file: directory, "another process is writing to this index (\(path) is locked\(Self.describeHolder(n > 0 ? Array(buffer[0..<n]) : []))); try again when it has finished")
         }
+        // The lock is ours: say so, for the next writer's message.
+        var host = [CChar](repeating: 0, count: 256)
+        gethostname(&host, host.count - 1)
+        let line = Array("\(getpid()) \(String(cString: host)) \(Int(time(nil)))\n".utf8)
+        if ftruncate(fd, 0) == 0 { _ = pwrite(fd, line, line.count, 0) }
+    }
+
+    /// `, held by process 123 on host since 12 s` from the lock file's line, noting a holder
+    /// on this host that no longer runs (a lock on a network file system can outlive it).
+    static func describeHolder(_ bytes: [UInt8]) -> String {
+        let parts = String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" })
+        guard parts.count >= 3, let pid = Int32(parts[0]), let started = Int(parts[2]) else { return "" }
+        var host = [CChar](repeating: 0, count: 256)
+        gethostname(&host, host.count - 1)
+        let here = String(cString: host) == String(parts[1])
+        let age = max(0, Int(time(nil)) - started)
+        let ageText = age < 120 ? "\(age) s" : age < 7200 ? "\(age / 60) min" : "\(age / 3600) h"
+        var out = ", held by process \(pid) on \(parts[1]) for \(ageText)"
+        if here && kill(pid, 0) != 0 && errno == ESRCH { out += ", which no longer runs" }
+        return out
     }
 
     func release() {

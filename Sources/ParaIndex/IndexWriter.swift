@@ -93,6 +93,14 @@ public final class IndexWriter {
         for f in pendingFiles { FileSystem.remove(f) }
     }
 
+    /// The folder that sources are relative to, as the index records it; set it to record one
+    /// (it is published with the next commit).
+    public var root: String? {
+        get { manifest.root }
+        set { if manifest.root != newValue { manifest.root = newValue; rootChanged = true } }
+    }
+    private var rootChanged = false
+
     /// The documents currently committed, with the source each came from.
     public var documents: [StoredDocument] {
         get throws { try manifest.segments.flatMap { try reader($0.name).documents } }
@@ -145,7 +153,7 @@ public final class IndexWriter {
         mergeAllRequested = true
     }
 
-    public var hasChanges: Bool { !replaced.isEmpty || addedDocuments > 0 || forceRebuild || mergeAllRequested }
+    public var hasChanges: Bool { !replaced.isEmpty || addedDocuments > 0 || forceRebuild || mergeAllRequested || rootChanged }
 
     private func newSegmentName() -> String {
         defer { nextSegment += 1 }
@@ -232,6 +240,7 @@ public final class IndexWriter {
         pendingFiles = []
         removeOrphans(live: live)
         manifest = next
+        rootChanged = false
         let summary = CommitSummary(generation: next.generation, addedDocuments: addedDocuments, removedDocuments: removedCount,
                                     segments: next.segments.count, paragraphs: next.segments.reduce(0) { $0 + $1.paragraphs })
         pending = []

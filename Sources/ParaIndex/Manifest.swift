@@ -13,6 +13,9 @@ struct Manifest: Codable, Equatable {
     var analyzer: String
     var nextSegment: Int
     var segments: [Segment]
+    /// The folder that documents' sources are relative to (absolute, canonical), recorded by
+    /// the first indexing run; absent in an index built through the library without one.
+    var root: String?
 
     static let fileName = "manifest"
 

@@ -14,6 +14,9 @@ public struct IndexingReport: Sendable {
     public var failures: [ParaError] = []
     /// Files indexed with something to tell (bad bytes read as U+FFFD, repaired markup).
     public var warnings: [ParaError] = []
+    /// What was done that the user did not ask for in so many words (a path given that no
+    /// longer exists had its documents removed).
+    public var notices: [ParaError] = []
     public var documents = 0
     public var paragraphs = 0
     public var segments = 0
@@ -43,31 +46,59 @@ public struct Indexer {
                       progress: ((String) -> Void)? = nil) throws -> IndexingReport {
         let start = Date()
         var report = IndexingReport()
+        // Nothing to read and no index to update: say so, and create nothing.
+        if !IndexSnapshot.exists(directory: directory), !paths.isEmpty,
+           paths.allSatisfy({ if case .unreachable = InputFiles.kind(of: $0) { return true } else { return false } }) {
+            let first = paths[0]
+            if case .unreachable(let why) = InputFiles.kind(of: first) { throw ParaError(file: first, "cannot read: \(why)") }
+        }
         let writer = try IndexWriter(directory: directory, memoryBudget: memoryBudget, discardingUnreadable: rebuild)
         defer { writer.close() }
         if rebuild { try writer.removeAll() }
         if mergeAll { writer.mergeAllSegments() }
         var known: [String: String] = [:]   // source → content hash
         for d in try writer.documents where !rebuild { known[d.metadata.source] = d.contentHash }
+        // Sources are relative to the folder the index records: the working folder of its
+        // first indexing run.
+        if writer.root == nil { writer.root = InputFiles.canonicalPath(".") }
+        let root = writer.root!
+        func key(for path: String) -> String { Self.key(for: path, root: root) }
+        func path(ofKey key: String) -> String { Self.path(ofKey: key, root: root) }
 
+        // Every file is known by its source key (see `key(for:)`): the same file reached by
+        // two spellings or through a link is one document.
         var files: [String] = []
+        var keys: [String] = []
+        var seen = Set<String>()
         var roots: [String] = []
+        func take(_ path: String) {
+            let k = key(for: path)
+            if seen.insert(k).inserted { files.append(path); keys.append(k) }
+        }
         for p in paths {
             let path = p.count > 1 && p.hasSuffix("/") ? String(p.dropLast()) : p
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-                report.failures.append(ParaError(file: path, "no such file or folder"))
-                continue
-            }
-            if isDir.boolValue {
-                roots.append(path)
-                files += Self.inputFiles(under: path, failures: &report.failures)
-            } else {
-                roots.append(path)
-                files.append(path)
+            switch InputFiles.kind(of: path) {
+            case .directory:
+                roots.append(key(for: path))
+                for f in Self.inputFiles(under: path, failures: &report.failures) { take(f) }
+            case .regular:
+                roots.append(key(for: path))
+                take(path)
+            case .special(let what):
+                report.failures.append(ParaError(file: path, "is \(what), not a regular file"))
+            case .unreachable(let why):
+                // Gone: what was indexed from it goes too. Never indexed: a failure.
+                let k = key(for: path)
+                let stale = known.keys.filter { $0 == k || $0.hasPrefix(k == "/" ? "/" : k + "/") }
+                if stale.isEmpty {
+                    report.failures.append(ParaError(file: path, "cannot read: \(why)"))
+                } else {
+                    for source in stale { writer.remove(source: source) }
+                    report.removed += stale.count
+                    report.notices.append(ParaError(file: path, "no longer exists; removed \(stale.count) indexed file\(stale.count == 1 ? "" : "s") read from it"))
+                }
             }
         }
-        let seen = Set(files)
         var lastReport = Date()
         // Files are read and extracted on every core, a window at a time, and handed to the
         // writer in order (the writer is single-threaded; JSON Lines stream on this thread).
@@ -83,29 +114,30 @@ public struct Indexer {
                     if end > n, bytes > Self.prefetchBytes { break }
                     end += 1
                 }
-                prepared = prepare(files[n..<end], startingAt: n, known: known)
+                prepared = prepare(files[n..<end], keys: keys[n..<end], startingAt: n, known: known)
                 nextWindow = end
             }
             if let progress, Date().timeIntervalSince(lastReport) > 1 {
                 progress("indexing: \(n) of \(files.count) files read")
                 lastReport = Date()
             }
+            let source = keys[n]
             do {
                 let ready = prepared.removeValue(forKey: n)
                 let hash = try ready?.hash.get() ?? Self.hash(file, limit: extractor.maxFileBytes)
-                if known[file] == hash { report.unchanged += 1; continue }
-                try writer.beginReplacing(source: file)
+                if known[source] == hash { report.unchanged += 1; continue }
+                try writer.beginReplacing(source: source)
                 do {
                     var documents = 0
                     let each: ((ExtractedDocument) throws -> Void) throws -> Void = { body in
                         if let extracted = ready?.documents {
                             for d in try extracted.get() { try body(d) }
                         } else {
-                            try extractor.forEachDocument(path: file, body)
+                            try extractor.forEachDocument(path: file, displayPath: source, body)
                         }
                     }
                     try each { doc in
-                        for w in doc.warnings { report.warnings.append(ParaError(file: file, w)) }
+                            for w in doc.warnings { report.warnings.append(ParaError(file: source, w)) }
                         try writer.add(IndexableDocument(document: doc, contentHash: hash))
                         documents += 1
                         if let progress, documents % 1000 == 0, Date().timeIntervalSince(lastReport) > 2 {
@@ -115,10 +147,10 @@ public struct Indexer {
                     }
                 } catch {
                     // Part of the file may be in the index buffer: drop it, keep the old version.
-                    writer.abandon(source: file)
+                    writer.abandon(source: source)
                     throw error
                 }
-                if known[file] != nil { report.updated += 1 } else { report.added += 1 }
+                if known[source] != nil { report.updated += 1 } else { report.added += 1 }
             } catch let error as ParaError {
                 report.failures.append(error)
             } catch {
@@ -127,7 +159,8 @@ public struct Indexer {
         }
         // Files that were indexed from these roots and are gone now.
         for source in known.keys where !seen.contains(source) {
-            if roots.contains(where: { source == $0 || source.hasPrefix($0 == "." ? "./" : $0 + "/") }) && !FileManager.default.fileExists(atPath: source) {
+            if roots.contains(where: { source == $0 || source.hasPrefix($0 == "/" ? "/" : $0 + "/") }),
+               case .unreachable = InputFiles.kind(of: path(ofKey: source)) {
                 writer.remove(source: source)
                 report.removed += 1
             }
@@ -140,6 +173,57 @@ public struct Indexer {
         report.segments = counts.segments
         report.seconds = Date().timeIntervalSince(start)
         return report
+    }
+
+    /// Removes documents from the index: each name is a document's id or symbol (the whole
+    /// file it came from goes), or a path (a file, or a folder and everything indexed from
+    /// it; the path may no longer exist). Names that match nothing are failures.
+    public func remove(_ names: [String]) throws -> IndexingReport {
+        let start = Date()
+        var report = IndexingReport()
+        guard IndexSnapshot.exists(directory: directory) else { throw ParaError(file: directory, "no index here") }
+        let writer = try IndexWriter(directory: directory, memoryBudget: memoryBudget)
+        defer { writer.close() }
+        let documents = try writer.documents
+        let root = writer.root ?? InputFiles.canonicalPath(".")
+        var gone = Set<String>()
+        for name in names {
+            var sources = Set(documents.filter { $0.metadata.isNamed(name) }.map(\.metadata.source))
+            if sources.isEmpty {
+                let k = Self.key(for: name, root: root)
+                sources = Set(documents.map(\.metadata.source).filter { $0 == k || $0.hasPrefix(k == "/" ? "/" : k + "/") })
+            }
+            if sources.isEmpty {
+                report.failures.append(ParaError(file: name, "no document or indexed path of that name"))
+                continue
+            }
+            for source in sources where gone.insert(source).inserted {
+                writer.remove(source: source)
+                report.removed += 1
+            }
+        }
+        if writer.hasChanges { try writer.commit() }
+        let counts = try IndexSnapshot.counts(directory: directory)
+        report.documents = counts.documents
+        report.paragraphs = counts.paragraphs
+        report.segments = counts.segments
+        report.seconds = Date().timeIntervalSince(start)
+        return report
+    }
+
+    /// A file's source key: its canonical path (links, `.` and `..` resolved) relative to
+    /// the index's root folder when it lies under it (`Corpus/report.txt`), else absolute.
+    public static func key(for path: String, root: String) -> String {
+        let canonical = InputFiles.canonicalPath(path)
+        if canonical == root { return "." }
+        let prefix = root == "/" ? "/" : root + "/"
+        return canonical.hasPrefix(prefix) ? String(canonical.dropFirst(prefix.count)) : canonical
+    }
+
+    /// The path a source key stands for.
+    public static func path(ofKey key: String, root: String) -> String {
+        if key.hasPrefix("/") { return key }
+        return key == "." ? root : (root == "/" ? "/" : root + "/") + key
     }
 
     /// A file hashed and, unless unchanged or streamed, extracted ahead of the writer.
@@ -157,22 +241,22 @@ public struct Indexer {
     }
 
     /// Hashes and extracts `files` on every core; keyed by their index in the whole list.
-    func prepare(_ files: ArraySlice<String>, startingAt first: Int, known: [String: String]) -> [Int: Prepared] {
+    func prepare(_ files: ArraySlice<String>, keys: ArraySlice<String>, startingAt first: Int, known: [String: String]) -> [Int: Prepared] {
         final class Results: @unchecked Sendable {   // written under the lock, read after the join
             let lock = NSLock()
             var slots: [Prepared?]
             init(_ n: Int) { slots = Array(repeating: nil, count: n) }
             func set(_ i: Int, _ p: Prepared) { lock.lock(); slots[i] = p; lock.unlock() }
         }
-        let list = Array(files)
+        let list = Array(files), sources = Array(keys)
         let results = Results(list.count)
         let extractor = self.extractor
         DispatchQueue.concurrentPerform(iterations: list.count) { i in
             let file = list[i]
             let hash = Result { try Self.hash(file, limit: extractor.maxFileBytes) }
             var documents: Result<[ExtractedDocument], Error>? = nil
-            if case .success(let h) = hash, known[file] != h, InputFormat(path: file) != .jsonLines, Self.size(file) <= Self.prefetchBytes {
-                documents = Result { try extractor.extract(path: file) }
+            if case .success(let h) = hash, known[sources[i]] != h, InputFormat(path: file) != .jsonLines, Self.size(file) <= Self.prefetchBytes {
+                documents = Result { try extractor.extract(path: file, displayPath: sources[i]) }
             }
             results.set(i, Prepared(hash: hash, documents: documents))
         }
@@ -183,9 +267,7 @@ public struct Indexer {
 
     /// The content hash of a file, read in chunks (a large file never sits in memory whole).
     static func hash(_ path: String, limit: Int) throws -> String {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw ParaError(file: path, "no such file") }
-        if isDir.boolValue { throw ParaError(file: path, "is a directory, not a file") }
+        if let refusal = InputFiles.refusal(for: path) { throw refusal }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw ParaError(file: path, "cannot read file: \(String(cString: strerror(errno)))")
         }

@@ -37,12 +37,33 @@ struct IndexCommand: ParsableCommand {
             indexer.mergeAll = merge
             return try indexer.index(paths: paths, rebuild: rebuild, progress: { printError($0) })
         }
+        for n in report.notices { printError("parasearch: \(n)") }
         for w in report.warnings { printError("parasearch: warning: \(w)") }
         for f in report.failures { printError("parasearch: skipped \(f)") }
         print(String(format: "indexed %@: %d added, %d updated, %d removed, %d unchanged, %d failed; %d documents, %d paragraphs, %d segments in %.2f s",
                      index, report.added, report.updated, report.removed, report.unchanged, report.failures.count,
                      report.documents, report.paragraphs, report.segments, report.seconds))
         if strict && !report.failures.isEmpty { throw ExitCode.failure }
+    }
+}
+
+struct RemoveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "remove",
+        abstract: "Remove documents from the index, by id, symbol or path (a file or a folder; it may no longer exist)."
+    )
+
+    @Argument(help: "Document ids, symbols or paths.")
+    var names: [String]
+
+    @Option(name: .long, help: "Index directory.")
+    var index = "Index"
+
+    func run() throws {
+        let report = try reportingErrors { try Indexer(directory: index).remove(names) }
+        for f in report.failures { printError("parasearch: \(f)") }
+        print("removed \(report.removed) indexed file\(report.removed == 1 ? "" : "s") from \(index); \(report.documents) documents, \(report.paragraphs) paragraphs left")
+        if !report.failures.isEmpty { throw ExitCode.failure }
     }
 }
 

@@ -171,7 +171,7 @@ let corpusIndex: String = {
         #expect(tokens.map { $0["term"] as? String } == ["资产", "产追", "追回"])
         #expect(tokens.map { $0["start"] as? Int } == [0, 3, 6])
         let bad = try run(["extract", "/nonexistent.txt"])
-        #expect(bad.status == 1 && bad.stderr == "parasearch: error: /nonexistent.txt: no such file\n")
+        #expect(bad.status == 1 && bad.stderr == "parasearch: error: /nonexistent.txt: cannot read file: No such file or directory\n")
     }
 
     @Test func theDefaultIndexIsBuiltFromCorpusOnFirstSearch() throws {
@@ -290,5 +290,80 @@ let corpusIndex: String = {
         #expect(r.stdout.contains("¶2"))
         // One line, ours, naming the file; nothing from libxml2 itself.
         #expect(r.stderr == "parasearch: warning: \(file.path): 2 bytes not valid in the declared charset gbk read as U+FFFD\n")
+    }
+}
+
+/// One identity per file: the same file reached by several spellings or a link is one
+/// document; a path given that no longer exists takes its documents with it; only regular files
+/// are read; `remove` removes by id, symbol or path.
+@Suite struct IdentityTests {
+    func workspace(_ name: String = #function) throws -> URL {
+        let dir = URL(fileURLWithPath: temporaryIndex(name))
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("docs"), withIntermediateDirectories: true)
+        try "1. Asset recovery is the subject.\n2. Second paragraph.\n".write(to: dir.appendingPathComponent("docs/z.txt"), atomically: true, encoding: .utf8)
+        return dir
+    }
+
+    func hits(_ query: String, _ dir: URL) throws -> [String] {
+        let r = try run(["search", query, "--index", "Idx", "--json"], in: dir)
+        let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        return (obj?["hits"] as? [[String: Any]] ?? []).map { "\($0["source"] as? String ?? "") \($0["number"] as? String ?? "")" }
+    }
+
+    @Test func threeSpellingsAndALinkAreOneDocument() throws {
+        let dir = try workspace()
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("linked").path, withDestinationPath: dir.appendingPathComponent("docs").path)
+        for spelling in ["docs", "./docs", dir.appendingPathComponent("docs").path, "linked", "docs/../docs/z.txt"] {
+            let r = try run(["index", spelling, "--index", "Idx"], in: dir)
+            #expect(r.status == 0, "\(spelling): \(r.stderr)")
+        }
+        #expect(try hits("asset", dir) == ["docs/z.txt 1"])
+        // Deleted, then indexed through another spelling of its folder: gone.
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("docs/z.txt"))
+        let r = try run(["index", "./docs", "--index", "Idx"], in: dir)
+        #expect(r.stdout.contains("1 removed"))
+        #expect(try hits("asset", dir) == [])
+    }
+
+    @Test func aPathGivenThatNoLongerExistsRemovesItsDocuments() throws {
+        let dir = try workspace()
+        _ = try run(["index", "docs/z.txt", "--index", "Idx"], in: dir)
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("docs/z.txt"))
+        let r = try run(["index", "docs/z.txt", "--index", "Idx"], in: dir)
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("docs/z.txt: no longer exists; removed 1 indexed file read from it"))
+        #expect(try hits("asset", dir) == [])
+        // A path that never existed is an error, and creates no index.
+        let none = try run(["index", "nothere", "--index", "Other"], in: dir)
+        #expect(none.status == 1)
+        #expect(none.stderr == "parasearch: error: nothere: cannot read: No such file or directory\n")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("Other").path))
+    }
+
+    @Test func onlyRegularFilesAreReadAndReasonsAreTheRealOnes() throws {
+        let dir = try workspace()
+        #expect(mkfifo(dir.appendingPathComponent("docs/b.txt").path, 0o644) == 0)
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("docs/zero.txt").path, withDestinationPath: "/dev/zero")
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("docs/loop.txt").path, withDestinationPath: "loop.txt")
+        let r = try run(["index", "docs", "--index", "Idx"], in: dir)     // a FIFO read would hang here
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("skipped docs/b.txt: is a FIFO (named pipe), not a regular file"))
+        #expect(r.stderr.contains("skipped docs/zero.txt: is a character device, not a regular file"))
+        #expect(r.stderr.contains("skipped docs/loop.txt: cannot read file: Too many levels of symbolic links"))
+        #expect(try hits("asset", dir) == ["docs/z.txt 1"])
+    }
+
+    @Test func removeByPathIdOrSymbol() throws {
+        let dir = try workspace()
+        try "---\nsymbol: A/80/5\n---\n\n1. Asset freezing.\n".write(to: dir.appendingPathComponent("docs/r.md"), atomically: true, encoding: .utf8)
+        _ = try run(["index", "docs", "--index", "Idx"], in: dir)
+        #expect(try hits("asset", dir).sorted() == ["docs/r.md 1", "docs/z.txt 1"])
+        let bySymbol = try run(["remove", "a/80/5", "--index", "Idx"], in: dir)
+        #expect(bySymbol.status == 0 && bySymbol.stdout.hasPrefix("removed 1 indexed file from Idx; 1 documents"))
+        let byPath = try run(["remove", "./docs/z.txt", "--index", "Idx"], in: dir)
+        #expect(byPath.status == 0)
+        #expect(try hits("asset", dir) == [])
+        let unknown = try run(["remove", "nothing-of-that-name", "--index", "Idx"], in: dir)
+        #expect(unknown.status == 1 && unknown.stderr.contains("no document or indexed path of that name"))
     }
 }

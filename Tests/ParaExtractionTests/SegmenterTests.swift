@@ -118,7 +118,7 @@ import ParaCore
         let d = dir.appendingPathComponent("folder.txt").path
         try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
         #expect(error(d) == "\(d): is a directory, not a file")
-        #expect(error(dir.appendingPathComponent("missing.txt").path)?.hasSuffix("no such file") == true)
+        #expect(error(dir.appendingPathComponent("missing.txt").path)?.hasSuffix("cannot read file: No such file or directory") == true)
         #expect(error(write("x.exe", [1]))?.contains("unsupported file type '.exe'") == true)
     }
 

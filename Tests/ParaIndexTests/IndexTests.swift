@@ -203,6 +203,9 @@ func document(_ id: String, source: String, language: Language = .en, _ texts: [
             Issue.record("second writer opened")
         } catch {
             #expect("\(error)".contains("another process is writing to this index"))
+            // The holder is named: this process, this host, held for seconds.
+            #expect("\(error)".contains("held by process \(getpid()) on "))
+            #expect(!"\(error)".contains("no longer runs"))
         }
         first.close()
         _ = try IndexWriter(directory: dir)   // free again
