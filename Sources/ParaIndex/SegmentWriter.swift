@@ -41,6 +41,24 @@ struct SegmentWriter {
         }
     }
 
+    /// The terms a paragraph is indexed under, with their positions: its text, then each of its
+    /// footnotes (a paragraph's notes are found through it), each after a gap of 16 positions
+    /// so that no phrase runs from the text into a note. `check` re-derives postings with it.
+    static func forEachTerm(of p: Paragraph, session: AnalysisSession, _ body: (UnsafeBufferPointer<UInt8>, Int) -> Void) {
+        var next = 0
+        session.analyze(p.text) { term, _, position, _ in
+            body(term, position)
+            next = position + 1
+        }
+        for note in p.notes {
+            let base = next + 16
+            session.analyze(note.text) { term, _, position, _ in
+                body(term, base + position)
+                next = base + position + 1
+            }
+        }
+    }
+
     private mutating func addParagraph(_ p: Paragraph, document: UInt32) {
         let local = UInt32(paragraphs.count)
         paragraphs.append(p)
@@ -49,19 +67,8 @@ struct SegmentWriter {
         // The heading path is part of what a paragraph is about only through its citation;
         // the indexed text is the paragraph itself.
         let termsBefore = termTable.count
-        var next = 0
-        session.analyze(p.text) { term, _, position, _ in
+        Self.forEachTerm(of: p, session: session) { term, position in
             scratch.append(UInt64(termTable.id(term)) << 32 | UInt64(UInt32(truncatingIfNeeded: position)))
-            next = position + 1
-        }
-        // A paragraph's footnotes are found through it; a gap keeps phrases from running
-        // from the text into a note.
-        for note in p.notes {
-            let base = next + 16
-            session.analyze(note.text) { term, _, position, _ in
-                scratch.append(UInt64(termTable.id(term)) << 32 | UInt64(UInt32(truncatingIfNeeded: base + position)))
-                next = base + position + 1
-            }
         }
         // A new term: its bytes, its table entries (arena, start, hash, two slots) and the
         // two run starts of `write`.

@@ -7,7 +7,7 @@ struct ParaSearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parasearch",
         abstract: "Full-text search over the numbered paragraphs of UN reports, in Chinese and English.",
-        subcommands: [SearchCommand.self, IndexCommand.self, RemoveCommand.self, Show.self, Stats.self, Batch.self, Extract.self, Analyze.self]
+        subcommands: [SearchCommand.self, IndexCommand.self, RemoveCommand.self, Show.self, Stats.self, Check.self, Batch.self, Extract.self, Analyze.self]
     )
 }
 

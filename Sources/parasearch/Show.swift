@@ -94,3 +94,34 @@ func formatBytes(_ n: Int) -> String {
     if n >= 1 << 10 { return String(format: "%.1f KB", Double(n) / 1024) }
     return "\(n) B"
 }
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Verify the whole index: checksums, counts, every posting, and a sample of paragraphs analysed again."
+    )
+
+    @Option(name: .long, help: "Index directory.")
+    var index = "Index"
+
+    @Option(name: .long, help: "Paragraphs per segment to analyse again from their stored text.")
+    var sample = 500
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let report = IndexCheck.run(directory: index, sample: max(1, sample))
+        if json {
+            print(jsonString([
+                "sound": report.isSound, "generation": report.generation, "segments": report.segments,
+                "documents": report.documents, "paragraphs": report.paragraphs, "postings": report.postings,
+                "paragraphs_rederived": report.paragraphsRederived,
+                "problems": report.problems.map { ["file": $0.file ?? "", "message": $0.message] },
+            ] as [String: Any]))
+        } else {
+            for p in report.problems { print("problem: \(p)") }
+            print("\(report.isSound ? "sound" : "damaged"): \(index), generation \(report.generation), \(report.segments) segments, \(report.documents) documents, \(report.paragraphs) paragraphs; \(report.postings) postings walked, \(report.paragraphsRederived) paragraphs analysed again; \(report.problems.count) problems")
+        }
+        if !report.isSound { throw ExitCode.failure }
+    }
+}

@@ -1,0 +1,157 @@
+import ParaCore
+import ParaAnalysis
+
+/// What `check` found: the problems (each naming the file), and what was examined.
+public struct IndexCheckReport: Sendable {
+    /// Everything that is wrong, each naming the file; empty for a sound index.
+    public var problems: [ParaError] = []
+    public var generation = 0
+    public var segments = 0
+    public var documents = 0
+    public var paragraphs = 0
+    /// Postings read in the full walk of every term.
+    public var postings = 0
+    /// Paragraphs whose postings were derived again from their stored text and compared.
+    public var paragraphsRederived = 0
+
+    public var isSound: Bool { problems.isEmpty }
+}
+
+/// Verifies a whole index, as a reader never does on its hot path:
+/// - the manifest, and every file's header, footer and checksum (opening each segment);
+/// - each segment's counts against the manifest, its documents' paragraph ranges against its
+///   paragraphs, and the sum of lengths against the stored total;
+/// - every term's postings, walked to the end: paragraph ids in range and increasing, as many
+///   as the term's document frequency, and per paragraph the frequencies adding up to its length;
+/// - a sample of paragraphs (all of a small segment) analysed again from their stored text and
+///   notes: each term must be found with the same frequency and positions;
+/// - no source file's documents live in two segments.
+public enum IndexCheck {
+    public static func run(directory: String, sample: Int = 500) -> IndexCheckReport {
+        var report = IndexCheckReport()
+        let manifest: Manifest
+        do {
+            guard let m = try Manifest.read(directory: directory) else {
+                report.problems.append(ParaError(file: directory, "no index here"))
+                return report
+            }
+            manifest = m
+        } catch let e as ParaError {
+            report.problems.append(e)
+            return report
+        } catch {
+            report.problems.append(ParaError(file: directory + "/" + Manifest.fileName, "\(error)"))
+            return report
+        }
+        report.generation = manifest.generation
+        report.segments = manifest.segments.count
+        if manifest.analyzer != Analyzer.identity {
+            report.problems.append(ParaError(file: directory + "/" + Manifest.fileName,
+                                             "built with analyzer '\(manifest.analyzer)', not '\(Analyzer.identity)'"))
+            return report
+        }
+        var sources: [String: String] = [:]          // source → segment it lives in
+        let session = AnalysisSession()
+        for entry in manifest.segments {
+            let base = directory + "/" + entry.name
+            let segment: SegmentReader
+            do {
+                segment = try SegmentReader(directory: directory, name: entry.name, residency: .sequentialOnce)
+            } catch let e as ParaError {
+                report.problems.append(e)
+                continue
+            } catch {
+                report.problems.append(ParaError(file: base, "\(error)"))
+                continue
+            }
+            report.documents += segment.documentCount
+            report.paragraphs += segment.paragraphCount
+            func problem(_ ext: String, _ message: String) { report.problems.append(ParaError(file: base + "." + ext, message)) }
+            if entry.paragraphs != segment.paragraphCount || entry.documents != segment.documentCount {
+                report.problems.append(ParaError(file: directory + "/" + Manifest.fileName,
+                    "segment \(entry.name): the manifest says \(entry.paragraphs) paragraphs and \(entry.documents) documents, the segment holds \(segment.paragraphCount) and \(segment.documentCount)"))
+            }
+            // Documents cover the paragraphs in order, each paragraph pointing back at its own.
+            do {
+                var expectedFirst = 0
+                for (i, d) in try segment.documents.enumerated() {
+                    if d.firstParagraph != expectedFirst { problem("stored", "document \(i) starts at paragraph \(d.firstParagraph), expected \(expectedFirst)") }
+                    expectedFirst = d.firstParagraph + d.paragraphCount
+                    for p in d.firstParagraph..<min(expectedFirst, segment.paragraphCount) where segment.documentIndex(of: p) != i {
+                        problem("norms", "paragraph \(p) points at document \(segment.documentIndex(of: p)), not \(i)")
+                        break
+                    }
+                    if let other = sources[d.metadata.source], other != entry.name {
+                        problem("stored", "documents of \(d.metadata.source) live in two segments (\(other) and \(entry.name))")
+                    }
+                    sources[d.metadata.source] = entry.name
+                }
+                if expectedFirst != segment.paragraphCount { problem("stored", "documents cover \(expectedFirst) of \(segment.paragraphCount) paragraphs") }
+            } catch let e as ParaError { report.problems.append(e) } catch { problem("stored", "\(error)") }
+
+            var total: UInt64 = 0
+            for p in 0..<segment.paragraphCount { total += UInt64(segment.length(of: p)) }
+            if total != segment.totalLength { problem("norms", "paragraph lengths add up to \(total), the segment says \(segment.totalLength)") }
+
+            // Every posting, against the lengths.
+            var frequencySum = [Int](repeating: 0, count: segment.paragraphCount)
+            var termsWithProblems = 0
+            do {
+                try segment.allTerms { term, info in
+                    var cursor = segment.cursor(info)
+                    var count = 0, last = -1
+                    while cursor.doc != PostingsCursor.end {
+                        if cursor.doc <= last || cursor.doc >= segment.paragraphCount || cursor.frequency < 1 { break }
+                        frequencySum[cursor.doc] += cursor.frequency
+                        last = cursor.doc
+                        count += 1
+                        cursor.next()
+                    }
+                    report.postings += count
+                    if cursor.isCorrupt || count != info.documentFrequency || cursor.doc != PostingsCursor.end {
+                        termsWithProblems += 1
+                        if termsWithProblems <= 5 {
+                            problem("postings", "the postings of term '\(String(decoding: term, as: UTF8.self))' are damaged (\(count) read of \(info.documentFrequency))")
+                        }
+                    }
+                }
+            } catch let e as ParaError { report.problems.append(e) } catch { problem("terms", "\(error)") }
+            if termsWithProblems > 5 { problem("postings", "\(termsWithProblems) terms in all have damaged postings") }
+            if termsWithProblems == 0 {
+                let wrong = (0..<segment.paragraphCount).filter { frequencySum[$0] != segment.length(of: $0) }
+                if let first = wrong.first {
+                    problem("norms", "\(wrong.count) paragraph lengths disagree with the postings (first: paragraph \(first), length \(segment.length(of: first)), postings \(frequencySum[first]))")
+                }
+            }
+
+            // A sample of paragraphs, analysed again.
+            let n = segment.paragraphCount
+            let step = max(1, n / max(1, sample))
+            var mismatches = 0
+            for p in stride(from: 0, to: n, by: step) {
+                guard let paragraph = try? segment.paragraph(p) else {
+                    problem("stored", "paragraph \(p) cannot be read")
+                    continue
+                }
+                var byTerm: [[UInt8]: [Int]] = [:]
+                SegmentWriter.forEachTerm(of: paragraph, session: session) { term, position in
+                    byTerm[Array(term), default: []].append(position)
+                }
+                report.paragraphsRederived += 1
+                var ok = byTerm.values.reduce(0) { $0 + $1.count } == segment.length(of: p)
+                for (term, positions) in byTerm where ok {
+                    guard let info = try? segment.lookup(term) else { ok = false; break }
+                    var cursor = segment.cursor(info)
+                    cursor.advance(to: p)
+                    ok = cursor.doc == p && cursor.frequency == positions.count && cursor.positions() == positions.sorted()
+                }
+                if !ok {
+                    mismatches += 1
+                    if mismatches <= 3 { problem("postings", "paragraph \(p): its postings differ from its stored text analysed again") }
+                }
+            }
+            if mismatches > 3 { problem("postings", "\(mismatches) sampled paragraphs in all differ from their stored text") }
+        }
+        return report
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+import ParaTestSupport
+@testable import ParaIndex
+import ParaCore
+
+/// `check` on sound and damaged indexes: every damaged file is reported by name, by `check`
+/// and by a reader opening the index, and nothing traps.
+@Suite struct CheckTests {
+    /// An index of two segments with pages and notes, as a realistic small update leaves it.
+    func build() throws -> String {
+        let dir = temporaryDirectory()
+        let writer = try IndexWriter(directory: dir)
+        var texts: [String] = []
+        for i in 0..<300 { texts.append("Paragraph \(i) on asset recovery 资产追回 and the rule of law, case \(i % 17).") }
+        try writer.replace(source: "a", with: [document("a", source: "a", texts)])
+        try writer.commit()
+        let p = Paragraph(ordinal: 1, number: "1", headings: [], text: "Notes on sanctions.", pages: [3, 4],
+                          notes: [Note(mark: "1", text: "See the annex.")])
+        try writer.replace(source: "b", with: [IndexableDocument(document: ExtractedDocument(
+            metadata: DocumentMetadata(id: "b", language: .en, title: "B", source: "b"), paragraphs: [p]), contentHash: "hb")])
+        try writer.commit()
+        writer.close()
+        return dir
+    }
+
+    @Test func aSoundIndexIsSoundAndEveryPostingIsWalked() throws {
+        let dir = try build()
+        let report = IndexCheck.run(directory: dir, sample: 50)
+        #expect(report.problems == [])
+        #expect(report.segments == 2 && report.documents == 2 && report.paragraphs == 301)
+        #expect(report.paragraphsRederived >= 50)
+        #expect(report.postings > 3000)
+    }
+
+    @Test func everyFileTruncatedZeroedOrFlippedIsReportedByName() throws {
+        let dir = try build()
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("seg-") || $0 == "manifest" }.sorted()
+        #expect(names.count == 11)
+        var rng = SplitMix64(state: 20261130)
+        var tried = 0
+        for name in names {
+            let path = dir + "/" + name
+            let original = try Data(contentsOf: URL(fileURLWithPath: path))
+            var damaged: [Data] = []
+            damaged.append(original.prefix(original.count / 2))                                  // truncated
+            var zeroed = original
+            let start = Int.random(in: 0..<original.count, using: &rng)
+            for i in start..<min(original.count, start + 64) { zeroed[i] = 0 }
+            if zeroed != original { damaged.append(zeroed) }                                       // a block zeroed
+            for _ in 0..<4 {
+                var flipped = original
+                let i = Int.random(in: 0..<original.count, using: &rng)
+                flipped[i] ^= UInt8(1 << Int.random(in: 0..<8, using: &rng))
+                damaged.append(flipped)                                                            // one bit flipped
+            }
+            for bytes in damaged {
+                try bytes.write(to: URL(fileURLWithPath: path))
+                tried += 1
+                let report = IndexCheck.run(directory: dir, sample: 20)
+                #expect(!report.isSound, "\(name): damage not found")
+                #expect(report.problems.contains { ($0.file ?? "").hasSuffix(name) || ($0.file ?? "").hasSuffix(name.split(separator: ".")[0]) },
+                        "\(name): \(report.problems)")
+                do {
+                    _ = try IndexSnapshot.open(directory: dir)
+                    Issue.record("\(name): opened although damaged")
+                } catch let e as ParaError {
+                    #expect(e.file?.hasSuffix(name) == true, "\(name): \(e)")
+                }
+            }
+            try original.write(to: URL(fileURLWithPath: path))
+        }
+        #expect(tried >= 60)
+        #expect(IndexCheck.run(directory: dir).isSound)
+    }
+}
