@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 import ParaCore
 
 // Every system call ParaIndex makes lives in this file.
@@ -76,6 +77,7 @@ enum FileSystem {
 
     /// Writes `bytes` to a new file and flushes it to disk before returning.
     static func writeDurably(_ bytes: [UInt8], to path: String) throws {
+        try FaultInjection.point(path, "write")
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ParaError(file: path, "cannot create: \(errnoMessage())") }
         var ok = true
@@ -91,6 +93,7 @@ enum FileSystem {
                 off += n
             }
         }
+        if ok, let injected = FaultInjection.failure(path, "fsync") { ok = false; message = injected }
         if ok && fsync(fd) != 0 { ok = false; message = errnoMessage() }
         close(fd)
         if !ok {
@@ -99,13 +102,14 @@ enum FileSystem {
         }
     }
 
-    /// Atomically replaces `to` with `from`, then flushes the directory entry.
-    static func publish(_ from: String, as to: String, directory: String) throws {
-        guard rename(from, to) == 0 else { throw ParaError(file: to, "cannot rename into place: \(errnoMessage())") }
-        try syncDirectory(directory)
+    /// Atomically replaces `to` with `from` (the directory entry still needs a sync to last).
+    static func rename(_ from: String, as to: String) throws {
+        try FaultInjection.point(to, "rename")
+        guard Glibc.rename(from, to) == 0 else { throw ParaError(file: to, "cannot rename into place: \(errnoMessage())") }
     }
 
     static func syncDirectory(_ path: String) throws {
+        try FaultInjection.point(path, "directory sync")
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw ParaError(file: path, "cannot open directory: \(errnoMessage())") }
         defer { close(fd) }
@@ -246,6 +250,7 @@ final class FileOutput {
     }
 
     private func writeAll(_ p: UnsafeRawBufferPointer) throws {
+        try FaultInjection.point(path, "write")
         var off = 0
         while off < p.count {
             let n = Glibc.write(fd, p.baseAddress! + off, p.count - off)
@@ -266,8 +271,46 @@ final class FileOutput {
         offset += footer.count
         try footer.bytes.withUnsafeBytes { try writeAll($0) }
         buffer = []
+        try FaultInjection.point(path, "fsync")
         guard fsync(fd) == 0 else { throw ParaError(file: path, "cannot flush to disk: \(errnoMessage())") }
         close(fd)
         fd = -1
+    }
+}
+
+/// Failures injected by the crash-safety tests. Under an armed directory, the Nth durable
+/// operation — a write, a file or directory sync, a rename — fails as on a full disk. Unarmed
+/// (always, outside the tests), a point costs one lock and a dictionary look-up.
+enum FaultInjection {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var armed: [String: (failAt: Int, count: Int)] = [:]
+
+    /// Counts the operations under `directory` from now on and fails the `failAt`-th.
+    static func arm(directory: String, failAt: Int) {
+        lock.lock(); defer { lock.unlock() }
+        armed[directory] = (failAt, 0)
+    }
+
+    /// Stops injecting under `directory`; returns how many operations were counted.
+    @discardableResult
+    static func disarm(directory: String) -> Int {
+        lock.lock(); defer { lock.unlock() }
+        return armed.removeValue(forKey: directory)?.count ?? 0
+    }
+
+    /// The message of the failure injected at this operation, if it is the one armed.
+    static func failure(_ path: String, _ operation: String) -> String? {
+        lock.lock(); defer { lock.unlock() }
+        guard !armed.isEmpty else { return nil }
+        for (directory, state) in armed where path == directory || path.hasPrefix(directory + "/") {
+            let count = state.count + 1
+            armed[directory] = (state.failAt, count)
+            if count == state.failAt { return "No space left on device (\(operation) \(count), injected)" }
+        }
+        return nil
+    }
+
+    static func point(_ path: String, _ operation: String) throws {
+        if let message = failure(path, operation) { throw ParaError(file: path, "cannot \(operation): \(message)") }
     }
 }

@@ -232,15 +232,18 @@ public final class IndexWriter {
         next.nextSegment = nextSegment
         next.segments = segments
         try FileSystem.syncDirectory(directory)
-        try next.publish(directory: directory)
+        // Once the manifest is renamed into place the commit is live, even if the directory
+        // sync after it fails: its files stop being this writer's to delete.
+        try next.publish(directory: directory) {
+            manifest = next
+            pendingFiles = []
+            rootChanged = false
+        }
         // Published: the dropped segments' files can go (open snapshots keep their mappings) —
         // the replaced segments of the last commit, and segments written since and merged away.
         let live = Set(next.segments.map(\.name))
         for name in Array(readers.keys) where !live.contains(name) { readers[name] = nil }
-        pendingFiles = []
         removeOrphans(live: live)
-        manifest = next
-        rootChanged = false
         let summary = CommitSummary(generation: next.generation, addedDocuments: addedDocuments, removedDocuments: removedCount,
                                     segments: next.segments.count, paragraphs: next.segments.reduce(0) { $0 + $1.paragraphs })
         pending = []

@@ -33,9 +33,11 @@ struct Manifest: Codable, Equatable {
     }
 
     /// Publishes the manifest: write a temporary file and fsync it, rename it over the old
-    /// one, fsync the directory. A crash at any point leaves either the old or the new
-    /// manifest, both complete; the rename is what commits.
-    func publish(directory: String) throws {
+    /// one (the commit point), fsync the directory. A crash at any point leaves either the old
+    /// or the new manifest, both complete. `published` runs right after the rename, before the
+    /// directory sync: from then on the new commit is the live one even if the sync fails, and
+    /// its files must be kept.
+    func publish(directory: String, published: () -> Void) throws {
         var w = IndexFormat.header(.manifest)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -43,6 +45,8 @@ struct Manifest: Codable, Equatable {
         IndexFormat.finish(&w)
         let tmp = directory + "/" + Self.fileName + ".tmp"
         try FileSystem.writeDurably(w.bytes, to: tmp)
-        try FileSystem.publish(tmp, as: directory + "/" + Self.fileName, directory: directory)
+        try FileSystem.rename(tmp, as: directory + "/" + Self.fileName)
+        published()
+        try FileSystem.syncDirectory(directory)
     }
 }
