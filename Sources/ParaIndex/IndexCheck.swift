@@ -1,3 +1,4 @@
+import Foundation
 import ParaCore
 import ParaAnalysis
 
@@ -152,6 +153,45 @@ public enum IndexCheck {
             }
             if mismatches > 3 { problem("postings", "\(mismatches) sampled paragraphs in all differ from their stored text") }
         }
+        return report
+    }
+}
+
+/// What `check --repair` did.
+public struct IndexRepairReport: Sendable {
+    /// Segments dropped as damaged, with what they held (from the manifest).
+    public var droppedSegments: [(name: String, paragraphs: Int, documents: Int)] = []
+    /// The check after the repair.
+    public var after = IndexCheckReport()
+}
+
+/// Brings a damaged index back to a sound state: segments whose files are damaged are
+/// dropped with their documents (a later `parasearch index` of the same files reads them
+/// again, as they are no longer known), leftover files of dead runs are removed, and a new
+/// commit is published. A damaged manifest cannot be repaired: rebuild the index.
+public enum IndexRepair {
+    public static func run(directory: String) throws -> IndexRepairReport {
+        _ = try Manifest.read(directory: directory)       // a damaged manifest: nothing to repair from
+        let before = IndexCheck.run(directory: directory)
+        var damaged = Set<String>()
+        for p in before.problems {
+            for text in [p.file ?? "", p.message] {
+                if let r = text.range(of: #"seg-[0-9]{6}"#, options: .regularExpression) { damaged.insert(String(text[r])) }
+            }
+        }
+        // Opening a writer removes the leftovers of dead runs.
+        let writer = try IndexWriter(directory: directory, discardingUnreadable: true)
+        defer { writer.close() }
+        var report = IndexRepairReport()
+        report.droppedSegments = writer.unreadableSegments
+        let counts = try Manifest.read(directory: directory)?.segments ?? []
+        for s in counts where damaged.contains(s.name) && !report.droppedSegments.contains(where: { $0.name == s.name }) {
+            report.droppedSegments.append((s.name, s.paragraphs, s.documents))
+        }
+        writer.dropSegments(damaged)
+        if writer.hasChanges { try writer.commit() }
+        writer.close()
+        report.after = IndexCheck.run(directory: directory)
         return report
     }
 }

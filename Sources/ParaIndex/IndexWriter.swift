@@ -49,6 +49,11 @@ public final class IndexWriter {
     private var abandoned: Set<String> = []
     private var addedDocuments = 0
     private var forceRebuild = false
+    /// Segments whose files could not be opened when the writer was opened with
+    /// `discardingUnreadable`: dropped, with their documents, at the next commit.
+    public private(set) var unreadableSegments: [(name: String, paragraphs: Int, documents: Int)] = []
+    /// Segments dropped whole at the next commit (``dropSegments(_:)``).
+    private var dropped = Set<String>()
     private var mergeAllRequested = false
 
     /// Opens (creating if needed) the index in `directory` for writing.
@@ -67,9 +72,11 @@ public final class IndexWriter {
         } catch where discardingUnreadable {
             existing = nil
         }
-        if var m = existing, discardingUnreadable,
-           (try? m.segments.map { try SegmentReader(directory: directory, name: $0.name, residency: .sequentialOnce) }) == nil {
-            m.segments = []
+        if var m = existing, discardingUnreadable {
+            // Keep the segments that open; the others are lost (and listed).
+            let lost = m.segments.filter { (try? SegmentReader(directory: directory, name: $0.name, residency: .sequentialOnce)) == nil }
+            unreadableSegments = lost.map { ($0.name, $0.paragraphs, $0.documents) }
+            m.segments.removeAll { s in lost.contains { $0.name == s.name } }
             existing = m
         }
         if let m = existing {
@@ -153,7 +160,16 @@ public final class IndexWriter {
         mergeAllRequested = true
     }
 
-    public var hasChanges: Bool { !replaced.isEmpty || addedDocuments > 0 || forceRebuild || mergeAllRequested || rootChanged }
+    public var hasChanges: Bool {
+        !replaced.isEmpty || addedDocuments > 0 || forceRebuild || mergeAllRequested || rootChanged
+            || !dropped.isEmpty || !unreadableSegments.isEmpty
+    }
+
+    /// Drops whole segments, and every document in them, at the next commit: what `check
+    /// --repair` does with a segment found damaged.
+    public func dropSegments(_ names: Set<String>) {
+        dropped.formUnion(names.filter { n in manifest.segments.contains { $0.name == n } })
+    }
 
     private func newSegmentName() -> String {
         defer { nextSegment += 1 }
@@ -189,7 +205,7 @@ public final class IndexWriter {
         var keep: [Manifest.Segment] = []
         var removedCount = 0
         var rebuild: [(SegmentReader, Set<String>)] = []
-        for s in manifest.segments {
+        for s in manifest.segments where !dropped.contains(s.name) {
             let docs = try reader(s.name).documents
             let hits = docs.filter { replaced.contains($0.metadata.source) }.count
             removedCount += hits
@@ -254,6 +270,8 @@ public final class IndexWriter {
         mergeAllRequested = false
         addedDocuments = 0
         forceRebuild = false
+        dropped = []
+        unreadableSegments = []
         return summary
     }
 

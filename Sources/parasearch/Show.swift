@@ -109,7 +109,17 @@ struct Check: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @Flag(help: "Drop damaged segments (their files can be indexed again), remove leftovers of dead runs, and commit.")
+    var repair = false
+
     func run() throws {
+        if repair {
+            let r = try reportingErrors { try IndexRepair.run(directory: index) }
+            for s in r.droppedSegments {
+                print("dropped damaged segment \(s.name): \(s.documents) documents, \(s.paragraphs) paragraphs lost (index their files again to restore them)")
+            }
+            if r.droppedSegments.isEmpty { print("nothing damaged; leftovers of dead runs removed") }
+        }
         let report = IndexCheck.run(directory: index, sample: max(1, sample))
         if json {
             print(jsonString([

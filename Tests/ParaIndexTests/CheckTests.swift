@@ -73,4 +73,24 @@ import ParaCore
         #expect(tried >= 60)
         #expect(IndexCheck.run(directory: dir).isSound)
     }
+
+    @Test func repairDropsTheDamagedSegmentAndKeepsTheRest() throws {
+        let dir = try build()
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".postings") }.sorted()
+        // Damage the second segment (document b) and leave a dead run's leftover.
+        let path = dir + "/" + names[1]
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        bytes[bytes.count / 2] ^= 0x40
+        try bytes.write(to: URL(fileURLWithPath: path))
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: dir + "/seg-000099.terms"))
+        #expect(!IndexCheck.run(directory: dir).isSound)
+        let report = try IndexRepair.run(directory: dir)
+        #expect(report.droppedSegments.map(\.name) == [String(names[1].split(separator: ".")[0])])
+        #expect(report.droppedSegments.map(\.documents) == [1])
+        #expect(report.after.isSound)
+        #expect(report.after.documents == 1 && report.after.paragraphs == 300)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/seg-000099.terms"))
+        let snapshot = try IndexSnapshot.open(directory: dir)
+        #expect(try snapshot.segments.flatMap { try $0.documents.map(\.metadata.id) } == ["a"])
+    }
 }
