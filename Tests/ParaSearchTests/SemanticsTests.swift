@@ -156,3 +156,75 @@ func search(_ q: String, limit: Int = 10) throws -> SearchResults {
         #expect(results.mismatches == 0)
     }
 }
+
+@Suite struct ReadersAndWriterTests {
+    /// Readers open and search in a loop while a writer commits, replaces, removes and merges:
+    /// every snapshot is one commit, whole — no error, no mix of two commits.
+    @Test func everySnapshotIsOneWholeCommit() throws {
+        let dir = temporaryDirectory()
+        func documents(_ k: Int) -> [(String, [String]?)] {
+            let a = (0...k).map { "asset round \(k) paragraph \($0)" }
+            let b: [String]? = k % 2 == 0 ? (0..<3).map { "asset round \(k) extra \($0)" } : nil
+            return [("a", a), ("b", b)]
+        }
+        func commit(_ writer: IndexWriter, _ k: Int) throws {
+            if k % 5 == 4 { writer.mergeAllSegments() }
+            for (source, texts) in documents(k) {
+                if let texts {
+                    try writer.replace(source: source, with: [IndexableDocument(document: ExtractedDocument(
+                        metadata: DocumentMetadata(id: source, language: .en, title: source, source: source),
+                        paragraphs: texts.enumerated().map { Paragraph(ordinal: $0.offset + 1, number: nil, headings: [], text: $0.element) }),
+                        contentHash: "\(source)\(k)")])
+                } else {
+                    writer.remove(source: source)
+                }
+            }
+            try writer.commit()
+        }
+        let writer = try IndexWriter(directory: dir)
+        try commit(writer, 0)
+        let outcome = Outcome()
+        let group = DispatchGroup()
+        for _ in 0..<2 {
+            DispatchQueue.global().async(group: group) { Self.read(dir, outcome) }
+        }
+        for k in 1..<40 { try commit(writer, k) }
+        outcome.finish()
+        group.wait()
+        writer.close()
+        #expect(outcome.problems == [])
+        #expect(outcome.snapshots > 0)
+    }
+
+    final class Outcome: @unchecked Sendable {
+        let lock = NSLock()
+        var snapshots = 0, problems: [String] = []
+        var done = false
+        func record(_ problem: String?) { lock.lock(); snapshots += 1; if let problem { problems.append(problem) }; lock.unlock() }
+        var finished: Bool { lock.lock(); defer { lock.unlock() }; return done }
+        func finish() { lock.lock(); done = true; lock.unlock() }
+    }
+
+    static func expectedTotal(_ k: Int) -> Int { k + 1 + (k % 2 == 0 ? 3 : 0) }
+
+    /// Opens and searches until the writer is done; at least one snapshot after that.
+    static func read(_ dir: String, _ outcome: Outcome) {
+        var last = false
+        while !last {
+            last = outcome.finished
+            do {
+                let results = try Searcher(snapshot: try IndexSnapshot.open(directory: dir)).search("asset", options: SearchOptions(limit: 1000))
+                let roundsSeen = Set(results.hits.compactMap { $0.paragraph.text.split(separator: " ").dropFirst(2).first.flatMap { Int($0) } })
+                if roundsSeen.count != 1 {
+                    outcome.record("hits from rounds \(roundsSeen.sorted())")
+                } else if results.total != Self.expectedTotal(roundsSeen.first!) || results.hits.count != results.total {
+                    outcome.record("round \(roundsSeen.first!): \(results.total) hits, expected \(Self.expectedTotal(roundsSeen.first!))")
+                } else {
+                    outcome.record(nil)
+                }
+            } catch {
+                outcome.record("\(error)")
+            }
+        }
+    }
+}
