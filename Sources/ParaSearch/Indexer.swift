@@ -89,7 +89,7 @@ public struct Indexer {
             case .unreachable(let why):
                 // Gone: what was indexed from it goes too. Never indexed: a failure.
                 let k = key(for: path)
-                let stale = known.keys.filter { $0 == k || $0.hasPrefix(k == "/" ? "/" : k + "/") }
+                let stale = known.keys.filter { Self.source($0, isUnder: k) }
                 if stale.isEmpty {
                     report.failures.append(ParaError(file: path, "cannot read: \(why)"))
                 } else {
@@ -159,7 +159,7 @@ public struct Indexer {
         }
         // Files that were indexed from these roots and are gone now.
         for source in known.keys where !seen.contains(source) {
-            if roots.contains(where: { source == $0 || source.hasPrefix($0 == "/" ? "/" : $0 + "/") }),
+            if roots.contains(where: { Self.source(source, isUnder: $0) }),
                case .unreachable = InputFiles.kind(of: path(ofKey: source)) {
                 writer.remove(source: source)
                 report.removed += 1
@@ -167,12 +167,24 @@ public struct Indexer {
         }
         if writer.hasChanges || !IndexSnapshot.exists(directory: directory) { try writer.commit() }
         report.failures.sort { ($0.file ?? "", $0.message) < ($1.file ?? "", $1.message) }
+        return try finished(report, since: start)
+    }
+
+    /// The report with the index's counts after the run and the time it took.
+    private func finished(_ report: IndexingReport, since start: Date) throws -> IndexingReport {
+        var report = report
         let counts = try IndexSnapshot.counts(directory: directory)
         report.documents = counts.documents
         report.paragraphs = counts.paragraphs
         report.segments = counts.segments
         report.seconds = Date().timeIntervalSince(start)
         return report
+    }
+
+    /// Whether a source key is the file `key` or lies in the folder `key` (`.` is the root).
+    static func source(_ source: String, isUnder key: String) -> Bool {
+        if key == "." { return !source.hasPrefix("/") }
+        return source == key || source.hasPrefix(key == "/" ? "/" : key + "/")
     }
 
     /// Removes documents from the index: each name is a document's id or symbol (the whole
@@ -191,7 +203,7 @@ public struct Indexer {
             var sources = Set(documents.filter { $0.metadata.isNamed(name) }.map(\.metadata.source))
             if sources.isEmpty {
                 let k = Self.key(for: name, root: root)
-                sources = Set(documents.map(\.metadata.source).filter { $0 == k || $0.hasPrefix(k == "/" ? "/" : k + "/") })
+                sources = Set(documents.map(\.metadata.source).filter { Self.source($0, isUnder: k) })
             }
             if sources.isEmpty {
                 report.failures.append(ParaError(file: name, "no document or indexed path of that name"))
@@ -203,12 +215,7 @@ public struct Indexer {
             }
         }
         if writer.hasChanges { try writer.commit() }
-        let counts = try IndexSnapshot.counts(directory: directory)
-        report.documents = counts.documents
-        report.paragraphs = counts.paragraphs
-        report.segments = counts.segments
-        report.seconds = Date().timeIntervalSince(start)
-        return report
+        return try finished(report, since: start)
     }
 
     /// A file's source key: its canonical path (links, `.` and `..` resolved) relative to

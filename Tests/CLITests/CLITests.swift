@@ -325,6 +325,16 @@ let corpusIndex: String = {
         #expect(try hits("asset", dir) == [])
     }
 
+    @Test func aFileDeletedUnderTheRootFolderItselfIsRemoved() throws {
+        let dir = try workspace()
+        _ = try run(["index", ".", "--index", "Idx"], in: dir)
+        #expect(try hits("asset", dir) == ["docs/z.txt 1"])
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("docs/z.txt"))
+        let r = try run(["index", ".", "--index", "Idx"], in: dir)
+        #expect(r.stdout.contains("1 removed"))
+        #expect(try hits("asset", dir) == [])
+    }
+
     @Test func aPathGivenThatNoLongerExistsRemovesItsDocuments() throws {
         let dir = try workspace()
         _ = try run(["index", "docs/z.txt", "--index", "Idx"], in: dir)
