@@ -23,7 +23,9 @@ while [ "$done_kills" -lt "$kills" ]; do
   "$bin" index docs --index Idx --memory-budget 1 $extra >/dev/null 2>&1 &
   pid=$!
   sleep "0.$(printf "%03d" $((RANDOM % 80)))"
-  if kill -9 "$pid" 2>/dev/null; then done_kills=$((done_kills + 1)); fi
+  # Only a run still working counts as killed (an exited one may linger unreaped).
+  state=$(ps -o stat= -p "$pid" 2>/dev/null || true)
+  if [ -n "$state" ] && [ "${state#Z}" = "$state" ] && kill -9 "$pid" 2>/dev/null; then done_kills=$((done_kills + 1)); fi
   wait "$pid" 2>/dev/null || true
   if [ -f Idx/manifest ] && ! "$bin" check --index Idx --sample 100 >/dev/null; then
     unsound=$((unsound + 1)); "$bin" check --index Idx || true

@@ -17,8 +17,10 @@ public enum InputFiles {
         case directory
         /// A FIFO, socket or device: never read. The text says which.
         case special(String)
-        /// It cannot be reached: the text is the system's reason (no such file, a loop of
-        /// symbolic links, permission denied).
+        /// It does not exist (no such file, or a part of the path is not a folder).
+        case missing(String)
+        /// It exists but cannot be reached: the text is the system's reason (a loop of
+        /// symbolic links, permission denied, an I/O error).
         case unreachable(String)
     }
 
@@ -58,7 +60,11 @@ public enum InputFiles {
 
     public static func kind(of path: String) -> Kind {
         var st = stat()
-        guard stat(path, &st) == 0 else { return .unreachable(String(cString: strerror(errno))) }
+        guard stat(path, &st) == 0 else {
+            let e = errno
+            let why = String(cString: strerror(e))
+            return e == ENOENT || e == ENOTDIR ? .missing(why) : .unreachable(why)
+        }
         switch st.st_mode & S_IFMT {
         case S_IFREG: return .regular
         case S_IFDIR: return .directory
@@ -76,7 +82,7 @@ public enum InputFiles {
         case .regular: return nil
         case .directory: return ParaError(file: shown ?? path, "is a directory, not a file")
         case .special(let what): return ParaError(file: shown ?? path, "is \(what), not a regular file")
-        case .unreachable(let why): return ParaError(file: shown ?? path, "cannot read file: \(why)")
+        case .missing(let why), .unreachable(let why): return ParaError(file: shown ?? path, "cannot read file: \(why)")
         }
     }
 
@@ -105,6 +111,7 @@ public enum InputFiles {
                         return Array(UnsafeBufferPointer(start: p, count: n))
                     }
                 }
+                if bytes.first == UInt8(ascii: ".") { continue }          // hidden, whatever its bytes
                 guard let name = String(validating: bytes, as: UTF8.self) else {
                     // Such a name cannot be passed on as text: say which file, escaped.
                     let shown = bytes.map { $0 < 0x80 && $0 >= 0x20 ? String(UnicodeScalar($0)) : String(format: "\\x%02X", $0) }.joined()

@@ -14,6 +14,9 @@ public struct IndexCheckReport: Sendable {
     public var postings = 0
     /// Paragraphs whose postings were derived again from their stored text and compared.
     public var paragraphsRederived = 0
+    /// Segments whose own files are damaged (what `--repair` drops); problems of the manifest
+    /// or between segments are not counted here.
+    public var damagedSegments: Set<String> = []
 
     public var isSound: Bool { problems.isEmpty }
 }
@@ -28,7 +31,19 @@ public struct IndexCheckReport: Sendable {
 ///   notes: each term must be found with the same frequency and positions;
 /// - no source file's documents live in two segments.
 public enum IndexCheck {
+    /// Checks the newest commit. A writer may commit meanwhile: when the manifest changed
+    /// during the check, it starts again on the new one (a few times), so that the segments
+    /// a commit deleted are not taken for damage.
     public static func run(directory: String, sample: Int = 500) -> IndexCheckReport {
+        var report = once(directory: directory, sample: sample)
+        for _ in 0..<5 where !report.isSound {
+            guard let now = try? Manifest.read(directory: directory), now.generation != report.generation else { break }
+            report = once(directory: directory, sample: sample)
+        }
+        return report
+    }
+
+    static func once(directory: String, sample: Int) -> IndexCheckReport {
         var report = IndexCheckReport()
         let manifest: Manifest
         do {
@@ -51,7 +66,7 @@ public enum IndexCheck {
                                              "built with analyzer '\(manifest.analyzer)', not '\(Analyzer.identity)'"))
             return report
         }
-        var sources: [String: String] = [:]          // source → segment it lives in
+        var documentsSeen: [String: String] = [:]    // source and id → segment it lives in
         let session = AnalysisSession()
         for entry in manifest.segments {
             let base = directory + "/" + entry.name
@@ -60,14 +75,19 @@ public enum IndexCheck {
                 segment = try SegmentReader(directory: directory, name: entry.name, residency: .sequentialOnce)
             } catch let e as ParaError {
                 report.problems.append(e)
+                report.damagedSegments.insert(entry.name)
                 continue
             } catch {
                 report.problems.append(ParaError(file: base, "\(error)"))
+                report.damagedSegments.insert(entry.name)
                 continue
             }
             report.documents += segment.documentCount
             report.paragraphs += segment.paragraphCount
-            func problem(_ ext: String, _ message: String) { report.problems.append(ParaError(file: base + "." + ext, message)) }
+            func problem(_ ext: String, _ message: String) {
+                report.problems.append(ParaError(file: base + "." + ext, message))
+                report.damagedSegments.insert(entry.name)
+            }
             if entry.paragraphs != segment.paragraphCount || entry.documents != segment.documentCount {
                 report.problems.append(ParaError(file: directory + "/" + Manifest.fileName,
                     "segment \(entry.name): the manifest says \(entry.paragraphs) paragraphs and \(entry.documents) documents, the segment holds \(segment.paragraphCount) and \(segment.documentCount)"))
@@ -82,10 +102,14 @@ public enum IndexCheck {
                         problem("norms", "paragraph \(p) points at document \(segment.documentIndex(of: p)), not \(i)")
                         break
                     }
-                    if let other = sources[d.metadata.source], other != entry.name {
-                        problem("stored", "documents of \(d.metadata.source) live in two segments (\(other) and \(entry.name))")
+                    // A file's documents may span segments (a flush between two of them), but one
+                    // document lives once.
+                    let identity = d.metadata.source + "\u{0}" + d.metadata.id
+                    if let other = documentsSeen[identity], other != entry.name {
+                        report.problems.append(ParaError(file: directory + "/" + Manifest.fileName,
+                            "document \(d.metadata.id) of \(d.metadata.source) is live twice (\(other) and \(entry.name))"))
                     }
-                    sources[d.metadata.source] = entry.name
+                    documentsSeen[identity] = entry.name
                 }
                 if expectedFirst != segment.paragraphCount { problem("stored", "documents cover \(expectedFirst) of \(segment.paragraphCount) paragraphs") }
             } catch let e as ParaError { report.problems.append(e) } catch { problem("stored", "\(error)") }
@@ -170,15 +194,13 @@ public struct IndexRepairReport: Sendable {
 /// again, as they are no longer known), leftover files of dead runs are removed, and a new
 /// commit is published. A damaged manifest cannot be repaired: rebuild the index.
 public enum IndexRepair {
-    public static func run(directory: String) throws -> IndexRepairReport {
-        _ = try Manifest.read(directory: directory)       // a damaged manifest: nothing to repair from
-        let before = IndexCheck.run(directory: directory)
-        var damaged = Set<String>()
-        for p in before.problems {
-            for text in [p.file ?? "", p.message] {
-                if let r = text.range(of: #"seg-[0-9]{6}"#, options: .regularExpression) { damaged.insert(String(text[r])) }
-            }
+    public static func run(directory: String, sample: Int = 500) throws -> IndexRepairReport {
+        // A damaged manifest, or one of other analysis rules: nothing to repair from.
+        guard let manifest = try Manifest.read(directory: directory) else { throw ParaError(file: directory, "no index here") }
+        guard manifest.analyzer == Analyzer.identity else {
+            throw ParaError(file: directory, "index was built with analyzer '\(manifest.analyzer)'; rebuild it with `parasearch index --rebuild`")
         }
+        let damaged = IndexCheck.run(directory: directory, sample: sample).damagedSegments
         // Opening a writer removes the leftovers of dead runs.
         let writer = try IndexWriter(directory: directory, discardingUnreadable: true)
         defer { writer.close() }
@@ -191,7 +213,7 @@ public enum IndexRepair {
         writer.dropSegments(damaged)
         if writer.hasChanges { try writer.commit() }
         writer.close()
-        report.after = IndexCheck.run(directory: directory)
+        report.after = IndexCheck.run(directory: directory, sample: sample)
         return report
     }
 }

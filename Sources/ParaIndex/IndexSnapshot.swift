@@ -64,7 +64,7 @@ public final class IndexSnapshot: Sendable {
             } catch let error as ParaError {
                 // A writer may have published a new manifest and removed old segments between
                 // our reading the manifest and opening them: read it again.
-                if attempt < 3, let again = try? Manifest.read(directory: directory), again.generation != manifest.generation {
+                if attempt < 20, let again = try? Manifest.read(directory: directory), again.generation != manifest.generation {
                     continue
                 }
                 throw error

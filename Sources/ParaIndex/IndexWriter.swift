@@ -72,6 +72,9 @@ public final class IndexWriter {
         } catch where discardingUnreadable {
             existing = nil
         }
+        // Files the published manifest lists stay until a commit replaces it, whatever this
+        // writer means to drop.
+        let published = Set(existing?.segments.map(\.name) ?? [])
         if var m = existing, discardingUnreadable {
             // Keep the segments that open; the others are lost (and listed).
             let lost = m.segments.filter { (try? SegmentReader(directory: directory, name: $0.name, residency: .sequentialOnce)) == nil }
@@ -92,7 +95,10 @@ public final class IndexWriter {
             manifest = Manifest(generation: 0, analyzer: Analyzer.identity, nextSegment: 1, segments: [])
         }
         nextSegment = manifest.nextSegment
-        removeOrphans(live: Set(manifest.segments.map(\.name)))
+        // A commit whose directory sync failed may not be durable yet: sync before deleting
+        // what it replaced.
+        try FileSystem.syncDirectory(directory)
+        removeOrphans(live: published.union(manifest.segments.map(\.name)))
     }
 
     deinit {
@@ -200,6 +206,20 @@ public final class IndexWriter {
     /// Writes the staged changes and publishes them atomically.
     @discardableResult
     public func commit() throws -> CommitSummary {
+        guard !failed else { throw ParaError(file: directory, "a commit of this writer failed; open a new writer") }
+        do {
+            return try commitChanges()
+        } catch {
+            // Its staged state no longer matches the directory: a retry could double or drop
+            // documents. A new writer starts from what was published.
+            failed = true
+            throw error
+        }
+    }
+
+    private var failed = false
+
+    private func commitChanges() throws -> CommitSummary {
         // Pending segments (and the buffer) may hold documents of abandoned sources.
         try flush()
         var keep: [Manifest.Segment] = []

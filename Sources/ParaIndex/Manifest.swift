@@ -13,8 +13,8 @@ struct Manifest: Codable, Equatable {
     var analyzer: String
     var nextSegment: Int
     var segments: [Segment]
-    /// The folder that documents' sources are relative to (absolute, canonical), recorded by
-    /// the first indexing run; absent in an index built through the library without one.
+    /// The folder that documents' sources are relative to, recorded by the first indexing run:
+    /// relative to the index directory when it contains the index (`..`), else absolute.
     var root: String?
 
     static let fileName = "manifest"

@@ -48,9 +48,9 @@ public struct Indexer {
         var report = IndexingReport()
         // Nothing to read and no index to update: say so, and create nothing.
         if !IndexSnapshot.exists(directory: directory), !paths.isEmpty,
-           paths.allSatisfy({ if case .unreachable = InputFiles.kind(of: $0) { return true } else { return false } }) {
+           paths.allSatisfy({ if case .missing = InputFiles.kind(of: $0) { return true } else { return false } }) {
             let first = paths[0]
-            if case .unreachable(let why) = InputFiles.kind(of: first) { throw ParaError(file: first, "cannot read: \(why)") }
+            if case .missing(let why) = InputFiles.kind(of: first) { throw ParaError(file: first, "cannot read: \(why)") }
         }
         let writer = try IndexWriter(directory: directory, memoryBudget: memoryBudget, discardingUnreadable: rebuild)
         defer { writer.close() }
@@ -58,10 +58,7 @@ public struct Indexer {
         if mergeAll { writer.mergeAllSegments() }
         var known: [String: String] = [:]   // source → content hash
         for d in try writer.documents where !rebuild { known[d.metadata.source] = d.contentHash }
-        // Sources are relative to the folder the index records: the working folder of its
-        // first indexing run.
-        if writer.root == nil { writer.root = InputFiles.canonicalPath(".") }
-        let root = writer.root!
+        let root = sourceRoot(writer)
         func key(for path: String) -> String { Self.key(for: path, root: root) }
         func path(ofKey key: String) -> String { Self.path(ofKey: key, root: root) }
 
@@ -87,6 +84,9 @@ public struct Indexer {
             case .special(let what):
                 report.failures.append(ParaError(file: path, "is \(what), not a regular file"))
             case .unreachable(let why):
+                // There but unreadable (permission, I/O): what was indexed from it stays.
+                report.failures.append(ParaError(file: path, "cannot read: \(why)"))
+            case .missing(let why):
                 // Gone: what was indexed from it goes too. Never indexed: a failure.
                 let k = key(for: path)
                 let stale = known.keys.filter { Self.source($0, isUnder: k) }
@@ -160,7 +160,7 @@ public struct Indexer {
         // Files that were indexed from these roots and are gone now.
         for source in known.keys where !seen.contains(source) {
             if roots.contains(where: { Self.source(source, isUnder: $0) }),
-               case .unreachable = InputFiles.kind(of: path(ofKey: source)) {
+               case .missing = InputFiles.kind(of: path(ofKey: source)) {
                 writer.remove(source: source)
                 report.removed += 1
             }
@@ -181,6 +181,25 @@ public struct Indexer {
         return report
     }
 
+    /// The folder sources are relative to: the working folder of the index's first indexing
+    /// run, recorded in the index — relative to the index directory when it holds the index
+    /// (`..` for `Index/` in a project), so that moving the whole project keeps every source.
+    func sourceRoot(_ writer: IndexWriter) -> String {
+        let indexDirectory = InputFiles.canonicalPath(directory)
+        if writer.root == nil {
+            let cwd = InputFiles.canonicalPath(".")
+            let prefix = cwd == "/" ? "/" : cwd + "/"
+            if indexDirectory.hasPrefix(prefix) {
+                let depth = indexDirectory.dropFirst(prefix.count).split(separator: "/").count
+                writer.root = Array(repeating: "..", count: depth).joined(separator: "/")
+            } else {
+                writer.root = cwd
+            }
+        }
+        let recorded = writer.root!
+        return recorded.hasPrefix("/") ? recorded : InputFiles.canonicalPath(indexDirectory + "/" + recorded)
+    }
+
     /// Whether a source key is the file `key` or lies in the folder `key` (`.` is the root).
     static func source(_ source: String, isUnder key: String) -> Bool {
         if key == "." { return !source.hasPrefix("/") }
@@ -197,7 +216,7 @@ public struct Indexer {
         let writer = try IndexWriter(directory: directory, memoryBudget: memoryBudget)
         defer { writer.close() }
         let documents = try writer.documents
-        let root = writer.root ?? InputFiles.canonicalPath(".")
+        let root = sourceRoot(writer)
         var gone = Set<String>()
         for name in names {
             var sources = Set(documents.filter { $0.metadata.isNamed(name) }.map(\.metadata.source))
@@ -243,8 +262,9 @@ public struct Indexer {
     /// JSON Lines are read when their turn comes, so that memory stays bounded.
     static let prefetchBytes = 32 << 20
 
+    /// A file's size, through symbolic links.
     static func size(_ path: String) -> Int {
-        ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int) ?? 0
+        ((try? FileManager.default.attributesOfItem(atPath: InputFiles.canonicalPath(path))[.size]) as? Int) ?? 0
     }
 
     /// Hashes and extracts `files` on every core; keyed by their index in the whole list.

@@ -114,11 +114,12 @@ struct Check: ParsableCommand {
 
     func run() throws {
         if repair {
-            let r = try reportingErrors { try IndexRepair.run(directory: index) }
+            // What the repair did goes to standard error, so that --json stays one object.
+            let r = try reportingErrors { try IndexRepair.run(directory: index, sample: max(1, sample)) }
             for s in r.droppedSegments {
-                print("dropped damaged segment \(s.name): \(s.documents) documents, \(s.paragraphs) paragraphs lost (index their files again to restore them)")
+                printError("parasearch: dropped damaged segment \(s.name): \(s.documents) documents, \(s.paragraphs) paragraphs lost (index their files again to restore them)")
             }
-            if r.droppedSegments.isEmpty { print("nothing damaged; leftovers of dead runs removed") }
+            if r.droppedSegments.isEmpty { printError("parasearch: nothing damaged; leftovers of dead runs removed") }
         }
         let report = IndexCheck.run(directory: index, sample: max(1, sample))
         if json {

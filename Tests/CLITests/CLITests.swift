@@ -378,8 +378,9 @@ let corpusIndex: String = {
     }
 }
 
-/// The indexer killed (SIGKILL) at seeded moments while it indexes and merges: afterwards the
-/// index opens, passes `check`, holds whole documents only, and the next run completes it.
+/// The indexer killed (SIGKILL) at seeded moments while it indexes and merges: after each
+/// kill the index passes `check` (every posting and stored paragraph consistent), and the next
+/// run completes it with every file.
 @Suite struct KillTests {
     @Test func killedAtRandomMomentsTheIndexStaysSound() throws {
         let work = URL(fileURLWithPath: temporaryIndex())

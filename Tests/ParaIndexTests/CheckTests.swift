@@ -74,6 +74,27 @@ import ParaCore
         #expect(IndexCheck.run(directory: dir).isSound)
     }
 
+    /// One file's documents spread over several segments (the buffer flushed between two of
+    /// them, as with a large JSON Lines file) is sound, and repair leaves it alone.
+    @Test func aFilesDocumentsOverSeveralSegmentsAreSound() throws {
+        let dir = temporaryDirectory()
+        let writer = try IndexWriter(directory: dir, memoryBudget: 64 << 10)
+        let docs = (0..<400).map { i in
+            IndexableDocument(document: ExtractedDocument(
+                metadata: DocumentMetadata(id: "q\(i)", language: .en, title: "q", source: "corpus.jsonl"),
+                paragraphs: [Paragraph(ordinal: 1, number: nil, headings: [], text: "record \(i) on asset recovery and the rule of law")]),
+                contentHash: "h")
+        }
+        try writer.replace(source: "corpus.jsonl", with: docs)
+        try writer.commit()
+        writer.close()
+        #expect(try IndexSnapshot.open(directory: dir).segments.count > 1)
+        let report = IndexCheck.run(directory: dir, sample: 20)
+        #expect(report.problems == [] && report.documents == 400)
+        #expect(try IndexRepair.run(directory: dir).droppedSegments.isEmpty)
+        #expect(IndexCheck.run(directory: dir).documents == 400)
+    }
+
     @Test func repairDropsTheDamagedSegmentAndKeepsTheRest() throws {
         let dir = try build()
         let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".postings") }.sorted()
