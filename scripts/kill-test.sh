@@ -22,7 +22,7 @@ while [ "$done_kills" -lt "$kills" ]; do
   extra=""; [ $((rounds % 3)) -eq 0 ] && extra="--merge"
   "$bin" index docs --index Idx --memory-budget 1 $extra >/dev/null 2>&1 &
   pid=$!
-  sleep "0.$(printf "%03d" $((RANDOM % 80)))"
+  sleep "0.$(printf "%03d" $((RANDOM % 300)))"
   # Only a run still working counts as killed (an exited one may linger unreaped).
   state=$(ps -o stat= -p "$pid" 2>/dev/null || true)
   if [ -n "$state" ] && [ "${state#Z}" = "$state" ] && kill -9 "$pid" 2>/dev/null; then done_kills=$((done_kills + 1)); fi
