@@ -82,14 +82,17 @@ struct CoverPage {
         }
         // Below the header: session, agenda item, then the title in the largest type.
         let below = lines.enumerated().filter { i, l in !headerLines.contains([0, i]) && layout.roles[0][i] == .body && l.top > symbolZone }
-        for (_, l) in below.prefix(12) {
+        // Their lines are metadata, not text (on a UN cover, where the header was found).
+        for (i, l) in below.prefix(12) {
             let t = l.text
             if session == nil, t.count < 60, t.lowercased().split(separator: " ").contains("session") || t.hasSuffix("届会议") || t.hasSuffix("届会") {
                 session = t
+                if headerBottom != nil { headerLines.insert([0, i]) }
             }
             if agendaItem == nil, t.hasPrefix("Item") || t.hasPrefix("Agenda item") || t.hasPrefix("Provisional agenda item")
                 || t.contains("临时议程项目") || t.hasPrefix("议程项目") {
                 agendaItem = t.replacingOccurrences(of: "*", with: "").trimmingCharacters(in: .whitespaces)
+                if headerBottom != nil { headerLines.insert([0, i]) }
             }
         }
         let body = layout.bodySize

@@ -35,8 +35,11 @@ public enum InputFiles {
         }
         var absolute = path
         if !path.hasPrefix("/") {
-            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-            let cwd = getcwd(&buffer, buffer.count) != nil ? String(cString: buffer) : "/"
+            var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
+            let ok = buffer.withUnsafeMutableBufferPointer { p in
+                p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { getcwd($0, p.count) != nil }
+            }
+            let cwd = ok ? String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self) : "/"
             absolute = cwd + "/" + path
         }
         var parts: [Substring] = []

@@ -172,10 +172,16 @@ final class WriterLock {
             throw ParaError(file: directory, "another process is writing to this index (\(path) is locked\(Self.describeHolder(n > 0 ? Array(buffer[0..<n]) : []))); try again when it has finished")
         }
         // The lock is ours: say so, for the next writer's message.
-        var host = [CChar](repeating: 0, count: 256)
-        gethostname(&host, host.count - 1)
-        let line = Array("\(getpid()) \(String(cString: host)) \(Int(time(nil)))\n".utf8)
+        let line = Array("\(getpid()) \(Self.hostName()) \(Int(time(nil)))\n".utf8)
         if ftruncate(fd, 0) == 0 { _ = pwrite(fd, line, line.count, 0) }
+    }
+
+    static func hostName() -> String {
+        var host = [UInt8](repeating: 0, count: 256)
+        host.withUnsafeMutableBufferPointer { p in
+            p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { _ = gethostname($0, p.count - 1) }
+        }
+        return String(decoding: host.prefix { $0 != 0 }, as: UTF8.self)
     }
 
     /// `, held by process 123 on host since 12 s` from the lock file's line, noting a holder
@@ -183,9 +189,7 @@ final class WriterLock {
     static func describeHolder(_ bytes: [UInt8]) -> String {
         let parts = String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" })
         guard parts.count >= 3, let pid = Int32(parts[0]), let started = Int(parts[2]) else { return "" }
-        var host = [CChar](repeating: 0, count: 256)
-        gethostname(&host, host.count - 1)
-        let here = String(cString: host) == String(parts[1])
+        let here = hostName() == String(parts[1])
         let age = max(0, Int(time(nil)) - started)
         let ageText = age < 120 ? "\(age) s" : age < 7200 ? "\(age / 60) min" : "\(age / 3600) h"
         var out = ", held by process \(pid) on \(parts[1]) for \(ageText)"
