@@ -15,6 +15,8 @@ public final class MappedFile: @unchecked Sendable {
     public let bytes: UnsafeRawBufferPointer
     private let mapping: UnsafeMutableRawPointer?
     private let length: Int
+    /// Which file this is and how it was last changed (``FileSystem/fingerprint(of:)``).
+    public let fingerprint: String
 
     public init(path: String) throws {
         self.path = path
@@ -25,6 +27,7 @@ public final class MappedFile: @unchecked Sendable {
         guard fstat(fd, &st) == 0 else { throw ParaError(file: path, "cannot stat: \(errnoMessage())") }
         guard (st.st_mode & S_IFMT) == S_IFREG else { throw ParaError(file: path, "not a regular file") }
         length = Int(st.st_size)
+        fingerprint = FileSystem.fingerprint(st)
         if length == 0 {
             mapping = nil
             bytes = UnsafeRawBufferPointer(start: nil, count: 0)
@@ -74,6 +77,17 @@ enum FileSystem {
         return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
     }()
     #endif
+
+    /// Device, inode, size and change time of a file: any write to it, truncation or
+    /// replacement changes at least one of them (the change time cannot be set back).
+    static func fingerprint(_ st: stat) -> String {
+        "\(st.st_dev):\(st.st_ino):\(st.st_size):\(st.st_ctim.tv_sec).\(st.st_ctim.tv_nsec)"
+    }
+
+    static func fingerprint(of path: String) -> String? {
+        var st = stat()
+        return stat(path, &st) == 0 ? fingerprint(st) : nil
+    }
 
     /// Writes `bytes` to a new file and flushes it to disk before returning.
     static func writeDurably(_ bytes: [UInt8], to path: String) throws {

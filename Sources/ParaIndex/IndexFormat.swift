@@ -36,11 +36,12 @@ public enum IndexFormat {
         w.raw(footerMagic)
     }
 
-    /// Checks header, version and checksum; returns the body's byte range. `checked` is called
+    /// Checks header, version and (unless `checksum` is false) checksum; returns the body's
+    /// byte range. `checked` is called
     /// with each range of bytes (64 MB at most) once the checksum has read it — a reader that
     /// reads the file only once lets its pages go there, so that verifying a large file does
     /// not make it all resident at once.
-    static func validate(_ bytes: UnsafeRawBufferPointer, kind: Kind, file: String,
+    static func validate(_ bytes: UnsafeRawBufferPointer, kind: Kind, file: String, checksum: Bool = true,
                          checked: (Range<Int>) -> Void = { _ in }) throws -> Range<Int> {
         guard bytes.count >= headerSize + footerSize else {
             throw ParaError(file: file, "index file is truncated (\(bytes.count) bytes)")
@@ -53,19 +54,20 @@ public enum IndexFormat {
             throw ParaError(file: file, "index file is truncated or damaged (no footer)")
         }
         // The checksum before the header fields, so that damage is reported as damage.
-        var f = ByteReader(bytes, from: end, file: file)
-        let stored = try f.u32()
-        var crc = CRC32()
-        var at = 0
-        while at < end {
-            let next = min(end, at + (64 << 20))
-            crc.combine(CRC32.parallelChecksum(UnsafeRawBufferPointer(rebasing: bytes[at..<next])), length: next - at)
-            checked(at..<next)
-            at = next
-        }
-        let actual = crc.value
-        guard stored == actual else {
-            throw ParaError(file: file, "index file is damaged (checksum mismatch)")
+        if checksum {
+            var f = ByteReader(bytes, from: end, file: file)
+            let stored = try f.u32()
+            var crc = CRC32()
+            var at = 0
+            while at < end {
+                let next = min(end, at + (64 << 20))
+                crc.combine(CRC32.parallelChecksum(UnsafeRawBufferPointer(rebasing: bytes[at..<next])), length: next - at)
+                checked(at..<next)
+                at = next
+            }
+            guard stored == crc.value else {
+                throw ParaError(file: file, "index file is damaged (checksum mismatch)")
+            }
         }
         guard Array(bytes[8..<12]) == Array(kind.rawValue.utf8) else {
             throw ParaError(file: file, "wrong kind of index file (expected \(kind.rawValue))")

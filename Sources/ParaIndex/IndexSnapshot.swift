@@ -58,7 +58,7 @@ public final class IndexSnapshot: Sendable {
                 throw ParaError(file: directory, "index was built with analyzer '\(manifest.analyzer)', this ParaSearch uses '\(Analyzer.identity)'; rebuild it with `parasearch index --rebuild`")
             }
             do {
-                let segments = try manifest.segments.map { try SegmentReader(directory: directory, name: $0.name) }
+                let segments = try manifest.segments.map { try SegmentReader(directory: directory, name: $0.name, verified: $0.files) }
                 return IndexSnapshot(directory: directory, generation: manifest.generation, analyzer: manifest.analyzer,
                                      segments: segments)
             } catch let error as ParaError {

@@ -262,6 +262,15 @@ public final class IndexWriter {
             pendingFiles += output.files
             segments = [Manifest.Segment(name: name, paragraphs: output.paragraphs, documents: output.documents)]
         }
+        // New segments: record how their files look now that they are written whole and
+        // synced, so that readers need not read every byte to trust them.
+        for i in segments.indices where segments[i].files == nil {
+            var files: [String: String] = [:]
+            for ext in ["terms", "postings", "positions", "norms", "stored"] {
+                files[ext] = FileSystem.fingerprint(of: directory + "/" + segments[i].name + "." + ext)
+            }
+            segments[i].files = files
+        }
         var next = manifest
         next.generation += 1
         next.analyzer = Analyzer.identity

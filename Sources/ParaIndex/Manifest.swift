@@ -7,6 +7,9 @@ struct Manifest: Codable, Equatable {
         var name: String
         var paragraphs: Int
         var documents: Int
+        /// Each file's fingerprint (by extension) as the writer left it, its checksum verified:
+        /// a reader whose file still has it skips reading the whole file for the checksum.
+        var files: [String: String]? = nil
     }
 
     var generation: Int

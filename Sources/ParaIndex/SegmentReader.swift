@@ -50,7 +50,15 @@ public final class SegmentReader: Sendable {
         case sequentialOnce
     }
 
-    public init(directory: String, name: String, residency: Residency = .search) throws {
+    /// Opens a segment. `verified` holds the fingerprints the writer recorded for its files
+    /// (from the manifest): a file that still has its fingerprint was written whole and has
+    /// not changed since, so only its header and footer are checked; any other file's
+    /// checksum is verified over every byte. A merge and `check` pass none.
+    public convenience init(directory: String, name: String, residency: Residency = .search) throws {
+        try self.init(directory: directory, name: name, residency: residency, verified: nil)
+    }
+
+    init(directory: String, name: String, residency: Residency = .search, verified: [String: String]?) throws {
         self.name = name
         let base = directory + "/" + name
         termsFile = try MappedFile(path: base + ".terms")
@@ -61,7 +69,9 @@ public final class SegmentReader: Sendable {
 
         // A reader for one pass (a merge) lets pages go as soon as their checksum is read.
         func validate(_ f: MappedFile, _ kind: IndexFormat.Kind) throws -> Range<Int> {
-            try IndexFormat.validate(f.bytes, kind: kind, file: f.path) { range in
+            let ext = String(f.path.split(separator: ".").last ?? "")
+            let unchanged = verified?[ext] == f.fingerprint
+            return try IndexFormat.validate(f.bytes, kind: kind, file: f.path, checksum: !unchanged) { range in
                 if residency == .sequentialOnce { f.dropResidentPages(range) }
             }
         }

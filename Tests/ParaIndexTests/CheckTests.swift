@@ -95,6 +95,27 @@ import ParaCore
         #expect(IndexCheck.run(directory: dir).documents == 400)
     }
 
+    /// Opening trusts a file whose fingerprint (device, inode, size, change time) is the one
+    /// the writer recorded and reads only its header and footer; `check` reads every byte.
+    /// Damage that kept the fingerprint (as rot on the medium would) is found by `check`.
+    @Test func openTrustsUnchangedFilesAndCheckReadsEverything() throws {
+        let dir = try build()
+        var manifest = try #require(try Manifest.read(directory: dir))
+        let segment = manifest.segments[0]
+        let path = dir + "/" + segment.name + ".stored"
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        bytes[bytes.count / 2] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: path))
+        // Changed through the file system: the fingerprint differs, and opening reads it all.
+        #expect(throws: ParaError.self) { _ = try IndexSnapshot.open(directory: dir) }
+        // As if the medium had changed the byte under the same fingerprint.
+        manifest.segments[0].files?["stored"] = FileSystem.fingerprint(of: path)
+        try manifest.publish(directory: dir) {}
+        _ = try IndexSnapshot.open(directory: dir)
+        let report = IndexCheck.run(directory: dir, sample: 10)
+        #expect(report.problems.map(\.file) == [path])
+    }
+
     @Test func repairDropsTheDamagedSegmentAndKeepsTheRest() throws {
         let dir = try build()
         let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".postings") }.sorted()

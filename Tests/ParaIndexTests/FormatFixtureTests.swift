@@ -45,7 +45,14 @@ import ParaCore
         try writer.replace(source: "a.md", with: [Self.document])
         try writer.commit()
         let update = ProcessInfo.processInfo.environment["PARASEARCH_WRITE_FIXTURES"] == "1"
-        for name in ["manifest", "seg-000001.terms", "seg-000001.postings", "seg-000001.positions",
+        // The manifest records each file's fingerprint (device, inode, change time): compare
+        // the rest, and that every file has one.
+        var written = try #require(try Manifest.read(directory: dir))
+        let fixture = try #require(try Manifest.read(directory: Self.fixtures.appendingPathComponent("v4").path))
+        #expect(written.segments.allSatisfy { Set(($0.files ?? [:]).keys) == ["terms", "postings", "positions", "norms", "stored"] })
+        for i in written.segments.indices { written.segments[i].files = nil }
+        #expect(written == fixture)
+        for name in ["seg-000001.terms", "seg-000001.postings", "seg-000001.positions",
                      "seg-000001.norms", "seg-000001.stored"] {
             let written = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name))
             let path = Self.fixtures.appendingPathComponent("v4/" + name)
