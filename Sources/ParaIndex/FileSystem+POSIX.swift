@@ -116,6 +116,15 @@ enum FileSystem {
         }
     }
 
+    /// Gives the file `from` the second name `to` (replacing what `to` named), atomically.
+    static func keepLink(_ from: String, as to: String) throws {
+        let tmp = to + ".tmp"
+        unlink(tmp)
+        try FaultInjection.point(to, "link")
+        guard link(from, tmp) == 0 else { throw ParaError(file: to, "cannot link: \(errnoMessage())") }
+        try rename(tmp, as: to)
+    }
+
     /// Atomically replaces `to` with `from` (the directory entry still needs a sync to last).
     static func rename(_ from: String, as to: String) throws {
         try FaultInjection.point(to, "rename")

@@ -43,11 +43,12 @@ public enum IndexCheck {
         return report
     }
 
-    static func once(directory: String, sample: Int) -> IndexCheckReport {
+    /// Checks the commit that `manifestFile` (`manifest`, or `manifest.previous`) describes.
+    static func once(directory: String, sample: Int, manifestFile: String = Manifest.fileName) -> IndexCheckReport {
         var report = IndexCheckReport()
         let manifest: Manifest
         do {
-            guard let m = try Manifest.read(directory: directory) else {
+            guard let m = try Manifest.read(directory: directory, fileName: manifestFile) else {
                 report.problems.append(ParaError(file: directory, "no index here"))
                 return report
             }
@@ -183,36 +184,64 @@ public enum IndexCheck {
 
 /// What `check --repair` did.
 public struct IndexRepairReport: Sendable {
-    /// Segments dropped as damaged, with what they held (from the manifest).
+    /// The generation rolled back to, when the newest commit was damaged and the one before
+    /// it sound.
+    public var rolledBackTo: Int?
+    /// Paragraphs of the newest commit that the rollback gave up (added or changed since).
+    public var paragraphsLost = 0
+    /// Segments dropped as damaged, with what they held (from the manifest), where no sound
+    /// earlier commit was kept.
     public var droppedSegments: [(name: String, paragraphs: Int, documents: Int)] = []
     /// The check after the repair.
     public var after = IndexCheckReport()
 }
 
-/// Brings a damaged index back to a sound state: segments whose files are damaged are
-/// dropped with their documents (a later `parasearch index` of the same files reads them
-/// again, as they are no longer known), leftover files of dead runs are removed, and a new
-/// commit is published. A damaged manifest cannot be repaired: rebuild the index.
+/// Brings a damaged index back to a sound state, losing as little as it can:
+/// - when the newest commit is damaged (or its manifest is) and the commit before it, which
+///   writers keep with its files, is sound: roll back to it, as a new commit;
+/// - otherwise drop the segments whose files are damaged, with their documents (indexing the
+///   same files again reads them, as they are no longer known);
+/// - in both cases leftovers of dead runs are removed.
 public enum IndexRepair {
     public static func run(directory: String, sample: Int = 500) throws -> IndexRepairReport {
-        // A damaged manifest, or one of other analysis rules: nothing to repair from.
-        guard let manifest = try Manifest.read(directory: directory) else { throw ParaError(file: directory, "no index here") }
-        guard manifest.analyzer == Analyzer.identity else {
-            throw ParaError(file: directory, "index was built with analyzer '\(manifest.analyzer)'; rebuild it with `parasearch index --rebuild`")
-        }
-        let damaged = IndexCheck.run(directory: directory, sample: sample).damagedSegments
-        // Opening a writer removes the leftovers of dead runs.
-        let writer = try IndexWriter(directory: directory, discardingUnreadable: true)
-        defer { writer.close() }
         var report = IndexRepairReport()
-        report.droppedSegments = writer.unreadableSegments
-        let counts = try Manifest.read(directory: directory)?.segments ?? []
-        for s in counts where damaged.contains(s.name) && !report.droppedSegments.contains(where: { $0.name == s.name }) {
-            report.droppedSegments.append((s.name, s.paragraphs, s.documents))
+        let current: Manifest?
+        do { current = try Manifest.read(directory: directory) } catch { current = nil }
+        let previous: Manifest? = (try? Manifest.read(directory: directory, fileName: Manifest.previousFileName)) ?? nil
+        guard let base = current ?? previous else {
+            throw ParaError(file: directory, "no readable manifest here; rebuild the index with `parasearch index --rebuild`")
         }
-        writer.dropSegments(damaged)
-        if writer.hasChanges { try writer.commit() }
-        writer.close()
+        guard base.analyzer == Analyzer.identity else {
+            throw ParaError(file: directory, "index was built with analyzer '\(base.analyzer)'; rebuild it with `parasearch index --rebuild`")
+        }
+        let check = current == nil ? nil : IndexCheck.run(directory: directory, sample: sample)
+        if check?.isSound != true, let previous,
+           IndexCheck.once(directory: directory, sample: sample, manifestFile: Manifest.previousFileName).isSound {
+            // Roll back: publish the previous commit again, as the newest generation.
+            var restored = previous
+            restored.generation = max(current?.generation ?? 0, previous.generation) + 1
+            try restored.publish(directory: directory) {}
+            report.rolledBackTo = previous.generation
+            report.paragraphsLost = max(0, (current?.segments ?? []).filter { s in !previous.segments.contains { $0.name == s.name } }
+                .reduce(0) { $0 + $1.paragraphs })
+            let writer = try IndexWriter(directory: directory)        // removes the leftovers
+            writer.close()
+        } else {
+            guard current != nil else {
+                throw ParaError(file: directory + "/" + Manifest.fileName, "the manifest is damaged and no sound earlier commit is kept; rebuild the index with `parasearch index --rebuild`")
+            }
+            let damaged = check?.damagedSegments ?? []
+            // Opening a writer removes the leftovers of dead runs.
+            let writer = try IndexWriter(directory: directory, discardingUnreadable: true)
+            defer { writer.close() }
+            report.droppedSegments = writer.unreadableSegments
+            for s in current!.segments where damaged.contains(s.name) && !report.droppedSegments.contains(where: { $0.name == s.name }) {
+                report.droppedSegments.append((s.name, s.paragraphs, s.documents))
+            }
+            writer.dropSegments(damaged)
+            if writer.hasChanges { try writer.commit() }
+            writer.close()
+        }
         report.after = IndexCheck.run(directory: directory, sample: sample)
         return report
     }

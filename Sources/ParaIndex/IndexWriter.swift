@@ -73,8 +73,10 @@ public final class IndexWriter {
             existing = nil
         }
         // Files the published manifest lists stay until a commit replaces it, whatever this
-        // writer means to drop.
-        let published = Set(existing?.segments.map(\.name) ?? [])
+        // writer means to drop; so do those of the commit before it (for `check --repair`).
+        let previousManifest: Manifest? = (try? Manifest.read(directory: directory, fileName: Manifest.previousFileName)) ?? nil
+        let previous = previousManifest?.segments ?? []
+        let published = Set((existing?.segments ?? []).map(\.name) + previous.map(\.name))
         if var m = existing, discardingUnreadable {
             // Keep the segments that open; the others are lost (and listed).
             let lost = m.segments.filter { (try? SegmentReader(directory: directory, name: $0.name, residency: .sequentialOnce)) == nil }
@@ -279,15 +281,17 @@ public final class IndexWriter {
         try FileSystem.syncDirectory(directory)
         // Once the manifest is renamed into place the commit is live, even if the directory
         // sync after it fails: its files stop being this writer's to delete.
+        let replacedCommit = Set(manifest.segments.map(\.name))
         try next.publish(directory: directory) {
             manifest = next
             pendingFiles = []
             rootChanged = false
         }
         // Published: the dropped segments' files can go (open snapshots keep their mappings) —
-        // the replaced segments of the last commit, and segments written since and merged away.
-        let live = Set(next.segments.map(\.name))
-        for name in Array(readers.keys) where !live.contains(name) { readers[name] = nil }
+        // the replaced segments of the commit before last, and segments written since and
+        // merged away. The last commit's stay, as the previous one.
+        let live = Set(next.segments.map(\.name)).union(replacedCommit)
+        for name in Array(readers.keys) where !next.segments.contains(where: { $0.name == name }) { readers[name] = nil }
         removeOrphans(live: live)
         let summary = CommitSummary(generation: next.generation, addedDocuments: addedDocuments, removedDocuments: removedCount,
                                     segments: next.segments.count, paragraphs: next.segments.reduce(0) { $0 + $1.paragraphs })
@@ -345,6 +349,7 @@ public final class IndexWriter {
             if !live.contains(stem) && !pendingFiles.contains(directory + "/" + name) { FileSystem.remove(directory + "/" + name) }
         }
         FileSystem.remove(directory + "/" + Manifest.fileName + ".tmp")
+        FileSystem.remove(directory + "/" + Manifest.previousFileName + ".tmp")
     }
 
     /// Releases the writer lock. Uncommitted changes are dropped.

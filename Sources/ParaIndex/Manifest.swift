@@ -21,8 +21,11 @@ struct Manifest: Codable, Equatable {
     var root: String?
 
     static let fileName = "manifest"
+    /// The commit before the newest, kept (with its files) so that `check --repair` can roll
+    /// back to it when the newest is damaged.
+    static let previousFileName = "manifest.previous"
 
-    static func read(directory: String) throws -> Manifest? {
+    static func read(directory: String, fileName: String = Manifest.fileName) throws -> Manifest? {
         let path = directory + "/" + fileName
         guard FileSystem.exists(path) else { return nil }
         let file = try MappedFile(path: path)
@@ -47,6 +50,9 @@ struct Manifest: Codable, Equatable {
         w.raw(Array(try encoder.encode(self)))
         IndexFormat.finish(&w)
         let tmp = directory + "/" + Self.fileName + ".tmp"
+        // The commit being replaced becomes the previous one (a second name for its file).
+        let current = directory + "/" + Self.fileName
+        if FileSystem.exists(current) { try FileSystem.keepLink(current, as: directory + "/" + Self.previousFileName) }
         try FileSystem.writeDurably(w.bytes, to: tmp)
         try FileSystem.rename(tmp, as: directory + "/" + Self.fileName)
         published()

@@ -116,10 +116,13 @@ struct Check: ParsableCommand {
         if repair {
             // What the repair did goes to standard error, so that --json stays one object.
             let r = try reportingErrors { try IndexRepair.run(directory: index, sample: max(1, sample)) }
+            if let g = r.rolledBackTo {
+                printError("parasearch: rolled back to the commit of generation \(g); \(r.paragraphsLost) paragraphs of the newest commit lost (index their files again to restore them)")
+            }
             for s in r.droppedSegments {
                 printError("parasearch: dropped damaged segment \(s.name): \(s.documents) documents, \(s.paragraphs) paragraphs lost (index their files again to restore them)")
             }
-            if r.droppedSegments.isEmpty { printError("parasearch: nothing damaged; leftovers of dead runs removed") }
+            if r.droppedSegments.isEmpty && r.rolledBackTo == nil { printError("parasearch: nothing damaged; leftovers of dead runs removed") }
         }
         let report = IndexCheck.run(directory: index, sample: max(1, sample))
         if json {

@@ -116,10 +116,10 @@ import ParaCore
         #expect(report.problems.map(\.file) == [path])
     }
 
-    @Test func repairDropsTheDamagedSegmentAndKeepsTheRest() throws {
+    @Test func repairRollsBackToTheCommitBeforeWhenTheNewestIsDamaged() throws {
         let dir = try build()
         let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".postings") }.sorted()
-        // Damage the second segment (document b) and leave a dead run's leftover.
+        // Damage the segment only the newest commit has (document b), and leave a dead run's leftover.
         let path = dir + "/" + names[1]
         var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         bytes[bytes.count / 2] ^= 0x40
@@ -127,12 +127,34 @@ import ParaCore
         try Data([1, 2, 3]).write(to: URL(fileURLWithPath: dir + "/seg-000099.terms"))
         #expect(!IndexCheck.run(directory: dir).isSound)
         let report = try IndexRepair.run(directory: dir)
-        #expect(report.droppedSegments.map(\.name) == [String(names[1].split(separator: ".")[0])])
-        #expect(report.droppedSegments.map(\.documents) == [1])
-        #expect(report.after.isSound)
+        #expect(report.rolledBackTo == 1 && report.paragraphsLost == 1 && report.droppedSegments.isEmpty)
+        #expect(report.after.isSound && report.after.generation == 3)
         #expect(report.after.documents == 1 && report.after.paragraphs == 300)
         #expect(!FileManager.default.fileExists(atPath: dir + "/seg-000099.terms"))
         let snapshot = try IndexSnapshot.open(directory: dir)
         #expect(try snapshot.segments.flatMap { try $0.documents.map(\.metadata.id) } == ["a"])
+    }
+
+    @Test func repairDropsADamagedSegmentBothCommitsShare() throws {
+        let dir = try build()
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".postings") }.sorted()
+        let path = dir + "/" + names[0]                  // document a's, in both commits
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        bytes[bytes.count / 2] ^= 0x40
+        try bytes.write(to: URL(fileURLWithPath: path))
+        let report = try IndexRepair.run(directory: dir)
+        #expect(report.rolledBackTo == nil)
+        #expect(report.droppedSegments.map(\.name) == [String(names[0].split(separator: ".")[0])])
+        #expect(report.droppedSegments.map(\.documents) == [1])
+        #expect(report.after.isSound && report.after.documents == 1 && report.after.paragraphs == 1)
+        #expect(try IndexSnapshot.open(directory: dir).segments.flatMap { try $0.documents.map(\.metadata.id) } == ["b"])
+    }
+
+    @Test func aDamagedManifestIsRolledBackToThePreviousCommit() throws {
+        let dir = try build()
+        try Data("garbage".utf8).write(to: URL(fileURLWithPath: dir + "/manifest"))
+        #expect(throws: ParaError.self) { _ = try IndexSnapshot.open(directory: dir) }
+        let report = try IndexRepair.run(directory: dir)
+        #expect(report.rolledBackTo == 1 && report.after.isSound && report.after.documents == 1)
     }
 }

@@ -110,7 +110,9 @@ import ParaCore
             try writer.commit()
             writer.close()
             #expect(IndexCheck.run(directory: dir, sample: 10).isSound)
-            let live = Set(try IndexSnapshot.open(directory: dir).segments.map(\.name))
+            // The newest commit's files and the previous commit's (kept for check --repair).
+            var live = Set(try IndexSnapshot.open(directory: dir).segments.map(\.name))
+            for s in (try Manifest.read(directory: dir, fileName: Manifest.previousFileName))?.segments ?? [] { live.insert(s.name) }
             let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir)
                 .filter { $0.hasPrefix("seg-") && !live.contains(String($0.split(separator: ".")[0])) }
             #expect(leftovers == [], "operation \(n): files left behind")

@@ -112,12 +112,24 @@ func document(_ id: String, source: String, language: Language = .en, _ texts: [
         let new = try IndexSnapshot.open(directory: dir)
         #expect(try Set(new.segments.flatMap { try $0.documents.map(\.metadata.id) }) == ["a2", "c"])
         #expect(new.paragraphCount == 2)
-        // The old snapshot still reads its (now unlinked) files.
+        // The old snapshot still reads its files.
         #expect(try old.segments.flatMap { try $0.documents.map(\.metadata.id) } == ["a", "b"])
         #expect(try old.segments[0].paragraph(1).text == "beta two")
-        // Only live segment files remain.
-        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("seg-") }
-        #expect(Set(files.map { String($0.split(separator: ".")[0]) }) == Set(new.segments.map(\.name)))
+        // Only the live segment files remain, and those of the commit before (kept for
+        // check --repair); one more commit and the older ones go too, while the snapshot
+        // that maps them still reads them.
+        func segmentFiles() throws -> Set<String> {
+            Set(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("seg-") }.map { String($0.split(separator: ".")[0]) })
+        }
+        let previous = try #require(try Manifest.read(directory: dir, fileName: Manifest.previousFileName))
+        #expect(try segmentFiles() == Set(new.segments.map(\.name) + previous.segments.map(\.name)))
+        writer = try IndexWriter(directory: dir)
+        try writer.replace(source: "d", with: [document("d", source: "d", ["delta four"])])
+        try writer.commit()
+        writer.close()
+        let newest = try IndexSnapshot.open(directory: dir)
+        #expect(try segmentFiles() == Set(newest.segments.map(\.name) + new.segments.map(\.name)))
+        #expect(try old.segments[0].paragraph(1).text == "beta two")
     }
 
     @Test func segmentCountStaysBounded() throws {
