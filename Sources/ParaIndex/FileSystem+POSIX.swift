@@ -117,11 +117,15 @@ enum FileSystem {
     }
 
     /// Gives the file `from` the second name `to` (replacing what `to` named), atomically.
+    /// Where hard links are not supported (vfat, some network and FUSE file systems), a copy.
     static func keepLink(_ from: String, as to: String) throws {
         let tmp = to + ".tmp"
         unlink(tmp)
         try FaultInjection.point(to, "link")
-        guard link(from, tmp) == 0 else { throw ParaError(file: to, "cannot link: \(errnoMessage())") }
+        if link(from, tmp) != 0 {
+            let copy = try MappedFile(path: from)
+            try writeDurably(Array(copy.bytes), to: tmp)
+        }
         try rename(tmp, as: to)
     }
 

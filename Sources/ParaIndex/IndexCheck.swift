@@ -185,12 +185,12 @@ public enum IndexCheck {
 /// What `check --repair` did.
 public struct IndexRepairReport: Sendable {
     /// The generation rolled back to, when the newest commit was damaged and the one before
-    /// it sound.
+    /// it sound (and rolling back lost less than dropping damaged segments would).
     public var rolledBackTo: Int?
-    /// Paragraphs of the newest commit that the rollback gave up (added or changed since).
-    public var paragraphsLost = 0
-    /// Segments dropped as damaged, with what they held (from the manifest), where no sound
-    /// earlier commit was kept.
+    /// Paragraphs of the newest commit the rollback gave up (added or changed since the
+    /// previous one); nil when the newest commit's manifest could not be read to count them.
+    public var paragraphsLost: Int? = 0
+    /// Segments dropped as damaged, with what they held (from the manifest).
     public var droppedSegments: [(name: String, paragraphs: Int, documents: Int)] = []
     /// The check after the repair.
     public var after = IndexCheckReport()
@@ -198,15 +198,26 @@ public struct IndexRepairReport: Sendable {
 
 /// Brings a damaged index back to a sound state, losing as little as it can:
 /// - when the newest commit is damaged (or its manifest is) and the commit before it, which
-///   writers keep with its files, is sound: roll back to it, as a new commit;
-/// - otherwise drop the segments whose files are damaged, with their documents (indexing the
-///   same files again reads them, as they are no longer known);
+///   writers keep with its files, is sound, it rolls back to it as a new commit — unless
+///   dropping the damaged segments loses fewer paragraphs (a whole earlier state is preferred
+///   when the loss is the same);
+/// - otherwise it drops the segments whose files are damaged, with their documents (indexing
+///   the same files again reads them, as they are no longer known);
 /// - in both cases leftovers of dead runs are removed.
+/// It holds the writer lock throughout, so no writer commits meanwhile.
 public enum IndexRepair {
     public static func run(directory: String, sample: Int = 500) throws -> IndexRepairReport {
         var report = IndexRepairReport()
+        var lock: WriterLock? = try WriterLock(path: directory + "/write.lock", directory: directory)
+        defer { lock?.release() }
         let current: Manifest?
-        do { current = try Manifest.read(directory: directory) } catch { current = nil }
+        do {
+            current = try Manifest.read(directory: directory)
+        } catch let e as ParaError where !isDamage(e) {
+            throw e                                   // permission, too many files …: not damage
+        } catch {
+            current = nil
+        }
         let previous: Manifest? = (try? Manifest.read(directory: directory, fileName: Manifest.previousFileName)) ?? nil
         guard let base = current ?? previous else {
             throw ParaError(file: directory, "no readable manifest here; rebuild the index with `parasearch index --rebuild`")
@@ -215,22 +226,33 @@ public enum IndexRepair {
             throw ParaError(file: directory, "index was built with analyzer '\(base.analyzer)'; rebuild it with `parasearch index --rebuild`")
         }
         let check = current == nil ? nil : IndexCheck.run(directory: directory, sample: sample)
-        if check?.isSound != true, let previous,
+        if check?.isSound == true {
+            lock?.release(); lock = nil
+            try IndexWriter(directory: directory).close()        // removes the leftovers
+            report.after = IndexCheck.run(directory: directory, sample: sample)
+            return report
+        }
+        let damaged = check?.damagedSegments ?? []
+        let dropLoss = (current?.segments ?? []).filter { damaged.contains($0.name) }.reduce(0) { $0 + $1.paragraphs }
+        let rollbackLoss = current.map { c in c.segments.filter { s in !(previous?.segments ?? []).contains { $0.name == s.name } }.reduce(0) { $0 + $1.paragraphs } }
+        if let previous, current == nil || rollbackLoss! <= dropLoss,
            IndexCheck.once(directory: directory, sample: sample, manifestFile: Manifest.previousFileName).isSound {
-            // Roll back: publish the previous commit again, as the newest generation.
+            // Roll back: publish the previous commit again as the newest generation, with
+            // segment names past any in use, and keep it as the previous one too, so that a
+            // failure here leaves a sound commit to roll back to.
             var restored = previous
             restored.generation = max(current?.generation ?? 0, previous.generation) + 1
-            try restored.publish(directory: directory) {}
+            restored.nextSegment = max(restored.nextSegment, current?.nextSegment ?? 0)
+            try restored.publish(directory: directory, keepingPrevious: true) {}
             report.rolledBackTo = previous.generation
-            report.paragraphsLost = max(0, (current?.segments ?? []).filter { s in !previous.segments.contains { $0.name == s.name } }
-                .reduce(0) { $0 + $1.paragraphs })
-            let writer = try IndexWriter(directory: directory)        // removes the leftovers
-            writer.close()
+            report.paragraphsLost = rollbackLoss
+            lock?.release(); lock = nil
+            try IndexWriter(directory: directory).close()        // removes the leftovers
         } else {
             guard current != nil else {
                 throw ParaError(file: directory + "/" + Manifest.fileName, "the manifest is damaged and no sound earlier commit is kept; rebuild the index with `parasearch index --rebuild`")
             }
-            let damaged = check?.damagedSegments ?? []
+            lock?.release(); lock = nil
             // Opening a writer removes the leftovers of dead runs.
             let writer = try IndexWriter(directory: directory, discardingUnreadable: true)
             defer { writer.close() }
@@ -244,5 +266,10 @@ public enum IndexRepair {
         }
         report.after = IndexCheck.run(directory: directory, sample: sample)
         return report
+    }
+
+    /// An error reading a file that says its bytes are wrong (not that it could not be opened).
+    static func isDamage(_ e: ParaError) -> Bool {
+        ["damaged", "truncated", "bad magic", "not the expected JSON", "no footer", "wrong kind"].contains { e.message.contains($0) }
     }
 }

@@ -77,6 +77,7 @@ public final class IndexWriter {
         let previousManifest: Manifest? = (try? Manifest.read(directory: directory, fileName: Manifest.previousFileName)) ?? nil
         let previous = previousManifest?.segments ?? []
         let published = Set((existing?.segments ?? []).map(\.name) + previous.map(\.name))
+        publishedSegments = Set((existing?.segments ?? []).map(\.name))
         if var m = existing, discardingUnreadable {
             // Keep the segments that open; the others are lost (and listed).
             let lost = m.segments.filter { (try? SegmentReader(directory: directory, name: $0.name, residency: .sequentialOnce)) == nil }
@@ -96,7 +97,13 @@ public final class IndexWriter {
         } else {
             manifest = Manifest(generation: 0, analyzer: Analyzer.identity, nextSegment: 1, segments: [])
         }
-        nextSegment = manifest.nextSegment
+        // Never reuse a name: not one a manifest gave out, nor one a file on disk has (a
+        // manifest that could not be read, a rolled-back commit).
+        let onDisk = FileSystem.list(directory).compactMap { name -> Int? in
+            guard name.hasPrefix("seg-") else { return nil }
+            return Int(name.dropFirst(4).prefix { $0.isNumber })
+        }.max() ?? 0
+        nextSegment = max(manifest.nextSegment, (previousManifest?.nextSegment ?? 1), onDisk + 1)
         // A commit whose directory sync failed may not be durable yet: sync before deleting
         // what it replaced.
         try FileSystem.syncDirectory(directory)
@@ -115,6 +122,8 @@ public final class IndexWriter {
         set { if manifest.root != newValue { manifest.root = newValue; rootChanged = true } }
     }
     private var rootChanged = false
+    /// The segments of the manifest on disk (the commit the next one will replace).
+    private var publishedSegments = Set<String>()
 
     /// The documents currently committed, with the source each came from.
     public var documents: [StoredDocument] {
@@ -266,10 +275,15 @@ public final class IndexWriter {
         }
         // New segments: record how their files look now that they are written whole and
         // synced, so that readers need not read every byte to trust them.
+        // The fingerprint is taken from the very mapping whose checksum was just verified, so
+        // that what the manifest vouches for is what was checked.
         for i in segments.indices where segments[i].files == nil {
             var files: [String: String] = [:]
-            for ext in ["terms", "postings", "positions", "norms", "stored"] {
-                files[ext] = FileSystem.fingerprint(of: directory + "/" + segments[i].name + "." + ext)
+            for (ext, kind) in [("terms", IndexFormat.Kind.terms), ("postings", .postings), ("positions", .positions),
+                                ("norms", .norms), ("stored", .stored)] {
+                let file = try MappedFile(path: directory + "/" + segments[i].name + "." + ext)
+                _ = try IndexFormat.validate(file.bytes, kind: kind, file: file.path) { file.dropResidentPages($0) }
+                files[ext] = file.fingerprint
             }
             segments[i].files = files
         }
@@ -281,9 +295,10 @@ public final class IndexWriter {
         try FileSystem.syncDirectory(directory)
         // Once the manifest is renamed into place the commit is live, even if the directory
         // sync after it fails: its files stop being this writer's to delete.
-        let replacedCommit = Set(manifest.segments.map(\.name))
+        let replacedCommit = publishedSegments
         try next.publish(directory: directory) {
             manifest = next
+            publishedSegments = Set(next.segments.map(\.name))
             pendingFiles = []
             rootChanged = false
         }

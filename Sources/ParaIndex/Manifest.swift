@@ -43,7 +43,7 @@ struct Manifest: Codable, Equatable {
     /// or the new manifest, both complete. `published` runs right after the rename, before the
     /// directory sync: from then on the new commit is the live one even if the sync fails, and
     /// its files must be kept.
-    func publish(directory: String, published: () -> Void) throws {
+    func publish(directory: String, keepingPrevious: Bool = false, published: () -> Void) throws {
         var w = IndexFormat.header(.manifest)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -52,7 +52,9 @@ struct Manifest: Codable, Equatable {
         let tmp = directory + "/" + Self.fileName + ".tmp"
         // The commit being replaced becomes the previous one (a second name for its file).
         let current = directory + "/" + Self.fileName
-        if FileSystem.exists(current) { try FileSystem.keepLink(current, as: directory + "/" + Self.previousFileName) }
+        if !keepingPrevious, FileSystem.exists(current) {
+            try FileSystem.keepLink(current, as: directory + "/" + Self.previousFileName)
+        }
         try FileSystem.writeDurably(w.bytes, to: tmp)
         try FileSystem.rename(tmp, as: directory + "/" + Self.fileName)
         published()

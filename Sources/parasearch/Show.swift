@@ -117,7 +117,8 @@ struct Check: ParsableCommand {
             // What the repair did goes to standard error, so that --json stays one object.
             let r = try reportingErrors { try IndexRepair.run(directory: index, sample: max(1, sample)) }
             if let g = r.rolledBackTo {
-                printError("parasearch: rolled back to the commit of generation \(g); \(r.paragraphsLost) paragraphs of the newest commit lost (index their files again to restore them)")
+                let lost = r.paragraphsLost.map { "\($0) paragraphs of the newest commit lost" } ?? "the newest commit's changes lost (its manifest was damaged)"
+                printError("parasearch: rolled back to the commit of generation \(g); \(lost) (index their files again to restore them)")
             }
             for s in r.droppedSegments {
                 printError("parasearch: dropped damaged segment \(s.name): \(s.documents) documents, \(s.paragraphs) paragraphs lost (index their files again to restore them)")

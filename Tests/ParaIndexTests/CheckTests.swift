@@ -55,7 +55,7 @@ import ParaCore
                 damaged.append(flipped)                                                            // one bit flipped
             }
             for bytes in damaged {
-                try bytes.write(to: URL(fileURLWithPath: path))
+                try bytes.write(to: URL(fileURLWithPath: path), options: .atomic)
                 tried += 1
                 let report = IndexCheck.run(directory: dir, sample: 20)
                 #expect(!report.isSound, "\(name): damage not found")
@@ -105,7 +105,7 @@ import ParaCore
         let path = dir + "/" + segment.name + ".stored"
         var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         bytes[bytes.count / 2] ^= 0x01
-        try bytes.write(to: URL(fileURLWithPath: path))
+        try bytes.write(to: URL(fileURLWithPath: path), options: .atomic)
         // Changed through the file system: the fingerprint differs, and opening reads it all.
         #expect(throws: ParaError.self) { _ = try IndexSnapshot.open(directory: dir) }
         // As if the medium had changed the byte under the same fingerprint.
@@ -123,7 +123,7 @@ import ParaCore
         let path = dir + "/" + names[1]
         var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         bytes[bytes.count / 2] ^= 0x40
-        try bytes.write(to: URL(fileURLWithPath: path))
+        try bytes.write(to: URL(fileURLWithPath: path), options: .atomic)
         try Data([1, 2, 3]).write(to: URL(fileURLWithPath: dir + "/seg-000099.terms"))
         #expect(!IndexCheck.run(directory: dir).isSound)
         let report = try IndexRepair.run(directory: dir)
@@ -133,6 +133,14 @@ import ParaCore
         #expect(!FileManager.default.fileExists(atPath: dir + "/seg-000099.terms"))
         let snapshot = try IndexSnapshot.open(directory: dir)
         #expect(try snapshot.segments.flatMap { try $0.documents.map(\.metadata.id) } == ["a"])
+        // Indexing goes on after the rollback, under names never used before.
+        let writer = try IndexWriter(directory: dir)
+        try writer.replace(source: "c", with: [document("c", source: "c", ["after the rollback"])])
+        try writer.commit()
+        writer.close()
+        let names2 = try IndexSnapshot.open(directory: dir).segments.map(\.name)
+        #expect(names2.count == 2 && !names2.contains(String(names[1].split(separator: ".")[0])))
+        #expect(IndexCheck.run(directory: dir).isSound && IndexCheck.run(directory: dir).documents == 2)
     }
 
     @Test func repairDropsADamagedSegmentBothCommitsShare() throws {
@@ -141,7 +149,7 @@ import ParaCore
         let path = dir + "/" + names[0]                  // document a's, in both commits
         var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         bytes[bytes.count / 2] ^= 0x40
-        try bytes.write(to: URL(fileURLWithPath: path))
+        try bytes.write(to: URL(fileURLWithPath: path), options: .atomic)
         let report = try IndexRepair.run(directory: dir)
         #expect(report.rolledBackTo == nil)
         #expect(report.droppedSegments.map(\.name) == [String(names[0].split(separator: ".")[0])])
@@ -156,5 +164,6 @@ import ParaCore
         #expect(throws: ParaError.self) { _ = try IndexSnapshot.open(directory: dir) }
         let report = try IndexRepair.run(directory: dir)
         #expect(report.rolledBackTo == 1 && report.after.isSound && report.after.documents == 1)
+        #expect(report.paragraphsLost == nil)          // the damaged manifest cannot say what it held
     }
 }
