@@ -146,7 +146,19 @@ public struct Searcher: Sendable {
             let segment = snapshot.segments[c.segment]
             let paragraph = try segment.paragraph(c.local)
             let doc = try segment.document(at: segment.documentIndex(of: c.local))
-            let (snippet, highlights) = options.snippets ? highlighter.snippet(of: paragraph.text) : ("", [])
+            var (snippet, highlights) = options.snippets ? highlighter.snippet(of: paragraph.text) : ("", [])
+            // Found through a footnote: show the note that matched, after its mark.
+            if options.snippets, highlights.isEmpty {
+                for note in paragraph.notes {
+                    let (noteSnippet, noteHighlights) = highlighter.snippet(of: note.text)
+                    guard !noteHighlights.isEmpty else { continue }
+                    let prefix = "[\(note.mark)] "
+                    let shift = prefix.unicodeScalars.count
+                    snippet = prefix + noteSnippet
+                    highlights = noteHighlights.map { ($0.lowerBound + shift)..<($0.upperBound + shift) }
+                    break
+                }
+            }
             hits.append(SearchHit(rank: rank + 1, score: c.score, document: doc.metadata, paragraph: paragraph,
                                   snippet: snippet, highlights: highlights, documentParagraphCount: doc.paragraphCount))
         }

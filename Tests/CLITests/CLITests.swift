@@ -263,6 +263,9 @@ let corpusIndex: String = {
         let note = try run(["search", "received", "--index", dir, "--json"])
         let noteHits = try #require((try JSONSerialization.jsonObject(with: Data(note.stdout.utf8)) as? [String: Any])?["hits"] as? [[String: Any]])
         #expect(noteHits.map { "\($0["symbol"] as? String ?? "") \($0["number"] as? String ?? "")" } == ["E/CN.5/2099/1 2"])
+        // Its snippet is the note that matched, highlighted.
+        #expect(noteHits.first?["snippet"] as? String == "[2] Information received from 40 local governments.")
+        #expect(noteHits.first?["highlights"] as? [[Int]] == [[16, 24]])
 
         let show = try run(["show", "A/80/999", "4", "--index", dir])
         #expect(show.status == 0)
