@@ -69,7 +69,7 @@ public struct DocumentExtractor: Sendable {
         let shown = displayPath ?? path
         if InputFormat(path: path) == .jsonLines {
             if let refusal = InputFiles.refusal(for: path, shown: shown) { throw refusal }
-            if (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) == 0 {
+            if InputFiles.size(path) == 0 {
                 throw ParaError(file: shown, "file is empty")
             }
             try JSONLinesReader.forEach(path: path, source: shown, body)
@@ -219,14 +219,14 @@ public struct DocumentExtractor: Sendable {
     func readFile(_ path: String, shown: String) throws -> Data {
         // Only regular files: reading a FIFO would block forever.
         if let refusal = InputFiles.refusal(for: path, shown: shown) { throw refusal }
-        let attrs = try? FileManager.default.attributesOfItem(atPath: path)
-        if let size = attrs?[.size] as? Int, size > maxFileBytes {
+        let size = InputFiles.size(path)
+        if size > maxFileBytes {
             throw ParaError(file: shown, "file is \(size >> 20) MB, over the \(maxFileBytes >> 20) MB limit")
         }
         do {
-            return try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
-        } catch {
-            throw ParaError(file: shown, "cannot read file (\((error as NSError).localizedDescription))")
+            return try InputFiles.read(path, limit: maxFileBytes)
+        } catch let e as ParaError {
+            throw ParaError(file: shown, e.message)
         }
     }
 
@@ -252,8 +252,8 @@ public struct DocumentExtractor: Sendable {
     func sidecar(for path: String, shown: String) throws -> [String: String] {
         let base = (path as NSString).deletingPathExtension
         let side = base + ".meta.json"
-        guard FileManager.default.fileExists(atPath: side) else { return [:] }
-        guard let data = FileManager.default.contents(atPath: side),
+        guard InputFiles.kind(of: side) == .regular else { return [:] }
+        guard let data = try? InputFiles.read(side, limit: 16 << 20),
               let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw ParaError(file: (shown as NSString).deletingPathExtension + ".meta.json", "sidecar metadata is not a JSON object")
         }

@@ -11,6 +11,107 @@ import ParaCore
 /// links are followed, but a folder is entered once only, so a link loop ends instead of
 /// spinning. Only regular files are read: a FIFO would block the reader forever.
 public enum InputFiles {
+    // MARK: - Names that are not UTF-8
+
+    // A file name is bytes; a path here is a String. A name that is not valid UTF-8 keeps
+    // every byte: each byte of an invalid sequence (0x80…0xFF) stands as the private-use
+    // character U+F780…U+F7FF, and goes back to that byte whenever the path reaches the
+    // system. Shown to people, such bytes read `\xFF`.
+
+    /// A path's text from its bytes, losing none.
+    public static func path(fromBytes bytes: [UInt8]) -> String {
+        if let s = String(validating: bytes, as: UTF8.self) { return s }
+        var out = String.UnicodeScalarView()
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            var need = 0
+            if b < 0x80 { need = 0 } else if b >= 0xC2 && b <= 0xDF { need = 1 } else if b >= 0xE0 && b <= 0xEF { need = 2 }
+            else if b >= 0xF0 && b <= 0xF4 { need = 3 } else { need = -1 }
+            if need >= 0, i + need < bytes.count, let s = String(validating: bytes[i...(i + need)], as: UTF8.self), s.unicodeScalars.count == 1 {
+                out.append(contentsOf: s.unicodeScalars)
+                i += need + 1
+            } else {
+                out.append(Unicode.Scalar(0xF700 + UInt32(b))!)
+                i += 1
+            }
+        }
+        return String(out)
+    }
+
+    /// The bytes the system knows a path by (NUL-terminated).
+    public static func systemPath(_ path: String) -> [CChar] {
+        var out: [CChar] = []
+        out.reserveCapacity(path.utf8.count + 1)
+        for s in path.unicodeScalars {
+            if s.value >= 0xF780 && s.value <= 0xF7FF {
+                out.append(CChar(bitPattern: UInt8(s.value - 0xF700)))
+            } else {
+                for b in String(s).utf8 { out.append(CChar(bitPattern: b)) }
+            }
+        }
+        out.append(0)
+        return out
+    }
+
+    /// A path as people should see it: a byte that is not UTF-8 as `\xFF`.
+    public static func shown(_ path: String) -> String {
+        guard path.unicodeScalars.contains(where: { $0.value >= 0xF780 && $0.value <= 0xF7FF }) else { return path }
+        var out = ""
+        for s in path.unicodeScalars {
+            if s.value >= 0xF780 && s.value <= 0xF7FF { out += String(format: "\\x%02X", s.value - 0xF700) } else { out.unicodeScalars.append(s) }
+        }
+        return out
+    }
+
+    /// Whether the system needs the path's own bytes (it holds a name that is not UTF-8).
+    static func isRaw(_ path: String) -> Bool { path.unicodeScalars.contains { $0.value >= 0xF780 && $0.value <= 0xF7FF } }
+
+    /// The whole file, read with the system's calls (any name).
+    public static func read(_ path: String, limit: Int) throws -> Data {
+        let fd = open(systemPath(path), O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ParaError(file: shown(path), "cannot read file: \(String(cString: strerror(errno)))") }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        var data = Data()
+        while true {
+            let chunk: Data
+            do { chunk = try handle.read(upToCount: 8 << 20) ?? Data() } catch {
+                throw ParaError(file: shown(path), "cannot read file (\(error.localizedDescription))")
+            }
+            if chunk.isEmpty { break }
+            data.append(chunk)
+            if data.count > limit { throw ParaError(file: shown(path), "file is over the \(limit >> 20) MB limit") }
+        }
+        return data
+    }
+
+    /// A handle on the file for reading in chunks (any name), or nil with `errno` set.
+    public static func openForReading(_ path: String) -> FileHandle? {
+        let fd = open(systemPath(path), O_RDONLY | O_CLOEXEC)
+        return fd >= 0 ? FileHandle(fileDescriptor: fd, closeOnDealloc: true) : nil
+    }
+
+    /// The file's size in bytes, through links (0 when it cannot be read).
+    public static func size(_ path: String) -> Int {
+        var st = stat()
+        return stat(systemPath(path), &st) == 0 ? Int(st.st_size) : 0
+    }
+
+    /// Runs `body` with a path other programs can be given on their command line: the path
+    /// itself, or, when its name is not UTF-8, a link with a plain name in a temporary folder.
+    public static func withPlainPath<T>(_ path: String, _ body: (String) throws -> T) throws -> T {
+        guard isRaw(path) else { return try body(path) }
+        let folder = NSTemporaryDirectory() + "parasearch-link-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        guard mkdir(folder, 0o700) == 0 else { throw ParaError(file: shown(path), "cannot make a temporary folder: \(String(cString: strerror(errno)))") }
+        defer { rmdir(folder) }
+        let ext = (path as NSString).pathExtension
+        let link = folder + "/file" + (ext.isEmpty ? "" : "." + ext)
+        let target = systemPath(canonicalPath(path))
+        guard symlink(target, link) == 0 else { throw ParaError(file: shown(path), "cannot link: \(String(cString: strerror(errno)))") }
+        defer { unlink(link) }
+        return try body(link)
+    }
+
     /// What a path is, following symbolic links.
     public enum Kind: Equatable, Sendable {
         case regular
@@ -29,9 +130,9 @@ public enum InputFiles {
     /// prefix that exists is resolved and the rest appended, so that a deleted file has the
     /// same canonical path it had.
     public static func canonicalPath(_ path: String) -> String {
-        if let resolved = realpath(path, nil) {
+        if let resolved = realpath(systemPath(path), nil) {
             defer { free(resolved) }
-            return String(cString: resolved)
+            return Self.path(fromBytes: Array(UnsafeRawBufferPointer(start: resolved, count: strlen(resolved))))
         }
         var absolute = path
         if !path.hasPrefix("/") {
@@ -51,9 +152,9 @@ public enum InputFiles {
         var missing: [Substring] = []
         while !parts.isEmpty {
             let prefix = "/" + parts.joined(separator: "/")
-            if let resolved = realpath(prefix, nil) {
+            if let resolved = realpath(systemPath(prefix), nil) {
                 defer { free(resolved) }
-                let base = String(cString: resolved)
+                let base = Self.path(fromBytes: Array(UnsafeRawBufferPointer(start: resolved, count: strlen(resolved))))
                 return missing.isEmpty ? base : (base == "/" ? "" : base) + "/" + missing.reversed().joined(separator: "/")
             }
             missing.append(parts.removeLast())
@@ -63,7 +164,7 @@ public enum InputFiles {
 
     public static func kind(of path: String) -> Kind {
         var st = stat()
-        guard stat(path, &st) == 0 else {
+        guard stat(systemPath(path), &st) == 0 else {
             let e = errno
             let why = String(cString: strerror(e))
             return e == ENOENT || e == ENOTDIR ? .missing(why) : .unreachable(why)
@@ -83,9 +184,9 @@ public enum InputFiles {
     public static func refusal(for path: String, shown: String? = nil) -> ParaError? {
         switch kind(of: path) {
         case .regular: return nil
-        case .directory: return ParaError(file: shown ?? path, "is a directory, not a file")
-        case .special(let what): return ParaError(file: shown ?? path, "is \(what), not a regular file")
-        case .missing(let why), .unreachable(let why): return ParaError(file: shown ?? path, "cannot read file: \(why)")
+        case .directory: return ParaError(file: shown ?? Self.shown(path), "is a directory, not a file")
+        case .special(let what): return ParaError(file: shown ?? Self.shown(path), "is \(what), not a regular file")
+        case .missing(let why), .unreachable(let why): return ParaError(file: shown ?? Self.shown(path), "cannot read file: \(why)")
         }
     }
 
@@ -96,13 +197,13 @@ public enum InputFiles {
         var stack = [root]
         while let dir = stack.popLast() {
             var st = stat()
-            guard stat(dir, &st) == 0 else {
-                failures.append(ParaError(file: dir, "cannot read folder: \(String(cString: strerror(errno)))"))
+            guard stat(systemPath(dir), &st) == 0 else {
+                failures.append(ParaError(file: shown(dir), "cannot read folder: \(String(cString: strerror(errno)))"))
                 continue
             }
             guard visited.insert([UInt64(st.st_dev), UInt64(st.st_ino)]).inserted else { continue }
-            guard let handle = opendir(dir) else {
-                failures.append(ParaError(file: dir, "cannot read folder: \(String(cString: strerror(errno)))"))
+            guard let handle = opendir(systemPath(dir)) else {
+                failures.append(ParaError(file: shown(dir), "cannot read folder: \(String(cString: strerror(errno)))"))
                 continue
             }
             var names: [String] = []
@@ -114,29 +215,23 @@ public enum InputFiles {
                         return Array(UnsafeBufferPointer(start: p, count: n))
                     }
                 }
-                if bytes.first == UInt8(ascii: ".") { continue }          // hidden, whatever its bytes
-                guard let name = String(validating: bytes, as: UTF8.self) else {
-                    // Such a name cannot be passed on as text: say which file, escaped.
-                    let shown = bytes.map { $0 < 0x80 && $0 >= 0x20 ? String(UnicodeScalar($0)) : String(format: "\\x%02X", $0) }.joined()
-                    failures.append(ParaError(file: (dir == "." ? "" : dir + "/") + shown, "file name is not valid UTF-8; rename it to index it"))
-                    continue
-                }
-                if !name.hasPrefix(".") { names.append(name) }
+                if bytes.first == UInt8(ascii: ".") { continue }          // hidden
+                names.append(path(fromBytes: bytes))
             }
             closedir(handle)
             for name in names.sorted().reversed() {
                 let path = dir == "." ? name : dir + "/" + name
                 var s = stat()
-                if stat(path, &s) != 0 {
+                if stat(systemPath(path), &s) != 0 {
                     // A dangling link or a link loop: report it if it looks like an input.
                     if DocumentExtractor.isInput(path) {
-                        failures.append(ParaError(file: path, "cannot read file: \(String(cString: strerror(errno)))"))
+                        failures.append(ParaError(file: shown(path), "cannot read file: \(String(cString: strerror(errno)))"))
                     }
                     continue
                 }
                 if (s.st_mode & S_IFMT) == S_IFDIR {
                     if DocumentExtractor.isInput(path) {
-                        failures.append(ParaError(file: path, "is a directory, not a file"))
+                        failures.append(ParaError(file: shown(path), "is a directory, not a file"))
                     }
                     stack.append(path)
                 } else if DocumentExtractor.isInput(path) {

@@ -27,7 +27,7 @@ struct JSONLinesReader {
 
     /// Reads the file at `path` in chunks, calling `body` with each document.
     static func forEach(path: String, source: String, _ body: (ExtractedDocument) throws -> Void) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw ParaError(file: source, "cannot read file") }
+        guard let handle = InputFiles.openForReading(path) else { throw ParaError(file: source, "cannot read file: \(String(cString: strerror(errno)))") }
         defer { try? handle.close() }
         var reader = JSONLinesReader(source: source)
         var carry = Data()

@@ -25,7 +25,9 @@ struct PDFExtractor {
         }
         // -i: no images; -nodrm: read text the way any viewer shows it; -hidden: text drawn
         // invisibly (OCR layers) is text too. Not -q: poppler's messages say why a PDF fails.
-        let xml = try run(tool, ["-xml", "-i", "-nodrm", "-hidden", "-enc", "UTF-8", "-stdout", path], file: file)
+        let xml = try InputFiles.withPlainPath(path) { plain in
+            try run(tool, ["-xml", "-i", "-nodrm", "-hidden", "-enc", "UTF-8", "-stdout", plain], file: file)
+        }
         return try PDFPage.parse(xml: xml, file: file)
     }
 

@@ -264,7 +264,7 @@ public struct Indexer {
 
     /// A file's size, through symbolic links.
     static func size(_ path: String) -> Int {
-        ((try? FileManager.default.attributesOfItem(atPath: InputFiles.canonicalPath(path))[.size]) as? Int) ?? 0
+        InputFiles.size(path)
     }
 
     /// Hashes and extracts `files` on every core; keyed by their index in the whole list.
@@ -295,7 +295,7 @@ public struct Indexer {
     /// The content hash of a file, read in chunks (a large file never sits in memory whole).
     static func hash(_ path: String, limit: Int) throws -> String {
         if let refusal = InputFiles.refusal(for: path) { throw refusal }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
+        guard let handle = InputFiles.openForReading(path) else {
             throw ParaError(file: path, "cannot read file: \(String(cString: strerror(errno)))")
         }
         defer { try? handle.close() }

@@ -23,8 +23,8 @@ struct Extract: ParsableCommand {
         }
         for doc in documents {
             let m = doc.metadata
-            print("\(m.citationName)  [\(m.language.rawValue)]  \(m.title)")
-            print("source: \(m.source)   paragraphs: \(doc.paragraphs.count)   numbered: \(doc.paragraphs.filter { $0.number != nil }.count)")
+            print(InputFiles.shown("\(m.citationName)  [\(m.language.rawValue)]  \(m.title)"))
+            print("source: \(InputFiles.shown(m.source))   paragraphs: \(doc.paragraphs.count)   numbered: \(doc.paragraphs.filter { $0.number != nil }.count)")
             for p in doc.paragraphs {
                 let label = p.number.map(Citation.label) ?? "(\(p.ordinal))"
                 let path = p.headings.isEmpty ? "" : "  [" + p.headings.joined(separator: " › ") + "]"
@@ -40,8 +40,8 @@ func extractJSON(_ doc: ExtractedDocument) -> [String: Any] {
     let m = doc.metadata
     return [
         "document": [
-            "id": m.id, "symbol": m.symbol as Any? ?? NSNull(), "symbols": m.symbols, "language": m.language.rawValue,
-            "title": m.title, "source": m.source, "extra": m.extra.filter { $0.key != "symbols" },
+            "id": InputFiles.shown(m.id), "symbol": m.symbol as Any? ?? NSNull(), "symbols": m.symbols, "language": m.language.rawValue,
+            "title": m.title, "source": InputFiles.shown(m.source), "extra": m.extra.filter { $0.key != "symbols" },
         ] as [String: Any],
         "paragraphs": doc.paragraphs.map { p in
             [

@@ -11,9 +11,9 @@ struct ParaSearchCommand: ParsableCommand {
     )
 }
 
-/// Prints to standard error.
+/// Prints to standard error (a file name that is not UTF-8 shown with `\xFF` escapes).
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    FileHandle.standardError.write(Data((InputFiles.shown(message) + "\n").utf8))
 }
 
 /// JSON with sorted keys and unescaped slashes, one object per call.

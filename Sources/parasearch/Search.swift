@@ -60,11 +60,11 @@ struct SearchCommand: ParsableCommand {
         for hit in results.hits {
             let c = hit.citation
             let number = c.number.map(Citation.label) ?? "(unnumbered text, block \(c.ordinal))"
-            let head = "\(hit.rank). \(c.document) \(number)"
+            let head = InputFiles.shown("\(hit.rank). \(c.document) \(number)")
             print((tty ? "\u{1B}[1m\(head)\u{1B}[0m" : head) + String(format: "  score %.3f", hit.score))
             if !c.headings.isEmpty { print("   " + c.headings.joined(separator: " › ")) }
             print("   " + marked(hit.snippet, hit.highlights, tty: tty).replacingOccurrences(of: "\n", with: " "))
-            print("   " + hit.document.source + pagesLabel(hit.paragraph.pages))
+            print("   " + InputFiles.shown(hit.document.source) + pagesLabel(hit.paragraph.pages))
         }
         print(String(format: "%d of %d matching paragraphs, %.1f ms", results.hits.count, results.total, results.tookMilliseconds))
     }
@@ -100,17 +100,17 @@ func hitJSON(_ hit: SearchHit) -> [String: Any] {
     [
         "rank": hit.rank,
         "score": (hit.score * 1e6).rounded() / 1e6,
-        "document": hit.document.id,
+        "document": InputFiles.shown(hit.document.id),
         "symbol": hit.document.symbol as Any? ?? NSNull(),
         "language": hit.document.language.rawValue,
         "number": hit.paragraph.number as Any? ?? NSNull(),
         "ordinal": hit.paragraph.ordinal,
-        "citation": hit.citation.description,
+        "citation": InputFiles.shown(hit.citation.description),
         "headings": hit.paragraph.headings,
         "text": hit.paragraph.text,
         "snippet": hit.snippet,
         "highlights": hit.highlights.map { [$0.lowerBound, $0.upperBound] },
-        "source": hit.document.source,
+        "source": InputFiles.shown(hit.document.source),
         "pages": hit.paragraph.pages,
         "notes": hit.paragraph.notes.map { ["mark": $0.mark, "text": $0.text] },
     ]

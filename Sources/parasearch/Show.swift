@@ -39,9 +39,9 @@ struct Show: ParsableCommand {
             print(jsonString(extractJSON(ExtractedDocument(metadata: found.0, paragraphs: found.1))))
             return
         }
-        print("\(found.0.citationName)  [\(found.0.language.rawValue)]  \(found.0.title)")
+        print(InputFiles.shown("\(found.0.citationName)  [\(found.0.language.rawValue)]  \(found.0.title)"))
         for p in found.1 {
-            print("\n" + Citation(metadata: found.0, paragraph: p).description + pagesLabel(p.pages))
+            print("\n" + InputFiles.shown(Citation(metadata: found.0, paragraph: p).description) + pagesLabel(p.pages))
             print(p.text)
             for n in p.notes { print("  [\(n.mark)] \(n.text)") }
         }

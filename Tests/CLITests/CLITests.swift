@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ParaSearch
 
 /// End-to-end tests through the real `parasearch` binary (built by `swift build`).
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -364,6 +365,25 @@ let corpusIndex: String = {
         #expect(r.stderr.contains("skipped docs/zero.txt: is a character device, not a regular file"))
         #expect(r.stderr.contains("skipped docs/loop.txt: cannot read file: Too many levels of symbolic links"))
         #expect(try hits("asset", dir) == ["docs/z.txt 1"])
+    }
+
+    @Test func aFileNameThatIsNotUTF8IsIndexedAndShownEscaped() throws {
+        let dir = try workspace()
+        // docs/r<E9>port<FF>.txt: Latin-1 bytes, not UTF-8.
+        let name = dir.appendingPathComponent("docs").path + "/r\u{F7E9}port\u{F7FF}.txt"
+        let fd = open(InputFiles.systemPath(name), O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        #expect(fd >= 0)
+        let text = Array("1. Latin-1 names are files too.\n".utf8)
+        #expect(write(fd, text, text.count) == text.count)
+        close(fd)
+        let r = try run(["index", "docs", "--index", "Idx"], in: dir)
+        #expect(r.status == 0 && r.stdout.contains("2 added"), "\(r.stderr)")
+        #expect(try hits("latin", dir) == ["docs/r\\xE9port\\xFF.txt 1"])
+        // Deleted: gone from the index.
+        #expect(unlink(InputFiles.systemPath(name)) == 0)
+        let again = try run(["index", "docs", "--index", "Idx"], in: dir)
+        #expect(again.stdout.contains("1 removed"))
+        #expect(try hits("latin", dir) == [])
     }
 
     @Test func removeByPathIdOrSymbol() throws {

@@ -175,3 +175,22 @@ import ParaCore
         PDFTextRun(top: top, left: left, width: width, height: size * 1.2, size: size, bold: false, barcode: false, text: text)
     }
 }
+
+@Suite struct FileNameTests {
+    /// Any bytes make a path that goes back to the same bytes; valid UTF-8 stays as it is.
+    @Test func everyByteSequenceRoundTrips() {
+        var state: UInt64 = 20261130
+        for _ in 0..<2000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int(state % 12 + 1) {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                let r = UInt8(truncatingIfNeeded: state >> 56)
+                bytes.append(r == 0 || r == UInt8(ascii: "/") ? 0x41 : r)
+            }
+            let path = InputFiles.path(fromBytes: bytes)
+            #expect(InputFiles.systemPath(path).dropLast().map { UInt8(bitPattern: $0) } == bytes, "\(bytes)")
+        }
+        #expect(InputFiles.path(fromBytes: Array("资产追回.txt".utf8)) == "资产追回.txt")
+        #expect(InputFiles.shown(InputFiles.path(fromBytes: [0x72, 0xE9, 0x2E, 0x74])) == "r\\xE9.t")
+    }
+}
