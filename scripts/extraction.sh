@@ -22,6 +22,7 @@ bin=$root/.build/release/parasearch
 (cd "$shared/corpus/un/pdf_en" && python3 "$shared/eval/pdf_accuracy.py" "$bin" gold.json . --report "$work/pdf_en.tsv")
 zh=$shared/corpus/un/pdf_zh
 python3 scripts/pdf_zh_accuracy.py "$bin" "$zh/unicri-report-un-layout.zh.gold.json" "$zh/unicri-report-un-layout.zh.pdf"
+command -v zstd >/dev/null || { echo "scripts/extraction.sh needs zstd (Debian: apt-get install zstd)" >&2; exit 1; }
 if [ ! -d "$work/laws_zh" ]; then
   zstd -dc "$shared/perf/laws_zh.tar.zst" | tar -x -C "$work"
 fi

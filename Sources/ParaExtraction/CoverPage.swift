@@ -16,9 +16,8 @@ struct CoverPage {
     /// The header's lines (page index 0, line index): metadata, not paragraphs.
     var headerLines: Set<[Int]> = []
 
-    init(layout: PDFLayout) {
+    init(layout: PDFLayout, words: Vocabulary) {
         guard let lines = layout.lines.first, let page = layout.pages.first else { return }
-        let words = Vocabulary(layout)
         let height = page.height > 0 ? page.height : 1000
         // The header ends with the distribution block (Distr.: General / date / Original): a
         // UN cover has a `Distr.` line near the top; without one there is no header to take.

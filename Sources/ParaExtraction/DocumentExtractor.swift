@@ -98,8 +98,9 @@ public struct DocumentExtractor: Sendable {
             return [document]
         case .pdf:
             let layout = PDFLayout(pages: try PDFExtractor().pages(of: path, file: shown))
-            let cover = CoverPage(layout: layout)
-            let paragraphs = PDFLayoutReader(layout: layout, skipping: cover.headerLines).paragraphs()
+            let words = Vocabulary(layout)
+            let cover = CoverPage(layout: layout, words: words)
+            let paragraphs = PDFLayoutReader(layout: layout, skipping: cover.headerLines, vocabulary: words).paragraphs()
             var extra: [String: String] = [:]
             if cover.symbols.count > 1 { extra["symbols"] = cover.symbols.joined(separator: " ") }
             extra["date"] = cover.date

@@ -22,7 +22,7 @@ struct PDFLayoutReader {
     /// The document's words, for joining lines.
     let vocabulary: Vocabulary
 
-    init(layout: PDFLayout, skipping: Set<[Int]> = []) {
+    init(layout: PDFLayout, skipping: Set<[Int]> = [], vocabulary: Vocabulary? = nil) {
         self.layout = layout
         self.skipped = skipping
         widest = layout.lines.indices.map { p in
@@ -32,7 +32,7 @@ struct PDFLayoutReader {
             }
             return best
         }
-        vocabulary = Vocabulary(layout)
+        self.vocabulary = vocabulary ?? Vocabulary(layout)
     }
 
     struct Block {
@@ -340,16 +340,6 @@ struct PDFLayoutReader {
     func startsLikeSentence(_ t: String) -> Bool {
         guard let f = t.unicodeScalars.first else { return false }
         return f.properties.isUppercase || isCJKScalar(f) || f == "“" || f == "\"" || asciiDigit(f) != nil
-    }
-
-    func startsSubItem(_ u: String) -> Bool {
-        let s = u.unicodeScalars
-        guard let f = s.first, f == "(" || f == "（" else { return false }
-        var i = s.index(after: s.startIndex), n = 0
-        while i < s.endIndex, n <= 5, (s[i].value >= 0x61 && s[i].value <= 0x7A) || asciiDigit(s[i]) != nil || "一二三四五六七八九十".unicodeScalars.contains(s[i]) {
-            n += 1; i = s.index(after: i)
-        }
-        return n >= 1 && n <= 4 && i < s.endIndex && (s[i] == ")" || s[i] == "）")
     }
 
     // MARK: - Footnotes

@@ -88,16 +88,7 @@ public struct ReportSegmenter: Sendable {
                 if !t.isEmpty { units.append(t) }
             }
         case .blocks:
-            var current: [String] = []
-            func flush() {
-                if !current.isEmpty { units.append(joinLines(current)) }
-                current.removeAll()
-            }
-            for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
-                let t = trimmed(line)
-                if t.isEmpty { flush() } else { current.append(t) }
-            }
-            flush()
+            units = markdownUnits(of: text).map(\.text)
         }
         return units
     }
@@ -444,17 +435,6 @@ public struct ReportSegmenter: Sendable {
             }
         }
         return lines.filter { !$0.isEmpty }.map(joinLines).joined(separator: "\n")
-    }
-
-    func startsSubItem(_ u: String) -> Bool {
-        let s = u.unicodeScalars
-        guard let f = s.first, f == "(" || f == "（" else { return false }
-        var i = s.index(after: s.startIndex), n = 0
-        while i < s.endIndex, n <= 5, (s[i].value >= 0x61 && s[i].value <= 0x7A) || asciiDigit(s[i]) != nil
-                || ChineseLabel.numerals.contains(s[i]) {
-            n += 1; i = s.index(after: i)
-        }
-        return n >= 1 && n <= 4 && i < s.endIndex && (s[i] == ")" || s[i] == "）")
     }
 
     /// A block that does not end a sentence followed by one starting in lower case is one

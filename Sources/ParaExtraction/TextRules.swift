@@ -189,3 +189,15 @@ func isJobNumber(_ u: String) -> Bool {
     s = s.dropFirst()
     return s.prefix(while: \.isASCIIDigitCharacter).count == 5
 }
+
+/// `(a)`, `(iv)`, `(12)`, `（三）`: a sub-item inside a paragraph, which starts a new line of it.
+func startsSubItem(_ u: String) -> Bool {
+    let s = u.unicodeScalars
+    guard let f = s.first, f == "(" || f == "（" else { return false }
+    var i = s.index(after: s.startIndex), n = 0
+    while i < s.endIndex, n <= 5, (s[i].value >= 0x61 && s[i].value <= 0x7A) || asciiDigit(s[i]) != nil
+            || ChineseLabel.numerals.contains(s[i]) {
+        n += 1; i = s.index(after: i)
+    }
+    return n >= 1 && n <= 4 && i < s.endIndex && (s[i] == ")" || s[i] == "）")
+}

@@ -15,7 +15,7 @@ public final class MappedFile: @unchecked Sendable {
     public let bytes: UnsafeRawBufferPointer
     private let mapping: UnsafeMutableRawPointer?
     private let length: Int
-    /// Which file this is and how it was last changed (``FileSystem/fingerprint(of:)``).
+    /// Which file this is and how it was last changed (``FileSystem/fingerprint(_:)``).
     public let fingerprint: String
 
     public init(path: String) throws {
@@ -82,11 +82,6 @@ enum FileSystem {
     /// replacement changes at least one of them (the change time cannot be set back).
     static func fingerprint(_ st: stat) -> String {
         "\(st.st_dev):\(st.st_ino):\(st.st_size):\(st.st_ctim.tv_sec).\(st.st_ctim.tv_nsec)"
-    }
-
-    static func fingerprint(of path: String) -> String? {
-        var st = stat()
-        return stat(path, &st) == 0 ? fingerprint(st) : nil
     }
 
     /// Writes `bytes` to a new file and flushes it to disk before returning.

@@ -44,6 +44,7 @@ struct SegmentWriter {
     /// The terms a paragraph is indexed under, with their positions: its text, then each of its
     /// footnotes (a paragraph's notes are found through it), each after a gap of 16 positions
     /// so that no phrase runs from the text into a note. `check` re-derives postings with it.
+    @inline(__always)
     static func forEachTerm(of p: Paragraph, session: AnalysisSession, _ body: (UnsafeBufferPointer<UInt8>, Int) -> Void) {
         var next = 0
         session.analyze(p.text) { term, _, position, _ in

@@ -109,7 +109,7 @@ import ParaCore
         // Changed through the file system: the fingerprint differs, and opening reads it all.
         #expect(throws: ParaError.self) { _ = try IndexSnapshot.open(directory: dir) }
         // As if the medium had changed the byte under the same fingerprint.
-        manifest.segments[0].files?["stored"] = FileSystem.fingerprint(of: path)
+        manifest.segments[0].files?["stored"] = try MappedFile(path: path).fingerprint
         try manifest.publish(directory: dir) {}
         _ = try IndexSnapshot.open(directory: dir)
         let report = IndexCheck.run(directory: dir, sample: 10)
