@@ -14,7 +14,7 @@ struct ChineseLabel: Equatable {
         case item
         /// `（一）` or `(一)`
         case parenthesizedItem
-        /// `1.2` or `1.2.1`: the depth is the count of numbers.
+        /// `1.2`, `1.2.1` or `16.a`: the depth is the count of parts.
         case clause(depth: Int)
     }
 
@@ -75,14 +75,21 @@ struct ChineseLabel: Equatable {
             return ChineseLabel(kind: .parenthesizedItem, label: String(String.UnicodeScalarView(s[0...i])), rest: restAfter(i + 1))
         }
         if asciiDigit(first) != nil {
-            var i = 0, depth = 1, run = 0, longest = 0
-            while i < s.count, asciiDigit(s[i]) != nil || (s[i] == "." && i + 1 < s.count && asciiDigit(s[i + 1]) != nil) {
-                if s[i] == "." { depth += 1; run = 0 } else { run += 1; longest = max(longest, run) }
+            // Parts separated by dots: numbers of at most two figures, or (after the first) one
+            // lowercase letter, as the Sustainable Development Goals number targets (`16.a`,
+            // `1.a.1`). Two parts at least (a lone `1.` is the UN paragraph number's business),
+            // then a space: `3.5亿元`, `2024.12.31` and `1.25美元` are no clauses.
+            var i = 0, depth = 0
+            while true {
+                var figures = 0
+                while i < s.count, asciiDigit(s[i]) != nil { figures += 1; i += 1 }
+                if figures == 0, depth > 0, i < s.count, isLowerLatin(s[i]) { figures = 1; i += 1 }
+                guard figures >= 1, figures <= 2 else { return nil }
+                depth += 1
+                guard i + 1 < s.count, s[i] == ".", asciiDigit(s[i + 1]) != nil || isLowerLatin(s[i + 1]) else { break }
                 i += 1
             }
-            // Two numbers at least (1.2: a lone `1.` is the UN paragraph number's business), of
-            // at most two figures each, then a space: `3.5亿元` and `2024.12.31` are no clauses.
-            guard depth >= 2, longest <= 2, i < s.count, isSpace(s[i]) else { return nil }
+            guard depth >= 2, i < s.count, isSpace(s[i]) else { return nil }
             return ChineseLabel(kind: .clause(depth: depth), label: String(String.UnicodeScalarView(s[0..<i])), rest: restAfter(i))
         }
         return nil

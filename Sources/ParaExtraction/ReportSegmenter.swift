@@ -216,14 +216,20 @@ public struct ReportSegmenter: Sendable {
         var state = SegmentationState(segmenter: self, typicalWidth: typicalWidth(units.map(\.text)))
         // Chinese numbering styles are read in Chinese text only (`3.5 per cent` is no clause).
         let chinese = detectLanguage(units.prefix(400).map(\.text).joined(separator: "\n")) == .zh
+        // Blocks numbered `16.1`, `16.2`, `16.a` … (budget sections, goals and targets): in
+        // English such a block is a numbered paragraph only where the document keeps to that
+        // style (three blocks at least), so `2.5 million people …` stays text.
+        let decimalNumbering = !chinese && layout == .blocks
+            && units.lazy.filter({ !$0.standalone && $0.headingLevel == nil && Self.isClause(ChineseLabel.parse($0.text)) }).prefix(3).count == 3
         var queue = units[...]
         while let unit = queue.popFirst() {
             var u = unit.text
-            if let level = unit.headingLevel, displayWidth(u, limit: 400) <= 300 {
+            if let level = unit.headingLevel, displayWidth(u, limit: 700) <= 600 {
                 state.pushHeading(level: level, text: u)
                 continue
             }
-            if chinese, !unit.standalone, let label = ChineseLabel.parse(u), chineseUnit(label, u, &state) {
+            if chinese || decimalNumbering, !unit.standalone, let label = ChineseLabel.parse(u),
+               chinese || Self.isClause(label), labelledUnit(label, u, &state, next: queue.first) {
                 continue
             }
             // "2." alone on its line (text extracted from PDF): the paragraph's text is on the next.
@@ -342,13 +348,19 @@ public struct ReportSegmenter: Sendable {
         return Int(String(String.UnicodeScalarView(digits)))
     }
 
-    /// Takes a block that starts with a Chinese label: articles start paragraphs cited by
-    /// their label, divisions are headings, items and clauses are headings when they read
-    /// like one and numbered paragraphs otherwise; inside an article, items are its sub-items.
-    /// Returns false to leave the block to the other rules.
-    func chineseUnit(_ label: ChineseLabel, _ u: String, _ state: inout SegmentationState) -> Bool {
+    /// Takes a block that starts with a Chinese label (or, in English, a decimal clause label):
+    /// articles start paragraphs cited by their label, divisions are headings, items and
+    /// clauses are headings when they read like one and numbered paragraphs otherwise; inside
+    /// an article, items are its sub-items. Returns false to leave the block to the other rules.
+    /// A clause that reads like a heading is one only when text follows it: `16.1 …` followed
+    /// by `16.2 …` (or a heading, or nothing) is a numbered paragraph, never a heading that the
+    /// next one would replace and lose.
+    func labelledUnit(_ label: ChineseLabel, _ u: String, _ state: inout SegmentationState, next: Unit?) -> Bool {
         // In hard-wrapped text a line as wide as the rest is a wrapped paragraph, not a heading.
-        let headingLike = isHeadingLike(u) && (layout == .blocks || displayWidth(u, limit: 400) < state.typicalWidth * 4 / 5)
+        var headingLike = isHeadingLike(u) && (layout == .blocks || displayWidth(u, limit: 400) < state.typicalWidth * 4 / 5)
+        if headingLike, Self.isClause(label), layout == .blocks {
+            headingLike = next.map { $0.headingLevel == nil && !$0.standalone && !Self.isClause(ChineseLabel.parse($0.text)) } ?? false
+        }
         switch label.kind {
         case .article:
             state.startParagraph(number: label.label, text: label.rest.isEmpty ? u : label.rest)
@@ -388,6 +400,11 @@ public struct ReportSegmenter: Sendable {
             }
             return true
         }
+    }
+
+    static func isClause(_ label: ChineseLabel?) -> Bool {
+        if case .clause = label?.kind { return true }
+        return false
     }
 
     func headingLevel(_ u: String) -> Int? {

@@ -59,9 +59,9 @@ let corpusIndex: String = {
         let dir = temporaryIndex()
         let first = try run(["index", "Corpus", "--index", dir])
         #expect(first.status == 0)
-        #expect(first.stdout.hasPrefix("indexed \(dir): 57 added, 0 updated, 0 removed, 0 unchanged, 0 failed; 57 documents, "))
+        #expect(first.stdout.hasPrefix("indexed \(dir): 61 added, 0 updated, 0 removed, 0 unchanged, 0 failed; 61 documents, "))
         let second = try run(["index", "Corpus", "--index", dir])
-        #expect(second.stdout.hasPrefix("indexed \(dir): 0 added, 0 updated, 0 removed, 57 unchanged, 0 failed; 57 documents, "))
+        #expect(second.stdout.hasPrefix("indexed \(dir): 0 added, 0 updated, 0 removed, 61 unchanged, 0 failed; 61 documents, "))
     }
 
     @Test func searchJSONHasExactlyTheDocumentedFields() throws {
@@ -70,7 +70,7 @@ let corpusIndex: String = {
         let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         #expect(Set(obj.keys) == ["query", "total", "took_ms", "hits"])
         #expect(obj["query"] as? String == "资产追回")
-        #expect(obj["total"] as? Int == 4)
+        #expect(obj["total"] as? Int == 5)
         let hits = try #require(obj["hits"] as? [[String: Any]])
         #expect(hits.count == 4)
         #expect(Set(hits[0].keys) == ["rank", "score", "document", "symbol", "language", "number", "ordinal", "citation",
@@ -99,7 +99,7 @@ let corpusIndex: String = {
         #expect(lines[1] == "   三. 犯罪和司法 › A. 阿拉伯之春国家资产追回试点项目")
         #expect(lines[2].contains("卡姆登[资产追回]机构间网络"))
         #expect(lines[3] == "   Corpus/unicri-report-ccpcj27-zh.txt")
-        #expect(lines[4].hasPrefix("1 of 4 matching paragraphs"))
+        #expect(lines[4].hasPrefix("1 of 5 matching paragraphs"))
     }
 
     @Test func filtersFromTheCommandLine() throws {
@@ -128,13 +128,13 @@ let corpusIndex: String = {
         try "{\"_id\": \"a\", \"text\": \"资产追回\"}\n".write(toFile: jsonl, atomically: true, encoding: .utf8)
         let j = try run(["batch", jsonl, "--index", corpusIndex, "--format", "jsonl"])
         let obj = try #require(try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any])
-        #expect(obj["qid"] as? String == "a" && obj["total"] as? Int == 4)
+        #expect(obj["qid"] as? String == "a" && obj["total"] as? Int == 5)
     }
 
     @Test func statsAndShow() throws {
         let s = try run(["stats", "--index", corpusIndex, "--json"])
         let obj = try #require(try JSONSerialization.jsonObject(with: Data(s.stdout.utf8)) as? [String: Any])
-        #expect(obj["documents"] as? Int == 57)
+        #expect(obj["documents"] as? Int == 61)
         #expect((obj["paragraphs"] as? Int ?? 0) > 1900)
         #expect(obj["segments"] as? Int == 1)
         let bytes = try #require(obj["bytes"] as? [String: Int])

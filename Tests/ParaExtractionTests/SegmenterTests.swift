@@ -67,6 +67,55 @@ import ParaCore
         #expect(ps[0].text == "犯罪司法所继续协助埃及、利比亚和突尼斯以及卡姆登资产追回机构间网络，更有效地追查和追回非法获得的资产。")
     }
 
+    @Test func decimalAndLetteredNumbersNumberBlocksInEitherLanguage() {
+        let en = paragraphs("""
+        # Goal 16. Peace
+
+        16.1 Significantly reduce all forms of violence
+
+        16.4 By 2030, significantly reduce illicit financial and arms flows
+
+        16.a Strengthen relevant national institutions
+
+        ## 16.b Promote and enforce non-discriminatory laws
+
+        16.b.1 Proportion of population reporting having felt discriminated against
+        """, .blocks)
+        #expect(en.map(\.number) == ["16.1", "16.4", "16.a", "16.b.1"])
+        #expect(en[1].text == "By 2030, significantly reduce illicit financial and arms flows")
+        #expect(en[3].headings == ["Goal 16. Peace", "16.b Promote and enforce non-discriminatory laws"])
+        // Headings-like Chinese clauses followed by clauses are paragraphs, none lost.
+        let zh = paragraphs("""
+        # 目标16. 和平
+
+        16.1 在全世界大幅减少一切形式的暴力
+
+        16.4 到2030年，大幅减少非法资金和武器流动
+
+        16.a 加强相关国家机制
+        """, .blocks)
+        #expect(zh.map(\.number) == ["16.1", "16.4", "16.a"])
+        // One decimal at the start of an English block is a figure, not a number.
+        let figure = paragraphs("""
+        2.5 million people were displaced
+
+        The rest of the year was calm
+        """, .blocks)
+        #expect(figure.map(\.number) == [nil, nil])
+        #expect(figure[0].text == "2.5 million people were displaced")
+        // A clause heading with text under it stays a heading.
+        let heading = paragraphs("""
+        1.1 总体要求
+
+        坚持以人民为中心。
+
+        1.2 主要任务
+
+        加强国际合作。
+        """, .blocks)
+        #expect(heading.map(\.headings) == [["1.1 总体要求"], ["1.2 主要任务"]])
+    }
+
     @Test func textWithoutNumberedParagraphsIsKeptAsUnnumberedParagraphs() {
         let ps = paragraphs("A short note.\n\nAnother short note.", .blocks)
         #expect(ps.map(\.text) == ["A short note.", "Another short note."])

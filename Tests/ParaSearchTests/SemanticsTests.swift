@@ -70,7 +70,7 @@ func search(_ q: String, limit: Int = 10) throws -> SearchResults {
 
     @Test func exclusionAndFilters() throws {
         let r = try search("资产追回 -利比亚")
-        #expect(Set(r.hits.compactMap(\.paragraph.number)) == ["55", "56"])
+        #expect(Set(r.hits.compactMap(\.paragraph.number)) == ["55", "56", "16.4"])
         #expect(try search("development lang:zh").hits.isEmpty)
         let en = try search("development lang:en", limit: 50)
         #expect(!en.hits.isEmpty && en.hits.allSatisfy { $0.document.language == .en })
