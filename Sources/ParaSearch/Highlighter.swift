@@ -14,7 +14,13 @@ struct Highlighter {
         var terms = Set<[UInt8]>()
         var characters = Set<[UInt8]>()
         for t in plan.scoring {
-            if plan.terms[t].isUnion { characters.insert(plan.terms[t].bytes) } else { terms.insert(plan.terms[t].bytes) }
+            if !plan.terms[t].alternatives.isEmpty {
+                terms.formUnion(plan.terms[t].alternatives)
+            } else if plan.terms[t].isUnion {
+                characters.insert(plan.terms[t].bytes)
+            } else {
+                terms.insert(plan.terms[t].bytes)
+            }
         }
         self.terms = terms
         self.characters = characters

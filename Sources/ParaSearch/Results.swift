@@ -1,4 +1,5 @@
 import ParaCore
+import ParaAnalysis
 
 /// One ranked paragraph.
 public struct SearchHit: Sendable {
@@ -12,6 +13,11 @@ public struct SearchHit: Sendable {
     public var highlights: [Range<Int>]
     /// How many paragraphs the document has (a one-paragraph document is cited by its id alone).
     public var documentParagraphCount: Int
+    /// How the paragraph was found when the query did not match it directly.
+    public var foundThrough: FoundThrough? = nil
+    /// The aligned paragraphs of the document's other language versions (filled when
+    /// ``SearchOptions/parallel`` is set; empty when there is none).
+    public var parallel: [ParallelParagraph] = []
 
     public var citation: Citation { Citation(metadata: document, paragraph: paragraph) }
 
@@ -28,4 +34,14 @@ public struct SearchResults: Sendable {
     public var total: Int
     public var tookMilliseconds: Double
     public var hits: [SearchHit]
+    /// The dictionary translations the query was also searched with (empty when none).
+    public var translations: [Translation] = []
+}
+
+/// How a paragraph the query did not match directly was found.
+public enum FoundThrough: Sendable, Hashable {
+    /// Its version in another language matched: that paragraph's citation and language.
+    case version(Citation, Language)
+    /// The query's dictionary translation matched it.
+    case translation
 }

@@ -27,6 +27,20 @@ public struct SearchOptions: Sendable {
     public var strategy: RetrievalStrategy = .maxScore
     /// Cut snippets and highlights (a TREC run does not need them).
     public var snippets: Bool = true
+    /// Give each hit the aligned paragraphs of the document's other language versions
+    /// (``SearchHit/parallel``).
+    public var parallel: Bool = false
+    /// With a language filter (`lang:zh`), also find paragraphs whose other-language version
+    /// matches the query, through the alignment of the two versions.
+    public var throughVersions: Bool = true
+    /// Also search the other language with the query translated by the dictionary
+    /// (``QueryTranslator``), when the index holds text in that language.
+    public var translate: Bool = true
+    /// Weight of a translated term against an original one in the translated query.
+    public var translatedTermWeight: Double = 0.5
+    /// How the list found through translation is merged: its best score is scaled to this
+    /// share of the direct list's best (see docs/quality.md).
+    public var translationShare: Double = 0.8
 
     public init(limit: Int = 10) { self.limit = limit }
 }
@@ -40,7 +54,10 @@ struct QueryPlan {
         var weight: Double
         var idf: Double = 0
         var documentFrequency = 0
-        var isUnion: Bool { kind == .unigram }
+        /// For the translations of one query word: the terms pooled as one (their
+        /// occurrences summed, a paragraph holding any of them counted once).
+        var alternatives: [[UInt8]] = []
+        var isUnion: Bool { kind == .unigram || !alternatives.isEmpty }
     }
 
     /// A sequence of terms at relative positions: a phrase, or one term.
@@ -58,6 +75,8 @@ struct QueryPlan {
     var proximity: [Sequence] = []
     var languages: Set<Language> = []
     var documents: [String] = []
+    /// When set, only these documents (a search through the other language versions).
+    var allowed: Set<DocumentLocation>? = nil
 
     private var termIndex: [[UInt8]: Int] = [:]
 
@@ -124,6 +143,45 @@ struct QueryPlan {
         languages = query.languages
         documents = query.documents
     }
+
+    /// The plan of a translated query: the original's scoring terms at full weight and each
+    /// translation's terms at `weight` times their share of the source word's glosses (a word
+    /// with six senses spreads its weight over them); the original's filters and exclusions.
+    init(translating original: QueryPlan, _ translations: [Translation], weight: Double) {
+        for t in original.scoring {
+            let id = termID(original.terms[t].bytes, original.terms[t].kind)
+            terms[id].weight += original.terms[t].weight
+        }
+        let analyzer = Analyzer()
+        var scoringSet = Array(terms.indices)
+        for translation in translations {
+            var alternatives: [[UInt8]] = []
+            var kind = TermKind.word
+            for target in translation.targets {
+                analyzer.analyze(target) { term, k, _, _ in
+                    guard k != .stopWord, !alternatives.contains(where: { $0.elementsEqual(term) }) else { return }
+                    alternatives.append(Array(term))
+                    kind = k
+                }
+            }
+            guard !alternatives.isEmpty else { continue }
+            let id: Int
+            if alternatives.count == 1 {
+                id = termID(alternatives[0], kind)
+            } else {
+                id = termID(Array("\u{0}\(translation.source)".utf8), kind)
+                terms[id].alternatives = alternatives
+            }
+            terms[id].weight += weight
+            if !scoringSet.contains(id) { scoringSet.append(id) }
+        }
+        scoring = scoringSet.filter { terms[$0].weight > 0 }
+        for seq in original.exclusions {
+            exclusions.append(Sequence(terms: seq.terms.map { (termID(original.terms[$0.index].bytes, original.terms[$0.index].kind), $0.offset) }))
+        }
+        languages = original.languages
+        documents = original.documents
+    }
 }
 
 /// Search over an ``IndexSnapshot``: BM25 with MaxScore top-k, phrase and exclusion checks,
@@ -138,19 +196,26 @@ public struct Searcher: Sendable {
     /// Runs `query` (in the query syntax of ``Query``).
     public func search(_ query: String, options: SearchOptions = SearchOptions()) throws -> SearchResults {
         let start = DispatchTime.now().uptimeNanoseconds
-        let plan = QueryPlan(try Query(parsing: query))
-        let (ranked, total) = try rank(plan, options: options)
+        let parsed = try Query(parsing: query)
+        let plan = QueryPlan(parsed)
+        let ranked = try rankAcrossLanguages(parsed, plan, options: options)
         let highlighter = Highlighter(plan: plan)
+        let translatedHighlighter = ranked.translatedPlan.map { Highlighter(plan: $0) }
+        var versions: Versions? = nil
+        var alignments: [Versions.PairKey: [Int: Int]?] = [:]
         var hits: [SearchHit] = []
-        for (rank, c) in ranked.enumerated() {
+        for (rank, c) in ranked.candidates.enumerated() {
             let segment = snapshot.segments[c.segment]
             let paragraph = try segment.paragraph(c.local)
-            let doc = try segment.document(at: segment.documentIndex(of: c.local))
-            var (snippet, highlights) = options.snippets ? highlighter.snippet(of: paragraph.text) : ("", [])
+            let documentIndex = segment.documentIndex(of: c.local)
+            let doc = try segment.document(at: documentIndex)
+            let foundThrough = ranked.found[c.key]
+            let marking = foundThrough == nil ? highlighter : translatedHighlighter ?? highlighter
+            var (snippet, highlights) = options.snippets ? marking.snippet(of: paragraph.text) : ("", [])
             // Found through a footnote: show the note that matched, after its mark.
             if options.snippets, highlights.isEmpty {
                 for note in paragraph.notes {
-                    let (noteSnippet, noteHighlights) = highlighter.snippet(of: note.text)
+                    let (noteSnippet, noteHighlights) = marking.snippet(of: note.text)
                     guard !noteHighlights.isEmpty else { continue }
                     let prefix = "[\(note.mark)] "
                     let shift = prefix.unicodeScalars.count
@@ -159,11 +224,20 @@ public struct Searcher: Sendable {
                     break
                 }
             }
-            hits.append(SearchHit(rank: rank + 1, score: c.score, document: doc.metadata, paragraph: paragraph,
-                                  snippet: snippet, highlights: highlights, documentParagraphCount: doc.paragraphCount))
+            var hit = SearchHit(rank: rank + 1, score: c.score, document: doc.metadata, paragraph: paragraph,
+                                snippet: snippet, highlights: highlights, documentParagraphCount: doc.paragraphCount)
+            hit.foundThrough = foundThrough
+            if options.parallel {
+                if versions == nil { versions = try Versions(snapshot: snapshot) }
+                hit.parallel = try versions!.aligned(DocumentLocation(segment: c.segment, index: documentIndex),
+                                                     ordinal: paragraph.ordinal, cache: &alignments)
+                    .map { ParallelParagraph(document: try versions!.stored($0.0).metadata, paragraph: $0.2) }
+            }
+            hits.append(hit)
         }
         let took = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-        return SearchResults(query: query, total: total, tookMilliseconds: took, hits: hits)
+        return SearchResults(query: query, total: ranked.total, tookMilliseconds: took, hits: hits,
+                             translations: ranked.translations)
     }
 
     /// A ranked candidate: segment, local paragraph id, score.
@@ -214,7 +288,7 @@ public struct Searcher: Sendable {
         var heap = TopK(capacity: depth)
         var total = 0
         for (s, segment) in snapshot.segments.enumerated() {
-            let filter = try documentFilter(plan, segment)
+            let filter = try documentFilter(plan, segment, s)
             var checker = MatchChecker(plan: plan, segment: segment, build: { try self.matcher($0, in: segment) })
             try checker.prepare()
             // One scoring term per query term present in this segment, in query order.
@@ -460,32 +534,44 @@ public struct Searcher: Sendable {
     /// union of its unigram and every bigram holding it; its frequency is at most the sum of
     /// its parts' (so is its bound), and its document frequency is counted by walking a copy.
     func segmentTerm(_ term: QueryPlan.Term, in segment: SegmentReader) throws -> SegmentTerm? {
+        if !term.alternatives.isEmpty {
+            return try union(term.alternatives.map { ($0, TermMatcher.Part.whole) }, in: segment)
+        }
         if !term.isUnion {
             guard let info = try segment.lookup(term.bytes) else { return nil }
             return SegmentTerm(matcher: TermMatcher(cursors: [segment.cursor(info)], parts: [.whole], isUnion: false),
                                documentFrequency: info.documentFrequency, maxFrequency: info.maxFrequency,
                                minLength: info.minLength)
         }
-        var cursors: [PostingsCursor] = []
-        var parts: [TermMatcher.Part] = []
-        var maxFrequency = 0, minLength = Int.max
-        func add(_ info: TermInfo, _ part: TermMatcher.Part) {
-            cursors.append(segment.cursor(info))
-            parts.append(part)
-            maxFrequency += info.maxFrequency
-            minLength = min(minLength, info.minLength)
-        }
+        var lists: [(TermInfo, TermMatcher.Part)] = []
         let c = term.bytes
         try segment.terms(withPrefix: c) { name, info in
-            if name == c { add(info, .whole) } else if isOneScalar(name[c.count...]) { add(info, .startsWithChar) }
+            if name == c { lists.append((info, .whole)) } else if isOneScalar(name[c.count...]) { lists.append((info, .startsWithChar)) }
         }
         try segment.allTerms { name, info in
             // (`cc` is listed twice: once from the prefix scan, once here, for its second c.)
             if name.count > c.count, name.suffix(c.count).elementsEqual(c), isOneScalar(name[..<(name.count - c.count)]) {
-                add(info, .endsWithChar)
+                lists.append((info, .endsWithChar))
             }
         }
-        guard !cursors.isEmpty else { return nil }
+        return union(lists, in: segment)
+    }
+
+    /// Terms pooled as one: each found in the segment is looked up.
+    private func union(_ terms: [([UInt8], TermMatcher.Part)], in segment: SegmentReader) throws -> SegmentTerm? {
+        var lists: [(TermInfo, TermMatcher.Part)] = []
+        for (bytes, part) in terms { if let info = try segment.lookup(bytes) { lists.append((info, part)) } }
+        return union(lists, in: segment)
+    }
+
+    /// The union of postings lists; its frequency is at most the sum of its parts' (so is its
+    /// bound), and its document frequency is counted by walking a copy.
+    private func union(_ lists: [(TermInfo, TermMatcher.Part)], in segment: SegmentReader) -> SegmentTerm? {
+        guard !lists.isEmpty else { return nil }
+        let cursors = lists.map { segment.cursor($0.0) }
+        let parts = lists.map(\.1)
+        let maxFrequency = lists.reduce(0) { $0 + $1.0.maxFrequency }
+        let minLength = lists.map(\.0.minLength).min()!
         let matcher = TermMatcher(cursors: cursors, parts: parts, isUnion: true)
         var walk = matcher
         var count = 0
@@ -499,11 +585,12 @@ public struct Searcher: Sendable {
     }
 
     /// Which documents of a segment pass the `lang:` and `doc:` filters (nil: all).
-    private func documentFilter(_ plan: QueryPlan, _ segment: SegmentReader) throws -> [Bool]? {
-        if plan.languages.isEmpty && plan.documents.isEmpty { return nil }
-        return try segment.documents.map { d in
+    private func documentFilter(_ plan: QueryPlan, _ segment: SegmentReader, _ s: Int) throws -> [Bool]? {
+        if plan.languages.isEmpty && plan.documents.isEmpty && plan.allowed == nil { return nil }
+        return try segment.documents.enumerated().map { i, d in
             (plan.languages.isEmpty || plan.languages.contains(d.metadata.language))
                 && (plan.documents.isEmpty || plan.documents.contains { d.metadata.isNamed($0) })
+                && (plan.allowed?.contains(DocumentLocation(segment: s, index: i)) ?? true)
         }
     }
 }

@@ -38,6 +38,15 @@ struct Batch: ParsableCommand {
     @Option(name: .long, help: "Rank paragraphs holding more of the query's Chinese runs whole first (true/false).")
     var runsFirst: Bool?
 
+    @Flag(name: .customLong("no-translate"), help: "Do not also search the other language with the queries translated.")
+    var noTranslate = false
+
+    @Option(name: .long, help: "Weight of a translated term against an original one.")
+    var translatedWeight: Double?
+
+    @Option(name: .long, help: "Share of the direct list's best score that the translated list's best is scaled to.")
+    var translationShare: Double?
+
     func validate() throws {
         guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
     }
@@ -53,6 +62,9 @@ struct Batch: ParsableCommand {
         if let b { options.bm25.b = b }
         if let proximity { options.proximityWeight = proximity }
         if let runsFirst { options.runsFirst = runsFirst }
+        options.translate = !noTranslate
+        if let translatedWeight { options.translatedTermWeight = translatedWeight }
+        if let translationShare { options.translationShare = translationShare }
         var latencies: [Double] = []
         var out = ""
         let started = DispatchTime.now().uptimeNanoseconds

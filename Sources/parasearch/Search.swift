@@ -27,6 +27,12 @@ struct SearchCommand: ParsableCommand {
     @Option(name: .long, help: "Only this document (id or symbol).")
     var doc: String?
 
+    @Flag(help: "Show under each hit its aligned paragraph in the document's other language versions.")
+    var parallel = false
+
+    @Flag(name: .customLong("no-translate"), help: "Do not also search the other language with the query translated.")
+    var noTranslate = false
+
     @Flag(help: "Print JSON.")
     var json = false
 
@@ -43,6 +49,8 @@ struct SearchCommand: ParsableCommand {
         if let doc { text += " doc:\(doc)" }
         var options = SearchOptions(limit: limit)
         options.countTotal = true
+        options.parallel = parallel
+        options.translate = !noTranslate
         let results = try reportingErrors { try Searcher(snapshot: snapshot).search(text, options: options) }
         if json {
             print(jsonString(resultsJSON(results, query: query.joined(separator: " "))))
@@ -65,6 +73,20 @@ struct SearchCommand: ParsableCommand {
             if !c.headings.isEmpty { print("   " + c.headings.joined(separator: " › ")) }
             print("   " + marked(hit.snippet, hit.highlights, tty: tty).replacingOccurrences(of: "\n", with: " "))
             print("   " + InputFiles.shown(hit.document.source) + pagesLabel(hit.paragraph.pages))
+            switch hit.foundThrough {
+            case .version(let citation, let language)?:
+                print("   found through the \(language.rawValue) version: " + InputFiles.shown(citationLabel(citation)))
+            case .translation?:
+                print("   found through the translated query")
+            case nil: break
+            }
+            for p in hit.parallel {
+                print("   ⇄ [\(p.language.rawValue)] " + InputFiles.shown(citationLabel(p.citation)))
+                print("     " + p.paragraph.text.replacingOccurrences(of: "\n", with: " "))
+            }
+        }
+        if !results.translations.isEmpty {
+            print("translated: " + results.translations.map { "\($0.source) → \($0.targets.joined(separator: ", "))" }.joined(separator: "; "))
         }
         print(String(format: "%d of %d matching paragraphs, %.1f ms", results.hits.count, results.total, results.tookMilliseconds))
     }
@@ -93,7 +115,13 @@ func resultsJSON(_ results: SearchResults, query: String) -> [String: Any] {
         "total": results.total,
         "took_ms": (results.tookMilliseconds * 1000).rounded() / 1000,
         "hits": results.hits.map(hitJSON),
+        "translations": results.translations.map { ["from": $0.source, "to": $0.targets] },
     ]
+}
+
+/// `A/RES/70/1 ¶16.4` (without the heading path).
+func citationLabel(_ c: Citation) -> String {
+    c.document + " " + (c.number.map(Citation.label) ?? "#\(c.ordinal)")
 }
 
 func hitJSON(_ hit: SearchHit) -> [String: Any] {
@@ -113,7 +141,24 @@ func hitJSON(_ hit: SearchHit) -> [String: Any] {
         "source": InputFiles.shown(hit.document.source),
         "pages": hit.paragraph.pages,
         "notes": hit.paragraph.notes.map { ["mark": $0.mark, "text": $0.text] },
+        "found_through": foundThroughJSON(hit.foundThrough),
+        "parallel": hit.parallel.map { p -> [String: Any] in
+            ["language": p.language.rawValue, "document": InputFiles.shown(p.document.id),
+             "symbol": p.document.symbol as Any? ?? NSNull(), "number": p.paragraph.number as Any? ?? NSNull(),
+             "citation": InputFiles.shown(p.citation.description), "text": p.paragraph.text]
+        },
     ]
+}
+
+func foundThroughJSON(_ how: FoundThrough?) -> Any {
+    switch how {
+    case .version(let citation, let language)?:
+        return ["kind": "version", "language": language.rawValue, "citation": InputFiles.shown(citation.description)]
+    case .translation?:
+        return ["kind": "translation"]
+    case nil:
+        return NSNull()
+    }
 }
 
 /// `  (p. 7)`, `  (pp. 7–8)`, or nothing when the source has no pages.

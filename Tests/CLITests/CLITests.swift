@@ -65,16 +65,17 @@ let corpusIndex: String = {
     }
 
     @Test func searchJSONHasExactlyTheDocumentedFields() throws {
-        let r = try run(["search", "资产追回", "--index", corpusIndex, "--json", "--limit", "4"])
+        let r = try run(["search", "资产追回", "--index", corpusIndex, "--json", "--limit", "4", "--no-translate"])
         #expect(r.status == 0, "\(r.stderr)")
         let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
-        #expect(Set(obj.keys) == ["query", "total", "took_ms", "hits"])
+        #expect(Set(obj.keys) == ["query", "total", "took_ms", "hits", "translations"])
         #expect(obj["query"] as? String == "资产追回")
         #expect(obj["total"] as? Int == 5)
         let hits = try #require(obj["hits"] as? [[String: Any]])
         #expect(hits.count == 4)
         #expect(Set(hits[0].keys) == ["rank", "score", "document", "symbol", "language", "number", "ordinal", "citation",
-                                      "headings", "text", "snippet", "highlights", "source", "pages", "notes"])
+                                      "headings", "text", "snippet", "highlights", "source", "pages", "notes",
+                                      "found_through", "parallel"])
         #expect(hits.map { $0["number"] as? String } == ["54", "56", "57", "55"])
         let h = hits[0]
         #expect(h["rank"] as? Int == 1)
@@ -99,7 +100,8 @@ let corpusIndex: String = {
         #expect(lines[1] == "   三. 犯罪和司法 › A. 阿拉伯之春国家资产追回试点项目")
         #expect(lines[2].contains("卡姆登[资产追回]机构间网络"))
         #expect(lines[3] == "   Corpus/unicri-report-ccpcj27-zh.txt")
-        #expect(lines[4].hasPrefix("1 of 5 matching paragraphs"))
+        #expect(lines[4] == "translated: 资产 → property, assets; 追回 → recover, get back")
+        #expect(lines[5].hasPrefix("1 of 16 matching paragraphs"))
     }
 
     @Test func filtersFromTheCommandLine() throws {
@@ -107,8 +109,8 @@ let corpusIndex: String = {
         let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         let hits = try #require(obj["hits"] as? [[String: Any]])
         #expect(hits.allSatisfy { $0["symbol"] as? String == "A/RES/80/1" })
-        let zh = try run(["search", "development", "--index", corpusIndex, "--lang", "zh"])
-        #expect(zh.stdout.hasPrefix("no paragraphs match development"))
+        let zh = try run(["search", "quetzalcoatl", "--index", corpusIndex, "--lang", "zh"])
+        #expect(zh.stdout.hasPrefix("no paragraphs match quetzalcoatl"))
         let bad = try run(["search", "x", "--index", corpusIndex, "--lang", "fr"])
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("--lang must be zh or en"))
@@ -128,7 +130,7 @@ let corpusIndex: String = {
         try "{\"_id\": \"a\", \"text\": \"资产追回\"}\n".write(toFile: jsonl, atomically: true, encoding: .utf8)
         let j = try run(["batch", jsonl, "--index", corpusIndex, "--format", "jsonl"])
         let obj = try #require(try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any])
-        #expect(obj["qid"] as? String == "a" && obj["total"] as? Int == 5)
+        #expect(obj["qid"] as? String == "a" && obj["total"] as? Int == 16)
     }
 
     @Test func statsAndShow() throws {

@@ -235,6 +235,8 @@ func expectMaxScoreEqualsExhaustive(_ searcher: Searcher, _ query: String, limit
     var options = SearchOptions(limit: limit)
     options.proximityWeight = 0
     options.runsFirst = false
+    options.translate = false
+    options.throughVersions = false
     options.strategy = .exhaustive
     let slow = try searcher.search(query, options: options)
     options.strategy = .maxScore

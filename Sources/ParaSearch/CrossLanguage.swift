@@ -1,0 +1,161 @@
+import ParaCore
+import ParaAnalysis
+import ParaIndex
+
+/// Search across Chinese and English: through the aligned versions of a document, and through
+/// the dictionary translation of the query.
+///
+/// The merge rule (measured in docs/quality.md): the direct ranking is kept as it is; a list
+/// found another way is scaled so that its best paragraph scores a set share of the direct
+/// list's best (the whole of it for paragraphs found through their other version, which are
+/// that version's translation; ``SearchOptions/translationShare`` for a translated query),
+/// or, when nothing matched directly, is kept as it scored. A paragraph found several ways
+/// takes its best score, and counts as found directly when it was.
+extension Searcher {
+    struct CrossRanking {
+        var candidates: [Candidate]
+        var total: Int
+        var found: [Int: FoundThrough] = [:]
+        var translations: [Translation] = []
+        var translatedPlan: QueryPlan? = nil
+    }
+
+    /// The languages the snapshot holds documents in.
+    func languages() throws -> Set<Language> {
+        var out: Set<Language> = []
+        for segment in snapshot.segments {
+            for d in try segment.documents {
+                out.insert(d.metadata.language)
+                if out.count == Language.allCases.count { return out }
+            }
+        }
+        return out
+    }
+
+    /// The language a query is written in: Chinese when all its ranked terms but numbers are
+    /// Chinese, English when all are English words, else none (a mixed query is not translated).
+    static func language(of plan: QueryPlan) -> Language? {
+        // Numbers (`2030`, `15岁`) belong to neither language.
+        let kinds = plan.scoring.filter { t in !plan.terms[t].bytes.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }.map { plan.terms[$0].kind }
+        if !kinds.isEmpty, kinds.allSatisfy({ $0 == .bigram || $0 == .unigram }) { return .zh }
+        if !kinds.isEmpty, kinds.allSatisfy({ $0 == .word }) { return .en }
+        return nil
+    }
+
+    func rankAcrossLanguages(_ query: Query, _ plan: QueryPlan, options: SearchOptions) throws -> CrossRanking {
+        let direct = { () throws -> CrossRanking in
+            let (ranked, total) = try self.rank(plan, options: options)
+            return CrossRanking(candidates: ranked, total: total)
+        }
+        guard options.limit > 0, options.throughVersions || options.translate, !plan.scoring.isEmpty else { return try direct() }
+        let present = try languages()
+        let wanted = plan.languages.isEmpty ? Set(Language.allCases) : plan.languages
+        let source = Self.language(of: plan)
+        let target: Language? = source.map { $0 == .zh ? .en : .zh }
+        let translating = options.translate && target.map { wanted.contains($0) && present.contains($0) } ?? false
+        let throughVersions = options.throughVersions && !plan.languages.isEmpty && !present.subtracting(plan.languages).isEmpty
+        guard translating || throughVersions else { return try direct() }
+
+        var deep = options
+        deep.limit = max(options.limit, options.rerankDepth)
+        let (directRanked, directTotal) = try rank(plan, options: deep)
+        var out = CrossRanking(candidates: [], total: directTotal)
+        var merged: [Int: Candidate] = [:]
+        for c in directRanked { merged[c.key] = c }
+        let reference = directRanked.first?.score
+        func merge(_ list: [(Candidate, FoundThrough)], share: Double) {
+            guard let best = list.map(\.0.score).max(), best > 0 else { return }
+            let scale = reference.map { $0 * share / best } ?? 1
+            for (c, how) in list {
+                var c = c
+                c.score *= scale
+                if let existing = merged[c.key] {
+                    if existing.score >= c.score { continue }
+                } else {
+                    out.total += 1
+                }
+                if out.found[c.key] != nil || directRanked.allSatisfy({ $0.key != c.key }) { out.found[c.key] = how }
+                merged[c.key] = c
+            }
+        }
+
+        if throughVersions {
+            merge(try foundThroughVersions(plan, options: deep), share: 1)
+        }
+        if translating, let source, let target {
+            let text = (query.text + query.phrases).joined(separator: " ")
+            let translations = source == .zh ? QueryTranslator.chineseToEnglish(text) : QueryTranslator.englishToChinese(text)
+            if !translations.isEmpty {
+                var translated = QueryPlan(translating: plan, translations, weight: options.translatedTermWeight)
+                translated.languages = [target]
+                let (found, _) = try rank(translated, options: deep)
+                merge(found.map { ($0, FoundThrough.translation) }, share: options.translationShare)
+                out.translations = translations
+                out.translatedPlan = translated
+            }
+        }
+        out.candidates = merged.values.sorted { $0.score != $1.score ? $0.score > $1.score : $0.key < $1.key }
+        if out.candidates.count > options.limit { out.candidates.removeLast(out.candidates.count - options.limit) }
+        return out
+    }
+
+    /// Paragraphs in the wanted languages whose aligned version in another language matches
+    /// the query, scored as that version scored; the query's exclusions still apply to them.
+    private func foundThroughVersions(_ plan: QueryPlan, options: SearchOptions) throws -> [(Candidate, FoundThrough)] {
+        let versions = try Versions(snapshot: snapshot)
+        var other = plan
+        other.languages = Set(Language.allCases).subtracting(plan.languages)
+        if !plan.documents.isEmpty {
+            // `doc:` names the wanted version; search the versions of it.
+            var allowed: Set<DocumentLocation> = []
+            for (s, segment) in snapshot.segments.enumerated() {
+                for (i, d) in try segment.documents.enumerated() where plan.documents.contains(where: { d.metadata.isNamed($0) }) {
+                    allowed.formUnion(try versions.versions(of: DocumentLocation(segment: s, index: i)))
+                }
+            }
+            other.documents = []
+            other.allowed = allowed
+        }
+        let (found, _) = try rank(other, options: options)
+        var cache: [Versions.PairKey: [Int: Int]?] = [:]
+        var out: [(Candidate, FoundThrough)] = []
+        for c in found {
+            let segment = snapshot.segments[c.segment]
+            let index = segment.documentIndex(of: c.local)
+            let doc = try segment.document(at: index)
+            let paragraph = try segment.paragraph(c.local)
+            for (location, local, _) in try versions.aligned(DocumentLocation(segment: c.segment, index: index),
+                                                             ordinal: paragraph.ordinal, cache: &cache) {
+                let metadata = try versions.stored(location).metadata
+                guard plan.languages.contains(metadata.language),
+                      plan.documents.isEmpty || plan.documents.contains(where: { metadata.isNamed($0) }) else { continue }
+                let how = FoundThrough.version(Citation(metadata: doc.metadata, paragraph: paragraph), doc.metadata.language)
+                out.append((Candidate(segment: location.segment, local: local, score: c.score), how))
+            }
+        }
+        return try withoutExclusions(out, plan)
+    }
+
+    /// Drops the candidates that hold an excluded term or phrase of the plan.
+    private func withoutExclusions(_ list: [(Candidate, FoundThrough)], _ plan: QueryPlan) throws -> [(Candidate, FoundThrough)] {
+        guard !plan.exclusions.isEmpty else { return list }
+        var exclusionsOnly = plan
+        exclusionsOnly.phrases = []
+        var keep: Set<Int> = []
+        let order = list.map(\.0).sorted { $0.key < $1.key }
+        var i = 0
+        while i < order.count {
+            let s = order[i].segment
+            let segment = snapshot.segments[s]
+            var checker = MatchChecker(plan: exclusionsOnly, segment: segment, build: { try self.matcher($0, in: segment) })
+            try checker.prepare()
+            var last = -1
+            while i < order.count, order[i].segment == s {
+                if order[i].local != last, try checker.accepts(order[i].local) { keep.insert(order[i].key) }
+                last = order[i].local
+                i += 1
+            }
+        }
+        return list.filter { keep.contains($0.0.key) }
+    }
+}
