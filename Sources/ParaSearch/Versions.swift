@@ -28,6 +28,11 @@ struct Versions {
     private var group: [DocumentLocation: Int] = [:]
     private var members: [[DocumentLocation]] = []
 
+    /// Reads documents and paragraphs only, without linking versions.
+    init(unlinked snapshot: IndexSnapshot) {
+        self.snapshot = snapshot
+    }
+
     init(snapshot: IndexSnapshot) throws {
         self.snapshot = snapshot
         var all: [(DocumentLocation, DocumentMetadata)] = []

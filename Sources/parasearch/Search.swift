@@ -142,12 +142,14 @@ func hitJSON(_ hit: SearchHit) -> [String: Any] {
         "pages": hit.paragraph.pages,
         "notes": hit.paragraph.notes.map { ["mark": $0.mark, "text": $0.text] },
         "found_through": foundThroughJSON(hit.foundThrough),
-        "parallel": hit.parallel.map { p -> [String: Any] in
-            ["language": p.language.rawValue, "document": InputFiles.shown(p.document.id),
-             "symbol": p.document.symbol as Any? ?? NSNull(), "number": p.paragraph.number as Any? ?? NSNull(),
-             "citation": InputFiles.shown(p.citation.description), "text": p.paragraph.text]
-        },
+        "parallel": hit.parallel.map(parallelJSON),
     ]
+}
+
+func parallelJSON(_ p: ParallelParagraph) -> [String: Any] {
+    ["language": p.language.rawValue, "document": InputFiles.shown(p.document.id),
+     "symbol": p.document.symbol as Any? ?? NSNull(), "number": p.paragraph.number as Any? ?? NSNull(),
+     "citation": InputFiles.shown(p.citation.description), "text": p.paragraph.text]
 }
 
 func foundThroughJSON(_ how: FoundThrough?) -> Any {

@@ -14,15 +14,26 @@ struct Show: ParsableCommand {
     @Option(name: .long, help: "Index directory.")
     var index = "Index"
 
+    @Option(name: .long, help: "The language version to show, when the symbol names several (zh or en).")
+    var lang: String?
+
+    @Flag(help: "Print under each paragraph its aligned paragraph in the document's other language versions.")
+    var parallel = false
+
     @Flag(help: "Print JSON.")
     var json = false
+
+    func validate() throws {
+        if let lang, Language(rawValue: lang.lowercased()) == nil { throw ValidationError("--lang must be zh or en") }
+    }
 
     func run() throws {
         let snapshot = try openIndex(index, defaultDirectory: index == "Index")
         let library = Library(snapshot: snapshot)
+        let language = lang.flatMap { Language(rawValue: $0.lowercased()) }
         let found = try reportingErrors { () -> (DocumentMetadata, [Paragraph]) in
-            guard let doc = try library.document(document) else {
-                throw ParaError("no document '\(document)' in \(index)")
+            guard let doc = try library.document(document, language: language) else {
+                throw ParaError("no document '\(document)'\(language.map { " in \($0.rawValue)" } ?? "") in \(index)")
             }
             var paragraphs = doc.1
             if let number {
@@ -35,15 +46,31 @@ struct Show: ParsableCommand {
             }
             return (doc.0, paragraphs)
         }
+        let aligned = try reportingErrors { () -> [[ParallelParagraph]] in
+            guard parallel else { return [] }
+            return try library.parallel(found.0.id, ordinals: found.1.map(\.ordinal), language: found.0.language)
+        }
         if json {
-            print(jsonString(extractJSON(ExtractedDocument(metadata: found.0, paragraphs: found.1))))
+            var out = extractJSON(ExtractedDocument(metadata: found.0, paragraphs: found.1))
+            if parallel, var paragraphs = out["paragraphs"] as? [[String: Any]] {
+                for i in paragraphs.indices { paragraphs[i]["parallel"] = aligned[i].map(parallelJSON) }
+                out["paragraphs"] = paragraphs
+            }
+            print(jsonString(out))
             return
         }
         print(InputFiles.shown("\(found.0.citationName)  [\(found.0.language.rawValue)]  \(found.0.title)"))
-        for p in found.1 {
+        for (i, p) in found.1.enumerated() {
             print("\n" + InputFiles.shown(Citation(metadata: found.0, paragraph: p).description) + pagesLabel(p.pages))
             print(p.text)
             for n in p.notes { print("  [\(n.mark)] \(n.text)") }
+            if parallel {
+                if aligned[i].isEmpty { print("  ⇄ no aligned paragraph in another language") }
+                for q in aligned[i] {
+                    print("  ⇄ [\(q.language.rawValue)] " + InputFiles.shown(citationLabel(q.citation)))
+                    print("  " + q.paragraph.text)
+                }
+            }
         }
     }
 }

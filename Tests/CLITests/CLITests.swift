@@ -104,6 +104,40 @@ let corpusIndex: String = {
         #expect(lines[5].hasPrefix("1 of 16 matching paragraphs"))
     }
 
+    @Test func parallelVersionsAndCrossLanguageSearchThroughTheBinary() throws {
+        let r = try run(["search", "asset", "recovery", "--lang", "zh", "--parallel", "--json", "--limit", "1", "--index", corpusIndex])
+        #expect(r.status == 0, "\(r.stderr)")
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let hit = try #require((obj["hits"] as? [[String: Any]])?.first)
+        #expect(hit["citation"] as? String == "A/RES/70/1 ¶16.4 — 目标16. 创建和平、包容的社会以促进可持续发展,让所有人都能诉诸司法,在各级建立有效、负责和包容的机构")
+        let via = try #require(hit["found_through"] as? [String: Any])
+        #expect(via["kind"] as? String == "version" && via["language"] as? String == "en")
+        #expect((via["citation"] as? String)?.hasPrefix("A/RES/70/1 ¶16.4 — Goal 16.") == true)
+        let parallel = try #require(hit["parallel"] as? [[String: Any]])
+        #expect(parallel.count == 1)
+        #expect(Set(parallel[0].keys) == ["language", "document", "symbol", "number", "citation", "text"])
+        #expect(parallel[0]["language"] as? String == "en" && parallel[0]["number"] as? String == "16.4")
+        #expect(parallel[0]["document"] as? String == "sdg-targets.en" && parallel[0]["symbol"] as? String == "A/RES/70/1")
+        let translations = try #require(obj["translations"] as? [[String: Any]])
+        #expect(translations.map { $0["from"] as? String } == ["asset", "recovery"])
+
+        let text = try run(["search", "资产追回", "--lang", "en", "--parallel", "--limit", "1", "--index", corpusIndex])
+        let lines = text.stdout.split(separator: "\n").map(String.init)
+        #expect(lines[0].hasPrefix("1. A/RES/70/1 ¶16.4  score "))
+        #expect(lines[4] == "   found through the zh version: A/RES/70/1 ¶16.4")
+        #expect(lines[5] == "   ⇄ [zh] A/RES/70/1 ¶16.4")
+        #expect(lines[6] == "     到2030年,大幅减少非法资金和武器流动,加强追赃和被盗资产返还力度,打击一切形式的有组织犯罪")
+
+        let off = try run(["search", "资产追回", "--lang", "en", "--no-translate", "--json", "--index", corpusIndex])
+        let offObj = try #require(try JSONSerialization.jsonObject(with: Data(off.stdout.utf8)) as? [String: Any])
+        #expect((offObj["translations"] as? [Any])?.isEmpty == true)
+
+        let show = try run(["show", "A/RES/70/1", "16.4", "--lang", "zh", "--parallel", "--index", corpusIndex])
+        #expect(show.stdout.contains("  ⇄ [en] A/RES/70/1 ¶16.4\n  By 2030, significantly reduce illicit financial and arms flows"))
+        let none = try run(["show", "unicri-report-ccpcj27-zh", "54", "--parallel", "--index", corpusIndex])
+        #expect(none.stdout.hasSuffix("  ⇄ no aligned paragraph in another language\n"))
+    }
+
     @Test func filtersFromTheCommandLine() throws {
         let r = try run(["search", "development", "--index", corpusIndex, "--json", "--doc", "A/RES/80/1"])
         let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])

@@ -1,0 +1,179 @@
+import Foundation
+import Testing
+import ParaTestSupport
+import ParaAnalysis
+@testable import ParaSearch
+
+private func paragraph(_ ordinal: Int, _ number: String?, _ text: String = "text") -> Paragraph {
+    Paragraph(ordinal: ordinal, number: number, headings: [], text: text)
+}
+
+private func document(_ numbers: [String?]) -> [Paragraph] {
+    numbers.enumerated().map { paragraph($0.offset + 1, $0.element) }
+}
+
+@Suite struct ParagraphAlignmentTests {
+    @Test func numberedParagraphsPairByNumberAndUnnumberedByOrderWhereCountsAgree() throws {
+        // English: title block of two, ¶1–3, a closing line. Chinese: title block of one, ¶1–3,
+        // the closing line: the title blocks differ in count and stay unpaired.
+        let en = document([nil, nil, "1", "2", "3", nil])
+        let zh = document([nil, "1", "2", "3", nil])
+        let map = try #require(ParagraphAlignment.align(en, zh))
+        #expect(map == [2: 1, 3: 2, 4: 3, 5: 4])
+    }
+
+    @Test func anAnnexNumberingAgainFromOnePairsTheKthOccurrence() throws {
+        let en = document(["1", "2", nil, "1", "2"])
+        let zh = document(["1", "2", nil, "1", "2"])
+        #expect(ParagraphAlignment.align(en, zh) == [0: 0, 1: 1, 2: 2, 3: 3, 4: 4])
+    }
+
+    @Test func fullWidthFiguresAndLetteredNumbersPair() throws {
+        let en = document(["16.1", "16.4", "16.a"])
+        let zh = document(["１６.１", "16.4", "16.a"])
+        #expect(ParagraphAlignment.align(en, zh) == [0: 0, 1: 1, 2: 2])
+    }
+
+    @Test func versionsWhoseNumberingDisagreesAreNotAlignedAtAll() {
+        // Another edition: half the numbers missing.
+        #expect(ParagraphAlignment.align(document(["1", "2", "3", "4"]), document(["1", "2"])) == nil)
+        // The shared numbers in another order.
+        #expect(ParagraphAlignment.align(document(["1", "2", "3"]), document(["2", "1", "3"])) == nil)
+        // Numbered against unnumbered.
+        #expect(ParagraphAlignment.align(document(["1", "2"]), document([nil, nil])) == nil)
+    }
+
+    @Test func oneNumberLostInReadingLeavesTheRestPaired() throws {
+        // 19 of 20 shared (95 %): ¶7 lost in one version (merged into ¶6); the stretch around it
+        // holds an unpaired number and is left alone.
+        let en = document((1...20).map { String($0) })
+        let zh = document((1...20).filter { $0 != 7 }.map { String($0) })
+        let map = try #require(ParagraphAlignment.align(en, zh))
+        #expect(map.count == 19 && map[6] == nil && map[5] == 5 && map[7] == 6)
+    }
+
+    @Test func unnumberedDocumentsPairByOrderOnlyWithEqualCounts() {
+        #expect(ParagraphAlignment.align(document([nil, nil, nil]), document([nil, nil, nil])) == [0: 0, 1: 1, 2: 2])
+        #expect(ParagraphAlignment.align(document([nil, nil, nil]), document([nil, nil])) == [:])
+    }
+}
+
+@Suite struct QueryTranslationTests {
+    @Test func chineseWordsTranslateToTheirGlosses() {
+        let t = QueryTranslator.chineseToEnglish("資產追回")      // Traditional folds first
+        #expect(t.map(\.source) == ["资产", "追回"])
+        #expect(t[0].targets.contains("assets") && t[1].targets.contains("recover"))
+        // Overlapping dictionary words all count; single characters inside a run do not.
+        #expect(QueryTranslator.chineseToEnglish("地理位置").map(\.source) == ["地理", "地理位置", "位置"])
+        // A query of one character is translated as it is.
+        #expect(QueryTranslator.chineseToEnglish("核").first?.targets.contains("nuclear") == true)
+        // Irregular plurals come with the singular.
+        #expect(QueryTranslator.chineseToEnglish("儿童").first?.targets == ["child", "children"])
+    }
+
+    @Test func englishWordsTranslateToChineseWords() {
+        let t = QueryTranslator.englishToChinese("the development of human rights")
+        #expect(t.map(\.source) == ["development", "human rights"])
+        #expect(t[0].targets.first == "发展" && t[1].targets.first == "人权")
+        // Stems meet: `assets` and `asset`; an irregular plural finds its singular's words.
+        #expect(QueryTranslator.englishToChinese("asset").first?.targets.contains("资产") == true)
+        #expect(QueryTranslator.englishToChinese("children").first?.targets.contains("儿童") == true)
+        #expect(QueryTranslator.englishToChinese("xqzv").isEmpty)
+    }
+}
+
+@Suite struct CrossLanguageSearchTests {
+    @Test func assetRecoveryInChineseFindsTarget16Point4ThroughItsEnglishVersion() throws {
+        let r = try search("asset recovery lang:zh", translate: true, parallel: true)
+        let hit = try #require(r.hits.first)
+        #expect(hit.citation.document == "A/RES/70/1" && hit.paragraph.number == "16.4" && hit.document.language == .zh)
+        #expect(hit.paragraph.text.contains("加强追赃和被盗资产返还力度"))
+        guard case .version(let via, .en)? = hit.foundThrough else { Issue.record("not found through the English version"); return }
+        #expect(via.document == "A/RES/70/1" && via.number == "16.4")
+        #expect(hit.parallel.count == 1 && hit.parallel[0].language == .en && hit.parallel[0].paragraph.number == "16.4")
+        #expect(hit.parallel[0].paragraph.text.contains("strengthen the recovery and return of stolen assets"))
+    }
+
+    @Test func aChineseQueryFindsTheEnglishVersion() throws {
+        let r = try search("资产追回 lang:en", translate: true)
+        let hit = try #require(r.hits.first)
+        #expect(hit.document.language == .en && hit.citation.document == "A/RES/70/1" && hit.paragraph.number == "16.4")
+        // Through its Chinese version, which holds 资产.
+        guard case .version(let via, .zh)? = hit.foundThrough else { Issue.record("not found through the Chinese version"); return }
+        #expect(via.number == "16.4")
+    }
+
+    @Test func withoutTranslationAChineseQueryFindsOnlyChineseText() throws {
+        let plain = try search("儿童", limit: 50)
+        #expect(plain.hits.allSatisfy { $0.document.language == .zh } && plain.translations.isEmpty)
+        let translated = try search("儿童", limit: 50, translate: true)
+        #expect(translated.translations.map(\.source) == ["儿童"])
+        let english = translated.hits.filter { $0.document.language == .en }
+        #expect(!english.isEmpty && english.allSatisfy { $0.foundThrough == .translation })
+        #expect(english.contains { $0.paragraph.text.lowercased().contains("children") })
+        // The direct Chinese ranking is kept as it was, in the same order.
+        let direct = translated.hits.filter { $0.foundThrough == nil }.map(\.runID)
+        #expect(direct == Array(plain.hits.map(\.runID).prefix(direct.count)))
+    }
+
+    @Test func exclusionsApplyToParagraphsFoundThroughTheirVersion() throws {
+        let r = try search("stolen assets lang:zh", translate: false)
+        #expect(r.hits.contains { $0.paragraph.number == "16.4" })
+        let excluded = try search("stolen assets -追赃 lang:zh", translate: false)
+        #expect(!excluded.hits.contains { $0.paragraph.number == "16.4" })
+    }
+
+    @Test func docFilterNamesTheWantedVersion() throws {
+        let r = try search("stolen assets doc:sdg-targets.zh lang:zh", translate: false)
+        #expect(r.hits.map(\.paragraph.number) == ["16.4"])
+        #expect(try search("stolen assets doc:A/RES/80/1 lang:zh", translate: false).hits.isEmpty)
+    }
+
+    @Test func theLibraryLinksVersionsAndAlignsParagraphs() throws {
+        let library = Library(snapshot: sampleIndex)
+        #expect(try library.versions(of: "A/RES/70/1", language: .en).map(\.id) == ["sdg-targets.zh"])
+        #expect(try library.versions(of: "unicri-report-ccpcj27-zh").isEmpty)
+        let (doc, paragraphs) = try #require(try library.document("A/RES/71/313", language: .zh))
+        #expect(doc.id == "sdg-indicators.zh")
+        let p = try #require(paragraphs.first { $0.number == "16.4.1" })
+        let aligned = try library.parallel("A/RES/71/313", ordinal: p.ordinal, language: .zh)
+        #expect(aligned.map(\.paragraph.number) == ["16.4.1"] && aligned[0].document.id == "sdg-indicators.en")
+    }
+}
+
+@Suite struct LinkedVersionsTests {
+    /// Two files with no symbol, linked by `translation_of` in the Chinese one's front matter.
+    @Test func aTranslationOfFieldLinksVersionsWithoutASymbol() throws {
+        let corpus = temporaryDirectory("linked")
+        try """
+        ---
+        title: Annual report
+        language: en
+        ---
+
+        1. The Institute recovered stolen assets.
+
+        2. The Institute trained judges.
+        """.write(toFile: corpus + "/report-en.md", atomically: true, encoding: .utf8)
+        try """
+        ---
+        title: 年度报告
+        language: zh
+        translation_of: report-en
+        ---
+
+        1. 研究所追回了被盗资产。
+
+        2. 研究所培训了法官。
+        """.write(toFile: corpus + "/report-zh.md", atomically: true, encoding: .utf8)
+        let dir = temporaryDirectory("linked-index")
+        _ = try Indexer(directory: dir).index(paths: [corpus])
+        let searcher = Searcher(snapshot: try IndexSnapshot.open(directory: dir))
+        var options = SearchOptions(limit: 5)
+        options.parallel = true
+        options.translate = false
+        let r = try searcher.search("judges lang:zh", options: options)
+        #expect(r.hits.map(\.paragraph.text) == ["研究所培训了法官。"])
+        #expect(r.hits.first?.parallel.map(\.paragraph.text) == ["The Institute trained judges."])
+    }
+}
