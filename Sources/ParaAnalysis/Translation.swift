@@ -19,7 +19,7 @@ public struct Translation: Sendable, Hashable, Codable {
 /// `CEDICT+Table.swift` by `scripts/gen-cedict-table.py`).
 ///
 /// - Chinese → English: the dictionary words in each run of Chinese characters translate to
-///   their glosses (``chineseToEnglish(_:)``).
+///   their first three glosses (``chineseToEnglish(_:)``).
 /// - English → Chinese: the query's words, stemmed, are matched against the dictionary's
 ///   glosses, stemmed, longest first (three words, then two, then one); a gloss matches the
 ///   Chinese words it glosses, ranked by the table (the words that give it as their first
@@ -29,21 +29,26 @@ public struct Translation: Sendable, Hashable, Codable {
 public enum QueryTranslator {
     /// How many Chinese words an English gloss may stand for.
     static let maxChineseTargets = 3
+    /// How many of a Chinese word's glosses are used (the dictionary gives the usual senses
+    /// first; measured: three 0.419 nDCG@10 on the SDG run, two 0.418, four 0.411, six 0.412).
+    static let maxEnglishGlosses = 3
 
     /// Translations of a query's Chinese words into English glosses: every dictionary word of
     /// two to six characters in each run of Chinese characters, overlapping ones included
-    /// (`地理位置` gives `地理`, `地理位置` and `位置`); a run of one character is translated
-    /// as it is. Single characters inside longer runs are mostly particles and are left out.
+    /// (`地理位置` gives `地理`, `地理位置` and `位置`), each to its first glosses; a run of one
+    /// character is translated as it is, to all its glosses. Single characters inside longer
+    /// runs are mostly particles and are left out.
     public static func chineseToEnglish(_ query: String) -> [Translation] {
         var out: [Translation] = []
-        func add(_ word: String) {
+        func add(_ word: String, glosses count: Int = maxEnglishGlosses) {
             if let glosses = Tables.words.value(word), !out.contains(where: { $0.source == word }) {
-                out.append(Translation(source: word, targets: withIrregularPlurals(glosses.split(separator: "|").map(String.init))))
+                out.append(Translation(source: word, targets: withIrregularPlurals(glosses.split(separator: "|").prefix(count).map(String.init))))
             }
         }
         for run in chineseRuns(query) {
             let chars = Array(run)
-            if chars.count == 1 { add(run); continue }
+            // A character alone is the most ambiguous query there is: all its senses.
+            if chars.count == 1 { add(run, glosses: .max); continue }
             for i in chars.indices {
                 for length in 2...6 where i + length <= chars.count { add(String(chars[i..<(i + length)])) }
             }

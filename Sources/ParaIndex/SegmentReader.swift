@@ -40,7 +40,8 @@ public final class SegmentReader: Sendable {
     private let paragraphTable: Int
     private let documentTable: Int
     /// Decoded documents, built on first use of ``documents``.
-    private let documentCache = DocumentCache()
+    private let documentCache = OnceCache<[StoredDocument]>()
+    private let languageCache = OnceCache<(codes: [UInt8], set: Set<Language>)>()
 
     /// How the reader will use the files' pages.
     public enum Residency: Sendable {
@@ -161,6 +162,39 @@ public final class SegmentReader: Sendable {
     public var documents: [StoredDocument] {
         get throws {
             try documentCache.get { try (0..<documentCount).map { try document(at: $0) } }
+        }
+    }
+
+    /// The language of each document, as its index in `Language.allCases`, read once (the
+    /// language fields only: a segment of many small documents is not decoded whole for it).
+    public var documentLanguageCodes: [UInt8] {
+        get throws { try documentLanguages().codes }
+    }
+
+    /// The languages the segment's documents are in.
+    public var languages: Set<Language> {
+        get throws { try documentLanguages().set }
+    }
+
+    private func documentLanguages() throws -> (codes: [UInt8], set: Set<Language>) {
+        try languageCache.get {
+            var codes: [UInt8] = []
+            codes.reserveCapacity(documentCount)
+            var set: Set<Language> = []
+            let all = Language.allCases
+            for index in 0..<documentCount {
+                var t = ByteReader(storedFile.bytes, from: documentTable + 8 * index, to: documentTable + 8 * documentCount, file: storedFile.path)
+                var d = ByteReader(storedFile.bytes, from: Int(clamping: try t.u64()), to: paragraphTable, file: storedFile.path)
+                _ = try d.bytes(try d.int())                      // id
+                let symbol = try d.int()                          // string?: length + 1, or 0 for none
+                if symbol > 0 { _ = try d.bytes(symbol - 1) }
+                let raw = try d.bytes(try d.int())
+                guard let language = Language(rawValue: String(decoding: raw, as: UTF8.self)),
+                      let code = all.firstIndex(of: language) else { throw d.corrupt("unknown language") }
+                codes.append(UInt8(code))
+                set.insert(language)
+            }
+            return (codes, set)
         }
     }
 
@@ -382,11 +416,12 @@ public struct NormsView {
 }
 
 /// A value computed once and shared, behind a lock (readers are used from many threads).
-final class DocumentCache: @unchecked Sendable {
+/// A value computed on first use and kept, safely shared between threads.
+final class OnceCache<Value>: @unchecked Sendable {
     private let lock = NSLock()
-    private var value: [StoredDocument]?
+    private var value: Value?
 
-    func get(_ make: () throws -> [StoredDocument]) throws -> [StoredDocument] {
+    func get(_ make: () throws -> Value) throws -> Value {
         lock.lock()
         defer { lock.unlock() }
         if let value { return value }

@@ -23,12 +23,7 @@ extension Searcher {
     /// The languages the snapshot holds documents in.
     func languages() throws -> Set<Language> {
         var out: Set<Language> = []
-        for segment in snapshot.segments {
-            for d in try segment.documents {
-                out.insert(d.metadata.language)
-                if out.count == Language.allCases.count { return out }
-            }
-        }
+        for segment in snapshot.segments { out.formUnion(try segment.languages) }
         return out
     }
 
@@ -53,15 +48,29 @@ extension Searcher {
         let source = Self.language(of: plan)
         let target: Language? = source.map { $0 == .zh ? .en : .zh }
         let translating = options.translate && target.map { wanted.contains($0) && present.contains($0) } ?? false
-        let throughVersions = options.throughVersions && !plan.languages.isEmpty && !present.subtracting(plan.languages).isEmpty
+        var throughVersions = options.throughVersions && !plan.languages.isEmpty && !present.subtracting(plan.languages).isEmpty
+        if throughVersions { throughVersions = try versions().any }
         guard translating || throughVersions else { return try direct() }
 
-        var deep = options
-        deep.limit = max(options.limit, options.rerankDepth)
-        let (directRanked, directTotal) = try rank(plan, options: deep)
-        var out = CrossRanking(candidates: [], total: directTotal)
+        var out = CrossRanking(candidates: [], total: 0)
+        var translated: QueryPlan? = nil
+        if translating, let source, let target {
+            let text = (query.text + query.phrases).joined(separator: " ")
+            out.translations = source == .zh ? QueryTranslator.chineseToEnglish(text) : QueryTranslator.englishToChinese(text)
+            if !out.translations.isEmpty {
+                translated = QueryPlan(translating: plan, out.translations, weight: options.translatedTermWeight)
+                translated!.languages = [target]
+                out.translatedPlan = translated
+            }
+        }
+        // Each list's top `limit` is enough: scaling keeps a list's order, so nothing below a
+        // list's top `limit` can enter the merged top `limit` through that list. (Ranking the
+        // lists on two cores at once was measured no faster: the dispatch costs what it saves.)
+        let (directRanked, directTotal) = try rank(plan, options: options)
+        out.total = directTotal
         var merged: [Int: Candidate] = [:]
         for c in directRanked { merged[c.key] = c }
+        let directKeys = Set(directRanked.map(\.key))
         let reference = directRanked.first?.score
         func merge(_ list: [(Candidate, FoundThrough)], share: Double) {
             guard let best = list.map(\.0.score).max(), best > 0 else { return }
@@ -71,28 +80,22 @@ extension Searcher {
                 c.score *= scale
                 if let existing = merged[c.key] {
                     if existing.score >= c.score { continue }
-                } else {
-                    out.total += 1
+                } else if how != .translation {
+                    out.total += 1        // (the translated query's matches are counted whole)
                 }
-                if out.found[c.key] != nil || directRanked.allSatisfy({ $0.key != c.key }) { out.found[c.key] = how }
+                if !directKeys.contains(c.key) { out.found[c.key] = how }
                 merged[c.key] = c
             }
         }
-
         if throughVersions {
-            merge(try foundThroughVersions(plan, options: deep), share: 1)
+            var other = options
+            other.countTotal = false
+            merge(try foundThroughVersions(plan, options: other), share: 1)
         }
-        if translating, let source, let target {
-            let text = (query.text + query.phrases).joined(separator: " ")
-            let translations = source == .zh ? QueryTranslator.chineseToEnglish(text) : QueryTranslator.englishToChinese(text)
-            if !translations.isEmpty {
-                var translated = QueryPlan(translating: plan, translations, weight: options.translatedTermWeight)
-                translated.languages = [target]
-                let (found, _) = try rank(translated, options: deep)
-                merge(found.map { ($0, FoundThrough.translation) }, share: options.translationShare)
-                out.translations = translations
-                out.translatedPlan = translated
-            }
+        if let translated {
+            let (ranked, total) = try rank(translated, options: options)
+            out.total += total
+            merge(ranked.map { ($0, FoundThrough.translation) }, share: options.translationShare)
         }
         out.candidates = merged.values.sorted { $0.score != $1.score ? $0.score > $1.score : $0.key < $1.key }
         if out.candidates.count > options.limit { out.candidates.removeLast(out.candidates.count - options.limit) }
@@ -102,21 +105,27 @@ extension Searcher {
     /// Paragraphs in the wanted languages whose aligned version in another language matches
     /// the query, scored as that version scored; the query's exclusions still apply to them.
     private func foundThroughVersions(_ plan: QueryPlan, options: SearchOptions) throws -> [(Candidate, FoundThrough)] {
-        let versions = try Versions(snapshot: snapshot)
+        let versions = try versions()
         var other = plan
         other.languages = Set(Language.allCases).subtracting(plan.languages)
+        // Only documents with a version in a wanted language (of the one `doc:` names, when it
+        // names one) are searched, so that the best of them map to paragraphs to show.
+        var allowed: Set<DocumentLocation> = []
         if !plan.documents.isEmpty {
-            // `doc:` names the wanted version; search the versions of it.
-            var allowed: Set<DocumentLocation> = []
             for (s, segment) in snapshot.segments.enumerated() {
                 for (i, d) in try segment.documents.enumerated() where plan.documents.contains(where: { d.metadata.isNamed($0) }) {
                     allowed.formUnion(try versions.versions(of: DocumentLocation(segment: s, index: i)))
                 }
             }
-            other.documents = []
-            other.allowed = allowed
+        } else {
+            allowed = try versions.documents(withVersionIn: plan.languages)
         }
-        let (found, _) = try rank(other, options: options)
+        other.documents = []
+        other.allowed = allowed
+        // (Some of them may not align paragraph by paragraph: a few more are ranked.)
+        var deeper = options
+        deeper.limit = options.limit + 20
+        let (found, _) = try rank(other, options: deeper)
         var cache: [Versions.PairKey: [Int: Int]?] = [:]
         var out: [(Candidate, FoundThrough)] = []
         for c in found {

@@ -144,11 +144,13 @@ struct QueryPlan {
         documents = query.documents
     }
 
-    /// The plan of a translated query: the original's scoring terms at full weight and each
-    /// translation's terms at `weight` times their share of the source word's glosses (a word
-    /// with six senses spreads its weight over them); the original's filters and exclusions.
+    /// The plan of a translated query: the original's numbers at full weight, and each query
+    /// word's translations pooled into one term (``Term/alternatives``) at `weight`; the
+    /// original's filters and exclusions.
     init(translating original: QueryPlan, _ translations: [Translation], weight: Double) {
-        for t in original.scoring {
+        // Of the original's terms only numbers (`2030`) belong to both languages; the rest
+        // would walk their postings in the other language's text only to be filtered out.
+        for t in original.scoring where original.terms[t].bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
             let id = termID(original.terms[t].bytes, original.terms[t].kind)
             terms[id].weight += original.terms[t].weight
         }
@@ -188,9 +190,16 @@ struct QueryPlan {
 /// a proximity bonus, citations and snippets.
 public struct Searcher: Sendable {
     public let snapshot: IndexSnapshot
+    /// Which documents are language versions of one another, worked out on first need and
+    /// kept for the snapshot's life (copies of the searcher share it).
+    private let versionsCache = Lazy<Versions>()
 
     public init(snapshot: IndexSnapshot) {
         self.snapshot = snapshot
+    }
+
+    func versions() throws -> Versions {
+        try versionsCache.get { try Versions(snapshot: snapshot) }
     }
 
     /// Runs `query` (in the query syntax of ``Query``).
@@ -201,7 +210,6 @@ public struct Searcher: Sendable {
         let ranked = try rankAcrossLanguages(parsed, plan, options: options)
         let highlighter = Highlighter(plan: plan)
         let translatedHighlighter = ranked.translatedPlan.map { Highlighter(plan: $0) }
-        var versions: Versions? = nil
         var alignments: [Versions.PairKey: [Int: Int]?] = [:]
         var hits: [SearchHit] = []
         for (rank, c) in ranked.candidates.enumerated() {
@@ -228,10 +236,10 @@ public struct Searcher: Sendable {
                                 snippet: snippet, highlights: highlights, documentParagraphCount: doc.paragraphCount)
             hit.foundThrough = foundThrough
             if options.parallel {
-                if versions == nil { versions = try Versions(snapshot: snapshot) }
-                hit.parallel = try versions!.aligned(DocumentLocation(segment: c.segment, index: documentIndex),
-                                                     ordinal: paragraph.ordinal, cache: &alignments)
-                    .map { ParallelParagraph(document: try versions!.stored($0.0).metadata, paragraph: $0.2) }
+                let versions = try versions()
+                hit.parallel = try versions.aligned(DocumentLocation(segment: c.segment, index: documentIndex),
+                                                    ordinal: paragraph.ordinal, cache: &alignments)
+                    .map { ParallelParagraph(document: try versions.stored($0.0).metadata, paragraph: $0.2) }
             }
             hits.append(hit)
         }
@@ -306,7 +314,7 @@ public struct Searcher: Sendable {
             let scorer = SegmentScorer(matchers: matchers, bounds: bounds, weights: weights, idfs: idfs,
                                        norms: segment.norms, bm25: bm25, average: average)
             let accept: (Int) throws -> Bool = { local in
-                if let filter, !filter[segment.documentIndex(of: local)] { return false }
+                if let filter, !filter.passes(segment.documentIndex(of: local)) { return false }
                 return try checker.accepts(local)
             }
             switch options.strategy {
@@ -378,7 +386,15 @@ public struct Searcher: Sendable {
             var end = PostingsCursor.end - 1
             var total = 0.0
             for i in 0..<n {
-                if m[i].isUnion {
+                if m[i].isUnion && m[i].wholeTermsOnly {
+                    // A word's translations: bounded by their blocks together.
+                    if let block = m[i].unionBlockBound(atOrAfter: start, { scorer.bound(i, maxFrequency: $0.frequency, minLength: $0.length) }) {
+                        end = min(end, block.lastDoc)
+                        bound[i] = block.bound
+                    } else {
+                        bound[i] = 0
+                    }
+                } else if m[i].isUnion {
                     bound[i] = m[i].doc == PostingsCursor.end ? 0 : scorer.bounds[i]
                 } else if let block = m[i].blockBound(atOrAfter: start, { scorer.bound(i, maxFrequency: $0.frequency, minLength: $0.length) }) {
                     end = min(end, block.lastDoc)
@@ -455,7 +471,7 @@ public struct Searcher: Sendable {
     }
 
     /// Counts matching paragraphs (for `total`) without scoring.
-    private func countMatches(_ plan: QueryPlan, segment: SegmentReader, _ row: [TermMatcher?], filter: [Bool]?) throws -> Int {
+    private func countMatches(_ plan: QueryPlan, segment: SegmentReader, _ row: [TermMatcher?], filter: DocumentFilter?) throws -> Int {
         var matchers = plan.scoring.compactMap { row[$0] }
         var checker = MatchChecker(plan: plan, segment: segment, build: { try self.matcher($0, in: segment) })
         try checker.prepare()
@@ -464,7 +480,7 @@ public struct Searcher: Sendable {
             var d = PostingsCursor.end
             for m in matchers { d = min(d, m.doc) }
             if d == PostingsCursor.end { break }
-            if filter.map({ $0[segment.documentIndex(of: d)] }) ?? true, try checker.accepts(d) { count += 1 }
+            if filter.map({ $0.passes(segment.documentIndex(of: d)) }) ?? true, try checker.accepts(d) { count += 1 }
             for i in matchers.indices where matchers[i].doc == d { matchers[i].next() }
         }
         return count
@@ -535,7 +551,16 @@ public struct Searcher: Sendable {
     /// its parts' (so is its bound), and its document frequency is counted by walking a copy.
     func segmentTerm(_ term: QueryPlan.Term, in segment: SegmentReader) throws -> SegmentTerm? {
         if !term.alternatives.isEmpty {
-            return try union(term.alternatives.map { ($0, TermMatcher.Part.whole) }, in: segment)
+            // A word's translations: the paragraphs holding any of them are counted as the sum
+            // of each one's (at most the segment's paragraphs), not by walking the union — an
+            // upper bound, exact when they never meet in one paragraph.
+            var lists: [(TermInfo, TermMatcher.Part)] = []
+            for bytes in term.alternatives { if let info = try segment.lookup(bytes) { lists.append((info, .whole)) } }
+            guard !lists.isEmpty else { return nil }
+            return SegmentTerm(matcher: TermMatcher(cursors: lists.map { segment.cursor($0.0) }, parts: lists.map(\.1), isUnion: lists.count > 1),
+                               documentFrequency: min(segment.paragraphCount, lists.reduce(0) { $0 + $1.0.documentFrequency }),
+                               maxFrequency: lists.reduce(0) { $0 + $1.0.maxFrequency },
+                               minLength: lists.map(\.0.minLength).min()!)
         }
         if !term.isUnion {
             guard let info = try segment.lookup(term.bytes) else { return nil }
@@ -554,13 +579,6 @@ public struct Searcher: Sendable {
                 lists.append((info, .endsWithChar))
             }
         }
-        return union(lists, in: segment)
-    }
-
-    /// Terms pooled as one: each found in the segment is looked up.
-    private func union(_ terms: [([UInt8], TermMatcher.Part)], in segment: SegmentReader) throws -> SegmentTerm? {
-        var lists: [(TermInfo, TermMatcher.Part)] = []
-        for (bytes, part) in terms { if let info = try segment.lookup(bytes) { lists.append((info, part)) } }
         return union(lists, in: segment)
     }
 
@@ -585,13 +603,46 @@ public struct Searcher: Sendable {
     }
 
     /// Which documents of a segment pass the `lang:` and `doc:` filters (nil: all).
-    private func documentFilter(_ plan: QueryPlan, _ segment: SegmentReader, _ s: Int) throws -> [Bool]? {
+    private func documentFilter(_ plan: QueryPlan, _ segment: SegmentReader, _ s: Int) throws -> DocumentFilter? {
         if plan.languages.isEmpty && plan.documents.isEmpty && plan.allowed == nil { return nil }
-        return try segment.documents.enumerated().map { i, d in
-            (plan.languages.isEmpty || plan.languages.contains(d.metadata.language))
-                && (plan.documents.isEmpty || plan.documents.contains { d.metadata.isNamed($0) })
-                && (plan.allowed?.contains(DocumentLocation(segment: s, index: i)) ?? true)
+        var filter = DocumentFilter()
+        if !plan.languages.isEmpty {
+            filter.codes = try segment.documentLanguageCodes
+            for (code, language) in Language.allCases.enumerated() where plan.languages.contains(language) {
+                filter.wanted |= 1 << code
+            }
         }
+        if !plan.documents.isEmpty || plan.allowed != nil {
+            var named: Set<Int> = []
+            if !plan.documents.isEmpty {
+                for (i, d) in try segment.documents.enumerated() where plan.documents.contains(where: { d.metadata.isNamed($0) }) {
+                    named.insert(i)
+                }
+            } else {
+                named = Set(plan.allowed!.filter { $0.segment == s }.map(\.index))
+            }
+            if !plan.documents.isEmpty, let allowed = plan.allowed {
+                named = named.filter { allowed.contains(DocumentLocation(segment: s, index: $0)) }
+            }
+            filter.named = named
+        }
+        return filter
+    }
+}
+
+/// The documents of one segment that pass a query's filters.
+struct DocumentFilter {
+    /// Each document's language code, and the codes wanted (a bit each); empty: any language.
+    var codes: [UInt8] = []
+    var wanted: UInt8 = 0
+    /// The documents named by `doc:` (or allowed), when the query names any.
+    var named: Set<Int>? = nil
+
+    @inline(__always)
+    func passes(_ document: Int) -> Bool {
+        if !codes.isEmpty, wanted & (1 << codes[document]) == 0 { return false }
+        if let named, !named.contains(document) { return false }
+        return true
     }
 }
 

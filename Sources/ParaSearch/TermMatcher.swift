@@ -3,7 +3,7 @@ import ParaIndex
 
 /// One query term in one segment: a single postings list, or — for a lone CJK character —
 /// the union of every bigram that contains it (and the character as a unigram), so that `核`
-/// finds `核风险` and `化学、生物、辐射和核`.
+/// finds `核风险` and `化学、生物、辐射和核`; or the union of a query word's translations.
 ///
 /// For a union the frequency is the number of occurrences of the character, recovered from
 /// positions as "slots": a bigram `cX` at position p puts c at slot 2p, a bigram `Xc` at p puts
@@ -23,12 +23,16 @@ struct TermMatcher {
     private var cachedDoc = -1
     private var cachedPositions: [Int] = []
 
+    /// A union of whole terms only (no character inside a bigram).
+    let wholeTermsOnly: Bool
+
     init(cursors: [PostingsCursor], parts: [Part], isUnion: Bool) {
         precondition(!cursors.isEmpty, "a matcher needs a list")
         first = cursors[0]
         rest = Array(cursors.dropFirst())
         self.parts = parts
         self.isUnion = isUnion
+        wholeTermsOnly = parts.allSatisfy { $0 == .whole }
         doc = cursors.map(\.doc).min() ?? PostingsCursor.end
     }
 
@@ -71,9 +75,40 @@ struct TermMatcher {
         return first.blockBound(atOrAfter: target, score)
     }
 
+    /// For a union of whole terms, the bound of its members' blocks holding the first
+    /// postings at or after `target`: their highest frequencies summed at their shortest length
+    /// (no paragraph there can hold more of them, or be shorter), up to the first of those
+    /// blocks to end. Nil when no member has a posting left.
+    mutating func unionBlockBound(atOrAfter target: Int, _ score: (Impact) -> Double) -> (lastDoc: Int, bound: Double)? {
+        precondition(isUnion && wholeTermsOnly, "only a union of whole terms")
+        var lastDoc = Int.max, frequency = 0, length = Int.max, found = false
+        func visit(_ cursor: inout PostingsCursor) {
+            var f = 0, l = Int.max
+            guard let block = cursor.blockBound(atOrAfter: target, { impact in
+                f = max(f, impact.frequency)
+                l = min(l, impact.length)
+                return 0
+            }) else { return }
+            lastDoc = min(lastDoc, block.lastDoc)
+            frequency += f
+            length = min(length, l)
+            found = true
+        }
+        visit(&first)
+        for i in rest.indices { visit(&rest[i]) }
+        return found ? (lastDoc, score(Impact(frequency: frequency, length: length))) : nil
+    }
+
     @inline(__always)
     mutating func frequency() -> Int {
-        isUnion ? positions().count : first.frequency
+        guard isUnion else { return first.frequency }
+        // Whole terms (a word's translations) never share a position: their counts add up.
+        if wholeTermsOnly {
+            var f = first.doc == doc ? first.frequency : 0
+            for i in rest.indices where rest[i].doc == doc { f += rest[i].frequency }
+            return f
+        }
+        return positions().count
     }
 
     /// Positions in the current paragraph, increasing. For a union, the token position of

@@ -1,3 +1,4 @@
+import Foundation
 import ParaCore
 import ParaIndex
 
@@ -7,6 +8,21 @@ public struct ParallelParagraph: Sendable {
     public var paragraph: Paragraph
     public var language: Language { document.language }
     public var citation: Citation { Citation(metadata: document, paragraph: paragraph) }
+}
+
+/// A value made on first use and kept, shared by the copies of what holds it.
+final class Lazy<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value?
+
+    func get(_ make: () throws -> Value) throws -> Value {
+        lock.lock()
+        defer { lock.unlock() }
+        if let value { return value }
+        let v = try make()
+        value = v
+        return v
+    }
 }
 
 /// Where a document sits in a snapshot.
@@ -27,6 +43,8 @@ struct Versions {
     let snapshot: IndexSnapshot
     private var group: [DocumentLocation: Int] = [:]
     private var members: [[DocumentLocation]] = []
+    /// Whether any document has a version in another language.
+    private(set) var any = false
 
     /// Reads documents and paragraphs only, without linking versions.
     init(unlinked snapshot: IndexSnapshot) {
@@ -63,14 +81,19 @@ struct Versions {
                 }
             }
         }
+        // Only documents with a version are kept (most of a large index has none).
+        var languagesOf: [Int: Set<Language>] = [:]
+        for (k, (_, m)) in all.enumerated() { languagesOf[find(k), default: []].insert(m.language) }
         var roots: [Int: Int] = [:]
         for (k, (location, _)) in all.enumerated() {
             let root = find(k)
+            guard languagesOf[root]!.count > 1 else { continue }
             let g: Int
             if let existing = roots[root] { g = existing } else { g = members.count; roots[root] = g; members.append([]) }
             members[g].append(location)
             group[location] = g
         }
+        any = !members.isEmpty
     }
 
     /// The other-language versions of a document (empty when it has none).
@@ -80,6 +103,19 @@ struct Versions {
         var out: [DocumentLocation] = []
         for other in members[g] where other != location {
             if try stored(other).metadata.language != language { out.append(other) }
+        }
+        return out
+    }
+
+    /// The documents that have a version in one of `languages`.
+    func documents(withVersionIn languages: Set<Language>) throws -> Set<DocumentLocation> {
+        var out: Set<DocumentLocation> = []
+        for group in members {
+            let of = try group.map { try stored($0).metadata.language }
+            for (k, d) in group.enumerated()
+            where of.indices.contains(where: { of[$0] != of[k] && languages.contains(of[$0]) }) {
+                out.insert(d)
+            }
         }
         return out
     }

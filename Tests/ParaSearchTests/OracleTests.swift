@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ParaTestSupport
 @testable import ParaSearch
+import ParaAnalysis
 
 
 
@@ -196,6 +197,70 @@ struct Oracle {
         for _ in 0..<40 {
             let query = BM25OracleTests.randomQuery(&rng)
             _ = try expectMaxScoreEqualsExhaustive(searcher, query, limit: [1, 3, 10, 50, 200][Int.random(in: 0..<5, using: &rng)])
+        }
+    }
+}
+
+@Suite struct TranslationUnionOracleTests {
+    /// A query word's translations pooled into one term: its frequency the sum of theirs, its
+    /// document frequency the sum of theirs (at most all paragraphs). MaxScore with the union's
+    /// block bounds must give exactly what the exhaustive scorer and this oracle give.
+    @Test(arguments: [5, 6, 7])
+    func pooledTranslationsEqualTheOracle(seed: Int) throws {
+        var rng = SplitMix64(state: UInt64(seed))
+        let words = ["asset", "assets", "property", "recover", "recovery", "fund", "capital", "court",
+                     "judge", "tribunal", "child", "children", "rare", "crime"]
+        var texts: [String] = []
+        for _ in 0..<3000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 3...40, using: &rng) {
+                let r = Int(pow(Double.random(in: 0..<1, using: &rng), 2.5) * Double(words.count))
+                text += words[min(r, words.count - 1)] + " "
+            }
+            texts.append(text)
+        }
+        let dir = temporaryDirectory("unions-\(seed)")
+        let writer = try IndexWriter(directory: dir)
+        let meta = DocumentMetadata(id: "u", language: .en, title: "u", source: "u.txt")
+        let paragraphs = texts.enumerated().map { Paragraph(ordinal: $0.offset + 1, number: String($0.offset + 1), headings: [], text: $0.element) }
+        try writer.replace(source: "u.txt", with: [IndexableDocument(document: ExtractedDocument(metadata: meta, paragraphs: paragraphs), contentHash: "x")])
+        try writer.commit()
+        let searcher = Searcher(snapshot: try IndexSnapshot.open(directory: dir))
+        let stems = texts.map { Analyzer().terms($0).map(\.token.term) }
+        let n = texts.count
+        let average = Double(stems.reduce(0) { $0 + $1.count }) / Double(n)
+        let bm25 = BM25.default
+        for _ in 0..<25 {
+            // Two or three source words, each with one to four translations.
+            var translations: [Translation] = []
+            for k in 0..<Int.random(in: 1...3, using: &rng) {
+                let targets = (0..<Int.random(in: 1...4, using: &rng)).map { _ in words[Int.random(in: 0..<words.count, using: &rng)] }
+                translations.append(Translation(source: "w\(k)", targets: Array(Set(targets)).sorted()))
+            }
+            let plan = QueryPlan(translating: QueryPlan(Query()), translations, weight: 0.5)
+            var expected = [Double](repeating: 0, count: n)
+            for t in translations {
+                let members = Set(t.targets.flatMap { Analyzer().terms($0).map(\.token.term) })
+                let df = min(n, members.reduce(0) { total, m in total + stems.filter { $0.contains(m) }.count })
+                let idf = bm25.idf(documentFrequency: df, paragraphs: n)
+                for (i, p) in stems.enumerated() {
+                    let tf = p.filter { members.contains($0) }.count
+                    if tf > 0 { expected[i] += 0.5 * bm25.score(frequency: tf, norm: bm25.norm(length: p.count, average: average), idf: idf) }
+                }
+            }
+            for limit in [1, 10, 40] {
+                var options = SearchOptions(limit: limit)
+                options.proximityWeight = 0
+                options.strategy = .exhaustive
+                let slow = try searcher.rank(plan, options: options).0
+                options.strategy = .maxScore
+                let fast = try searcher.rank(plan, options: options).0
+                #expect(fast.map(\.key) == slow.map(\.key), "\(translations) k=\(limit)")
+                let best = expected.enumerated().filter { $0.element > 0 }
+                    .sorted { $0.element != $1.element ? $0.element > $1.element : $0.offset < $1.offset }.prefix(limit)
+                #expect(slow.map(\.local) == best.map(\.offset), "\(translations) k=\(limit)")
+                for (c, e) in zip(fast, best) { #expect(abs(c.score - e.element) < 1e-9) }
+            }
         }
     }
 }
