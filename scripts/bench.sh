@@ -36,6 +36,7 @@ fi
 # One segment at the end, as the Lucene peer ends with forceMerge(1).
 "$bench" index "$corpus" "$work/index" --memory-budget "${MEMORY_BUDGET:-256}" --merge > "$work/parasearch-index.json"
 "$bench" query "$work/index" "$work/queries.tsv" --plain > "$work/parasearch-query-bm25.json"
+"$bench" query "$work/index" "$work/queries.tsv" --no-translate > "$work/parasearch-query-proximity.json"
 "$bench" query "$work/index" "$work/queries.tsv" > "$work/parasearch-query-full.json"
 
 python3 - "$work" <<'PY'
@@ -43,6 +44,7 @@ import json, sys, pathlib
 work = pathlib.Path(sys.argv[1])
 idx = json.loads((work / "parasearch-index.json").read_text())
 plain = json.loads((work / "parasearch-query-bm25.json").read_text())
+proximity = json.loads((work / "parasearch-query-proximity.json").read_text())
 full = json.loads((work / "parasearch-query-full.json").read_text())
 peers = json.loads((work / "peers-out" / "summary.json").read_text())["peers"]
 peers = peers.values() if isinstance(peers, dict) else peers
@@ -62,8 +64,10 @@ rows = [("index wall s", idx["wall_s"], lambda p: p["index"]["wall_s"]),
         ("p90 ms (BM25)", plain["p90_ms"], lambda p: p["search_stats"]["p90_ms"]),
         ("p99 ms (BM25)", plain["p99_ms"], lambda p: p["search_stats"]["p99_ms"]),
         ("QPS (BM25)", plain["qps"], lambda p: p["search_stats"]["qps"]),
-        ("p50 ms (with proximity rerank)", full["p50_ms"], lambda p: p["search_stats"]["p50_ms"]),
-        ("p99 ms (with proximity rerank)", full["p99_ms"], lambda p: p["search_stats"]["p99_ms"])]
+        ("p50 ms (with proximity rerank)", proximity["p50_ms"], lambda p: p["search_stats"]["p50_ms"]),
+        ("p99 ms (with proximity rerank)", proximity["p99_ms"], lambda p: p["search_stats"]["p99_ms"]),
+        ("p50 ms (the default: proximity rerank and the translated query)", full["p50_ms"], lambda p: p["search_stats"]["p50_ms"]),
+        ("p99 ms (the default: proximity rerank and the translated query)", full["p99_ms"], lambda p: p["search_stats"]["p99_ms"])]
 ok = [p for p in peers if p.get("search_stats")]
 print("| measure | ParaSearch | " + " | ".join(f"{p['peer']} | ratio" for p in ok) + " |")
 print("|---|---|" + "---|---|" * len(ok))

@@ -50,9 +50,9 @@ rows = sorted((k, v) for k, v in table.items() if v)
 
 # The other way: each gloss of at most three words (lower case) and the words it glosses,
 # with a rank: the gloss's place among the word's glosses first, then words of two
-# characters, then longer ones, a single character (ambiguous) last. Among equals, the word
-# inside more headwords first (a common word makes many compounds: 资产 in 固定资产,
-# 资产负债表 …). Words of up to four characters; the eight best per gloss.
+# characters before longer ones. Among equals, the word inside more headwords first (a common
+# word makes many compounds: 资产 in 固定资产, 资产负债表 …). Words of two to four characters
+# (a single character is too ambiguous, and matches inside every word); the eight best per gloss.
 compounds = {}
 for word, _ in rows:
     for length in range(1, min(4, len(word) - 1) + 1):
@@ -60,13 +60,13 @@ for word, _ in rows:
             compounds[word[i:i + length]] = compounds.get(word[i:i + length], 0) + 1
 glossed = {}
 for word, glosses in rows:
-    if len(word) > 4:
+    if not 2 <= len(word) <= 4:
         continue
     for position, gloss in enumerate(glosses):
         key = gloss.lower()
         if len(key.split()) > 3:
             continue
-        rank = position * 4 + (3 if len(word) == 1 else 0 if len(word) == 2 else 1)
+        rank = position * 4 + (0 if len(word) == 2 else 1)
         glossed.setdefault(key, []).append((rank, -compounds.get(word, 0), word))
 glossed = sorted((k, [(r * 10000 + max(0, 9999 + c), w) for r, c, w in sorted(v)[:8]]) for k, v in glossed.items())
 

@@ -10,12 +10,13 @@ import ParaSearch
 //       indexes CORPUS (a file or folder) into a new INDEX; prints one JSON line: wall time,
 //       MB/s, peak RSS, size on disk by part. --merge: end with one segment (as the peers'
 //       Lucene run ends with forceMerge(1)).
-//   parasearch-bench query INDEX QUERIES.tsv [--limit K] [--threads N] [--plain]
+//   parasearch-bench query INDEX QUERIES.tsv [--limit K] [--threads N] [--plain] [--no-translate]
 //       opens INDEX (time to open and answer the first query), then replays the queries
 //       single-threaded as the peer harness does — warm-up passes until ≥ 2000 executions and
 //       ≥ 3 s (at most 10 s), timed passes until ≥ 1000 executions and ≥ 3 s (at most 20 s) —
 //       and prints one JSON line: p50/p90/p99/mean ms, QPS, median per language, and QPS with
-//       N threads sharing the snapshot (default 2). --plain: BM25 only (no proximity rerank).
+//       N threads sharing the snapshot (default 2). --plain: BM25 only (no proximity rerank, no
+//       translated query); --no-translate: no translated query.
 //       --slowest N: also list the N queries with the highest median latency (on stderr).
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
@@ -125,7 +126,7 @@ func indexBenchmark(_ args: [String]) throws {
 }
 
 func queryBenchmark(_ args: [String]) throws {
-    guard args.count >= 2 else { print("usage: parasearch-bench query INDEX QUERIES.tsv [--limit K] [--threads N] [--plain]"); return }
+    guard args.count >= 2 else { print("usage: parasearch-bench query INDEX QUERIES.tsv [--limit K] [--threads N] [--plain] [--no-translate]"); return }
     let directory = args[0]
     var queries: [String] = []
     for line in try String(contentsOfFile: args[1], encoding: .utf8).split(separator: "\n") where !line.hasPrefix("#") {
@@ -137,6 +138,7 @@ func queryBenchmark(_ args: [String]) throws {
     options.countTotal = false
     options.snippets = false
     if args.contains("--plain") { options.proximityWeight = 0; options.runsFirst = false }
+    if args.contains("--plain") || args.contains("--no-translate") { options.translate = false }
     let threads = Int(option(args, "--threads") ?? "") ?? 2
 
     let openStart = now()
@@ -193,7 +195,7 @@ func queryBenchmark(_ args: [String]) throws {
 
     emit([
         "bench": "query", "index": directory, "queries": queries.count, "limit": options.limit,
-        "pipeline": args.contains("--plain") ? "bm25" : "bm25+proximity",
+        "pipeline": args.contains("--plain") ? "bm25" : args.contains("--no-translate") ? "bm25+proximity" : "bm25+proximity+translation",
         "open_s": openSeconds, "open_and_first_query_s": firstQuerySeconds,
         "p50_ms": pct(0.5), "p90_ms": pct(0.9), "p99_ms": pct(0.99),
         "mean_ms": latencies.reduce(0, +) / Double(latencies.count),
