@@ -121,14 +121,14 @@ public struct Citation: Sendable, Hashable, Codable, CustomStringConvertible {
         return "¶" + number
     }
 
-    /// `A/RES/80/1 ¶3`, or `doc-id (unnumbered, 2nd block)` for unnumbered text; the heading
+    /// `A/RES/80/1 ¶3`, or `doc-id (unnumbered text, #2)` for unnumbered text (as `show` takes it); the heading
     /// path follows after ` — `.
     public var description: String {
         var out = document + " "
         if let number {
             out += Citation.label(number)
         } else {
-            out += "(unnumbered text, block \(ordinal))"
+            out += "(unnumbered text, #\(ordinal))"
         }
         if !headings.isEmpty { out += " — " + headings.joined(separator: " › ") }
         return out

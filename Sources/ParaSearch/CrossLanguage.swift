@@ -55,7 +55,8 @@ extension Searcher {
         var out = CrossRanking(candidates: [], total: 0)
         var translated: QueryPlan? = nil
         if translating, let source, let target {
-            let text = (query.text + query.phrases).joined(separator: " ")
+            // (A document symbol is the same in every language: nothing to translate.)
+            let text = (query.text + query.phrases.filter { !Query.isSymbol($0) } + query.prefixes).joined(separator: " ")
             out.translations = source == .zh ? QueryTranslator.chineseToEnglish(text) : QueryTranslator.englishToChinese(text)
             if !out.translations.isEmpty {
                 translated = QueryPlan(translating: plan, out.translations, weight: options.translatedTermWeight)

@@ -7,14 +7,19 @@ struct Highlighter {
     let terms: Set<[UInt8]>
     /// Lone CJK characters of the query: marked wherever they occur inside bigrams.
     let characters: Set<[UInt8]>
+    /// Beginnings of words (`terror*`): any term that starts with one is marked.
+    let prefixes: [[UInt8]]
     /// Snippet length in Unicode scalars.
     let window: Int
 
     init(plan: QueryPlan, window: Int = 160) {
         var terms = Set<[UInt8]>()
         var characters = Set<[UInt8]>()
+        var prefixes: [[UInt8]] = []
         for t in plan.scoring {
-            if !plan.terms[t].alternatives.isEmpty {
+            if let prefix = plan.terms[t].prefix {
+                prefixes.append(prefix)
+            } else if !plan.terms[t].alternatives.isEmpty {
                 terms.formUnion(plan.terms[t].alternatives)
             } else if plan.terms[t].isUnion {
                 characters.insert(plan.terms[t].bytes)
@@ -24,6 +29,7 @@ struct Highlighter {
         }
         self.terms = terms
         self.characters = characters
+        self.prefixes = prefixes
         self.window = window
     }
 
@@ -32,7 +38,7 @@ struct Highlighter {
         var ranges: [Range<Int>] = []
         Analyzer().analyze(text) { term, kind, _, range in
             let bytes = Array(term)
-            if terms.contains(bytes) { ranges.append(range); return }
+            if terms.contains(bytes) || prefixes.contains(where: { bytes.starts(with: $0) }) { ranges.append(range); return }
             guard !characters.isEmpty else { return }
             if kind == .unigram, characters.contains(bytes) { ranges.append(range); return }
             if kind == .bigram {
@@ -80,7 +86,37 @@ struct Highlighter {
         }
         if ranges.isEmpty { bestStart = 0 }
         bestStart = min(bestStart, scalars.count - window)
-        let end = bestStart + window
+        var end = bestStart + window
+        // Start and end on a word's edge (or a sentence's, when one is near): never in the
+        // middle of a word. CJK text has no spaces, and any character is an edge.
+        func isWordScalar(_ s: Unicode.Scalar) -> Bool {
+            (s.properties.isAlphabetic || s.properties.numericType != nil) && !isCJKScalarForSnippet(s)
+        }
+        if bestStart > 0 {
+            let firstHit = ranges.first { $0.lowerBound >= bestStart }?.lowerBound ?? end
+            var k = bestStart
+            // Back to a sentence start when one is within a fifth of the window, else forward
+            // to the next word's start (never past the first highlight).
+            var sentence = k
+            while sentence > max(0, bestStart - window / 5), !".。;；!?！？".unicodeScalars.contains(scalars[sentence - 1]) { sentence -= 1 }
+            if sentence > 0, ".。;；!?！？".unicodeScalars.contains(scalars[sentence - 1]) {
+                k = sentence
+                while k < scalars.count, scalars[k].properties.isWhitespace { k += 1 }
+            } else {
+                while k < firstHit, k > 0, isWordScalar(scalars[k - 1]), isWordScalar(scalars[k]) { k += 1 }
+                while k < firstHit, scalars[k].properties.isWhitespace { k += 1 }
+            }
+            end += k - bestStart
+            bestStart = k
+        }
+        end = min(end, scalars.count)
+        if end < scalars.count {
+            let lastHit = ranges.last { $0.upperBound <= end }?.upperBound ?? bestStart
+            var k = end
+            while k > lastHit, k > bestStart, isWordScalar(scalars[k - 1]), isWordScalar(scalars[k]) { k -= 1 }
+            while k > lastHit, k > bestStart, scalars[k - 1].properties.isWhitespace { k -= 1 }
+            end = k
+        }
         var snippet = String.UnicodeScalarView()
         let prefix = bestStart > 0
         if prefix { snippet.append("…") }
@@ -101,4 +137,12 @@ func scalarLength(_ lead: UInt8) -> Int {
 private func originalByte(_ text: String, _ offset: Int) -> UInt8 {
     var t = text
     return t.withUTF8 { $0[offset] }
+}
+
+/// Han, kana and hangul: text without spaces between words, where any character is a word edge.
+func isCJKScalarForSnippet(_ s: Unicode.Scalar) -> Bool {
+    switch s.value {
+    case 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xAC00...0xD7AF, 0xF900...0xFAFF, 0x20000...0x323AF: return true
+    default: return false
+    }
 }

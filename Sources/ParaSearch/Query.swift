@@ -1,38 +1,91 @@
+import Foundation
 import ParaCore
 
-/// A parsed query: free text, quoted phrases, exclusions and filters.
+/// A parsed query: free text, required terms and phrases, prefixes, exclusions and filters.
 ///
-/// Syntax: words and Chinese text are matched by their terms (any of them; more and closer
-/// together ranks higher); `"quoted phrases"` must occur exactly; `-word` or `-"a phrase"`
-/// excludes paragraphs containing it; `lang:zh` / `lang:en` keep one language;
-/// `doc:ID` keeps one document (by id or symbol; repeat for several).
+/// | written | meaning |
+/// |---|---|
+/// | `资产追回`, `asset recovery` | any of the terms; more of them, and closer, ranks higher |
+/// | `"right to development"`, `+nuclear`, `nuclear AND terrorism` | must occur (a phrase exactly) |
+/// | `terrorism OR nuclear` | either (as without `OR`) |
+/// | `-nuclear`, `NOT nuclear`, `-"arab spring"` | must not occur |
+/// | `terror*`, `联合*` | a word's beginning; Chinese text followed by more |
+/// | `A/RES/80/1` | a document symbol, matched as written (as if quoted); when no paragraph cites it, the document that bears it |
+/// | `lang:zh`, `doc:A/RES/80/1` | one language; one document by id or any symbol |
+/// | `date:2025`, `date:2018..2020`, `after:2025-06`, `before:2025-10-01` | the document's date |
+///
+/// `AND`, `OR` and `NOT` are operators in capitals only. A query of filters alone lists the
+/// paragraphs that pass them in document order.
 public struct Query: Sendable, Equatable {
     public var text: [String] = []
+    /// Phrases and terms that must occur (`"…"`, `+term`, either side of `AND`).
     public var phrases: [String] = []
     public var excluded: [String] = []
+    /// Words written with a final `*`, without it.
+    public var prefixes: [String] = []
     public var languages: Set<Language> = []
     public var documents: [String] = []
+    public var dates: [DateCondition] = []
 
-    public init(text: [String] = [], phrases: [String] = [], excluded: [String] = [],
-                languages: Set<Language> = [], documents: [String] = []) {
+    public init(text: [String] = [], phrases: [String] = [], excluded: [String] = [], prefixes: [String] = [],
+                languages: Set<Language> = [], documents: [String] = [], dates: [DateCondition] = []) {
         self.text = text
         self.phrases = phrases
         self.excluded = excluded
+        self.prefixes = prefixes
         self.languages = languages
         self.documents = documents
+        self.dates = dates
+    }
+
+    /// Whether the query has nothing to rank by, only filters.
+    public var isFilterOnly: Bool {
+        text.isEmpty && phrases.isEmpty && prefixes.isEmpty
+            && (!languages.isEmpty || !documents.isEmpty || !dates.isEmpty)
     }
 
     /// Parses the query syntax. Unknown `name:value` pairs are plain text.
     public init(parsing input: String) throws {
+        enum Item { case word(String), phrase(String) }
         var i = input.startIndex
         func skipSpace() { while i < input.endIndex, input[i].isWhitespace { i = input.index(after: i) } }
+        var negateNext = false, requireNext = false
+        /// The last positive item added, to make it required when `AND` follows it.
+        var last: (item: Item, inPhrases: Bool)? = nil
+        func add(_ item: Item, negated: Bool, required: Bool) throws {
+            switch item {
+            case .phrase(let p):
+                if negated { excluded.append(p); last = nil; return }
+                phrases.append(p)
+                last = (item, true)
+            case .word(let w):
+                if negated { excluded.append(w); last = nil; return }
+                if w.count > 1, w.hasSuffix("*") || w.hasSuffix("＊") {
+                    prefixes.append(String(w.dropLast()))
+                    last = nil
+                    return
+                }
+                if required || Self.isSymbol(w) {
+                    phrases.append(w)
+                    last = (item, true)
+                } else {
+                    text.append(w)
+                    last = (item, false)
+                }
+            }
+        }
         while true {
             skipSpace()
             guard i < input.endIndex else { break }
-            var negated = false
-            if input[i] == "-" || input[i] == "－" {
+            var negated = negateNext, required = requireNext
+            negateNext = false
+            requireNext = false
+            if input[i] == "-" || input[i] == "－" || input[i] == "+" || input[i] == "＋" {
                 let n = input.index(after: i)
-                if n < input.endIndex, !input[n].isWhitespace { negated = true; i = n }
+                if n < input.endIndex, !input[n].isWhitespace {
+                    if input[i] == "-" || input[i] == "－" { negated = true } else { required = true }
+                    i = n
+                }
             }
             if input[i] == "\"" || input[i] == "“" || input[i] == "”" || input[i] == "「" {
                 let close: Set<Character> = ["\"", "”", "“", "」"]
@@ -43,13 +96,33 @@ public struct Query: Sendable, Equatable {
                 let phrase = String(input[start..<j])
                 i = input.index(after: j)
                 if phrase.allSatisfy(\.isWhitespace) { continue }
-                if negated { excluded.append(phrase) } else { phrases.append(phrase) }
+                try add(.phrase(phrase), negated: negated, required: true)
                 continue
             }
             var j = i
             while j < input.endIndex, !input[j].isWhitespace, input[j] != "\"" { j = input.index(after: j) }
             let word = String(input[i..<j])
             i = j
+            if !negated && !required {
+                switch word {
+                case "AND":
+                    // The item before and the one after must both occur.
+                    if let (item, inPhrases) = last, !inPhrases, case .word(let w) = item, let k = text.lastIndex(of: w) {
+                        text.remove(at: k)
+                        phrases.append(w)
+                        last = (item, true)
+                    }
+                    requireNext = true
+                    continue
+                case "OR":
+                    continue
+                case "NOT":
+                    negateNext = true
+                    continue
+                default:
+                    break
+                }
+            }
             if !negated, let colon = word.firstIndex(of: ":") {
                 let key = word[..<colon].lowercased()
                 let value = String(word[word.index(after: colon)...])
@@ -61,8 +134,91 @@ public struct Query: Sendable, Equatable {
                     continue
                 }
                 if key == "doc", !value.isEmpty { documents.append(value); continue }
+                if ["date", "after", "before"].contains(key), !value.isEmpty {
+                    dates.append(try DateCondition(key, value))
+                    continue
+                }
             }
-            if negated { excluded.append(word) } else { text.append(word) }
+            try add(.word(word), negated: negated, required: required)
         }
     }
+
+    /// A UN document symbol written as one word (`A/RES/80/1`, `E/CN.15/2018/12`): capitals,
+    /// then two or more `/`-separated parts, one with a figure.
+    static func isSymbol(_ w: String) -> Bool {
+        w.range(of: #"^[A-Z][A-Z0-9.]{0,9}(/[A-Z0-9][A-Za-z0-9.()]*){2,}$"#, options: .regularExpression) != nil
+            && w.contains(where: \.isASCIIDigitCharacter)
+    }
+}
+
+/// A condition on a document's date, compared on the date's first characters in ISO form
+/// (`2025`, `2025-09`, `2025-09-19`): documents without a date do not pass.
+public enum DateCondition: Sendable, Equatable {
+    /// `date:2025`: the year (or month, or day) itself.
+    case within(String)
+    /// `date:2018..2020`: from the first through the last.
+    case between(String, String)
+    /// `after:2025-06`: later than it.
+    case after(String)
+    /// `before:2025-10-01`: earlier than it.
+    case before(String)
+
+    init(_ key: String, _ value: String) throws {
+        func checked(_ v: String) throws -> String {
+            guard v.range(of: #"^\d{4}(-\d{2}(-\d{2})?)?$"#, options: .regularExpression) != nil else {
+                throw ParaError("\(key):\(value) wants a year, a month or a day: 2025, 2025-09, 2025-09-19 (or date:2018..2020)")
+            }
+            return v
+        }
+        switch key {
+        case "after": self = .after(try checked(value))
+        case "before": self = .before(try checked(value))
+        default:
+            if let r = value.range(of: "..") {
+                let a = try checked(String(value[..<r.lowerBound])), b = try checked(String(value[r.upperBound...]))
+                guard a <= b else { throw ParaError("\(key):\(value): the range runs backwards") }
+                self = .between(a, b)
+            } else {
+                self = .within(try checked(value))
+            }
+        }
+    }
+
+    /// Whether an ISO date (`2025-09-19`) passes.
+    func admits(_ iso: String) -> Bool {
+        func head(_ n: Int) -> Substring { iso.prefix(n) }
+        switch self {
+        case .within(let d): return head(d.count) == d
+        case .between(let a, let b): return head(a.count) >= a && head(b.count) <= b
+        case .after(let d): return head(d.count) > d
+        case .before(let d): return head(d.count) < d
+        }
+    }
+
+    /// A document's date as written (`2025-09-19`, `19 September 2025`, `2018年3月1日`) in ISO
+    /// form, or nil when it is not one of those.
+    public static func isoDate(_ written: String) -> String? {
+        let t = written.trimmingCharacters(in: .whitespaces)
+        if t.range(of: #"^\d{4}(-\d{2}(-\d{2})?)?$"#, options: .regularExpression) != nil { return t }
+        let months = ["january", "february", "march", "april", "may", "june", "july", "august",
+                      "september", "october", "november", "december"]
+        let words = t.lowercased().split(separator: " ")
+        if words.count == 3, let d = Int(words[0]), let m = months.firstIndex(of: String(words[1])), let y = Int(words[2]), y >= 1000 {
+            return String(format: "%04d-%02d-%02d", y, m + 1, d)
+        }
+        if words.count == 2, let m = months.firstIndex(of: String(words[0])), let y = Int(words[1]), y >= 1000 {
+            return String(format: "%04d-%02d", y, m + 1)
+        }
+        let digits = t.split(whereSeparator: { !$0.isASCIIDigitCharacter }).compactMap { Int($0) }
+        if t.contains("年"), let y = digits.first, y >= 1000 {
+            if digits.count >= 3 { return String(format: "%04d-%02d-%02d", y, digits[1], digits[2]) }
+            if digits.count == 2 { return String(format: "%04d-%02d", y, digits[1]) }
+            return String(format: "%04d", y)
+        }
+        return nil
+    }
+}
+
+extension Character {
+    var isASCIIDigitCharacter: Bool { isASCII && isWholeNumber }
 }

@@ -14,6 +14,9 @@ public enum RetrievalStrategy: Sendable {
 /// Settings of one search.
 public struct SearchOptions: Sendable {
     public var limit: Int = 10
+    /// How many of the best hits to pass over first (paging: `offset` 10 with `limit` 10 is
+    /// the second page).
+    public var offset: Int = 0
     public var bm25: BM25 = .default
     /// Weight of the proximity bonus for query terms found next to each other as in the
     /// query (a Chinese run's bigrams, an English phrase). 0 turns it off.
@@ -57,7 +60,9 @@ struct QueryPlan {
         /// For the translations of one query word: the terms pooled as one (their
         /// occurrences summed, a paragraph holding any of them counted once).
         var alternatives: [[UInt8]] = []
-        var isUnion: Bool { kind == .unigram || !alternatives.isEmpty }
+        /// For `word*`: every indexed term that starts with these bytes, pooled as one.
+        var prefix: [UInt8]? = nil
+        var isUnion: Bool { kind == .unigram || !alternatives.isEmpty || prefix != nil }
     }
 
     /// A sequence of terms at relative positions: a phrase, or one term.
@@ -75,6 +80,7 @@ struct QueryPlan {
     var proximity: [Sequence] = []
     var languages: Set<Language> = []
     var documents: [String] = []
+    var dates: [DateCondition] = []
     /// When set, only these documents (a search through the other language versions).
     var allowed: Set<DocumentLocation>? = nil
 
@@ -134,14 +140,33 @@ struct QueryPlan {
             }
             if query.phrases.contains(text), !seq.terms.isEmpty { phrases.append(seq) }
         }
-        // Stop words rank only a query made of nothing else ("to be or not to be").
-        scoring = scoringSet.isEmpty ? stopOnly : scoringSet
         for text in query.excluded {
             let (seq, _) = sequence(text, scoring: false)
             if !seq.terms.isEmpty { exclusions.append(seq) }
         }
+        // `word*`: the terms that start as the word's stem does (a stem may end in an `i` or
+        // `e` that the longer words do not have: `recover*` is `recov…`). A Chinese run with a
+        // `*` is the run itself, where every text that continues it starts.
+        for p in query.prefixes {
+            var parts: [(bytes: [UInt8], kind: TermKind)] = []
+            analyzer.analyze(p) { term, kind, _, _ in parts.append((Array(term), kind)) }
+            if parts.count == 1, parts[0].kind == .word || parts[0].kind == .stopWord {
+                var stem = parts[0].bytes
+                if stem.count > 3, stem.last == UInt8(ascii: "i") || stem.last == UInt8(ascii: "e") { stem.removeLast() }
+                let id = termID(Array("\u{1}\(p)*".utf8), .word)
+                terms[id].prefix = stem
+                terms[id].weight += 1
+                if !scoringSet.contains(id) { scoringSet.append(id) }
+            } else {
+                let (seq, withPositions) = sequence(p, scoring: true)
+                for (id, _) in withPositions where terms[id].kind != .stopWord && !scoringSet.contains(id) { scoringSet.append(id) }
+                if !seq.terms.isEmpty { phrases.append(seq) }
+            }
+        }
+        scoring = scoringSet.isEmpty ? stopOnly : scoringSet
         languages = query.languages
         documents = query.documents
+        dates = query.dates
     }
 
     /// The plan of a translated query: the original's numbers at full weight, and each query
@@ -183,6 +208,7 @@ struct QueryPlan {
         }
         languages = original.languages
         documents = original.documents
+        dates = original.dates
     }
 }
 
@@ -206,8 +232,20 @@ public struct Searcher: Sendable {
     public func search(_ query: String, options: SearchOptions = SearchOptions()) throws -> SearchResults {
         let start = DispatchTime.now().uptimeNanoseconds
         let parsed = try Query(parsing: query)
+        try checkDocumentsExist(parsed.documents)
         let plan = QueryPlan(parsed)
-        let ranked = try rankAcrossLanguages(parsed, plan, options: options)
+        var paged = options
+        paged.limit = options.limit + max(0, options.offset)
+        var ranked = parsed.isFilterOnly ? try listFiltered(plan, options: paged) : try rankAcrossLanguages(parsed, plan, options: paged)
+        // A symbol alone that no paragraph cites but a document bears: that document.
+        if ranked.candidates.isEmpty, parsed.text.isEmpty, parsed.prefixes.isEmpty, !parsed.phrases.isEmpty,
+           parsed.phrases.allSatisfy(Query.isSymbol), (try? checkDocumentsExist(parsed.phrases)) != nil {
+            var byDocument = parsed
+            byDocument.documents += parsed.phrases
+            byDocument.phrases = []
+            ranked = try listFiltered(QueryPlan(byDocument), options: paged)
+        }
+        ranked.candidates.removeFirst(min(max(0, options.offset), ranked.candidates.count))
         let highlighter = Highlighter(plan: plan)
         let translatedHighlighter = ranked.translatedPlan.map { Highlighter(plan: $0) }
         var alignments: [Versions.PairKey: [Int: Int]?] = [:]
@@ -232,7 +270,7 @@ public struct Searcher: Sendable {
                     break
                 }
             }
-            var hit = SearchHit(rank: rank + 1, score: c.score, document: doc.metadata, paragraph: paragraph,
+            var hit = SearchHit(rank: max(0, options.offset) + rank + 1, score: c.score, document: doc.metadata, paragraph: paragraph,
                                 snippet: snippet, highlights: highlights, documentParagraphCount: doc.paragraphCount)
             hit.foundThrough = foundThrough
             if options.parallel {
@@ -246,6 +284,35 @@ public struct Searcher: Sendable {
         let took = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
         return SearchResults(query: query, total: ranked.total, tookMilliseconds: took, hits: hits,
                              translations: ranked.translations)
+    }
+
+    /// Throws when a `doc:` name is no document of the snapshot (rather than finding nothing).
+    private func checkDocumentsExist(_ names: [String]) throws {
+        for name in names {
+            var found = false
+            for segment in snapshot.segments where !found {
+                found = try segment.documents.contains { $0.metadata.isNamed(name) }
+            }
+            if !found { throw ParaError("no document '\(name)' in the index (doc: takes a document's id or any of its symbols)") }
+        }
+    }
+
+    /// A query of filters alone (and exclusions): the paragraphs that pass, document by
+    /// document in the index's order, each document's in its own, with score 0.
+    private func listFiltered(_ plan: QueryPlan, options: SearchOptions) throws -> CrossRanking {
+        var out = CrossRanking(candidates: [], total: 0)
+        for (s, segment) in snapshot.segments.enumerated() {
+            let filter = try documentFilter(plan, segment, s)
+            var checker = MatchChecker(plan: plan, segment: segment, build: { try self.matcher($0, in: segment) })
+            try checker.prepare()
+            for (i, d) in try segment.documents.enumerated() where filter?.passes(i) ?? true {
+                for local in d.firstParagraph..<(d.firstParagraph + d.paragraphCount) where try checker.accepts(local) {
+                    out.total += 1
+                    if out.candidates.count < options.limit { out.candidates.append(Candidate(segment: s, local: local, score: 0)) }
+                }
+            }
+        }
+        return out
     }
 
     /// A ranked candidate: segment, local paragraph id, score.
@@ -550,6 +617,16 @@ public struct Searcher: Sendable {
     /// union of its unigram and every bigram holding it; its frequency is at most the sum of
     /// its parts' (so is its bound), and its document frequency is counted by walking a copy.
     func segmentTerm(_ term: QueryPlan.Term, in segment: SegmentReader) throws -> SegmentTerm? {
+        if let prefix = term.prefix {
+            // At most 1,024 of them, the first in term order (as Lucene bounds its clauses).
+            var lists: [(TermInfo, TermMatcher.Part)] = []
+            try segment.terms(withPrefix: prefix) { _, info in if lists.count < 1024 { lists.append((info, .whole)) } }
+            guard !lists.isEmpty else { return nil }
+            return SegmentTerm(matcher: TermMatcher(cursors: lists.map { segment.cursor($0.0) }, parts: lists.map(\.1), isUnion: lists.count > 1),
+                               documentFrequency: min(segment.paragraphCount, lists.reduce(0) { $0 + $1.0.documentFrequency }),
+                               maxFrequency: lists.reduce(0) { $0 + $1.0.maxFrequency },
+                               minLength: lists.map(\.0.minLength).min()!)
+        }
         if !term.alternatives.isEmpty {
             // A word's translations: the paragraphs holding any of them are counted as the sum
             // of each one's (at most the segment's paragraphs), not by walking the union — an
@@ -604,7 +681,7 @@ public struct Searcher: Sendable {
 
     /// Which documents of a segment pass the `lang:` and `doc:` filters (nil: all).
     private func documentFilter(_ plan: QueryPlan, _ segment: SegmentReader, _ s: Int) throws -> DocumentFilter? {
-        if plan.languages.isEmpty && plan.documents.isEmpty && plan.allowed == nil { return nil }
+        if plan.languages.isEmpty && plan.documents.isEmpty && plan.allowed == nil && plan.dates.isEmpty { return nil }
         var filter = DocumentFilter()
         if !plan.languages.isEmpty {
             filter.codes = try segment.documentLanguageCodes
@@ -626,6 +703,14 @@ public struct Searcher: Sendable {
             }
             filter.named = named
         }
+        if !plan.dates.isEmpty {
+            var dated: Set<Int> = []
+            for (i, d) in try segment.documents.enumerated() {
+                guard let iso = d.metadata.extra["date"].flatMap(DateCondition.isoDate) else { continue }
+                if plan.dates.allSatisfy({ $0.admits(iso) }) { dated.insert(i) }
+            }
+            filter.named = filter.named.map { $0.intersection(dated) } ?? dated
+        }
         return filter
     }
 }
@@ -635,7 +720,8 @@ struct DocumentFilter {
     /// Each document's language code, and the codes wanted (a bit each); empty: any language.
     var codes: [UInt8] = []
     var wanted: UInt8 = 0
-    /// The documents named by `doc:` (or allowed), when the query names any.
+    /// The documents named by `doc:` (or allowed) and dated as `date:` asks, when the query
+    /// asks any.
     var named: Set<Int>? = nil
 
     @inline(__always)

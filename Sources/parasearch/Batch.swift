@@ -18,7 +18,7 @@ struct Batch: ParsableCommand {
     var queries: String
 
     @Option(name: .long, help: "Index directory.")
-    var index: String
+    var index = "Index"
 
     @Option(name: .long, help: "Hits per query.")
     var limit = 10
@@ -52,7 +52,7 @@ struct Batch: ParsableCommand {
     }
 
     func run() throws {
-        let snapshot = try reportingErrors { try IndexSnapshot.open(directory: index) }
+        let snapshot = try openIndex(index, defaultDirectory: index == "Index")
         let list = try reportingErrors { try readQueries(queries) }
         let searcher = Searcher(snapshot: snapshot)
         var options = SearchOptions(limit: limit)
@@ -101,7 +101,8 @@ struct Batch: ParsableCommand {
     }
 }
 
-/// Reads `qid<TAB>query` lines or JSON Lines `{"_id"|"id", "text"}`.
+/// Reads `qid<TAB>query` lines or JSON Lines `{"_id"|"id", "text"}`; a line that is neither
+/// (or has no query) is reported on standard error and passed over.
 func readQueries(_ path: String) throws -> [(String, String)] {
     guard let data = FileManager.default.contents(atPath: path) else { throw ParaError(file: path, "cannot read queries file") }
     guard let text = String(data: data, encoding: .utf8) else { throw ParaError(file: path, "queries file is not UTF-8") }
@@ -111,13 +112,17 @@ func readQueries(_ path: String) throws -> [(String, String)] {
         if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") { continue }
         if line.hasPrefix("{") {
             guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let id = obj["_id"] ?? obj["id"], let q = obj["text"] as? String else {
-                throw ParaError(file: path, "line \(n + 1): expected {\"_id\", \"text\"}")
+                  let id = obj["_id"] ?? obj["id"], let q = obj["text"] as? String, !q.allSatisfy(\.isWhitespace) else {
+                printError("parasearch: \(path): line \(n + 1) skipped: expected {\"_id\", \"text\"} with a query")
+                continue
             }
             out.append(("\(id)", q))
         } else {
             let parts = line.split(separator: "\t", maxSplits: 1)
-            guard parts.count == 2 else { throw ParaError(file: path, "line \(n + 1): expected qid<TAB>query") }
+            guard parts.count == 2, !parts[1].allSatisfy(\.isWhitespace) else {
+                printError("parasearch: \(path): line \(n + 1) skipped: expected qid<TAB>query")
+                continue
+            }
             out.append((String(parts[0]), String(parts[1])))
         }
     }

@@ -40,9 +40,9 @@ struct IndexCommand: ParsableCommand {
         for n in report.notices { printError("parasearch: \(n)") }
         for w in report.warnings { printError("parasearch: warning: \(w)") }
         for f in report.failures { printError("parasearch: skipped \(f)") }
-        print(String(format: "indexed %@: %d added, %d updated, %d removed, %d unchanged, %d failed; %d documents, %d paragraphs, %d segments in %.2f s",
-                     index, report.added, report.updated, report.removed, report.unchanged, report.failures.count,
-                     report.documents, report.paragraphs, report.segments, report.seconds))
+        print("indexed \(index): \(report.added) added, \(report.updated) updated, \(report.removed) removed, "
+              + "\(report.unchanged) unchanged, \(report.failures.count) failed; \(counted(report.documents, "document")), "
+              + "\(counted(report.paragraphs, "paragraph")), \(counted(report.segments, "segment")) in " + String(format: "%.2f s", report.seconds))
         if strict && !report.failures.isEmpty { throw ExitCode.failure }
     }
 }
@@ -74,7 +74,7 @@ func openIndex(_ directory: String, defaultDirectory: Bool) throws -> IndexSnaps
             printError("parasearch: no index in \(directory)/ yet; building it from Corpus/ …")
             let report = try Indexer(directory: directory).index(paths: ["Corpus"], progress: { printError($0) })
             for f in report.failures { printError("parasearch: skipped \(f)") }
-            printError(String(format: "parasearch: indexed %d documents, %d paragraphs in %.2f s", report.documents, report.paragraphs, report.seconds))
+            printError("parasearch: indexed \(counted(report.documents, "document")), \(counted(report.paragraphs, "paragraph")) in " + String(format: "%.2f s", report.seconds))
         }
         return try IndexSnapshot.open(directory: directory)
     }

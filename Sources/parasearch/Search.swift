@@ -7,12 +7,23 @@ struct SearchCommand: ParsableCommand {
         commandName: "search",
         abstract: "Search the index and print ranked, cited paragraphs.",
         discussion: """
-        Query syntax: words and Chinese text (any of their terms; together ranks higher), \
-        "quoted phrases" (must occur), -word or -"phrase" (exclude), lang:zh / lang:en, doc:ID.
+        Query syntax: words and Chinese text (any of their terms; together ranks higher); \
+        "quoted phrases", +word and a AND b (must occur); a OR b; -word, -"phrase" and NOT word \
+        (must not occur); word* (a word's beginning); an unquoted symbol (A/RES/80/1) as \
+        written; lang:zh, doc:ID-OR-SYMBOL, date:2025, date:2018..2020, after:2025-06, \
+        before:2025-10-01. A query of filters alone lists their paragraphs. A word starting \
+        with - is a query word, never an option.
+
+        Examples:
+          parasearch search 资产追回
+          parasearch search asset recovery --lang zh --parallel
+          parasearch search terrorism -nuclear --limit 5
+          parasearch search '"right to development"' date:2025 --offset 10
+          parasearch search lang:zh doc:A/RES/70/1 --count
         """
     )
 
-    @Argument(help: "The query.")
+    @Argument(parsing: .allUnrecognized, help: "The query.")
     var query: [String]
 
     @Option(name: .long, help: "Index directory.")
@@ -20,6 +31,12 @@ struct SearchCommand: ParsableCommand {
 
     @Option(name: .long, help: "Number of hits.")
     var limit = 10
+
+    @Option(name: .long, help: "Pass over this many of the best hits first (the next page).")
+    var offset = 0
+
+    @Flag(help: "Print only the number of matching paragraphs.")
+    var count = false
 
     @Option(name: .long, help: "Only this language (zh or en).")
     var lang: String?
@@ -38,20 +55,26 @@ struct SearchCommand: ParsableCommand {
 
     func validate() throws {
         guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
-        if let lang, lang != "zh" && lang != "en" { throw ValidationError("--lang must be zh or en") }
+        guard offset >= 0 else { throw ValidationError("--offset must be 0 or more") }
+        if let lang, Language(rawValue: lang.lowercased()) == nil { throw ValidationError("--lang must be zh or en") }
         guard !query.joined().trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("the query is empty") }
     }
 
     func run() throws {
         let snapshot = try openIndex(index, defaultDirectory: index == "Index")
         var text = query.joined(separator: " ")
-        if let lang { text += " lang:\(lang)" }
+        if let lang { text += " lang:\(lang.lowercased())" }
         if let doc { text += " doc:\(doc)" }
         var options = SearchOptions(limit: limit)
+        options.offset = offset
         options.countTotal = true
         options.parallel = parallel
         options.translate = !noTranslate
         let results = try reportingErrors { try Searcher(snapshot: snapshot).search(text, options: options) }
+        if count {
+            print(results.total)
+            return
+        }
         if json {
             print(jsonString(resultsJSON(results, query: query.joined(separator: " "))))
             return
@@ -60,14 +83,15 @@ struct SearchCommand: ParsableCommand {
     }
 
     func printText(_ results: SearchResults) {
-        let tty = isatty(STDOUT_FILENO) != 0
+        let tty = styled()
         if results.hits.isEmpty {
-            print("no paragraphs match \(query.joined(separator: " "))")
+            let shown = printable(query.joined(separator: " "))
+            print(offset > 0 && results.total > 0 ? "no hits after the first \(offset) of \(results.total) for \(shown)" : "no paragraphs match \(shown)")
             return
         }
         for hit in results.hits {
             let c = hit.citation
-            let number = c.number.map(Citation.label) ?? "(unnumbered text, block \(c.ordinal))"
+            let number = c.number.map(Citation.label) ?? "(unnumbered text, #\(c.ordinal))"
             let head = InputFiles.shown("\(hit.rank). \(c.document) \(number)")
             print((tty ? "\u{1B}[1m\(head)\u{1B}[0m" : head) + String(format: "  score %.3f", hit.score))
             if !c.headings.isEmpty { print("   " + c.headings.joined(separator: " › ")) }
@@ -88,8 +112,29 @@ struct SearchCommand: ParsableCommand {
         if !results.translations.isEmpty {
             print("translated: " + results.translations.map { "\($0.source) → \($0.targets.joined(separator: ", "))" }.joined(separator: "; "))
         }
-        print(String(format: "%d of %d matching paragraphs, %.1f ms", results.hits.count, results.total, results.tookMilliseconds))
+        let first = results.hits[0].rank, last = results.hits[results.hits.count - 1].rank
+        let range = offset > 0 ? "\(first)–\(last)" : "\(results.hits.count)"
+        print("\(range) of \(counted(results.total, "matching paragraph")), " + String(format: "%.1f ms", results.tookMilliseconds))
     }
+}
+
+/// Whether to style output: a terminal, and `NO_COLOR` not set (https://no-color.org).
+func styled() -> Bool {
+    isatty(STDOUT_FILENO) != 0 && (getenv("NO_COLOR").map { String(cString: $0).isEmpty } ?? true)
+}
+
+/// `1 matching paragraph`, `2 matching paragraphs`.
+func counted(_ n: Int, _ noun: String) -> String {
+    "\(n) \(noun)\(n == 1 ? "" : "s")"
+}
+
+/// Text a user typed, safe to print: control characters shown as `\u{…}` escapes.
+func printable(_ text: String) -> String {
+    var out = ""
+    for s in text.unicodeScalars {
+        if s.properties.generalCategory == .control { out += "\\u{\(String(s.value, radix: 16))}" } else { out.unicodeScalars.append(s) }
+    }
+    return out
 }
 
 /// Marks highlight ranges (scalar offsets): bold on a terminal, [brackets] otherwise.

@@ -162,7 +162,7 @@ struct Check: ParsableCommand {
             ] as [String: Any]))
         } else {
             for p in report.problems { print("problem: \(p)") }
-            print("\(report.isSound ? "sound" : "damaged"): \(index), generation \(report.generation), \(report.segments) segments, \(report.documents) documents, \(report.paragraphs) paragraphs; \(report.postings) postings walked, \(report.paragraphsRederived) paragraphs analysed again; \(report.problems.count) problems")
+            print("\(report.isSound ? "sound" : "damaged"): \(index), generation \(report.generation), \(counted(report.segments, "segment")), \(counted(report.documents, "document")), \(counted(report.paragraphs, "paragraph")); \(counted(report.postings, "posting")) walked, \(counted(report.paragraphsRederived, "paragraph")) analysed again; \(counted(report.problems.count, "problem"))")
         }
         if !report.isSound { throw ExitCode.failure }
     }
