@@ -138,6 +138,42 @@ let corpusIndex: String = {
         #expect(none.stdout.hasSuffix("  ⇄ no aligned paragraph in another language\n"))
     }
 
+    @Test func theCommandLineNeverSurprises() throws {
+        // A word starting with - is a query word, wherever it stands, and options still work.
+        let minus = try run(["search", "terrorism", "-nuclear", "--limit", "1", "--no-translate", "--index", corpusIndex])
+        #expect(minus.status == 0, "\(minus.stderr)")
+        #expect(minus.stdout.hasPrefix("1. ") && !minus.stdout.lowercased().contains("nuclear"))
+        let first = try run(["search", "-nuclear", "terrorism", "--count", "--no-translate", "--index", corpusIndex])
+        let count = try run(["search", "terrorism", "--count", "--no-translate", "--index", corpusIndex])
+        let both = try run(["search", "terrorism", "AND", "nuclear", "--count", "--no-translate", "--index", corpusIndex])
+        #expect(Int(first.stdout.trimmingCharacters(in: .whitespacesAndNewlines))! ==
+                Int(count.stdout.trimmingCharacters(in: .whitespacesAndNewlines))! - Int(both.stdout.trimmingCharacters(in: .whitespacesAndNewlines))!)
+        // Paging, singular, an unknown document, the language in capitals, control characters.
+        let page = try run(["search", "development", "--offset", "5", "--limit", "2", "--no-translate", "--index", corpusIndex])
+        #expect(page.stdout.hasPrefix("6. ") && page.stdout.contains("\n7. ") && page.stdout.contains("\n6–7 of "))
+        let one = try run(["search", "quetzalcoatl", "OR", "A/80/534", "--limit", "1", "--index", corpusIndex])
+        #expect(one.stdout.contains("1 of 44 matching paragraphs"))
+        let single = try run(["search", "\"obliterated markings\"", "--index", corpusIndex])
+        #expect(single.stdout.contains("1 of 1 matching paragraph, "))
+        let unknown = try run(["search", "climate", "--doc", "A/RES/99/1", "--index", corpusIndex])
+        #expect(unknown.status == 1 && unknown.stderr.contains("no document 'A/RES/99/1' in the index"))
+        let upper = try run(["search", "development", "--lang", "EN", "--count", "--index", corpusIndex])
+        #expect(upper.status == 0 && Int(upper.stdout.trimmingCharacters(in: .whitespacesAndNewlines))! > 0)
+        let control = try run(["search", "foo\u{1B}[31mbar", "--index", corpusIndex])
+        #expect(!control.stdout.contains("\u{1B}") && control.stdout.contains("\\u{1b}"))
+        // The citation's #N is what show takes.
+        let block = try run(["search", "doc:A/RES/80/1", "--limit", "1", "--index", corpusIndex])
+        #expect(block.stdout.hasPrefix("1. A/RES/80/1 (unnumbered text, #1)"))
+        #expect(try run(["show", "A/RES/80/1", "#1", "--index", corpusIndex]).status == 0)
+        // batch: a bad line is reported and the rest run.
+        let queries = temporaryIndex() + ".tsv"
+        try "a\tdevelopment\nno tab here\nb\t\nc\t资产追回\n".write(toFile: queries, atomically: true, encoding: .utf8)
+        let batch = try run(["batch", queries, "--index", corpusIndex])
+        #expect(batch.status == 0)
+        #expect(batch.stderr.contains("line 2 skipped: expected qid<TAB>query") && batch.stderr.contains("line 3 skipped"))
+        #expect(Set(batch.stdout.split(separator: "\n").map { $0.split(separator: " ")[0] }) == ["a", "c"])
+    }
+
     @Test func filtersFromTheCommandLine() throws {
         let r = try run(["search", "development", "--index", corpusIndex, "--json", "--doc", "A/RES/80/1"])
         let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])

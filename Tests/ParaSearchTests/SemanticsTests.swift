@@ -120,6 +120,84 @@ func search(_ q: String, limit: Int = 10, translate: Bool = false, parallel: Boo
     }
 }
 
+@Suite struct QueryLanguageTests {
+    @Test func operatorsParseIntoRequiredExcludedAndPrefixes() throws {
+        #expect(try Query(parsing: "terrorism AND nuclear") == Query(phrases: ["terrorism", "nuclear"]))
+        #expect(try Query(parsing: "+nuclear terrorism") == Query(text: ["terrorism"], phrases: ["nuclear"]))
+        #expect(try Query(parsing: "terrorism OR nuclear") == Query(text: ["terrorism", "nuclear"]))
+        #expect(try Query(parsing: "terrorism NOT nuclear") == Query(text: ["terrorism"], excluded: ["nuclear"]))
+        #expect(try Query(parsing: "terror* 联合*") == Query(prefixes: ["terror", "联合"]))
+        // Lower-case words are words; a symbol is matched as written.
+        #expect(try Query(parsing: "war and peace") == Query(text: ["war", "and", "peace"]))
+        #expect(try Query(parsing: "A/RES/80/1 E/CN.15/2018/12") == Query(phrases: ["A/RES/80/1", "E/CN.15/2018/12"]))
+        #expect(try Query(parsing: "date:2025 after:2025-06 before:2025-10-01 date:2018..2020").dates
+            == [.within("2025"), .after("2025-06"), .before("2025-10-01"), .between("2018", "2020")])
+        #expect(throws: ParaError("date:2025/9 wants a year, a month or a day: 2025, 2025-09, 2025-09-19 (or date:2018..2020)")) {
+            try Query(parsing: "date:2025/9")
+        }
+    }
+
+    @Test func datesAreReadAsWrittenAndCompared() {
+        #expect(DateCondition.isoDate("19 September 2025") == "2025-09-19")
+        #expect(DateCondition.isoDate("2018年3月1日") == "2018-03-01")
+        #expect(DateCondition.isoDate("2025-09-19") == "2025-09-19")
+        #expect(DateCondition.isoDate("soon") == nil)
+        #expect(DateCondition.within("2025").admits("2025-09-19") && !DateCondition.within("2025").admits("2024-12-31"))
+        #expect(DateCondition.between("2018", "2020").admits("2020-12-31") && !DateCondition.between("2018", "2020").admits("2021-01-01"))
+        #expect(DateCondition.after("2025-09").admits("2025-10-01") && !DateCondition.after("2025-09").admits("2025-09-30"))
+        #expect(DateCondition.before("2025-10-01").admits("2025-09-30") && !DateCondition.before("2025-10-01").admits("2025-10-01"))
+    }
+
+    @Test func requiredExcludedAndPrefixTermsFilterWhatMatches() throws {
+        let both = try search("terrorism AND nuclear", limit: 100)
+        #expect(!both.hits.isEmpty && both.hits.allSatisfy {
+            let t = $0.paragraph.text.lowercased()
+            return t.contains("terroris") && t.contains("nuclear")
+        })
+        let either = try search("terrorism nuclear", limit: 100)
+        #expect(either.total > both.total)
+        let without = try search("terrorism -nuclear", limit: 100)
+        #expect(without.total == (try search("terrorism")).total - both.total)
+        #expect(without.hits.allSatisfy { !$0.paragraph.text.lowercased().contains("nuclear") })
+        // `recover*` finds `recovery` and `recovering` (stems recoveri, recov).
+        let prefix = try search("recover*", limit: 100)
+        #expect(prefix.hits.contains { $0.paragraph.text.contains("recovery") })
+        #expect(prefix.hits.allSatisfy { $0.paragraph.text.lowercased().contains("recover") })
+        #expect(prefix.hits.first.map { hit in hit.highlights.allSatisfy { String(String.UnicodeScalarView(Array(hit.snippet.unicodeScalars)[$0])).lowercased().hasPrefix("recover") } } == true)
+    }
+
+    @Test func filtersAloneListParagraphsInDocumentOrder() throws {
+        let r = try search("doc:A/RES/80/1", limit: 100)
+        #expect(r.total == r.hits.count && r.hits.map(\.paragraph.ordinal) == Array(1...r.hits.count))
+        #expect(r.hits.allSatisfy { $0.document.symbol == "A/RES/80/1" && $0.score == 0 })
+        let zh = try search("lang:zh", limit: 5)
+        #expect(zh.hits.count == 5 && zh.hits.allSatisfy { $0.document.language == .zh } && zh.total > 500)
+        let dated = try search("date:2025-09", limit: 1000)
+        #expect(!dated.hits.isEmpty && dated.hits.allSatisfy { $0.document.extra["date"]?.hasPrefix("2025-09") == true })
+        #expect(try search("climate date:1990").hits.isEmpty)
+        #expect(throws: ParaError("no document 'A/RES/99/1' in the index (doc: takes a document's id or any of its symbols)")) {
+            try search("climate doc:A/RES/99/1")
+        }
+    }
+
+    @Test func aSymbolNoParagraphCitesFindsItsDocument() throws {
+        let cited = try search("A/80/534", limit: 3)
+        #expect(cited.total == 44 && cited.hits.allSatisfy { $0.paragraph.text.contains("A/80/534") })
+        let bearer = try search("A/RES/80/1", limit: 3)
+        #expect(bearer.hits.map { $0.document.symbol } == ["A/RES/80/1", "A/RES/80/1", "A/RES/80/1"])
+    }
+
+    @Test func pagingGivesTheNextHits() throws {
+        let all = try search("development", limit: 20)
+        var options = SearchOptions(limit: 10)
+        options.offset = 10
+        options.translate = false
+        let second = try Searcher(snapshot: sampleIndex).search("development", options: options)
+        #expect(second.hits.map(\.runID) == all.hits.dropFirst(10).map(\.runID))
+        #expect(second.hits.first?.rank == 11 && second.total == all.total)
+    }
+}
+
 @Suite struct PhraseFirstTests {
     /// Paragraph "a" has 资产 and 追回 often but never together; "b" has 资产追回 once in a long
     /// text. Plain BM25 prefers "a"; a single-run Chinese query must put "b" first.
