@@ -50,8 +50,19 @@ struct SearchCommand: ParsableCommand {
     @Flag(name: .customLong("no-translate"), help: "Do not also search the other language with the query translated.")
     var noTranslate = false
 
-    @Flag(help: "Print JSON.")
+    @Flag(help: "Print JSON (the same as --format json).")
     var json = false
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, jsonl, csv, markdown
+        init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+    }
+
+    @Option(name: .long, help: "text, json, jsonl (one hit a line), csv, or markdown (a citation list to paste).")
+    var format: Format = .text
+
+    @Flag(help: "One line per document, with its best paragraphs (--limit documents).")
+    var group = false
 
     func validate() throws {
         guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
@@ -65,8 +76,8 @@ struct SearchCommand: ParsableCommand {
         var text = query.joined(separator: " ")
         if let lang { text += " lang:\(lang.lowercased())" }
         if let doc { text += " doc:\(doc)" }
-        var options = SearchOptions(limit: limit)
-        options.offset = offset
+        var options = SearchOptions(limit: group ? min(1000, (limit + offset) * 20) : limit)
+        options.offset = group ? 0 : offset
         options.countTotal = true
         options.parallel = parallel
         options.translate = !noTranslate
@@ -75,11 +86,55 @@ struct SearchCommand: ParsableCommand {
             print(results.total)
             return
         }
-        if json {
-            print(jsonString(resultsJSON(results, query: query.joined(separator: " "))))
+        let typed = query.joined(separator: " ")
+        if group {
+            printGroups(results)
             return
         }
-        printText(results)
+        switch json ? .json : format {
+        case .json: print(jsonString(resultsJSON(results, query: typed)))
+        case .jsonl: for hit in results.hits { print(jsonString(hitJSON(hit))) }
+        case .csv:
+            print("rank,score,document,symbol,language,number,citation,snippet")
+            for hit in results.hits {
+                let fields = [String(hit.rank), String(format: "%.6f", hit.score), InputFiles.shown(hit.document.id),
+                              hit.document.symbol ?? "", hit.document.language.rawValue, hit.paragraph.number ?? "",
+                              InputFiles.shown(hit.citation.description), hit.snippet]
+                print(fields.map(csvField).joined(separator: ","))
+            }
+        case .markdown:
+            for hit in results.hits {
+                print("- " + InputFiles.shown(referenceStyle(hit.citation)) + ": " + hit.snippet.replacingOccurrences(of: "\n", with: " "))
+            }
+        case .text: printText(results)
+        }
+    }
+
+    /// One line per document, in the order of its best paragraph, with its matching paragraphs.
+    func printGroups(_ results: SearchResults) {
+        var order: [String] = []
+        var byDocument: [String: [SearchHit]] = [:]
+        for hit in results.hits {
+            if byDocument[hit.document.id] == nil { order.append(hit.document.id) }
+            byDocument[hit.document.id, default: []].append(hit)
+        }
+        let shown = order.dropFirst(offset).prefix(limit)
+        if shown.isEmpty {
+            print("no paragraphs match \(printable(query.joined(separator: " ")))")
+            return
+        }
+        let tty = styled()
+        for (k, id) in shown.enumerated() {
+            let hits = byDocument[id]!
+            let best = hits[0]
+            let labels = hits.prefix(8).map { $0.paragraph.number.map(Citation.label) ?? "#\($0.paragraph.ordinal)" }
+            let head = InputFiles.shown("\(offset + k + 1). \(best.citation.document)")
+            print((tty ? "\u{1B}[1m\(head)\u{1B}[0m" : head) + "  " + counted(hits.count, "paragraph") + ": "
+                  + labels.joined(separator: ", ") + (hits.count > labels.count ? ", …" : "") + String(format: "  best %.3f", best.score))
+            if !best.document.title.isEmpty { print("   " + best.document.title) }
+            print("   " + marked(best.snippet, best.highlights, tty: tty).replacingOccurrences(of: "\n", with: " "))
+        }
+        print("\(shown.count) of \(counted(order.count, "document")) among the best \(counted(results.hits.count, "paragraph")) of \(results.total)")
     }
 
     func printText(_ results: SearchResults) {
@@ -162,6 +217,18 @@ func resultsJSON(_ results: SearchResults, query: String) -> [String: Any] {
         "hits": results.hits.map(hitJSON),
         "translations": results.translations.map { ["from": $0.source, "to": $0.targets] },
     ]
+}
+
+/// A CSV field, quoted when it must be (RFC 4180).
+func csvField(_ s: String) -> String {
+    s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+}
+
+/// A citation as a reference list gives it: `A/80/62, para. 23`; a law's article or an item
+/// as written (`…法, 第十二条`); unnumbered text by its place (`A/80/62, #4`).
+func referenceStyle(_ c: Citation) -> String {
+    guard let number = c.number else { return "\(c.document), #\(c.ordinal)" }
+    return Citation.label(number).hasPrefix("¶") ? "\(c.document), para. \(number)" : "\(c.document), \(number)"
 }
 
 /// `A/RES/70/1 ¶16.4` (without the heading path).
