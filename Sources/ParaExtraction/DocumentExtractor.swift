@@ -260,7 +260,14 @@ public struct DocumentExtractor: Sendable {
         }
         var out: [String: String] = [:]
         for (k, v) in obj {
-            if let s = v as? String { out[k] = s } else if let n = v as? NSNumber { out[k] = n.stringValue }
+            if let s = v as? String {
+                out[k] = s
+            } else if let n = v as? NSNumber {
+                out[k] = n.stringValue
+            } else if let list = v as? [Any] {
+                // A list (`"parallel": ["a", "b"]`) as front matter gives it: joined with `; `.
+                out[k] = list.compactMap { ($0 as? String) ?? ($0 as? NSNumber)?.stringValue }.joined(separator: "; ")
+            }
         }
         return out
     }

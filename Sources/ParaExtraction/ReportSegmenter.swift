@@ -218,9 +218,9 @@ public struct ReportSegmenter: Sendable {
         let chinese = detectLanguage(units.prefix(400).map(\.text).joined(separator: "\n")) == .zh
         // Blocks numbered `16.1`, `16.2`, `16.a` … (budget sections, goals and targets): in
         // English such a block is a numbered paragraph only where the document keeps to that
-        // style (three blocks at least), so `2.5 million people …` stays text.
-        let decimalNumbering = !chinese && layout == .blocks
-            && units.lazy.filter({ !$0.standalone && $0.headingLevel == nil && Self.isClause(ChineseLabel.parse($0.text)) }).prefix(3).count == 3
+        // style — three such blocks at least, their labels rising from one to the next four
+        // times in five — so `2.5 million people …` stays text.
+        let decimalNumbering = !chinese && layout == .blocks && Self.keepsToDecimalNumbering(units)
         var queue = units[...]
         while let unit = queue.popFirst() {
             var u = unit.text
@@ -359,7 +359,11 @@ public struct ReportSegmenter: Sendable {
         // In hard-wrapped text a line as wide as the rest is a wrapped paragraph, not a heading.
         var headingLike = isHeadingLike(u) && (layout == .blocks || displayWidth(u, limit: 400) < state.typicalWidth * 4 / 5)
         if headingLike, Self.isClause(label), layout == .blocks {
-            headingLike = next.map { $0.headingLevel == nil && !$0.standalone && !Self.isClause(ChineseLabel.parse($0.text)) } ?? false
+            headingLike = next.map { n in
+                guard n.headingLevel == nil, !n.standalone else { return false }
+                guard let following = ChineseLabel.parse(n.text), Self.isClause(following) else { return true }   // text
+                return following.label.hasPrefix(label.label + ".")      // its own sub-clauses
+            } ?? false
         }
         switch label.kind {
         case .article:
@@ -400,6 +404,28 @@ public struct ReportSegmenter: Sendable {
             }
             return true
         }
+    }
+
+    static func keepsToDecimalNumbering(_ units: [Unit]) -> Bool {
+        let labels = units.compactMap { u -> [String]? in
+            guard !u.standalone, u.headingLevel == nil, let l = ChineseLabel.parse(u.text), isClause(l) else { return nil }
+            return l.label.split(separator: ".").map(String.init)
+        }
+        guard labels.count >= 3 else { return false }
+        // Natural order: numbers by value, a letter after every number.
+        func before(_ a: [String], _ b: [String]) -> Bool {
+            for (x, y) in zip(a, b) where x != y {
+                switch (Int(x), Int(y)) {
+                case let (p?, q?): return p < q
+                case (_?, nil): return true
+                case (nil, _?): return false
+                default: return x < y
+                }
+            }
+            return a.count < b.count
+        }
+        let rising = zip(labels, labels.dropFirst()).filter { before($0, $1) }.count
+        return rising * 5 >= (labels.count - 1) * 4
     }
 
     static func isClause(_ label: ChineseLabel?) -> Bool {

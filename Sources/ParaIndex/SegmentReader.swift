@@ -415,13 +415,15 @@ public struct NormsView {
     }
 }
 
-/// A value computed once and shared, behind a lock (readers are used from many threads).
-/// A value computed on first use and kept, safely shared between threads.
-final class OnceCache<Value>: @unchecked Sendable {
+/// A value computed on first use and kept, shared safely between threads (readers and
+/// searchers are used from many): the lock is held while it is made.
+public final class OnceCache<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Value?
 
-    func get(_ make: () throws -> Value) throws -> Value {
+    public init() {}
+
+    public func get(_ make: () throws -> Value) throws -> Value {
         lock.lock()
         defer { lock.unlock() }
         if let value { return value }

@@ -5,13 +5,22 @@ import ParaIndex
 /// Search across Chinese and English: through the aligned versions of a document, and through
 /// the dictionary translation of the query.
 ///
-/// The merge rule (measured in docs/quality.md): the direct ranking is kept as it is; a list
-/// found another way is scaled so that its best paragraph scores a set share of the direct
-/// list's best (the whole of it for paragraphs found through their other version, which are
-/// that version's translation; ``SearchOptions/translationShare`` for a translated query),
-/// or, when nothing matched directly, is kept as it scored. A paragraph found several ways
-/// takes its best score, and counts as found directly when it was.
+/// The merge rule (measured in docs/quality.md): the direct ranking is kept as it is — a direct
+/// match keeps its score and place; a list found another way is scaled so that its best
+/// paragraph scores a set share of the direct list's best (the whole of it for paragraphs
+/// found through their other version, which are that version's translation;
+/// ``SearchOptions/translationShare`` for a translated query), or, when nothing matched
+/// directly, is kept as it scored. A paragraph found both ways but not directly takes the
+/// better score.
+///
+/// `total` is then an estimate: the direct matches, plus the translated query's, plus the
+/// paragraphs found through their versions among those ranked (a paragraph matched two ways
+/// beyond the ranked ones may count twice).
 extension Searcher {
+    /// How many more paragraphs than asked the search through the versions ranks, for those
+    /// whose document's versions do not align paragraph by paragraph.
+    static let unalignedSlack = 20
+
     struct CrossRanking {
         var candidates: [Candidate]
         var total: Int
@@ -31,7 +40,7 @@ extension Searcher {
     /// Chinese, English when all are English words, else none (a mixed query is not translated).
     static func language(of plan: QueryPlan) -> Language? {
         // Numbers (`2030`, `15岁`) belong to neither language.
-        let kinds = plan.scoring.filter { t in !plan.terms[t].bytes.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }.map { plan.terms[$0].kind }
+        let kinds = plan.scoring.filter { !plan.terms[$0].isNumber }.map { plan.terms[$0].kind }
         if !kinds.isEmpty, kinds.allSatisfy({ $0 == .bigram || $0 == .unigram }) { return .zh }
         if !kinds.isEmpty, kinds.allSatisfy({ $0 == .word }) { return .en }
         return nil
@@ -54,12 +63,15 @@ extension Searcher {
 
         var out = CrossRanking(candidates: [], total: 0)
         var translated: QueryPlan? = nil
-        if translating, let source, let target {
-            // (A document symbol is the same in every language: nothing to translate.)
-            let text = (query.text + query.phrases.filter { !Query.isSymbol($0) } + query.prefixes).joined(separator: " ")
-            out.translations = source == .zh ? QueryTranslator.chineseToEnglish(text) : QueryTranslator.englishToChinese(text)
+        // A query that requires a phrase or term is not translated: the translation could not
+        // require it. (A document symbol is the same in every language: nothing to translate.)
+        if translating, let source, let target, query.phrases.allSatisfy(Query.isSymbol) {
+            let translate = source == .zh ? QueryTranslator.chineseToEnglish : QueryTranslator.englishToChinese
+            out.translations = translate((query.text + query.prefixes).joined(separator: " "))
             if !out.translations.isEmpty {
-                translated = QueryPlan(translating: plan, out.translations, weight: options.translatedTermWeight)
+                // What the query excludes, the translated query excludes in translation too.
+                let excluded = query.excluded.isEmpty ? [] : translate(query.excluded.joined(separator: " "))
+                translated = QueryPlan(translating: plan, out.translations, excluding: excluded, weight: options.translatedTermWeight)
                 translated!.languages = [target]
                 out.translatedPlan = translated
             }
@@ -79,12 +91,14 @@ extension Searcher {
             for (c, how) in list {
                 var c = c
                 c.score *= scale
+                // A direct match keeps its score and place.
+                if directKeys.contains(c.key) { continue }
                 if let existing = merged[c.key] {
                     if existing.score >= c.score { continue }
-                } else if how != .translation {
+                } else if how != .translation, options.countTotal {
                     out.total += 1        // (the translated query's matches are counted whole)
                 }
-                if !directKeys.contains(c.key) { out.found[c.key] = how }
+                out.found[c.key] = how
                 merged[c.key] = c
             }
         }
@@ -125,7 +139,7 @@ extension Searcher {
         other.allowed = allowed
         // (Some of them may not align paragraph by paragraph: a few more are ranked.)
         var deeper = options
-        deeper.limit = options.limit + 20
+        deeper.limit = options.limit + Self.unalignedSlack
         let (found, _) = try rank(other, options: deeper)
         var cache: [Versions.PairKey: [Int: Int]?] = [:]
         var out: [(Candidate, FoundThrough)] = []

@@ -63,6 +63,8 @@ struct QueryPlan {
         /// For `word*`: every indexed term that starts with these bytes, pooled as one.
         var prefix: [UInt8]? = nil
         var isUnion: Bool { kind == .unigram || !alternatives.isEmpty || prefix != nil }
+        /// Figures only (`2030`): a term of both languages.
+        var isNumber: Bool { !bytes.isEmpty && bytes.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
     }
 
     /// A sequence of terms at relative positions: a phrase, or one term.
@@ -171,11 +173,11 @@ struct QueryPlan {
 
     /// The plan of a translated query: the original's numbers at full weight, and each query
     /// word's translations pooled into one term (``Term/alternatives``) at `weight`; the
-    /// original's filters and exclusions.
-    init(translating original: QueryPlan, _ translations: [Translation], weight: Double) {
+    /// original's filters and exclusions, and the translations of what it excludes.
+    init(translating original: QueryPlan, _ translations: [Translation], excluding excluded: [Translation] = [], weight: Double) {
         // Of the original's terms only numbers (`2030`) belong to both languages; the rest
         // would walk their postings in the other language's text only to be filtered out.
-        for t in original.scoring where original.terms[t].bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+        for t in original.scoring where original.terms[t].isNumber {
             let id = termID(original.terms[t].bytes, original.terms[t].kind)
             terms[id].weight += original.terms[t].weight
         }
@@ -206,6 +208,17 @@ struct QueryPlan {
         for seq in original.exclusions {
             exclusions.append(Sequence(terms: seq.terms.map { (termID(original.terms[$0.index].bytes, original.terms[$0.index].kind), $0.offset) }))
         }
+        for translation in excluded {
+            for target in translation.targets {
+                var seq = Sequence(terms: [])
+                var first: Int? = nil
+                analyzer.analyze(target) { term, kind, position, _ in
+                    if first == nil { first = position }
+                    seq.terms.append((termID(Array(term), kind), position - first!))
+                }
+                if !seq.terms.isEmpty { exclusions.append(seq) }
+            }
+        }
         languages = original.languages
         documents = original.documents
         dates = original.dates
@@ -218,7 +231,7 @@ public struct Searcher: Sendable {
     public let snapshot: IndexSnapshot
     /// Which documents are language versions of one another, worked out on first need and
     /// kept for the snapshot's life (copies of the searcher share it).
-    private let versionsCache = Lazy<Versions>()
+    private let versionsCache = OnceCache<Versions>()
 
     public init(snapshot: IndexSnapshot) {
         self.snapshot = snapshot
@@ -697,9 +710,6 @@ public struct Searcher: Sendable {
                 }
             } else {
                 named = Set(plan.allowed!.filter { $0.segment == s }.map(\.index))
-            }
-            if !plan.documents.isEmpty, let allowed = plan.allowed {
-                named = named.filter { allowed.contains(DocumentLocation(segment: s, index: $0)) }
             }
             filter.named = named
         }

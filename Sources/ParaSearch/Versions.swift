@@ -1,4 +1,3 @@
-import Foundation
 import ParaCore
 import ParaIndex
 
@@ -8,21 +7,6 @@ public struct ParallelParagraph: Sendable {
     public var paragraph: Paragraph
     public var language: Language { document.language }
     public var citation: Citation { Citation(metadata: document, paragraph: paragraph) }
-}
-
-/// A value made on first use and kept, shared by the copies of what holds it.
-final class Lazy<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value?
-
-    func get(_ make: () throws -> Value) throws -> Value {
-        lock.lock()
-        defer { lock.unlock() }
-        if let value { return value }
-        let v = try make()
-        value = v
-        return v
-    }
 }
 
 /// Where a document sits in a snapshot.
@@ -76,7 +60,8 @@ struct Versions {
         }
         for (k, (_, m)) in all.enumerated() {
             for field in ["parallel", "translation_of"] {
-                for name in (m.extra[field] ?? "").split(separator: " ").map(String.init) {
+                // One name or several (a YAML list arrives joined with `; `).
+                for name in (m.extra[field] ?? "").split(whereSeparator: { $0 == ";" || $0 == "," || $0.isWhitespace }).map(String.init) {
                     for other in byName[name] ?? byName[name.lowercased()] ?? [] { union(k, other) }
                 }
             }
@@ -158,15 +143,18 @@ struct Versions {
 /// How the paragraphs of two language versions of one document are paired.
 ///
 /// - Numbered paragraphs pair by number: the k-th paragraph numbered `12` in one version with
-///   the k-th numbered `12` in the other (an annex may number again from 1). Numbers are
+///   the k-th numbered `12` in the other (an annex may number again from 1) — only when the
+///   number occurs as often in both, so that a number misread or repeated in one version
+///   (a list item `3.` inside ¶2) pairs nothing rather than the wrong paragraph. Numbers are
 ///   compared with full-width figures folded.
 /// - The two versions must agree on their numbering: the numbers they share, in the same
 ///   order in both, must be at least 90 % of the numbered paragraphs of each. Otherwise the
 ///   versions are not aligned at all (they are different editions, or one was read badly):
 ///   no pairing is better than a wrong one.
 /// - Unnumbered paragraphs pair by order within each stretch between two paired numbered
-///   paragraphs (and before the first and after the last), and only where both versions have
-///   the same count of them there and no unpaired numbered paragraph.
+///   paragraphs, before the first and after the last (a whole document when neither version
+///   is numbered), and only where both versions have the same count of them there and no
+///   unpaired numbered paragraph.
 public enum ParagraphAlignment {
     /// Index in `a` → index in `b`, or nil when the versions disagree.
     public static func align(_ a: [Paragraph], _ b: [Paragraph]) -> [Int: Int]? {
@@ -181,18 +169,26 @@ public enum ParagraphAlignment {
             return out
         }
         let ka = keys(a), kb = keys(b)
+        // How often each number occurs in each version: one counted differently pairs nothing.
+        func occurrences(_ ps: [Paragraph]) -> [String: Int] {
+            var n: [String: Int] = [:]
+            for p in ps { if let number = p.number.map(normalized), !number.isEmpty { n[number, default: 0] += 1 } }
+            return n
+        }
+        let na = occurrences(a), nb = occurrences(b)
         var indexInB: [String: Int] = [:]
         for (i, k) in kb { indexInB[k] = i }
         var map: [Int: Int] = [:]
         var previous = -1
         for i in ka.keys.sorted() {
-            guard let j = indexInB[ka[i]!] else { continue }
+            guard let number = a[i].number.map(normalized), na[number] == nb[number], let j = indexInB[ka[i]!] else { continue }
             guard j > previous else { return nil }     // the shared numbers run in another order
             map[i] = j
             previous = j
         }
         let shared = map.count
         if !ka.isEmpty || !kb.isEmpty {
+            // (The shared numbers must also be most of each version's numbers.)
             guard shared * 10 >= ka.count * 9, shared * 10 >= kb.count * 9 else { return nil }
         }
         // Unnumbered stretches between paired anchors.

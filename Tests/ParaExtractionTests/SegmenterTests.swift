@@ -114,6 +114,25 @@ import ParaCore
         加强国际合作。
         """, .blocks)
         #expect(heading.map(\.headings) == [["1.1 总体要求"], ["1.2 主要任务"]])
+        // A clause heading followed by its own sub-clauses stays a heading over them.
+        let nested = paragraphs("""
+        2.1 总体目标
+
+        2.1.1 到2030年，大幅减少贫困。
+
+        2.1.2 到2035年，基本实现现代化。
+        """, .blocks)
+        #expect(nested.map(\.number) == ["2.1.1", "2.1.2"])
+        #expect(nested.allSatisfy { $0.headings == ["2.1 总体目标"] })
+        // Three decimal figures that do not rise are not a numbering.
+        let figures = paragraphs("""
+        2.5 million people were displaced
+
+        1.2 million returned
+
+        0.4 million are still away
+        """, .blocks)
+        #expect(figures.map(\.number) == [nil, nil, nil])
     }
 
     @Test func textWithoutNumberedParagraphsIsKeptAsUnnumberedParagraphs() {

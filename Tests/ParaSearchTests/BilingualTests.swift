@@ -52,6 +52,19 @@ private func document(_ numbers: [String?]) -> [Paragraph] {
         #expect(map.count == 19 && map[6] == nil && map[5] == 5 && map[7] == 6)
     }
 
+    @Test func aNumberMisreadOrRepeatedInOneVersionPairsNothing() throws {
+        // ¶3 misread as a second 4 in one version: neither 4 nor 3 pairs (they could be
+        // each other), the rest does — 8 of 10 is too few, so nothing is paired at all.
+        let misread = document(["1", "2", "4", "4", "5", "6", "7", "8", "9", "10"])
+        #expect(ParagraphAlignment.align(misread, document((1...10).map { String($0) })) == nil)
+        // A list item `3.` inside ¶2 of a long report: that 3 and the real ¶3 pair nothing.
+        let withList = document((1...30).flatMap { $0 == 2 ? ["2", "3"] : [String($0)] })
+        let plain = document((1...30).map { String($0) })
+        let map = try #require(ParagraphAlignment.align(withList, plain))
+        #expect(map[2] == nil && map[3] == nil && !map.values.contains(2))
+        #expect(map[0] == 0 && map[1] == 1 && map[4] == 3 && map[30] == 29)
+    }
+
     @Test func unnumberedDocumentsPairByOrderOnlyWithEqualCounts() {
         #expect(ParagraphAlignment.align(document([nil, nil, nil]), document([nil, nil, nil])) == [0: 0, 1: 1, 2: 2])
         #expect(ParagraphAlignment.align(document([nil, nil, nil]), document([nil, nil])) == [:])
@@ -111,9 +124,24 @@ private func document(_ numbers: [String?]) -> [Paragraph] {
         let english = translated.hits.filter { $0.document.language == .en }
         #expect(!english.isEmpty && english.allSatisfy { $0.foundThrough == .translation })
         #expect(english.contains { $0.paragraph.text.lowercased().contains("children") })
-        // The direct Chinese ranking is kept as it was, in the same order.
-        let direct = translated.hits.filter { $0.foundThrough == nil }.map(\.runID)
-        #expect(direct == Array(plain.hits.map(\.runID).prefix(direct.count)))
+        // The direct Chinese ranking is kept as it was: the same paragraphs, order and scores.
+        let direct = translated.hits.filter { $0.foundThrough == nil }
+        #expect(direct.map(\.runID) == Array(plain.hits.map(\.runID).prefix(direct.count)))
+        #expect(zip(direct, plain.hits).allSatisfy { $0.score == $1.score })
+        // With a lang filter too, where a direct match could also come through its version.
+        let filtered = try search("儿童 lang:zh", limit: 50, translate: true)
+        let plainFiltered = try search("儿童 lang:zh", limit: 50)
+        let directFiltered = filtered.hits.filter { $0.foundThrough == nil }
+        #expect(directFiltered.map(\.runID) == Array(plainFiltered.hits.filter { $0.foundThrough == nil }.map(\.runID).prefix(directFiltered.count)))
+    }
+
+    @Test func whatTheQueryExcludesTheTranslationExcludesToo() throws {
+        let all = try search("资产", limit: 100, translate: true)
+        #expect(all.hits.contains { $0.document.language == .en && $0.paragraph.text.lowercased().contains("property") })
+        let without = try search("资产 -财产", limit: 100, translate: true)
+        #expect(!without.hits.contains { $0.document.language == .en && $0.paragraph.text.lowercased().contains("property") })
+        // A required phrase is not translated: it could not be required in translation.
+        #expect(try search("\"资产\"", limit: 10, translate: true).translations.isEmpty)
     }
 
     @Test func exclusionsApplyToParagraphsFoundThroughTheirVersion() throws {
@@ -175,5 +203,23 @@ private func document(_ numbers: [String?]) -> [Paragraph] {
         let r = try searcher.search("judges lang:zh", options: options)
         #expect(r.hits.map(\.paragraph.text) == ["研究所培训了法官。"])
         #expect(r.hits.first?.parallel.map(\.paragraph.text) == ["The Institute trained judges."])
+    }
+
+    /// A list of names in `parallel` (YAML, or a sidecar's JSON array) links each.
+    @Test func aListOfParallelNamesLinksEach() throws {
+        let corpus = temporaryDirectory("linked-list")
+        for (name, lang, text) in [("a-en", "en", "1. Judges were trained."), ("b-fr", "en", "1. Other text.")] {
+            try "---\nlanguage: \(lang)\n---\n\n\(text)\n".write(toFile: corpus + "/\(name).md", atomically: true, encoding: .utf8)
+        }
+        try "---\nlanguage: zh\nparallel:\n  - a-en\n  - nothing-by-that-name\n---\n\n1. 法官接受了培训。\n"
+            .write(toFile: corpus + "/c-zh.md", atomically: true, encoding: .utf8)
+        try "1. 其他。\n".write(toFile: corpus + "/d-zh.txt", atomically: true, encoding: .utf8)
+        try #"{"language": "zh", "translation_of": ["b-fr"]}"#.write(toFile: corpus + "/d-zh.meta.json", atomically: true, encoding: .utf8)
+        let dir = temporaryDirectory("linked-list-index")
+        _ = try Indexer(directory: dir).index(paths: [corpus])
+        let library = Library(snapshot: try IndexSnapshot.open(directory: dir))
+        #expect(try library.versions(of: "c-zh").map(\.id) == ["a-en"])
+        #expect(try library.versions(of: "d-zh").map(\.id) == ["b-fr"])
+        #expect(try library.parallel("d-zh", ordinal: 1).map(\.paragraph.text) == ["Other text."])
     }
 }
