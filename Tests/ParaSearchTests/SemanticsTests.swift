@@ -187,6 +187,15 @@ func search(_ q: String, limit: Int = 10, translate: Bool = false, parallel: Boo
         #expect(bearer.hits.map { $0.document.symbol } == ["A/RES/80/1", "A/RES/80/1", "A/RES/80/1"])
     }
 
+    @Test func aCompoundWordWholeRanksAboveItsPartsApart() throws {
+        // `19` alone fills short lines ("46th plenary meeting 19 November 2025"); the one
+        // paragraph about COVID-19 must come first.
+        let r = try search("COVID-19", limit: 3)
+        #expect(r.hits.first?.citation.description.hasPrefix("A/RES/80/5 ¶33") == true)
+        #expect(r.hits.first?.paragraph.text.contains("COVID‑19") == true)
+        #expect(zip(r.hits, r.hits.dropFirst()).allSatisfy { $0.score >= $1.score })
+    }
+
     @Test func pagingGivesTheNextHits() throws {
         let all = try search("development", limit: 20)
         var options = SearchOptions(limit: 10)
