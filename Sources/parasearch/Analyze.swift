@@ -4,7 +4,12 @@ import ParaSearch
 
 struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print the terms the indexer makes of a text: term, position, UTF-8 byte range."
+        abstract: "Print the terms the indexer makes of a text: term, position, UTF-8 byte range.",
+        discussion: """
+        Examples:
+          parasearch analyze '資產追回 ＬＩＴＭＡＳ２０１７ the assets'
+          parasearch analyze 'recovering recovery' --json
+        """
     )
 
     @Argument(help: "The text to analyse.")

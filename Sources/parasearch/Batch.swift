@@ -8,7 +8,12 @@ struct Batch: ParsableCommand {
         discussion: """
         QUERIES is TSV (qid<TAB>query; lines starting with # are skipped) or JSON Lines \
         ({"_id" or "id", "text"}). TREC lines are `qid Q0 docid rank score parasearch`, where \
-        docid is the document id for a one-paragraph document, else DOCID#ORDINAL.
+        docid is the document id for a one-paragraph document, else DOCID#ORDINAL. A line that \
+        is neither is reported on standard error and passed over.
+
+        Examples:
+          parasearch batch queries.tsv --limit 100 > run.trec
+          parasearch batch queries.jsonl --format jsonl --index MyIndex
         """
     )
 

@@ -4,7 +4,12 @@ import ParaSearch
 
 struct Extract: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print a file's document and paragraphs as the indexer sees them."
+        abstract: "Print a file's document and paragraphs as the indexer sees them.",
+        discussion: """
+        Examples:
+          parasearch extract report.pdf
+          parasearch extract Corpus/sdg/sdg-targets.zh.md --json
+        """
     )
 
     @Argument(help: "A report file (.txt, .md, .jsonl, .html, .xml, .docx, .pdf).")

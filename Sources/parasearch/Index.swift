@@ -5,7 +5,13 @@ import ParaSearch
 struct IndexCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "index",
-        abstract: "Index report files (default: Corpus/ into Index/). Unchanged files are skipped."
+        abstract: "Index report files (default: Corpus/ into Index/). Unchanged files are skipped.",
+        discussion: """
+        Examples:
+          parasearch index
+          parasearch index reports/ more/report.pdf --index MyIndex
+          parasearch index --rebuild --merge
+        """
     )
 
     @Argument(help: "Files or folders to index.")
@@ -50,7 +56,12 @@ struct IndexCommand: ParsableCommand {
 struct RemoveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "remove",
-        abstract: "Remove documents from the index, by id, symbol or path (a file or a folder; it may no longer exist)."
+        abstract: "Remove documents from the index, by id, symbol or path (a file or a folder; it may no longer exist).",
+        discussion: """
+        Examples:
+          parasearch remove A/RES/80/1
+          parasearch remove Corpus/sdg
+        """
     )
 
     @Argument(help: "Document ids, symbols or paths.")

@@ -3,7 +3,16 @@ import Foundation
 import ParaSearch
 
 struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print a document's paragraphs, or one paragraph.")
+    static let configuration = CommandConfiguration(
+        abstract: "Print a document's paragraphs, or one paragraph.",
+        discussion: """
+        Examples:
+          parasearch show A/RES/80/1
+          parasearch show A/RES/80/1 3
+          parasearch show A/RES/80/8 '#50'
+          parasearch show A/RES/70/1 16.4 --lang zh --parallel
+        """
+    )
 
     @Argument(help: "Document id or symbol.")
     var document: String
@@ -76,7 +85,14 @@ struct Show: ParsableCommand {
 }
 
 struct Stats: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print what the index holds and its size on disk.")
+    static let configuration = CommandConfiguration(
+        abstract: "Print what the index holds and its size on disk.",
+        discussion: """
+        Examples:
+          parasearch stats
+          parasearch stats --json --index MyIndex
+        """
+    )
 
     @Option(name: .long, help: "Index directory.")
     var index = "Index"
@@ -124,7 +140,13 @@ func formatBytes(_ n: Int) -> String {
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Verify the whole index: checksums, counts, every posting, and a sample of paragraphs analysed again."
+        abstract: "Verify the whole index: checksums, counts, every posting, and a sample of paragraphs analysed again.",
+        discussion: """
+        Examples:
+          parasearch check
+          parasearch check --json --sample 500
+          parasearch check --repair
+        """
     )
 
     @Option(name: .long, help: "Index directory.")

@@ -174,6 +174,13 @@ let corpusIndex: String = {
         #expect(Set(batch.stdout.split(separator: "\n").map { $0.split(separator: " ")[0] }) == ["a", "c"])
     }
 
+    @Test func everyCommandsHelpHasExamples() throws {
+        for command in ["search", "index", "remove", "show", "stats", "check", "batch", "extract", "analyze"] {
+            let help = try run([command, "--help"])
+            #expect(help.status == 0 && help.stdout.contains("Examples:\n  parasearch \(command)"), "\(command)")
+        }
+    }
+
     @Test func filtersFromTheCommandLine() throws {
         let r = try run(["search", "development", "--index", corpusIndex, "--json", "--doc", "A/RES/80/1"])
         let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
