@@ -57,7 +57,9 @@ extension Searcher {
         let source = Self.language(of: plan)
         let target: Language? = source.map { $0 == .zh ? .en : .zh }
         let translating = options.translate && target.map { wanted.contains($0) && present.contains($0) } ?? false
+        // Through the versions when the filter keeps another language than the query's own.
         var throughVersions = options.throughVersions && !plan.languages.isEmpty && !present.subtracting(plan.languages).isEmpty
+            && !(source.map(plan.languages.contains) ?? false)
         if throughVersions { throughVersions = try versions().any }
         guard translating || throughVersions else { return try direct() }
 
