@@ -13,9 +13,10 @@ import ParaIndex
 /// directly, is kept as it scored. A paragraph found both ways but not directly takes the
 /// better score.
 ///
-/// `total` is then an estimate: the direct matches, plus the translated query's, plus the
-/// paragraphs found through their versions among those ranked (a paragraph matched two ways
-/// beyond the ranked ones may count twice).
+/// `total` is then the direct matches, plus the translated query's, plus the matches in the
+/// other-language versions (each counted once per list: a paragraph matched two ways counts
+/// twice, and a version's paragraph that aligns with nothing still counts) — an estimate that
+/// does not move with `limit` or `offset`.
 extension Searcher {
     /// How many more paragraphs than asked the search through the versions ranks, for those
     /// whose document's versions do not align paragraph by paragraph.
@@ -97,17 +98,15 @@ extension Searcher {
                 if directKeys.contains(c.key) { continue }
                 if let existing = merged[c.key] {
                     if existing.score >= c.score { continue }
-                } else if how != .translation, options.countTotal {
-                    out.total += 1        // (the translated query's matches are counted whole)
                 }
                 out.found[c.key] = how
                 merged[c.key] = c
             }
         }
         if throughVersions {
-            var other = options
-            other.countTotal = false
-            merge(try foundThroughVersions(plan, options: other), share: 1)
+            let (found, total) = try foundThroughVersions(plan, options: options)
+            out.total += total
+            merge(found, share: 1)
         }
         if let translated {
             let (ranked, total) = try rank(translated, options: options)
@@ -121,7 +120,7 @@ extension Searcher {
 
     /// Paragraphs in the wanted languages whose aligned version in another language matches
     /// the query, scored as that version scored; the query's exclusions still apply to them.
-    private func foundThroughVersions(_ plan: QueryPlan, options: SearchOptions) throws -> [(Candidate, FoundThrough)] {
+    private func foundThroughVersions(_ plan: QueryPlan, options: SearchOptions) throws -> ([(Candidate, FoundThrough)], Int) {
         let versions = try versions()
         var other = plan
         other.languages = Set(Language.allCases).subtracting(plan.languages)
@@ -142,7 +141,7 @@ extension Searcher {
         // (Some of them may not align paragraph by paragraph: a few more are ranked.)
         var deeper = options
         deeper.limit = options.limit + Self.unalignedSlack
-        let (found, _) = try rank(other, options: deeper)
+        let (found, total) = try rank(other, options: deeper)
         var cache: [Versions.PairKey: [Int: Int]?] = [:]
         var out: [(Candidate, FoundThrough)] = []
         for c in found {
@@ -154,12 +153,14 @@ extension Searcher {
                                                              ordinal: paragraph.ordinal, cache: &cache) {
                 let metadata = try versions.stored(location).metadata
                 guard plan.languages.contains(metadata.language),
-                      plan.documents.isEmpty || plan.documents.contains(where: { metadata.isNamed($0) }) else { continue }
+                      plan.documents.isEmpty || plan.documents.contains(where: { metadata.isNamed($0) }),
+                      plan.dates.isEmpty || metadata.extra["date"].flatMap(DateCondition.isoDate).map({ iso in plan.dates.allSatisfy { $0.admits(iso) } }) == true
+                else { continue }
                 let how = FoundThrough.version(Citation(metadata: doc.metadata, paragraph: paragraph), doc.metadata.language)
                 out.append((Candidate(segment: location.segment, local: local, score: c.score), how))
             }
         }
-        return try withoutExclusions(out, plan)
+        return (try withoutExclusions(out, plan), total)
     }
 
     /// Drops the candidates that hold an excluded term or phrase of the plan.

@@ -86,6 +86,7 @@ struct Highlighter {
         }
         if ranges.isEmpty { bestStart = 0 }
         bestStart = min(bestStart, scalars.count - window)
+        let (unsnappedStart, unsnappedEnd) = (bestStart, bestStart + window)
         var end = bestStart + window
         // Start and end on a word's edge (or a sentence's, when one is near): never in the
         // middle of a word. CJK text has no spaces, and any character is an edge.
@@ -117,6 +118,8 @@ struct Highlighter {
             while k > lastHit, k > bestStart, scalars[k - 1].properties.isWhitespace { k -= 1 }
             end = k
         }
+        // A window that is one long word: cut it where it falls after all.
+        if end <= bestStart { (bestStart, end) = (unsnappedStart, unsnappedEnd) }
         var snippet = String.UnicodeScalarView()
         let prefix = bestStart > 0
         if prefix { snippet.append("…") }

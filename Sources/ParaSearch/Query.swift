@@ -23,26 +23,27 @@ public struct Query: Sendable, Equatable {
     public var excluded: [String] = []
     /// Words written with a final `*`, without it.
     public var prefixes: [String] = []
+    /// Those of ``prefixes`` that must occur (`+terror*`, `nuclear AND terror*`).
+    public var requiredPrefixes: [String] = []
     public var languages: Set<Language> = []
     public var documents: [String] = []
     public var dates: [DateCondition] = []
 
     public init(text: [String] = [], phrases: [String] = [], excluded: [String] = [], prefixes: [String] = [],
-                languages: Set<Language> = [], documents: [String] = [], dates: [DateCondition] = []) {
+                requiredPrefixes: [String] = [], languages: Set<Language> = [], documents: [String] = [],
+                dates: [DateCondition] = []) {
         self.text = text
         self.phrases = phrases
         self.excluded = excluded
         self.prefixes = prefixes
+        self.requiredPrefixes = requiredPrefixes
         self.languages = languages
         self.documents = documents
         self.dates = dates
     }
 
-    /// Whether the query has nothing to rank by, only filters.
-    public var isFilterOnly: Bool {
-        text.isEmpty && phrases.isEmpty && prefixes.isEmpty
-            && (!languages.isEmpty || !documents.isEmpty || !dates.isEmpty)
-    }
+    /// Whether the query has filters (`lang:`, `doc:`, dates).
+    public var hasFilters: Bool { !languages.isEmpty || !documents.isEmpty || !dates.isEmpty }
 
     /// Parses the query syntax. Unknown `name:value` pairs are plain text.
     public init(parsing input: String) throws {
@@ -61,8 +62,10 @@ public struct Query: Sendable, Equatable {
             case .word(let w):
                 if negated { excluded.append(w); last = nil; return }
                 if w.count > 1, w.hasSuffix("*") || w.hasSuffix("＊") {
-                    prefixes.append(String(w.dropLast()))
-                    last = nil
+                    let prefix = String(w.dropLast())
+                    prefixes.append(prefix)
+                    if required { requiredPrefixes.append(prefix) }
+                    last = (item, false)
                     return
                 }
                 if required || Self.isSymbol(w) {
@@ -103,18 +106,25 @@ public struct Query: Sendable, Equatable {
             while j < input.endIndex, !input[j].isWhitespace, input[j] != "\"" { j = input.index(after: j) }
             let word = String(input[i..<j])
             i = j
-            if !negated && !required {
+            if !negated {
+                // Operators, also right after another (`x AND NOT y`: y must not occur).
                 switch word {
                 case "AND":
                     // The item before and the one after must both occur.
-                    if let (item, inPhrases) = last, !inPhrases, case .word(let w) = item, let k = text.lastIndex(of: w) {
-                        text.remove(at: k)
-                        phrases.append(w)
+                    if let (item, inPhrases) = last, !inPhrases, case .word(let w) = item {
+                        if w.hasSuffix("*") || w.hasSuffix("＊") {
+                            let prefix = String(w.dropLast())
+                            if !requiredPrefixes.contains(prefix) { requiredPrefixes.append(prefix) }
+                        } else if let k = text.lastIndex(of: w) {
+                            text.remove(at: k)
+                            phrases.append(w)
+                        }
                         last = (item, true)
                     }
                     requireNext = true
                     continue
                 case "OR":
+                    requireNext = required
                     continue
                 case "NOT":
                     negateNext = true
@@ -165,7 +175,7 @@ public enum DateCondition: Sendable, Equatable {
 
     init(_ key: String, _ value: String) throws {
         func checked(_ v: String) throws -> String {
-            guard v.range(of: #"^\d{4}(-\d{2}(-\d{2})?)?$"#, options: .regularExpression) != nil else {
+            guard Self.isISO(v) else {
                 throw ParaError("\(key):\(value) wants a year, a month or a day: 2025, 2025-09, 2025-09-19 (or date:2018..2020)")
             }
             return v
@@ -184,36 +194,59 @@ public enum DateCondition: Sendable, Equatable {
         }
     }
 
-    /// Whether an ISO date (`2025-09-19`) passes.
+    /// Whether a document dated `iso` (`2025-09-19`, or only `2025-09` or `2025`) passes: the
+    /// whole of its date must meet the condition, so a document dated only `2025` is not
+    /// known to be before `2025-06` and does not pass it.
     func admits(_ iso: String) -> Bool {
         func head(_ n: Int) -> Substring { iso.prefix(n) }
+        // The document's date is coarser than `d` and takes it in (`2025` around `2025-06`).
+        func around(_ d: String) -> Bool { iso.count < d.count && d.hasPrefix(iso) }
         switch self {
         case .within(let d): return head(d.count) == d
-        case .between(let a, let b): return head(a.count) >= a && head(b.count) <= b
+        case .between(let a, let b): return head(a.count) >= a && head(b.count) <= b && !around(b)
         case .after(let d): return head(d.count) > d
-        case .before(let d): return head(d.count) < d
+        case .before(let d): return head(d.count) < d && !around(d)
         }
+    }
+
+    /// `2025`, `2025-09` or `2025-09-19`, with a month of 1–12 and a day of 1–31.
+    static func isISO(_ v: String) -> Bool {
+        guard v.range(of: #"^\d{4}(-\d{2}(-\d{2})?)?$"#, options: .regularExpression) != nil else { return false }
+        let parts = v.split(separator: "-").compactMap { Int($0) }
+        if parts.count > 1, !(1...12).contains(parts[1]) { return false }
+        if parts.count > 2, !(1...31).contains(parts[2]) { return false }
+        return true
     }
 
     /// A document's date as written (`2025-09-19`, `19 September 2025`, `2018年3月1日`) in ISO
     /// form, or nil when it is not one of those.
     public static func isoDate(_ written: String) -> String? {
         let t = written.trimmingCharacters(in: .whitespaces)
-        if t.range(of: #"^\d{4}(-\d{2}(-\d{2})?)?$"#, options: .regularExpression) != nil { return t }
+        if isISO(t) { return t }
+        func iso(_ y: Int, _ m: Int?, _ d: Int?) -> String? {
+            guard y >= 1000, y <= 9999 else { return nil }
+            guard let m else { return String(format: "%04d", y) }
+            guard (1...12).contains(m) else { return nil }
+            guard let d else { return String(format: "%04d-%02d", y, m) }
+            return (1...31).contains(d) ? String(format: "%04d-%02d-%02d", y, m, d) : nil
+        }
         let months = ["january", "february", "march", "april", "may", "june", "july", "august",
                       "september", "october", "november", "december"]
-        let words = t.lowercased().split(separator: " ")
-        if words.count == 3, let d = Int(words[0]), let m = months.firstIndex(of: String(words[1])), let y = Int(words[2]), y >= 1000 {
-            return String(format: "%04d-%02d-%02d", y, m + 1, d)
+        let words = t.lowercased().replacingOccurrences(of: ",", with: " ").split(separator: " ")
+        // `19 September 2025`, `September 19, 2025`, `September 2025`.
+        if words.count == 3, let d = Int(words[0]), let m = months.firstIndex(of: String(words[1])), let y = Int(words[2]) {
+            return iso(y, m + 1, d)
         }
-        if words.count == 2, let m = months.firstIndex(of: String(words[0])), let y = Int(words[1]), y >= 1000 {
-            return String(format: "%04d-%02d", y, m + 1)
+        if words.count == 3, let m = months.firstIndex(of: String(words[0])), let d = Int(words[1]), let y = Int(words[2]) {
+            return iso(y, m + 1, d)
         }
-        let digits = t.split(whereSeparator: { !$0.isASCIIDigitCharacter }).compactMap { Int($0) }
-        if t.contains("年"), let y = digits.first, y >= 1000 {
-            if digits.count >= 3 { return String(format: "%04d-%02d-%02d", y, digits[1], digits[2]) }
-            if digits.count == 2 { return String(format: "%04d-%02d", y, digits[1]) }
-            return String(format: "%04d", y)
+        if words.count == 2, let m = months.firstIndex(of: String(words[0])), let y = Int(words[1]) {
+            return iso(y, m + 1, nil)
+        }
+        // `2018年3月1日`, `2018年3月`, `2018年` (a span such as `2017-2018年` is no one date).
+        if t.range(of: #"^\d{4} ?年( ?\d{1,2} ?月( ?\d{1,2} ?日)?)?$"#, options: .regularExpression) != nil {
+            let digits = t.split(whereSeparator: { !$0.isASCIIDigitCharacter }).compactMap { Int($0) }
+            return iso(digits[0], digits.count > 1 ? digits[1] : nil, digits.count > 2 ? digits[2] : nil)
         }
         return nil
     }

@@ -15,7 +15,7 @@ public enum RetrievalStrategy: Sendable {
 public struct SearchOptions: Sendable {
     public var limit: Int = 10
     /// How many of the best hits to pass over first (paging: `offset` 10 with `limit` 10 is
-    /// the second page).
+    /// the second page); at most ``Searcher/maxOffset``.
     public var offset: Int = 0
     public var bm25: BM25 = .default
     /// Weight of the proximity bonus for query terms found next to each other as in the
@@ -171,6 +171,7 @@ struct QueryPlan {
                 terms[id].prefix = stem
                 terms[id].weight += 1
                 if !scoringSet.contains(id) { scoringSet.append(id) }
+                if query.requiredPrefixes.contains(p) { phrases.append(Sequence(terms: [(id, 0)])) }
             } else {
                 let (seq, withPositions) = sequence(p, scoring: true)
                 for (id, _) in withPositions where terms[id].kind != .stopWord && !scoringSet.contains(id) { scoringSet.append(id) }
@@ -259,18 +260,24 @@ public struct Searcher: Sendable {
         let parsed = try Query(parsing: query)
         try checkDocumentsExist(parsed.documents)
         let plan = QueryPlan(parsed)
+        // Nothing to rank by: the paragraphs the filters (and exclusions) let through.
+        let filterOnly = plan.scoring.isEmpty && plan.phrases.isEmpty
+        if filterOnly && !parsed.hasFilters {
+            throw ParaError("nothing to search for in '\(query)': give a word, a phrase or a filter (lang:, doc:, date:)")
+        }
         var paged = options
-        paged.limit = options.limit + max(0, options.offset)
-        var ranked = parsed.isFilterOnly ? try listFiltered(plan, options: paged) : try rankAcrossLanguages(parsed, plan, options: paged)
+        paged.offset = min(max(0, options.offset), Self.maxOffset)
+        paged.limit = min(max(0, options.limit), Self.maxOffset) + paged.offset
+        var ranked = filterOnly ? try listFiltered(plan, options: paged) : try rankAcrossLanguages(parsed, plan, options: paged)
         // A symbol alone that no paragraph cites but a document bears: that document.
-        if ranked.candidates.isEmpty, parsed.text.isEmpty, parsed.prefixes.isEmpty, !parsed.phrases.isEmpty,
+        if ranked.total == 0, ranked.candidates.isEmpty, parsed.text.isEmpty, parsed.prefixes.isEmpty, !parsed.phrases.isEmpty,
            parsed.phrases.allSatisfy(Query.isSymbol), (try? checkDocumentsExist(parsed.phrases)) != nil {
             var byDocument = parsed
             byDocument.documents += parsed.phrases
             byDocument.phrases = []
             ranked = try listFiltered(QueryPlan(byDocument), options: paged)
         }
-        ranked.candidates.removeFirst(min(max(0, options.offset), ranked.candidates.count))
+        ranked.candidates.removeFirst(min(paged.offset, ranked.candidates.count))
         let highlighter = Highlighter(plan: plan)
         let translatedHighlighter = ranked.translatedPlan.map { Highlighter(plan: $0) }
         var alignments: [Versions.PairKey: [Int: Int]?] = [:]
@@ -295,7 +302,7 @@ public struct Searcher: Sendable {
                     break
                 }
             }
-            var hit = SearchHit(rank: max(0, options.offset) + rank + 1, score: c.score, document: doc.metadata, paragraph: paragraph,
+            var hit = SearchHit(rank: paged.offset + rank + 1, score: c.score, document: doc.metadata, paragraph: paragraph,
                                 snippet: snippet, highlights: highlights, documentParagraphCount: doc.paragraphCount)
             hit.foundThrough = foundThrough
             if options.parallel {
@@ -310,6 +317,9 @@ public struct Searcher: Sendable {
         return SearchResults(query: query, total: ranked.total, tookMilliseconds: took, hits: hits,
                              translations: ranked.translations)
     }
+
+    /// The deepest page: `offset` is held to this.
+    public static let maxOffset = 1_000_000
 
     /// Throws when a `doc:` name is no document of the snapshot (rather than finding nothing).
     private func checkDocumentsExist(_ names: [String]) throws {

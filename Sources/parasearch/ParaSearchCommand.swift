@@ -11,9 +11,10 @@ struct ParaSearchCommand: ParsableCommand {
     )
 }
 
-/// Prints to standard error (a file name that is not UTF-8 shown with `\xFF` escapes).
+/// Prints to standard error (a file name that is not UTF-8 shown with `\xFF` escapes, control
+/// characters a user typed escaped).
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((InputFiles.shown(message) + "\n").utf8))
+    FileHandle.standardError.write(Data((printable(InputFiles.shown(message)) + "\n").utf8))
 }
 
 /// JSON with sorted keys and unescaped slashes, one object per call.

@@ -66,7 +66,9 @@ struct SearchCommand: ParsableCommand {
 
     func validate() throws {
         guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
-        guard offset >= 0 else { throw ValidationError("--offset must be 0 or more") }
+        guard offset >= 0, offset <= Searcher.maxOffset else { throw ValidationError("--offset must be 0 to \(Searcher.maxOffset)") }
+        guard limit <= 100_000 else { throw ValidationError("--limit must be at most 100000") }
+        if group, json || format != .text { throw ValidationError("--group prints text: leave out --json and --format") }
         if let lang, Language(rawValue: lang.lowercased()) == nil { throw ValidationError("--lang must be zh or en") }
         guard !query.joined().trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("the query is empty") }
     }
@@ -76,7 +78,7 @@ struct SearchCommand: ParsableCommand {
         var text = query.joined(separator: " ")
         if let lang { text += " lang:\(lang.lowercased())" }
         if let doc { text += " doc:\(doc)" }
-        var options = SearchOptions(limit: group ? min(1000, (limit + offset) * 20) : limit)
+        var options = SearchOptions(limit: group ? min(1000, (limit + offset) * 20) : limit)   // (both validated small)
         options.offset = group ? 0 : offset
         options.countTotal = true
         options.parallel = parallel
@@ -99,7 +101,7 @@ struct SearchCommand: ParsableCommand {
             for hit in results.hits {
                 let fields = [String(hit.rank), String(format: "%.6f", hit.score), InputFiles.shown(hit.document.id),
                               hit.document.symbol ?? "", hit.document.language.rawValue, hit.paragraph.number ?? "",
-                              InputFiles.shown(hit.citation.description), hit.snippet]
+                              InputFiles.shown(hit.citation.description), hit.snippet.replacingOccurrences(of: "\n", with: " ")]
                 print(fields.map(csvField).joined(separator: ","))
             }
         case .markdown:
@@ -120,7 +122,8 @@ struct SearchCommand: ParsableCommand {
         }
         let shown = order.dropFirst(offset).prefix(limit)
         if shown.isEmpty {
-            print("no paragraphs match \(printable(query.joined(separator: " ")))")
+            let typed = printable(query.joined(separator: " "))
+            print(order.isEmpty ? "no paragraphs match \(typed)" : "no documents after the first \(order.count) for \(typed)")
             return
         }
         let tty = styled()
@@ -183,11 +186,17 @@ func counted(_ n: Int, _ noun: String) -> String {
     "\(n) \(noun)\(n == 1 ? "" : "s")"
 }
 
-/// Text a user typed, safe to print: control characters shown as `\u{…}` escapes.
+/// Text a user typed, safe to print: control characters and invisible format characters
+/// (such as U+202E, which turns the text around) shown as `\u{…}` escapes.
 func printable(_ text: String) -> String {
     var out = ""
     for s in text.unicodeScalars {
-        if s.properties.generalCategory == .control { out += "\\u{\(String(s.value, radix: 16))}" } else { out.unicodeScalars.append(s) }
+        let category = s.properties.generalCategory
+        if (category == .control && s != "\n") || (category == .format && s != "\u{200D}") {
+            out += "\\u{\(String(s.value, radix: 16))}"
+        } else {
+            out.unicodeScalars.append(s)
+        }
     }
     return out
 }
@@ -219,9 +228,12 @@ func resultsJSON(_ results: SearchResults, query: String) -> [String: Any] {
     ]
 }
 
-/// A CSV field, quoted when it must be (RFC 4180).
+/// A CSV field, quoted when it must be (RFC 4180); a text that a spreadsheet would take for a
+/// formula (`=…`, `+…`, `-…`, `@…`) starts with `'`.
 func csvField(_ s: String) -> String {
-    s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    var s = s
+    if let first = s.first, "=+-@".contains(first), Double(s) == nil { s = "'" + s }
+    return s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
 }
 
 /// A citation as a reference list gives it: `A/80/62, para. 23`; a law's article or an item

@@ -165,6 +165,28 @@ let corpusIndex: String = {
         let block = try run(["search", "doc:A/RES/80/1", "--limit", "1", "--index", corpusIndex])
         #expect(block.stdout.hasPrefix("1. A/RES/80/1 (unnumbered text, #1)"))
         #expect(try run(["show", "A/RES/80/1", "#1", "--index", corpusIndex]).status == 0)
+        // The count does not move with the page; control characters never reach stderr raw.
+        let counts = try [1, 50].map { limit in
+            try run(["search", "development", "--lang", "zh", "--count", "--limit", String(limit), "--index", corpusIndex]).stdout
+        }
+        #expect(counts[0] == counts[1] && counts[0] != "0\n")
+        let escaped = try run(["search", "doc:\u{1B}[7mX", "--index", corpusIndex])
+        #expect(escaped.status == 1 && !escaped.stderr.contains("\u{1B}") && escaped.stderr.contains("\\u{1b}[7mX"))
+        #expect(try run(["search", "x", "--offset", "99999999999", "--index", corpusIndex]).status != 0)
+        // Formats: a citation list, CSV with a header and quoting, one JSON object a line.
+        let markdown = try run(["search", "A/80/534", "--format", "markdown", "--limit", "2", "--index", corpusIndex])
+        #expect(markdown.stdout.split(separator: "\n").allSatisfy { $0.hasPrefix("- A/RES/80/") && $0.contains(", #") })
+        let csv = try run(["search", "A/80/534", "--format", "CSV", "--limit", "1", "--index", corpusIndex]).stdout.split(separator: "\n")
+        #expect(csv.count == 2 && csv[0] == "rank,score,document,symbol,language,number,citation,snippet")
+        #expect(csv[1].hasSuffix(#","[on the report of the First Committee (A/80/534, para. 7)]""#))
+        let jsonl = try run(["search", "A/80/534", "--format", "jsonl", "--limit", "3", "--index", corpusIndex]).stdout.split(separator: "\n")
+        #expect(jsonl.count == 3 && jsonl.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil })
+        // One line per document.
+        let grouped = try run(["search", "nuclear", "disarmament", "--group", "--limit", "2", "--no-translate", "--index", corpusIndex])
+        let heads = grouped.stdout.split(separator: "\n").filter { $0.range(of: #"^\d+\. "#, options: .regularExpression) != nil }
+        #expect(heads.count == 2 && heads.allSatisfy { $0.contains(" paragraphs: ") || $0.contains(" paragraph: ") })
+        #expect(Set(heads.map { $0.split(separator: " ")[1] }).count == 2)
+        #expect(try run(["search", "x", "--group", "--json", "--index", corpusIndex]).status != 0)
         // batch: a bad line is reported and the rest run.
         let queries = temporaryIndex() + ".tsv"
         try "a\tdevelopment\nno tab here\nb\t\nc\t资产追回\n".write(toFile: queries, atomically: true, encoding: .utf8)

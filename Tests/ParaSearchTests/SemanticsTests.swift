@@ -94,7 +94,7 @@ func search(_ q: String, limit: Int = 10, translate: Bool = false, parallel: Boo
         #expect(one.hits.allSatisfy { $0.document.symbol == "A/RES/80/1" })
         let byID = try search("State of Palestine doc:A_RES_80_1", limit: 50)
         #expect(!byID.hits.isEmpty && byID.hits.allSatisfy { $0.document.id == "A_RES_80_1" })
-        #expect(try search("-资产").hits.isEmpty)
+        #expect(throws: ParaError.self) { try search("-资产") }     // nothing to search for
     }
 
     @Test func queryErrorsAreClear() {
@@ -137,6 +137,24 @@ func search(_ q: String, limit: Int = 10, translate: Bool = false, parallel: Boo
         }
     }
 
+    @Test func operatorsAtTheEdgesAndInARow() throws {
+        #expect(try Query(parsing: "nuclear AND NOT terrorism") == Query(phrases: ["nuclear"], excluded: ["terrorism"]))
+        #expect(try Query(parsing: "AND x") == Query(phrases: ["x"]))
+        #expect(try Query(parsing: "x AND") == Query(phrases: ["x"]))
+        #expect(try Query(parsing: "+terror* nuclear AND recover*")
+            == Query(phrases: ["nuclear"], prefixes: ["terror", "recover"], requiredPrefixes: ["terror", "recover"]))
+        for nothing in ["NOT", "\"\"", "+", "-", "AND OR"] {
+            #expect(throws: ParaError.self, "\(nothing)") { try search(nothing) }
+        }
+        // A required prefix is required; `x AND NOT y` excludes y.
+        let required = try search("nuclear AND terror*", limit: 100)
+        #expect(!required.hits.isEmpty && required.hits.allSatisfy { $0.paragraph.text.lowercased().contains("terror") })
+        #expect(try search("nuclear AND NOT terrorism", limit: 100).total == (try search("nuclear -terrorism", limit: 100)).total)
+        // Exclusions alone with a filter list what is left.
+        let left = try search("lang:zh -资产", limit: 1000)
+        #expect(left.total == (try search("lang:zh", limit: 1)).total - (try search("资产 lang:zh", limit: 1)).total)
+    }
+
     @Test func datesAreReadAsWrittenAndCompared() {
         #expect(DateCondition.isoDate("19 September 2025") == "2025-09-19")
         #expect(DateCondition.isoDate("2018年3月1日") == "2018-03-01")
@@ -146,6 +164,13 @@ func search(_ q: String, limit: Int = 10, translate: Bool = false, parallel: Boo
         #expect(DateCondition.between("2018", "2020").admits("2020-12-31") && !DateCondition.between("2018", "2020").admits("2021-01-01"))
         #expect(DateCondition.after("2025-09").admits("2025-10-01") && !DateCondition.after("2025-09").admits("2025-09-30"))
         #expect(DateCondition.before("2025-10-01").admits("2025-09-30") && !DateCondition.before("2025-10-01").admits("2025-10-01"))
+        // A coarse date passes only when the whole of it meets the condition.
+        #expect(!DateCondition.before("2025-06").admits("2025") && !DateCondition.after("2025-06").admits("2025"))
+        #expect(!DateCondition.before("2025-10-01").admits("2025-10") && DateCondition.before("2025-10-01").admits("2025-09"))
+        #expect(!DateCondition.between("2018", "2020-06").admits("2020") && DateCondition.between("2018", "2020").admits("2020"))
+        #expect(DateCondition.isoDate("September 19, 2025") == "2025-09-19")
+        #expect(DateCondition.isoDate("2017-2018年") == nil && DateCondition.isoDate("45 September 2025") == nil)
+        #expect(throws: ParaError.self) { try Query(parsing: "date:2025-13") }
     }
 
     @Test func requiredExcludedAndPrefixTermsFilterWhatMatches() throws {
