@@ -42,6 +42,7 @@ public final class SegmentReader: Sendable {
     /// Decoded documents, built on first use of ``documents``.
     private let documentCache = OnceCache<[StoredDocument]>()
     private let languageCache = OnceCache<(codes: [UInt8], set: Set<Language>)>()
+    private let linkCache = OnceCache<Bool>()
 
     /// How the reader will use the files' pages.
     public enum Residency: Sendable {
@@ -174,6 +175,30 @@ public final class SegmentReader: Sendable {
     /// The languages the segment's documents are in.
     public var languages: Set<Language> {
         get throws { try documentLanguages().set }
+    }
+
+    /// Whether any document of the segment has a symbol or names another in a `parallel` or
+    /// `translation_of` field — whether it can have language versions at all. Read once, from
+    /// the raw records (a segment of many small documents without symbols answers fast).
+    public var mayHaveVersions: Bool {
+        get throws {
+            try linkCache.get {
+                let keys: [[UInt8]] = [Array("parallel".utf8), Array("translation_of".utf8)]
+                for index in 0..<documentCount {
+                    var t = ByteReader(storedFile.bytes, from: documentTable + 8 * index, to: documentTable + 8 * documentCount, file: storedFile.path)
+                    var d = ByteReader(storedFile.bytes, from: Int(clamping: try t.u64()), to: paragraphTable, file: storedFile.path)
+                    _ = try d.bytes(try d.int())                      // id
+                    if try d.int() > 0 { return true }                // a symbol (length + 1)
+                    for _ in 0..<4 { _ = try d.bytes(try d.int()) }   // language, title, source, content hash
+                    for _ in 0..<(try d.int()) {
+                        let key = try d.bytes(try d.int())
+                        if keys.contains(where: { $0.elementsEqual(key) }) { return true }
+                        _ = try d.bytes(try d.int())
+                    }
+                }
+                return false
+            }
+        }
     }
 
     private func documentLanguages() throws -> (codes: [UInt8], set: Set<Language>) {

@@ -61,7 +61,11 @@ extension Searcher {
         // Through the versions when the filter keeps another language than the query's own.
         var throughVersions = options.throughVersions && !plan.languages.isEmpty && !present.subtracting(plan.languages).isEmpty
             && !(source.map(plan.languages.contains) ?? false)
-        if throughVersions { throughVersions = try versions().any }
+        if throughVersions {
+            // (Documents without symbols or links, as JSON Lines records are, have no versions:
+            // answered without decoding them.)
+            throughVersions = try snapshot.segments.contains { try $0.mayHaveVersions } && versions().any
+        }
         guard translating || throughVersions else { return try direct() }
 
         var out = CrossRanking(candidates: [], total: 0)

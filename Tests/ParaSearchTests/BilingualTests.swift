@@ -205,6 +205,20 @@ private func document(_ numbers: [String?]) -> [Paragraph] {
         #expect(r.hits.first?.parallel.map(\.paragraph.text) == ["The Institute trained judges."])
     }
 
+    /// Whether a segment can hold versions is read from the raw records: JSON Lines records
+    /// (no symbol, no link) cannot; the sample corpus (symbols) can; a link alone suffices.
+    @Test func segmentsKnowWhetherTheyCanHoldVersions() throws {
+        #expect(try sampleIndex.segments.contains { try $0.mayHaveVersions })
+        let corpus = temporaryDirectory("no-versions")
+        try #"{"id": "a", "text": "one"}\#n{"id": "b", "text": "二"}\#n"#.write(toFile: corpus + "/r.jsonl", atomically: true, encoding: .utf8)
+        let dir = temporaryDirectory("no-versions-index")
+        _ = try Indexer(directory: dir).index(paths: [corpus])
+        #expect(try IndexSnapshot.open(directory: dir).segments.allSatisfy { try !$0.mayHaveVersions })
+        try "---\nlanguage: zh\ntranslation_of: a\n---\n\n1. 一。\n".write(toFile: corpus + "/c.md", atomically: true, encoding: .utf8)
+        _ = try Indexer(directory: dir).index(paths: [corpus])
+        #expect(try IndexSnapshot.open(directory: dir).segments.contains { try $0.mayHaveVersions })
+    }
+
     /// A list of names in `parallel` (YAML, or a sidecar's JSON array) links each.
     @Test func aListOfParallelNamesLinksEach() throws {
         let corpus = temporaryDirectory("linked-list")
