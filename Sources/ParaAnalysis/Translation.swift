@@ -1,3 +1,5 @@
+import Foundation
+import CSystemZlib
 import ParaCore
 
 /// One word of a query and what it translates to, for a query in one language to find text in
@@ -25,7 +27,8 @@ public struct Translation: Sendable, Hashable, Codable {
 ///   Chinese words it glosses, ranked by the table (the words that give it as their first
 ///   gloss first), at most three.
 ///
-/// The tables are searched in place; only their line offsets are built, on first use.
+/// The dictionary is inflated on first use and searched in place; the gloss index of the other
+/// direction is made from it the first time an English query is translated.
 public enum QueryTranslator {
     /// How many Chinese words an English gloss may stand for.
     static let maxChineseTargets = 3
@@ -41,8 +44,8 @@ public enum QueryTranslator {
     public static func chineseToEnglish(_ query: String) -> [Translation] {
         var out: [Translation] = []
         func add(_ word: String, glosses count: Int = maxEnglishGlosses) {
-            if let glosses = Tables.words.value(word), !out.contains(where: { $0.source == word }) {
-                out.append(Translation(source: word, targets: withIrregularPlurals(glosses.split(separator: "|").prefix(count).map(String.init))))
+            if let glosses = Tables.words.glosses(of: word), !out.contains(where: { $0.source == word }) {
+                out.append(Translation(source: word, targets: withIrregularPlurals(Array(glosses.prefix(count)))))
             }
         }
         for run in chineseRuns(query) {
@@ -112,16 +115,14 @@ public enum QueryTranslator {
         var prefix = Array(stems[0].utf8)
         if prefix.count > 2, prefix.last == UInt8(ascii: "i") || prefix.last == UInt8(ascii: "e") { prefix.removeLast() }
         var ranked: [(rank: Int, word: String)] = []
-        Tables.glosses.forEach(withPrefix: prefix) { key, value in
-            guard englishWords(key).map(\.stem) == stems else { return }
-            for item in value.split(separator: "|") {
-                guard let comma = item.lastIndex(of: ","), let rank = Int(item[item.index(after: comma)...]) else { continue }
-                let word = String(item[..<comma])
-                if let k = ranked.firstIndex(where: { $0.word == word }) {
-                    ranked[k].rank = min(ranked[k].rank, rank)
-                } else {
-                    ranked.append((rank, word))
-                }
+        var stemsOf: [String: Bool] = [:]     // (a gloss's entries come together: stem it once)
+        Tables.glosses.forEach(withPrefix: prefix) { gloss, word, rank in
+            if stemsOf[gloss] == nil { stemsOf[gloss] = englishWords(gloss).map(\.stem) == stems }
+            guard stemsOf[gloss]! else { return }
+            if let k = ranked.firstIndex(where: { $0.word == word }) {
+                ranked[k].rank = min(ranked[k].rank, rank)
+            } else {
+                ranked.append((rank, word))
             }
         }
         return Array(ranked.sorted { $0.rank != $1.rank ? $0.rank < $1.rank : $0.word < $1.word }.prefix(maxChineseTargets).map(\.word))
@@ -169,74 +170,156 @@ public enum QueryTranslator {
     }
 
     enum Tables {
-        static let words = SortedLines(cedictTable)
-        static let glosses = SortedLines(cedictGlosses)
+        /// The dictionary, inflated on first use.
+        static let words = DictionaryTable(packed: cedictTablePacked, length: cedictTableLength)
+        /// Its glosses the other way, sorted, made from it on first use.
+        static let glosses = GlossIndex(words)
     }
 }
 
-/// A table of lines `key<TAB>value` sorted by key (UTF-8 byte order), searched in place: only
-/// the offsets of its lines are built, on first use.
-struct SortedLines: Sendable {
-    private let text: String
-    private let starts: [Int32]
+/// The dictionary's lines (`word<TAB>compounds<TAB>gloss|gloss…`, sorted by word), inflated
+/// from their packed form and searched in place.
+struct DictionaryTable: Sendable {
+    let bytes: [UInt8]
+    /// Where each line starts.
+    let starts: [Int32]
 
-    init(_ text: String) {
-        var text = text
-        text.makeContiguousUTF8()
-        var starts: [Int32] = []
-        text.utf8.withContiguousStorageIfAvailable { bytes in
-            starts.reserveCapacity(bytes.count / 16)
-            var lineStart = 0
-            for i in bytes.indices where bytes[i] == 0x0A {
-                if i > lineStart { starts.append(Int32(lineStart)) }
-                lineStart = i + 1
+    init(packed: String, length: Int) {
+        var bytes = [UInt8](repeating: 0, count: length)
+        if let compressed = Data(base64Encoded: packed) {
+            var size = uLongf(length)
+            let status = compressed.withUnsafeBytes { source in
+                bytes.withUnsafeMutableBufferPointer { uncompress($0.baseAddress, &size, source.bindMemory(to: UInt8.self).baseAddress, uLong(source.count)) }
             }
-            if lineStart < bytes.count { starts.append(Int32(lineStart)) }
+            // A table that does not inflate whole (it is generated, so it always does) translates nothing.
+            if status != Z_OK || Int(size) != length { bytes = [] }
+        } else {
+            bytes = []
         }
-        self.text = text
+        var starts: [Int32] = []
+        starts.reserveCapacity(bytes.count / 24)
+        var lineStart = 0
+        for i in bytes.indices where bytes[i] == 0x0A {
+            if i > lineStart { starts.append(Int32(lineStart)) }
+            lineStart = i + 1
+        }
+        if lineStart < bytes.count { starts.append(Int32(lineStart)) }
+        self.bytes = bytes
         self.starts = starts
     }
 
-    /// The value of `key`, if the table has it.
-    func value(_ key: String) -> Substring? {
-        var found: Substring? = nil
-        forEach(withPrefix: Array(key.utf8), exact: true) { _, value in found = value }
-        return found
+    /// Line `k`: the word's bytes, how many headwords hold it, and where its glosses are.
+    func line(_ k: Int) -> (word: Range<Int>, compounds: Int, glosses: Range<Int>) {
+        let start = Int(starts[k])
+        var i = start
+        while bytes[i] != 0x09 { i += 1 }
+        let word = start..<i
+        i += 1
+        var compounds = 0
+        while bytes[i] != 0x09 { compounds = compounds * 10 + Int(bytes[i] - 0x30); i += 1 }
+        i += 1
+        var end = i
+        while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+        return (word, compounds, i..<end)
     }
 
-    /// Calls `body` with each key that starts with `prefix` (or equals it, when `exact`), and
-    /// its value, in key order.
-    func forEach(withPrefix prefix: [UInt8], exact: Bool = false, _ body: (String, Substring) -> Void) {
-        text.utf8.withContiguousStorageIfAvailable { bytes in
-            // Compares a line's key with the prefix: <0, 0 (the key starts with it), >0.
-            func compare(_ line: Int) -> Int {
-                var i = Int(starts[line])
-                for b in prefix {
-                    guard i < bytes.count, bytes[i] != 0x09 else { return -1 }
-                    if bytes[i] != b { return bytes[i] < b ? -1 : 1 }
-                    i += 1
+    /// The glosses of `word`, if the dictionary has it.
+    func glosses(of word: String) -> [String]? {
+        let key = Array(word.utf8)
+        var lo = 0, hi = starts.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            let w = line(mid).word
+            if bytes[w].lexicographicallyPrecedes(key) { lo = mid + 1 } else { hi = mid }
+        }
+        guard lo < starts.count else { return nil }
+        let l = line(lo)
+        guard bytes[l.word].elementsEqual(key) else { return nil }
+        return bytes[l.glosses].split(separator: UInt8(ascii: "|")).map { String(decoding: $0, as: UTF8.self) }
+    }
+}
+
+/// The glosses of the dictionary's words of two to four characters (of at most three words
+/// each), sorted without regard to case, each with its word and rank: the gloss's place among
+/// the word's glosses first, then words of two characters before longer ones, then the word
+/// that more headwords hold (a common word makes many compounds: 资产 in 固定资产 …).
+struct GlossIndex: Sendable {
+    struct Entry: Sendable {
+        /// The gloss's first eight bytes in lower case, big-endian (most comparisons end there).
+        var head: UInt64
+        var gloss: Range<Int32>
+        var word: Range<Int32>
+        var rank: Int32
+    }
+    let table: DictionaryTable
+    let entries: [Entry]
+
+    init(_ table: DictionaryTable) {
+        self.table = table
+        let bytes = table.bytes
+        var entries: [Entry] = []
+        entries.reserveCapacity(table.starts.count * 2)
+        for k in table.starts.indices {
+            let l = table.line(k)
+            var characters = 0
+            for i in l.word where bytes[i] & 0xC0 != 0x80 { characters += 1 }
+            guard (2...4).contains(characters) else { continue }
+            var position = 0, start = l.glosses.lowerBound, spaces = 0
+            for i in l.glosses.lowerBound...l.glosses.upperBound {
+                if i < l.glosses.upperBound, bytes[i] != UInt8(ascii: "|") {
+                    if bytes[i] == 0x20 { spaces += 1 }
+                    continue
                 }
-                return 0
-            }
-            var lo = 0, hi = starts.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if compare(mid) < 0 { lo = mid + 1 } else { hi = mid }
-            }
-            var line = lo
-            while line < starts.count, compare(line) == 0 {
-                let start = Int(starts[line])
-                var tab = start
-                while tab < bytes.count, bytes[tab] != 0x09, bytes[tab] != 0x0A { tab += 1 }
-                var end = tab
-                while end < bytes.count, bytes[end] != 0x0A { end += 1 }
-                if !exact || tab - start == prefix.count {
-                    let key = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<tab]), as: UTF8.self)
-                    let value = tab < end ? String(decoding: UnsafeBufferPointer(rebasing: bytes[(tab + 1)..<end]), as: UTF8.self) : ""
-                    body(key, Substring(value))
+                if spaces < 3 {
+                    var head: UInt64 = 0
+                    for j in 0..<8 { head = head << 8 | UInt64(start + j < i ? Self.lower(bytes[start + j]) : 0) }
+                    let rank = (position * 4 + (characters == 2 ? 0 : 1)) * 10000 + max(0, 9999 - l.compounds)
+                    entries.append(Entry(head: head, gloss: Int32(start)..<Int32(i),
+                                         word: Int32(l.word.lowerBound)..<Int32(l.word.upperBound), rank: Int32(rank)))
                 }
-                line += 1
+                position += 1
+                start = i + 1
+                spaces = 0
             }
+        }
+        entries.sort { a, b in
+            if a.head != b.head { return a.head < b.head }
+            let x = bytes[Int(a.gloss.lowerBound)..<Int(a.gloss.upperBound)].lazy.map(Self.lower)
+            let y = bytes[Int(b.gloss.lowerBound)..<Int(b.gloss.upperBound)].lazy.map(Self.lower)
+            if !x.elementsEqual(y) { return x.lexicographicallyPrecedes(y) }
+            return a.rank < b.rank
+        }
+        self.entries = entries
+    }
+
+    @inline(__always)
+    static func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+
+    /// Calls `body` with each gloss (in lower case) that starts with `prefix`, its word and rank.
+    func forEach(withPrefix prefix: [UInt8], _ body: (String, String, Int) -> Void) {
+        let bytes = table.bytes
+        // Compares an entry's gloss with the prefix: <0, 0 (it starts with it), >0.
+        func compare(_ e: Entry) -> Int {
+            var i = Int(e.gloss.lowerBound)
+            for b in prefix {
+                guard i < Int(e.gloss.upperBound) else { return -1 }
+                let c = Self.lower(bytes[i])
+                if c != b { return c < b ? -1 : 1 }
+                i += 1
+            }
+            return 0
+        }
+        var lo = 0, hi = entries.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if compare(entries[mid]) < 0 { lo = mid + 1 } else { hi = mid }
+        }
+        var k = lo
+        while k < entries.count, compare(entries[k]) == 0 {
+            let e = entries[k]
+            body(String(decoding: bytes[Int(e.gloss.lowerBound)..<Int(e.gloss.upperBound)].map(Self.lower), as: UTF8.self),
+                 String(decoding: bytes[Int(e.word.lowerBound)..<Int(e.word.upperBound)], as: UTF8.self), Int(e.rank))
+            k += 1
         }
     }
 }
