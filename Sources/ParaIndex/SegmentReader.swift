@@ -185,8 +185,7 @@ public final class SegmentReader: Sendable {
             try linkCache.get {
                 let keys: [[UInt8]] = [Array("parallel".utf8), Array("translation_of".utf8)]
                 for index in 0..<documentCount {
-                    var t = ByteReader(storedFile.bytes, from: documentTable + 8 * index, to: documentTable + 8 * documentCount, file: storedFile.path)
-                    var d = ByteReader(storedFile.bytes, from: Int(clamping: try t.u64()), to: paragraphTable, file: storedFile.path)
+                    var d = try documentRecord(index)
                     _ = try d.bytes(try d.int())                      // id
                     if try d.int() > 0 { return true }                // a symbol (length + 1)
                     for _ in 0..<4 { _ = try d.bytes(try d.int()) }   // language, title, source, content hash
@@ -208,8 +207,7 @@ public final class SegmentReader: Sendable {
             var set: Set<Language> = []
             let all = Language.allCases
             for index in 0..<documentCount {
-                var t = ByteReader(storedFile.bytes, from: documentTable + 8 * index, to: documentTable + 8 * documentCount, file: storedFile.path)
-                var d = ByteReader(storedFile.bytes, from: Int(clamping: try t.u64()), to: paragraphTable, file: storedFile.path)
+                var d = try documentRecord(index)
                 _ = try d.bytes(try d.int())                      // id
                 let symbol = try d.int()                          // string?: length + 1, or 0 for none
                 if symbol > 0 { _ = try d.bytes(symbol - 1) }
@@ -223,14 +221,18 @@ public final class SegmentReader: Sendable {
         }
     }
 
+    /// A reader at the start of document `index`'s stored record (its id first).
+    private func documentRecord(_ index: Int) throws -> ByteReader {
+        var t = ByteReader(storedFile.bytes, from: documentTable + 8 * index, to: documentTable + 8 * documentCount, file: storedFile.path)
+        return ByteReader(storedFile.bytes, from: Int(clamping: try t.u64()), to: paragraphTable, file: storedFile.path)
+    }
+
     /// Decodes document `index` (without caching it).
     public func document(at index: Int) throws -> StoredDocument {
         guard index >= 0 && index < documentCount else {
             throw ParaError(file: storedFile.path, "document \(index) out of range")
         }
-        var r = ByteReader(storedFile.bytes, from: documentTable + 8 * index, to: documentTable + 8 * documentCount, file: storedFile.path)
-        let offset = Int(clamping: try r.u64())
-        var d = ByteReader(storedFile.bytes, from: offset, to: paragraphTable, file: storedFile.path)
+        var d = try documentRecord(index)
         let id = try d.string()
         let symbol = try d.optionalString()
         guard let language = Language(rawValue: try d.string()) else { throw d.corrupt("unknown language") }
