@@ -24,7 +24,7 @@ public enum TermKind: UInt8, Sendable {
 public struct Analyzer: Sendable {
     /// Name and version of the rules; stored with every index commit. Change the version
     /// whenever a rule changes the terms of any text.
-    public static let identity = "parasearch-bigram-porter/1"
+    public static let identity = "parasearch-bigram-porter/2"
 
     /// Words longer than this many bytes are skipped (they still take a position).
     public static let maxWordBytes = 100

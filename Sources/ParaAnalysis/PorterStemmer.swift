@@ -1,7 +1,11 @@
 /// The Porter (1980) stemming algorithm over lowercase ASCII bytes.
 ///
 /// M.F. Porter, "An algorithm for suffix stripping", Program 14(3), 1980. Steps 1a–5b as
-/// published; `y` is a consonant when it follows a vowel.
+/// published; `y` is a consonant when it follows a vowel. One rule added to step 4:
+/// (m>1) ERI → ε, so that a noun in `-ery` meets the verb it comes from, as `-er` already
+/// does (`recovery`, `recoveries`, `recovering`, `recovered` → `recov`; `machinery` and
+/// `machine` → `machin`). The measure keeps short stems whole (`mystery` and `mysterious`
+/// stay `mysteri`, `every` is not `ever`, `battery` not `batter`).
 ///
 /// Works in place on a caller's buffer, which must have room for one byte more than the word
 /// (step 1b can turn `-at` into `-ate`).
@@ -160,6 +164,7 @@ struct PorterStemmer {
         case UInt8(ascii: "i"): matched = ends("ic")
         case UInt8(ascii: "l"): matched = ends("able") || ends("ible")
         case UInt8(ascii: "n"): matched = ends("ant") || ends("ement") || ends("ment") || ends("ent")
+        case UInt8(ascii: "r"): matched = ends("eri")
         case UInt8(ascii: "o"):
             if ends("ion") && j >= 0 && (b[j] == UInt8(ascii: "s") || b[j] == UInt8(ascii: "t")) { matched = true }
             else { matched = ends("ou") }

@@ -128,7 +128,8 @@ public enum IndexCheck {
                     var count = 0, last = -1
                     while cursor.doc != PostingsCursor.end {
                         if cursor.doc <= last || cursor.doc >= segment.paragraphCount || cursor.frequency < 1 { break }
-                        frequencySum[cursor.doc] += cursor.frequency
+                        // Section terms are not part of a paragraph's length.
+                        if term.first != IndexFormat.sectionMark { frequencySum[cursor.doc] += cursor.frequency }
                         last = cursor.doc
                         count += 1
                         cursor.next()
@@ -159,12 +160,19 @@ public enum IndexCheck {
                     problem("stored", "paragraph \(p) cannot be read")
                     continue
                 }
+                let document = try? segment.document(at: segment.documentIndex(of: p))
+                let root = document.flatMap { d in
+                    SegmentWriter.sectionRoot(title: d.metadata.title,
+                                              firstParagraph: d.firstParagraph == p ? paragraph : try? segment.paragraph(d.firstParagraph))
+                }
                 var byTerm: [[UInt8]: [Int]] = [:]
-                SegmentWriter.forEachTerm(of: paragraph, session: session) { term, position in
+                var length = 0
+                SegmentWriter.forEachTerm(of: paragraph, root: root, session: session) { term, position, counted in
                     byTerm[Array(term), default: []].append(position)
+                    if counted { length += 1 }
                 }
                 report.paragraphsRederived += 1
-                var ok = byTerm.values.reduce(0) { $0 + $1.count } == segment.length(of: p)
+                var ok = document != nil && length == segment.length(of: p)
                 for (term, positions) in byTerm where ok {
                     guard let info = try? segment.lookup(term) else { ok = false; break }
                     var cursor = segment.cursor(info)

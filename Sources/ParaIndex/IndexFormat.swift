@@ -8,6 +8,9 @@ public enum IndexFormat {
     static let footerMagic: [UInt8] = Array("PEND".utf8)
     static let headerSize = 16
     static let footerSize = 8
+    /// The first byte of a section term: a term of a paragraph's title or headings (see
+    /// `OnDiskFormat.md`). No term of text starts with it (control characters separate words).
+    public static let sectionMark: UInt8 = 0x01
     /// Terms per dictionary block; the block index holds each block's first term.
     static let termsPerBlock = 32
 

@@ -36,46 +36,77 @@ struct SegmentWriter {
         let docIndex = UInt32(documents.count)
         documents.append(StoredDocument(metadata: item.document.metadata, contentHash: item.contentHash,
                                         firstParagraph: paragraphs.count, paragraphCount: item.document.paragraphs.count))
+        let root = Self.sectionRoot(title: item.document.metadata.title, firstParagraph: item.document.paragraphs.first)
         for p in item.document.paragraphs {
-            addParagraph(p, document: docIndex)
+            addParagraph(p, document: docIndex, root: root)
         }
     }
 
-    /// The terms a paragraph is indexed under, with their positions: its text, then each of its
-    /// footnotes (a paragraph's notes are found through it), each after a gap of 16 positions
-    /// so that no phrase runs from the text into a note. `check` re-derives postings with it.
+    /// The terms a paragraph is indexed under, with their positions and whether they count in
+    /// its length: its text, then each of its footnotes (a paragraph's notes are found through
+    /// it), each after a gap of 16 positions so that no phrase runs from the text into a note;
+    /// then its section path (`root`, the document's title, and the headings above it), each
+    /// term marked with ``IndexFormat/sectionMark`` so that it never meets a term of the text.
+    /// Section terms are not part of the paragraph's length: they rank it (a heading that
+    /// matches the query lifts its paragraphs) and filter it (`in:`), and never make it a match.
+    /// `check` re-derives postings with it.
     @inline(__always)
-    static func forEachTerm(of p: Paragraph, session: AnalysisSession, _ body: (UnsafeBufferPointer<UInt8>, Int) -> Void) {
+    static func forEachTerm(of p: Paragraph, root: String?, session: AnalysisSession,
+                            _ body: (UnsafeBufferPointer<UInt8>, Int, _ counted: Bool) -> Void) {
         var next = 0
         session.analyze(p.text) { term, _, position, _ in
-            body(term, position)
+            body(term, position, true)
             next = position + 1
         }
         for note in p.notes {
             let base = next + 16
             session.analyze(note.text) { term, _, position, _ in
-                body(term, base + position)
+                body(term, base + position, true)
                 next = base + position + 1
+            }
+        }
+        var path = p.headings
+        if let root, !root.isEmpty, root != p.headings.first { path.insert(root, at: 0) }
+        guard !path.isEmpty else { return }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Analyzer.maxWordBytes * 4 + 1) { marked in
+            marked[0] = IndexFormat.sectionMark
+            for heading in path {
+                let base = next + 16
+                session.analyze(heading) { term, _, position, _ in
+                    let n = min(term.count, marked.count - 1)
+                    for k in 0..<n { marked[k + 1] = term[k] }
+                    body(UnsafeBufferPointer(rebasing: marked[0...n]), base + position, false)
+                    next = base + position + 1
+                }
             }
         }
     }
 
-    private mutating func addParagraph(_ p: Paragraph, document: UInt32) {
+    /// The root of a document's section paths: its title, unless the title is only the
+    /// opening of its first paragraph (what a document without one is given).
+    static func sectionRoot(title: String, firstParagraph: Paragraph?) -> String? {
+        let t = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        if t.isEmpty { return nil }
+        if let first = firstParagraph, first.text.hasPrefix(t) { return nil }
+        return t
+    }
+
+    private mutating func addParagraph(_ p: Paragraph, document: UInt32, root: String?) {
         let local = UInt32(paragraphs.count)
         paragraphs.append(p)
         paragraphDocument.append(document)
         scratch.removeAll(keepingCapacity: true)
-        // The heading path is part of what a paragraph is about only through its citation;
-        // the indexed text is the paragraph itself.
         let termsBefore = termTable.count
-        Self.forEachTerm(of: p, session: session) { term, position in
+        var length = 0
+        Self.forEachTerm(of: p, root: root, session: session) { term, position, counted in
             scratch.append(UInt64(termTable.id(term)) << 32 | UInt64(UInt32(truncatingIfNeeded: position)))
+            if counted { length += 1 }
         }
         // A new term: its bytes, its table entries (arena, start, hash, two slots) and the
         // two run starts of `write`.
         estimatedBytes += (termTable.count - termsBefore) * 64 + p.text.utf8.count * 2
             + p.headings.reduce(0) { $0 + $1.utf8.count } + p.notes.reduce(0) { $0 + $1.text.utf8.count } + 96
-        lengths.append(UInt32(scratch.count))
+        lengths.append(UInt32(length))
         scratch.sort()
         var i = 0
         while i < scratch.count {

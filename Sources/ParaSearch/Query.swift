@@ -13,6 +13,7 @@ import ParaCore
 /// | `A/RES/80/1` | a document symbol, matched as written (as if quoted); when no paragraph cites it, the document that bears it |
 /// | `lang:zh`, `doc:A/RES/80/1` | one language; one document by id or any symbol |
 /// | `date:2025`, `date:2018..2020`, `after:2025-06`, `before:2025-10-01` | the document's date |
+/// | `in:旅游安全`, `in:"rule of law"`, `heading:…` | in a section whose heading (or the document's title) holds the words, in order |
 ///
 /// `AND`, `OR` and `NOT` are operators in capitals only. A query of filters alone lists the
 /// paragraphs that pass them in document order.
@@ -28,10 +29,13 @@ public struct Query: Sendable, Equatable {
     public var languages: Set<Language> = []
     public var documents: [String] = []
     public var dates: [DateCondition] = []
+    /// Text the paragraph's section path must hold (`in:`): the document's title or a heading
+    /// above the paragraph.
+    public var sections: [String] = []
 
     public init(text: [String] = [], phrases: [String] = [], excluded: [String] = [], prefixes: [String] = [],
                 requiredPrefixes: [String] = [], languages: Set<Language> = [], documents: [String] = [],
-                dates: [DateCondition] = []) {
+                dates: [DateCondition] = [], sections: [String] = []) {
         self.text = text
         self.phrases = phrases
         self.excluded = excluded
@@ -40,10 +44,11 @@ public struct Query: Sendable, Equatable {
         self.languages = languages
         self.documents = documents
         self.dates = dates
+        self.sections = sections
     }
 
-    /// Whether the query has filters (`lang:`, `doc:`, dates).
-    public var hasFilters: Bool { !languages.isEmpty || !documents.isEmpty || !dates.isEmpty }
+    /// Whether the query has filters (`lang:`, `doc:`, dates, `in:`).
+    public var hasFilters: Bool { !languages.isEmpty || !documents.isEmpty || !dates.isEmpty || !sections.isEmpty }
 
     /// Parses the query syntax. Unknown `name:value` pairs are plain text.
     public init(parsing input: String) throws {
@@ -90,14 +95,17 @@ public struct Query: Sendable, Equatable {
                     i = n
                 }
             }
-            if input[i] == "\"" || input[i] == "“" || input[i] == "”" || input[i] == "「" {
+            func quoted() throws -> String? {
+                guard i < input.endIndex, ["\"", "“", "”", "「"].contains(input[i]) else { return nil }
                 let close: Set<Character> = ["\"", "”", "“", "」"]
                 let start = input.index(after: i)
                 var j = start
                 while j < input.endIndex, !close.contains(input[j]) { j = input.index(after: j) }
                 guard j < input.endIndex else { throw ParaError("unclosed quote in query: \(input)") }
-                let phrase = String(input[start..<j])
                 i = input.index(after: j)
+                return String(input[start..<j])
+            }
+            if let phrase = try quoted() {
                 if phrase.allSatisfy(\.isWhitespace) { continue }
                 try add(.phrase(phrase), negated: negated, required: true)
                 continue
@@ -146,6 +154,15 @@ public struct Query: Sendable, Equatable {
                 if key == "doc", !value.isEmpty { documents.append(value); continue }
                 if ["date", "after", "before"].contains(key), !value.isEmpty {
                     dates.append(try DateCondition(key, value))
+                    continue
+                }
+                if key == "in" || key == "heading" {
+                    // `in:word` or `in:"several words"`.
+                    guard let section = value.isEmpty ? try quoted() : value,
+                          !section.allSatisfy(\.isWhitespace) else {
+                        throw ParaError("\(key): wants the words of a heading: in:旅游安全 or in:\"rule of law\"")
+                    }
+                    sections.append(section)
                     continue
                 }
             }

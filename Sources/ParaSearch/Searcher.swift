@@ -25,6 +25,11 @@ public struct SearchOptions: Sendable {
     public var rerankDepth: Int = 100
     /// Rank paragraphs that contain more of the query's CJK runs whole (as phrases) first.
     public var runsFirst: Bool = true
+    /// Weight of the section terms: a query term found in the paragraph's section path (the
+    /// document's title and the headings above it) adds this share of its score there to the
+    /// paragraph's, so the paragraphs of a section about the query rank higher. It never makes
+    /// a paragraph a match. 0 turns it off (see docs/quality.md for the measurements).
+    public var sectionWeight: Double = 0.5
     /// Count every matching paragraph for `total` (costs a pass over the postings).
     public var countTotal: Bool = true
     public var strategy: RetrievalStrategy = .maxScore
@@ -63,6 +68,8 @@ struct QueryPlan {
         /// For `word*`: every indexed term that starts with these bytes, pooled as one.
         var prefix: [UInt8]? = nil
         var isUnion: Bool { kind == .unigram || !alternatives.isEmpty || prefix != nil }
+        /// A term of the section path (``IndexFormat/sectionMark`` and a term of text).
+        var isSection: Bool { bytes.first == IndexFormat.sectionMark && prefix == nil }
         /// Figures only (`2030`): a term of both languages.
         var isNumber: Bool { !bytes.isEmpty && bytes.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
     }
@@ -77,6 +84,11 @@ struct QueryPlan {
     var scoring: [Int] = []
     var phrases: [Sequence] = []
     var exclusions: [Sequence] = []
+    /// The section terms of the scoring terms (a Chinese character alone, a prefix and a
+    /// translation have none): they add to the score of a paragraph found through the others.
+    var sectionTerms: [Int] = []
+    /// `in:` conditions: sequences of section terms the paragraph's section path must hold.
+    var sections: [Sequence] = []
     /// Sequences whose occurrence in a paragraph earns the proximity bonus: every CJK run of
     /// three or more characters as a whole, and each pair of neighbouring English words.
     var proximity: [Sequence] = []
@@ -167,7 +179,7 @@ struct QueryPlan {
             if parts.count == 1, parts[0].kind == .word || parts[0].kind == .stopWord {
                 var stem = parts[0].bytes
                 if stem.count > 3, stem.last == UInt8(ascii: "i") || stem.last == UInt8(ascii: "e") { stem.removeLast() }
-                let id = termID(Array("\u{1}\(p)*".utf8), .word)
+                let id = termID(Array("\u{2}\(p)*".utf8), .word)
                 terms[id].prefix = stem
                 terms[id].weight += 1
                 if !scoringSet.contains(id) { scoringSet.append(id) }
@@ -179,6 +191,20 @@ struct QueryPlan {
             }
         }
         scoring = scoringSet.isEmpty ? stopOnly : scoringSet
+        for t in scoring where !terms[t].isUnion && terms[t].kind != .stopWord {
+            let id = termID([IndexFormat.sectionMark] + terms[t].bytes, terms[t].kind)
+            terms[id].weight = terms[t].weight
+            sectionTerms.append(id)
+        }
+        for text in query.sections {
+            var seq = Sequence(terms: [])
+            var first: Int? = nil
+            analyzer.analyze(text) { term, kind, position, _ in
+                if first == nil { first = position }
+                seq.terms.append((termID([IndexFormat.sectionMark] + Array(term), kind), position - first!))
+            }
+            if !seq.terms.isEmpty { sections.append(seq) }
+        }
         languages = query.languages
         documents = query.documents
         dates = query.dates
@@ -231,6 +257,9 @@ struct QueryPlan {
                 }
                 if !seq.terms.isEmpty { exclusions.append(seq) }
             }
+        }
+        for seq in original.sections {
+            sections.append(Sequence(terms: seq.terms.map { (termID(original.terms[$0.index].bytes, original.terms[$0.index].kind), $0.offset) }))
         }
         languages = original.languages
         documents = original.documents
@@ -401,19 +430,27 @@ public struct Searcher: Sendable {
             let filter = try documentFilter(plan, segment, s)
             var checker = MatchChecker(plan: plan, segment: segment, build: { try self.matcher($0, in: segment) })
             try checker.prepare()
-            // One scoring term per query term present in this segment, in query order.
+            // The section terms present in this segment, then one scoring term per query term
+            // present, in query order.
             var matchers: [TermMatcher] = []
             var bounds: [Double] = [], weights: [Double] = [], idfs: [Double] = []
-            for t in plan.scoring {
-                guard let m = perSegment[s][t], let info = termBounds[s][t] else { continue }
+            func add(_ t: Int, weight: Double) {
+                guard let m = perSegment[s][t], let info = termBounds[s][t] else { return }
                 let term = plan.terms[t]
                 matchers.append(m)
-                bounds.append(term.weight * bm25.score(frequency: info.maxFrequency, norm: bm25.norm(length: info.minLength, average: average), idf: term.idf))
-                weights.append(term.weight)
+                // (Section terms are scored without length normalisation: b = 0.)
+                let norm = term.isSection ? bm25.k1 : bm25.norm(length: info.minLength, average: average)
+                bounds.append(weight * bm25.score(frequency: info.maxFrequency, norm: norm, idf: term.idf))
+                weights.append(weight)
                 idfs.append(term.idf)
             }
-            if matchers.isEmpty { continue }
-            let scorer = SegmentScorer(matchers: matchers, bounds: bounds, weights: weights, idfs: idfs,
+            if options.sectionWeight > 0 {
+                for t in plan.sectionTerms { add(t, weight: options.sectionWeight * plan.terms[t].weight) }
+            }
+            let rankingOnly = matchers.count
+            for t in plan.scoring { add(t, weight: plan.terms[t].weight) }
+            if matchers.count == rankingOnly { continue }
+            let scorer = SegmentScorer(matchers: matchers, bounds: bounds, weights: weights, idfs: idfs, rankingOnly: rankingOnly,
                                        norms: segment.norms, bm25: bm25, average: average)
             let accept: (Int) throws -> Bool = { local in
                 if let filter, !filter.passes(segment.documentIndex(of: local)) { return false }
@@ -424,7 +461,7 @@ public struct Searcher: Sendable {
                 let n = scorer.count
                 while true {
                     var d = PostingsCursor.end
-                    for i in 0..<n { d = min(d, scorer.matchers[i].doc) }
+                    for i in scorer.rankingOnly..<n { d = min(d, scorer.matchers[i].doc) }
                     if d == PostingsCursor.end { break }
                     for i in 0..<n { scorer.matchers[i].advance(to: d) }
                     if try accept(d) {
@@ -468,9 +505,14 @@ public struct Searcher: Sendable {
     /// With one essential list, its postings whose own score plus the others' bounds falls
     /// short are passed over a block at a time. Every paragraph that could enter the top k is
     /// still scored exactly as the exhaustive strategy scores it.
+    ///
+    /// Ranking-only lists (section terms) are never essential: they add to a paragraph found
+    /// through the others and are bounded like any list, but a paragraph they alone hold is no
+    /// match.
     private func maxScore(_ scorer: SegmentScorer, segment s: Int, heap: inout TopK,
                           accept: (Int) throws -> Bool) throws {
         let n = scorer.count
+        let lead = scorer.rankingOnly
         let m = scorer.matchers
         // Bounds and sums are compared with a relative margin so that rounding never prunes a
         // paragraph whose exact score would tie or beat the threshold.
@@ -482,7 +524,7 @@ public struct Searcher: Sendable {
         while true {
             // The window: from the first paragraph not yet decided that some term holds...
             var start = PostingsCursor.end
-            for i in 0..<n { start = min(start, max(m[i].doc, next)) }
+            for i in lead..<n { start = min(start, max(m[i].doc, next)) }
             if start == PostingsCursor.end { break }
             // ... to the end of the first block (of any term) that ends at or after it.
             var end = PostingsCursor.end - 1
@@ -508,14 +550,15 @@ public struct Searcher: Sendable {
             }
             next = end + 1
             if let threshold = heap.threshold, total * margin < threshold { continue }
-            order.sort { bound[$0] < bound[$1] }
+            // The ranking-only lists first, whatever their bounds: they are never essential.
+            order[lead...].sort { bound[$0] < bound[$1] }
             var acc = 0.0
             for e in 0..<n { acc += bound[order[e]]; prefix[e] = acc }
             func firstEssential(_ threshold: Double?) -> Int {
-                guard let threshold else { return 0 }
+                guard let threshold else { return lead }
                 var i = 0
                 while i < n && prefix[i] * margin < threshold { i += 1 }
-                return i
+                return max(i, lead)
             }
             var essential = firstEssential(heap.threshold)
             for e in essential..<n { m[order[e]].advance(to: start) }
@@ -686,9 +729,13 @@ public struct Searcher: Sendable {
         try segment.terms(withPrefix: c) { name, info in
             if name == c { lists.append((info, .whole)) } else if isOneScalar(name[c.count...]) { lists.append((info, .startsWithChar)) }
         }
+        // A section term's character (`in:核`) is in the section terms only, a text's in text.
+        let marked = term.isSection ? 1 : 0
+        let character = c[marked...]
         try segment.allTerms { name, info in
             // (`cc` is listed twice: once from the prefix scan, once here, for its second c.)
-            if name.count > c.count, name.suffix(c.count).elementsEqual(c), isOneScalar(name[..<(name.count - c.count)]) {
+            guard name.count > c.count, (name.first == IndexFormat.sectionMark) == term.isSection else { return }
+            if name.suffix(character.count).elementsEqual(character), isOneScalar(name[marked..<(name.count - character.count)]) {
                 lists.append((info, .endsWithChar))
             }
         }
@@ -772,12 +819,14 @@ func isOneScalar(_ bytes: ArraySlice<UInt8>) -> Bool {
     return bytes.count == n
 }
 
-/// Checks the parts of a query that need positions: required phrases and exclusions.
+/// Checks the parts of a query that need positions: required phrases, `in:` sections and
+/// exclusions.
 struct MatchChecker {
     let plan: QueryPlan
     let segment: SegmentReader
     let build: (QueryPlan.Term) throws -> TermMatcher?
     private var phraseMatchers: [[TermMatcher?]] = []
+    private var sectionMatchers: [[TermMatcher?]] = []
     private var exclusionMatchers: [[TermMatcher?]] = []
 
     init(plan: QueryPlan, segment: SegmentReader, build: @escaping (QueryPlan.Term) throws -> TermMatcher?) {
@@ -788,16 +837,18 @@ struct MatchChecker {
 
     mutating func prepare() throws {
         phraseMatchers = try plan.phrases.map { seq in try seq.terms.map { try build(plan.terms[$0.index]) } }
+        sectionMatchers = try plan.sections.map { seq in try seq.terms.map { try build(plan.terms[$0.index]) } }
         exclusionMatchers = try plan.exclusions.map { seq in try seq.terms.map { try build(plan.terms[$0.index]) } }
     }
 
     var isCorrupt: Bool {
-        (phraseMatchers + exclusionMatchers).contains { $0.contains { $0?.isCorrupt ?? false } }
+        (phraseMatchers + sectionMatchers + exclusionMatchers).contains { $0.contains { $0?.isCorrupt ?? false } }
     }
 
     /// Paragraphs must be visited in increasing order.
     mutating func accepts(_ local: Int) throws -> Bool {
         for i in phraseMatchers.indices where !Self.contains(&phraseMatchers[i], plan.phrases[i], at: local) { return false }
+        for i in sectionMatchers.indices where !Self.contains(&sectionMatchers[i], plan.sections[i], at: local) { return false }
         for i in exclusionMatchers.indices where Self.contains(&exclusionMatchers[i], plan.exclusions[i], at: local) { return false }
         return true
     }

@@ -9,6 +9,10 @@ import ParaIndex
 /// except through the two properties below, and only while the scorer is alive.
 final class SegmentScorer {
     let count: Int
+    /// The first `rankingOnly` matchers add to a paragraph's score but never make it a match
+    /// (section terms). They are scored without length normalisation: a heading is the same
+    /// for every paragraph under it, and lifts them alike.
+    let rankingOnly: Int
     /// `count` matchers, in query order.
     let matchers: UnsafeMutablePointer<TermMatcher>
     let bounds: [Double]
@@ -21,9 +25,10 @@ final class SegmentScorer {
     let bm25: BM25
     let lengthNorm: BM25.LengthNorm
 
-    init(matchers: [TermMatcher], bounds: [Double], weights: [Double], idfs: [Double],
+    init(matchers: [TermMatcher], bounds: [Double], weights: [Double], idfs: [Double], rankingOnly: Int = 0,
          norms: NormsView, bm25: BM25, average: Double) {
         count = matchers.count
+        self.rankingOnly = rankingOnly
         self.matchers = .allocate(capacity: count)
         self.matchers.initialize(from: matchers, count: count)
         self.bounds = bounds
@@ -58,7 +63,7 @@ final class SegmentScorer {
     /// times and at least `minLength` terms long.
     @inline(__always)
     func bound(_ i: Int, maxFrequency: Int, minLength: Int) -> Double {
-        weights[i] * bm25.score(frequency: maxFrequency, norm: lengthNorm(minLength), idf: idfs[i])
+        weights[i] * bm25.score(frequency: maxFrequency, norm: i < rankingOnly ? bm25.k1 : lengthNorm(minLength), idf: idfs[i])
     }
 
     /// Term `i`'s score on a paragraph that holds it `frequency` times, `norm` its length
@@ -71,7 +76,7 @@ final class SegmentScorer {
     /// Scores term `i` on paragraph `doc` (its matcher must be there) and remembers it.
     @inline(__always)
     func contribute(_ i: Int, _ doc: Int, _ norm: Double) -> Double {
-        let c = score(i, frequency: matchers[i].frequency(), norm: norm)
+        let c = score(i, frequency: matchers[i].frequency(), norm: i < rankingOnly ? bm25.k1 : norm)
         contribution[i] = c
         contributionDoc[i] = doc
         return c

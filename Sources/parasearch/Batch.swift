@@ -43,6 +43,9 @@ struct Batch: ParsableCommand {
     @Option(name: .long, help: "Rank paragraphs holding more of the query's Chinese runs whole first (true/false).")
     var runsFirst: Bool?
 
+    @Option(name: .long, help: "Weight of a query term found in the paragraph's headings or document title (0 = text only).")
+    var sectionWeight: Double?
+
     @Flag(name: .customLong("no-translate"), help: "Do not also search the other language with the queries translated.")
     var noTranslate = false
 
@@ -67,6 +70,7 @@ struct Batch: ParsableCommand {
         if let b { options.bm25.b = b }
         if let proximity { options.proximityWeight = proximity }
         if let runsFirst { options.runsFirst = runsFirst }
+        if let sectionWeight { options.sectionWeight = sectionWeight }
         options.translate = !noTranslate
         if let translatedWeight { options.translatedTermWeight = translatedWeight }
         if let translationShare { options.translationShare = translationShare }

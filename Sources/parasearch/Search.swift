@@ -11,8 +11,10 @@ struct SearchCommand: ParsableCommand {
         "quoted phrases", +word and a AND b (must occur); a OR b; -word, -"phrase" and NOT word \
         (must not occur); word* (a word's beginning); an unquoted symbol (A/RES/80/1) as \
         written; lang:zh, doc:ID-OR-SYMBOL, date:2025, date:2018..2020, after:2025-06, \
-        before:2025-10-01. A query of filters alone lists their paragraphs. A word starting \
-        with - is a query word, never an option.
+        before:2025-10-01; in:旅游安全 or in:"rule of law" (a section whose heading, or the \
+        document's title, holds the words). A query of filters alone lists their paragraphs. \
+        A word starting with - is a query word, never an option. A paragraph under a heading \
+        that matches the query ranks higher.
 
         Examples:
           parasearch search 资产追回
@@ -20,6 +22,7 @@ struct SearchCommand: ParsableCommand {
           parasearch search terrorism -nuclear --limit 5
           parasearch search '"right to development"' date:2025 --offset 10
           parasearch search lang:zh doc:A/RES/70/1 --count
+          parasearch search 培训 in:旅游安全
         """
     )
 

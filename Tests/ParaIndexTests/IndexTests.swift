@@ -48,6 +48,16 @@ func document(_ id: String, source: String, language: Language = .en, _ texts: [
             lengths.append(tokens.count)
             var byTerm: [String: [Int]] = [:]
             for t in tokens { byTerm[t.term, default: []].append(t.position) }
+            // Then the section path, title first, each after a gap of 16 positions, its terms
+            // marked; not part of the length.
+            var next = (tokens.last?.position ?? -1) + 1
+            for heading in ["Title \(local < 2 ? "b" : "a")", "A. Section"] {
+                let base = next + 16
+                for t in Analyzer().tokens(heading) {
+                    byTerm["\u{1}" + t.term, default: []].append(base + t.position)
+                    next = base + t.position + 1
+                }
+            }
             for (term, ps) in byTerm { expected[term, default: []].append((local, ps)) }
         }
         #expect((0..<4).map { seg.length(of: $0) } == lengths)

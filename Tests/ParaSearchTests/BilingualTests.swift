@@ -108,7 +108,7 @@ private func document(_ numbers: [String?]) -> [Paragraph] {
     }
 
     @Test func aChineseQueryFindsTheEnglishVersion() throws {
-        let r = try search("资产追回 lang:en", translate: true)
+        let r = try search("资产追回 lang:en")
         let hit = try #require(r.hits.first)
         #expect(hit.document.language == .en && hit.citation.document == "A/RES/70/1" && hit.paragraph.number == "16.4")
         // Through its Chinese version, which holds 资产.

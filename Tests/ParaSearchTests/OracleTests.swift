@@ -13,12 +13,17 @@ struct OracleParagraph {
     var language: Language
     var tokens: [Token]
     var kinds: [TermKind]
+    /// The terms of its section path (the document's title and its headings).
+    var sectionTerms: [String] = []
 }
 
 /// BM25 computed the slow, obvious way from the analyzer's tokens.
 struct Oracle {
     var paragraphs: [OracleParagraph] = []
     let bm25: BM25
+    /// A query term (not a lone character) in the section path adds this share of its BM25
+    /// there, without length normalisation, to a paragraph that matches through its text.
+    var sectionWeight = SearchOptions().sectionWeight
 
     /// Occurrences of a lone CJK character `c`: distinct byte offsets where it stands as a
     /// unigram, as the first half of a bigram, or as the second half.
@@ -53,10 +58,12 @@ struct Oracle {
         }
         let n = paragraphs.count
         let avg = Double(paragraphs.reduce(0) { $0 + $1.tokens.count }) / Double(n)
-        var idf: [String: Double] = [:]
+        var idf: [String: Double] = [:], sectionIDF: [String: Double] = [:]
         for (t, k) in order {
             let df = paragraphs.filter { frequency(t, k, $0) > 0 }.count
             idf[t] = bm25.idf(documentFrequency: df, paragraphs: n)
+            let sdf = paragraphs.filter { $0.sectionTerms.contains(t) }.count
+            sectionIDF[t] = bm25.idf(documentFrequency: sdf, paragraphs: n)
         }
         return paragraphs.map { p in
             let norm = bm25.norm(length: p.tokens.count, average: avg)
@@ -64,6 +71,11 @@ struct Oracle {
             for (t, k) in order {
                 let tf = frequency(t, k, p)
                 sum += tf > 0 ? weight[t]! * bm25.score(frequency: tf, norm: norm, idf: idf[t]!) : 0
+            }
+            guard sum > 0 else { return 0 }
+            for (t, k) in order where k != .unigram && k != .stopWord {
+                let tf = p.sectionTerms.filter { $0 == t }.count
+                sum += tf > 0 ? sectionWeight * weight[t]! * bm25.score(frequency: tf, norm: bm25.k1, idf: sectionIDF[t]!) : 0
             }
             return sum
         }
@@ -86,7 +98,15 @@ struct Oracle {
                 docNumber += 1
                 let id = "doc\(docNumber)"
                 var paragraphs: [Paragraph] = []
+                // Sections: a heading of one to three words or runs, now and then a new one.
+                var heading: [String] = []
                 for ordinal in 1...Int.random(in: 1...12, using: &rng) {
+                    if Int.random(in: 0..<3, using: &rng) == 0 {
+                        heading = [(0..<Int.random(in: 1...3, using: &rng)).map { _ in
+                            Bool.random(using: &rng) ? String((0..<Int.random(in: 1...3, using: &rng)).map { _ in han.randomElement(using: &rng)! })
+                                                     : words.randomElement(using: &rng)!
+                        }.joined(separator: " ")]
+                    }
                     var text = ""
                     for _ in 0..<Int.random(in: 1...25, using: &rng) {
                         if Bool.random(using: &rng) {
@@ -96,7 +116,7 @@ struct Oracle {
                         }
                         text += ["", " ", "，", ". "].randomElement(using: &rng)!
                     }
-                    paragraphs.append(Paragraph(ordinal: ordinal, number: String(ordinal), headings: [], text: text))
+                    paragraphs.append(Paragraph(ordinal: ordinal, number: String(ordinal), headings: heading, text: text))
                 }
                 let lang: Language = docNumber % 2 == 0 ? .zh : .en
                 let meta = DocumentMetadata(id: id, language: lang, title: id, source: id + ".txt")
@@ -111,8 +131,11 @@ struct Oracle {
                 for i in d.firstParagraph..<(d.firstParagraph + d.paragraphCount) {
                     let p = try segment.paragraph(i)
                     let terms = Analyzer().terms(p.text)
+                    // (The titles, `doc3`, never open a paragraph.)
+                    let path = [d.metadata.title] + p.headings
                     oracle.paragraphs.append(OracleParagraph(document: d.metadata.id, ordinal: p.ordinal, language: d.metadata.language,
-                                                             tokens: terms.map(\.token), kinds: terms.map(\.kind)))
+                                                             tokens: terms.map(\.token), kinds: terms.map(\.kind),
+                                                             sectionTerms: path.flatMap { Analyzer().tokens($0).map(\.term) }))
                 }
             }
         }

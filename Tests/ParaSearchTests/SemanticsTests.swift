@@ -232,6 +232,61 @@ func search(_ q: String, limit: Int = 10, translate: Bool = false, parallel: Boo
     }
 }
 
+@Suite struct SectionTests {
+    static func numbers(_ q: String, limit: Int = 10, sectionWeight: Double) throws -> [String] {
+        var options = SearchOptions(limit: limit)
+        options.translate = false
+        options.sectionWeight = sectionWeight
+        return try Searcher(snapshot: sampleIndex).search(q, options: options).hits.map { $0.paragraph.number ?? "-" }
+    }
+
+    /// `旅游安全`: the section "D. 拉丁美洲国家的旅游安全" holds ¶48–53; ¶49, 52 and 53 say
+    /// 旅游 or 安全 only in passing. Their heading brings them forward, past ¶40, 41 and 43 of
+    /// the section on security technology.
+    @Test func aSectionAboutTheQueryComesForward() throws {
+        let q = "旅游安全 doc:unicri-report-ccpcj27-zh"
+        #expect(try Self.numbers(q, sectionWeight: 0).prefix(9) == ["48", "51", "41", "49", "40", "5", "43", "7", "52"])
+        #expect(Set(try Self.numbers(q, limit: 5, sectionWeight: 0.5)) == ["48", "49", "51", "52", "53"])
+    }
+
+    /// A heading never makes a paragraph a match: ¶50, in that section, holds neither 旅游 nor
+    /// 安全, and the count is the same with and without section terms.
+    @Test func aHeadingAloneMakesNoMatch() throws {
+        let q = "旅游安全 doc:unicri-report-ccpcj27-zh"
+        var options = SearchOptions(limit: 100)
+        options.translate = false
+        let with = try Searcher(snapshot: sampleIndex).search(q, options: options)
+        options.sectionWeight = 0
+        let without = try Searcher(snapshot: sampleIndex).search(q, options: options)
+        #expect(with.total == without.total && with.hits.count == without.hits.count)
+        #expect(!with.hits.contains { $0.paragraph.number == "50" })
+        #expect(Set(with.hits.map(\.runID)) == Set(without.hits.map(\.runID)))
+    }
+
+    /// Within one section every paragraph gains alike (no length normalisation): the order of
+    /// ¶54–57, all under "A. 阿拉伯之春国家资产追回试点项目", is their text's order.
+    @Test func aSectionLiftsItsParagraphsAlike() throws {
+        #expect(try Self.numbers("资产追回", limit: 4, sectionWeight: 0) == ["54", "56", "57", "55"])
+        #expect(try Self.numbers("资产追回", limit: 4, sectionWeight: 0.5) == ["54", "56", "57", "55"])
+    }
+
+    @Test func inListsASectionsParagraphsAndNarrowsAQuery() throws {
+        #expect(try Query(parsing: "in:旅游安全 heading:\"rule of law\" x") == Query(text: ["x"], sections: ["旅游安全", "rule of law"]))
+        #expect(throws: ParaError("in: wants the words of a heading: in:旅游安全 or in:\"rule of law\"")) { try Query(parsing: "in: x") }
+        // Alone: the section's paragraphs in document order, ¶50 included.
+        #expect(try Self.numbers("in:旅游安全", limit: 20, sectionWeight: 0.5) == ["48", "49", "50", "51", "52", "53"])
+        // Words in order, in the headings: Goal 16's twelve targets, not Goal 1's.
+        let goal16 = try Self.numbers("in:\"Goal 16\" doc:A/RES/70/1 lang:en", limit: 20, sectionWeight: 0.5)
+        #expect(goal16 == ["16.1", "16.2", "16.3", "16.4", "16.5", "16.6", "16.7", "16.8", "16.9", "16.10", "16.a", "16.b"])
+        // With words: only the paragraphs of those sections that match them.
+        let r = try search("培训 in:旅游安全", limit: 20)
+        #expect(!r.hits.isEmpty && r.hits.allSatisfy { ["48", "49", "50", "51", "52", "53"].contains($0.paragraph.number ?? "") })
+        // A lone character: the headings holding it, wherever it stands in them.
+        #expect(try Self.numbers("in:旅 doc:unicri-report-ccpcj27-zh", limit: 20, sectionWeight: 0.5) == ["48", "49", "50", "51", "52", "53"])
+        #expect(try Self.numbers("in:nothing-of-the-kind", sectionWeight: 0.5).isEmpty)
+    }
+}
+
 @Suite struct PhraseFirstTests {
     /// Paragraph "a" has 资产 and 追回 often but never together; "b" has 资产追回 once in a long
     /// text. Plain BM25 prefers "a"; a single-run Chinese query must put "b" first.
