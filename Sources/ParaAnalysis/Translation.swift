@@ -59,6 +59,11 @@ public enum QueryTranslator {
         return out
     }
 
+    /// Whether the dictionary has `word` as a headword (Simplified, as the index folds text).
+    /// A lone character's query uses it to tell the character standing as a word of its own
+    /// (`辐射和核`) from the character inside a longer word (`核心`, `结核`).
+    public static func isWord(_ word: String) -> Bool { Tables.words.glosses(of: word) != nil }
+
     /// Translations of a query's English words into Chinese words.
     public static func englishToChinese(_ query: String) -> [Translation] {
         let words = englishWords(query)

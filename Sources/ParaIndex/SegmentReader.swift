@@ -24,6 +24,9 @@ public final class SegmentReader: Sendable {
     private let termsBody: Range<Int>
     private let normsBody: Range<Int>
     private let blockFirstTerms: [[UInt8]]
+    /// Whether the segment has section terms (they sort first: the first term tells). A
+    /// search looks none up in a segment without them, as an index of JSON Lines records is.
+    public var hasSectionTerms: Bool { blockFirstTerms.first?.first == IndexFormat.sectionMark }
     /// Per dictionary block: its offset in `.terms`, and where its first term's postings and
     /// positions start.
     private let blockOffsets: [(terms: Int, postings: Int, positions: Int)]

@@ -95,6 +95,9 @@ struct QueryPlan {
     /// For a query that is one compound word (`COVID-19`, `non-proliferation`): the proximity
     /// sequence of its parts in order, which ranks paragraphs holding it whole first.
     var compound: Int? = nil
+    /// For a query that is one Chinese character (`核`): its term, so that paragraphs where it
+    /// stands as a word of its own rank before those where it is only part of a longer word.
+    var loneCharacter: Int? = nil
     var languages: Set<Language> = []
     var documents: [String] = []
     var dates: [DateCondition] = []
@@ -191,6 +194,10 @@ struct QueryPlan {
             }
         }
         scoring = scoringSet.isEmpty ? stopOnly : scoringSet
+        if query.text.count == 1, query.phrases.isEmpty, query.prefixes.isEmpty, scoring.count == 1,
+           terms[scoring[0]].kind == .unigram {
+            loneCharacter = scoring[0]
+        }
         for t in scoring where !terms[t].isUnion && terms[t].kind != .stopWord {
             let id = termID([IndexFormat.sectionMark] + terms[t].bytes, terms[t].kind)
             terms[id].weight = terms[t].weight
@@ -406,7 +413,8 @@ public struct Searcher: Sendable {
             var row: [TermMatcher?] = []
             var boundRow: [(maxFrequency: Int, minLength: Int)?] = []
             for t in plan.terms.indices {
-                guard let st = try segmentTerm(plan.terms[t], in: segment) else {
+                guard !plan.terms[t].isSection || segment.hasSectionTerms,
+                      let st = try segmentTerm(plan.terms[t], in: segment) else {
                     row.append(nil)
                     boundRow.append(nil)
                     continue
@@ -423,6 +431,7 @@ public struct Searcher: Sendable {
         }
 
         let reranking = (options.proximityWeight > 0 || options.runsFirst) && !plan.proximity.isEmpty
+            || options.runsFirst && plan.loneCharacter != nil
         let depth = max(options.limit, reranking ? options.rerankDepth : 0)
         var heap = TopK(capacity: depth)
         var total = 0
@@ -644,17 +653,28 @@ public struct Searcher: Sendable {
         // earn the bonus: measured, tiering on any run found whole lost 0.001 nDCG@10 on CMRC.
         let cjkRuns = plan.proximity.filter { plan.terms[$0.terms[0].index].kind == .bigram }.count
         // The same holds for a query of one compound word: `COVID-19` whole before `19` alone.
-        let tiering = options.runsFirst && (cjkRuns == 1 && plan.scoring.allSatisfy { plan.terms[$0].kind == .bigram } || plan.compound != nil)
+        // And for one character alone: where it stands as a word of its own (`辐射和核`) before
+        // where it is only part of a longer word (`核心`, `结核`).
+        let tiering = options.runsFirst && (cjkRuns == 1 && plan.scoring.allSatisfy { plan.terms[$0].kind == .bigram }
+                                            || plan.compound != nil || plan.loneCharacter != nil)
         let order = candidates.indices.sorted { candidates[$0].key < candidates[$1].key }
         var currentSegment = -1
         var matchers: [[TermMatcher?]] = []
+        var character: [(matcher: TermMatcher, part: TermMatcher.Part, inWord: Bool)] = []
         for i in order {
             let c = candidates[i]
             let segment = snapshot.segments[c.segment]
             if c.segment != currentSegment {
                 currentSegment = c.segment
                 matchers = try plan.proximity.map { seq in try seq.terms.map { try matcher(plan.terms[$0.index], in: segment) } }
+                if tiering, let t = plan.loneCharacter {
+                    character = try characterParts(plan.terms[t], in: segment).map { name, info, part in
+                        (TermMatcher(cursors: [segment.cursor(info)], parts: [.whole], isUnion: false), part,
+                         part != .whole && QueryTranslator.isWord(String(decoding: name, as: UTF8.self)))
+                    }
+                }
             }
+            if tiering, plan.loneCharacter != nil, Self.standsAlone(&character, at: c.local) { out[i].runs += 1 }
             let norm = bm25.norm(length: segment.length(of: c.local), average: average)
             var bonus = 0.0
             for (u, seq) in plan.proximity.enumerated() {
@@ -681,6 +701,27 @@ public struct Searcher: Sendable {
             lifted += tier
         }
         return lifted.sorted { $0.score != $1.score ? $0.score > $1.score : $0.key < $1.key }
+    }
+
+    /// Whether the lone character occurs in paragraph `local` at least once outside every
+    /// dictionary word: neither the bigram it starts nor the one it ends is a word. Each
+    /// occurrence is a slot, as ``TermMatcher`` counts them. Paragraphs in increasing order.
+    static func standsAlone(_ parts: inout [(matcher: TermMatcher, part: TermMatcher.Part, inWord: Bool)], at local: Int) -> Bool {
+        var free = Set<Int>(), bound = Set<Int>()
+        for k in parts.indices {
+            parts[k].matcher.advance(to: local)
+            guard parts[k].matcher.doc == local else { continue }
+            for p in parts[k].matcher.positions() {
+                let slot: Int
+                switch parts[k].part {
+                case .whole: slot = 2 * p + 1
+                case .startsWithChar: slot = 2 * p
+                case .endsWithChar: slot = 2 * (p + 1)
+                }
+                if parts[k].inWord { bound.insert(slot) } else { free.insert(slot) }
+            }
+        }
+        return !free.subtracting(bound).isEmpty
     }
 
     /// A query term in one segment: its matcher, how many paragraphs hold it, and the inputs
@@ -724,22 +765,27 @@ public struct Searcher: Sendable {
                                documentFrequency: info.documentFrequency, maxFrequency: info.maxFrequency,
                                minLength: info.minLength)
         }
-        var lists: [(TermInfo, TermMatcher.Part)] = []
+        return union(try characterParts(term, in: segment).map { ($0.info, $0.part) }, in: segment)
+    }
+
+    /// The lists of a lone CJK character: the character as a unigram, and every bigram that
+    /// starts or ends with it (a section term's character, `in:核`, among section terms only).
+    func characterParts(_ term: QueryPlan.Term, in segment: SegmentReader) throws -> [(name: [UInt8], info: TermInfo, part: TermMatcher.Part)] {
+        var lists: [(name: [UInt8], info: TermInfo, part: TermMatcher.Part)] = []
         let c = term.bytes
         try segment.terms(withPrefix: c) { name, info in
-            if name == c { lists.append((info, .whole)) } else if isOneScalar(name[c.count...]) { lists.append((info, .startsWithChar)) }
+            if name == c { lists.append((name, info, .whole)) } else if isOneScalar(name[c.count...]) { lists.append((name, info, .startsWithChar)) }
         }
-        // A section term's character (`in:核`) is in the section terms only, a text's in text.
         let marked = term.isSection ? 1 : 0
         let character = c[marked...]
         try segment.allTerms { name, info in
             // (`cc` is listed twice: once from the prefix scan, once here, for its second c.)
             guard name.count > c.count, (name.first == IndexFormat.sectionMark) == term.isSection else { return }
             if name.suffix(character.count).elementsEqual(character), isOneScalar(name[marked..<(name.count - character.count)]) {
-                lists.append((info, .endsWithChar))
+                lists.append((name, info, .endsWithChar))
             }
         }
-        return union(lists, in: segment)
+        return lists
     }
 
     /// The union of postings lists; its frequency is at most the sum of its parts' (so is its

@@ -287,6 +287,26 @@ func search(_ q: String, limit: Int = 10, translate: Bool = false, parallel: Boo
     }
 }
 
+@Suite struct LoneCharacterTests {
+    /// `核` alone: the report's nuclear paragraphs (`化学、生物、辐射和核`, where 核 is a word of
+    /// its own) before ¶66's `核心任务` (core mandate) and ¶56's `核查` (verification), where it
+    /// is part of a dictionary word. Plain BM25 put ¶66, a short paragraph, second.
+    @Test func aCharacterStandingAloneRanksFirst() throws {
+        let q = "核 doc:unicri-report-ccpcj27-zh"
+        var options = SearchOptions(limit: 20)
+        options.translate = false
+        options.runsFirst = false
+        let plain = try Searcher(snapshot: sampleIndex).search(q, options: options).hits.map { $0.paragraph.number ?? "-" }
+        #expect(plain.prefix(2) == ["39", "66"])
+        let ranked = try search(q, limit: 20).hits.map { $0.paragraph.number ?? "-" }
+        #expect(Set(ranked) == Set(plain))
+        let core = try #require(ranked.firstIndex(of: "66"))
+        #expect(Set(ranked.prefix(4)) == ["34", "35", "37", "39"])
+        #expect(["34", "35", "37", "39"].allSatisfy { ranked.firstIndex(of: $0)! < core })
+        #expect(ranked.firstIndex(of: "56")! > core - 1)
+    }
+}
+
 @Suite struct PhraseFirstTests {
     /// Paragraph "a" has 资产 and 追回 often but never together; "b" has 资产追回 once in a long
     /// text. Plain BM25 prefers "a"; a single-run Chinese query must put "b" first.
