@@ -33,15 +33,17 @@ let package = Package(
         .target(name: "ParaSearch", dependencies: ["ParaCore", "ParaExtraction", "ParaAnalysis", "ParaIndex"]),
         .executableTarget(
             name: "parasearch",
-            dependencies: ["ParaSearch", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            // (The tools of this package also reach the stages' `package` API directly.)
+            dependencies: ["ParaSearch", "ParaExtraction", "ParaAnalysis", "ParaIndex",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "parasearch-bench", dependencies: ["ParaSearch"]),
+        .executableTarget(name: "parasearch-bench", dependencies: ["ParaSearch", "ParaExtraction", "ParaAnalysis", "ParaIndex"]),
         // Helpers shared by the test targets (seeded generator, temporary folders).
         .target(name: "ParaTestSupport", path: "Tests/ParaTestSupport"),
         .testTarget(name: "ParaAnalysisTests", dependencies: ["ParaAnalysis", "ParaTestSupport"]),
         .testTarget(name: "ParaExtractionTests", dependencies: ["ParaExtraction", "ZIPFoundation", "ParaTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ParaIndexTests", dependencies: ["ParaIndex", "ParaAnalysis", "ParaTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "ParaSearchTests", dependencies: ["ParaSearch", "ZIPFoundation", "ParaTestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["ParaSearch"]),
+        .testTarget(name: "ParaSearchTests", dependencies: ["ParaSearch", "ParaExtraction", "ParaAnalysis", "ParaIndex", "ZIPFoundation", "ParaTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["ParaSearch", "ParaExtraction"]),
     ]
 )

@@ -9,7 +9,7 @@ import Darwin
 /// Not thread-safe: give each thread its own session. The analysis itself is the pure
 /// function described on ``Analyzer``; the session only saves allocations and repeated
 /// stemming (English text is Zipfian, so most words hit the cache).
-public final class AnalysisSession {
+package final class AnalysisSession {
     private let word: UnsafeMutablePointer<UInt8>      // current word, folded (+1 byte for the stemmer)
     private let stemmed: UnsafeMutablePointer<UInt8>   // scratch for stemming / bigrams
     private let cache: StemCache
@@ -20,7 +20,7 @@ public final class AnalysisSession {
 
     /// - Parameter cachingStems: keep a 768 KB cache of stems; worth it for more than a few
     ///   kilobytes of English text, wasted on a single query.
-    public init(cachingStems: Bool = true) {
+    package init(cachingStems: Bool = true) {
         word = .allocate(capacity: Self.wordCapacity)
         stemmed = .allocate(capacity: Self.wordCapacity)
         cache = StemCache(slots: cachingStems ? StemCache.defaultSlots : 0)
@@ -33,13 +33,13 @@ public final class AnalysisSession {
     }
 
     /// Analyses `text`; see ``Analyzer/analyze(_:_:)``.
-    public func analyze(_ text: String, _ body: (UnsafeBufferPointer<UInt8>, TermKind, Int, Range<Int>) -> Void) {
+    package func analyze(_ text: String, _ body: (UnsafeBufferPointer<UInt8>, TermKind, Int, Range<Int>) -> Void) {
         var copy = text
         copy.withUTF8 { analyze(utf8: $0, body) }
     }
 
     /// Analyses UTF-8 bytes; see ``Analyzer``.
-    public func analyze(utf8 input: UnsafeBufferPointer<UInt8>,
+    package func analyze(utf8 input: UnsafeBufferPointer<UInt8>,
                         _ body: (UnsafeBufferPointer<UInt8>, TermKind, Int, Range<Int>) -> Void) {
         guard let base = input.baseAddress else { return }
         let n = input.count

@@ -1,7 +1,7 @@
 import ParaCore
 
 /// The kind of a term, as the query planner needs to know it.
-public enum TermKind: UInt8, Sendable {
+package enum TermKind: UInt8, Sendable {
     /// A Latin/digit word (stemmed when it is all letters).
     case word
     /// Two adjacent CJK characters.
@@ -21,26 +21,26 @@ public enum TermKind: UInt8, Sendable {
 /// letters; stop words are kept unstemmed and marked ``TermKind/stopWord``. Positions count
 /// the terms; a CJK run of two or more characters is followed by a gap of one position. Byte ranges point into the original
 /// text.
-public struct Analyzer: Sendable {
+package struct Analyzer: Sendable {
     /// Name and version of the rules; stored with every index commit. Change the version
     /// whenever a rule changes the terms of any text.
-    public static let identity = "parasearch-bigram-porter/2"
+    package static let identity = "parasearch-bigram-porter/2"
 
     /// Words longer than this many bytes are skipped (they still take a position).
-    public static let maxWordBytes = 100
+    package static let maxWordBytes = 100
 
     /// The English stop words not ranked by (Lucene's classic English set).
-    public static let stopWords: Set<String> = [
+    package static let stopWords: Set<String> = [
         "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is",
         "it", "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there",
         "these", "they", "this", "to", "was", "will", "with",
     ]
 
-    public init() {}
+    package init() {}
 
     /// Calls `body` for each term in order: the term's UTF-8 bytes (valid only during the
     /// call), its kind, position, and byte range in `text`.
-    public func analyze(
+    package func analyze(
         _ text: String,
         _ body: (UnsafeBufferPointer<UInt8>, TermKind, Int, Range<Int>) -> Void
     ) {
@@ -49,7 +49,7 @@ public struct Analyzer: Sendable {
     }
 
     /// The terms of `text` as values.
-    public func tokens(_ text: String) -> [Token] {
+    package func tokens(_ text: String) -> [Token] {
         var out: [Token] = []
         analyze(text) { term, _, position, range in
             out.append(Token(term: String(decoding: term, as: UTF8.self), position: position, byteRange: range))
@@ -58,7 +58,7 @@ public struct Analyzer: Sendable {
     }
 
     /// Terms with their kinds, for the query planner.
-    public func terms(_ text: String) -> [(token: Token, kind: TermKind)] {
+    package func terms(_ text: String) -> [(token: Token, kind: TermKind)] {
         var out: [(Token, TermKind)] = []
         analyze(text) { term, kind, position, range in
             out.append((Token(term: String(decoding: term, as: UTF8.self), position: position, byteRange: range), kind))
@@ -69,7 +69,7 @@ public struct Analyzer: Sendable {
     /// The byte-level core. Invalid UTF-8 sequences are treated as separators.
     /// For many texts in a row, reuse one ``AnalysisSession`` instead: it keeps its buffers
     /// and a cache of stems.
-    public func analyze(
+    package func analyze(
         utf8 input: UnsafeBufferPointer<UInt8>,
         _ body: (UnsafeBufferPointer<UInt8>, TermKind, Int, Range<Int>) -> Void
     ) {

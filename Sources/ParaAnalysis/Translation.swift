@@ -11,6 +11,7 @@ public struct Translation: Sendable, Hashable, Codable {
     /// Its translations, most usual first: English glosses, or Chinese words.
     public var targets: [String]
 
+    /// A translation of `source` into `targets`.
     public init(source: String, targets: [String]) {
         self.source = source
         self.targets = targets
@@ -29,7 +30,7 @@ public struct Translation: Sendable, Hashable, Codable {
 ///
 /// The dictionary is inflated on first use and searched in place; the gloss index of the other
 /// direction is made from it the first time an English query is translated.
-public enum QueryTranslator {
+package enum QueryTranslator {
     /// How many Chinese words an English gloss may stand for.
     static let maxChineseTargets = 3
     /// How many of a Chinese word's glosses are used (the dictionary gives the usual senses
@@ -41,7 +42,7 @@ public enum QueryTranslator {
     /// (`地理位置` gives `地理`, `地理位置` and `位置`), each to its first glosses; a run of one
     /// character is translated as it is, to all its glosses. Single characters inside longer
     /// runs are mostly particles and are left out.
-    public static func chineseToEnglish(_ query: String) -> [Translation] {
+    package static func chineseToEnglish(_ query: String) -> [Translation] {
         var out: [Translation] = []
         func add(_ word: String, glosses count: Int = maxEnglishGlosses) {
             if let glosses = Tables.words.glosses(of: word), !out.contains(where: { $0.source == word }) {
@@ -62,10 +63,10 @@ public enum QueryTranslator {
     /// Whether the dictionary has `word` as a headword (Simplified, as the index folds text).
     /// A lone character's query uses it to tell the character standing as a word of its own
     /// (`辐射和核`) from the character inside a longer word (`核心`, `结核`).
-    public static func isWord(_ word: String) -> Bool { Tables.words.glosses(of: word) != nil }
+    package static func isWord(_ word: String) -> Bool { Tables.words.glosses(of: word) != nil }
 
     /// Translations of a query's English words into Chinese words.
-    public static func englishToChinese(_ query: String) -> [Translation] {
+    package static func englishToChinese(_ query: String) -> [Translation] {
         let words = englishWords(query)
         var out: [Translation] = []
         var i = 0

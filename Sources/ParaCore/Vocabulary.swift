@@ -1,3 +1,5 @@
+import Foundation
+
 /// The language of a document or paragraph, as far as indexing is concerned.
 public enum Language: String, Sendable, Codable, CaseIterable, Hashable {
     case zh
@@ -151,18 +153,52 @@ public struct Token: Sendable, Hashable {
     }
 }
 
-/// An error a user can act on: it names the file (when there is one) and the problem.
-public struct ParaError: Error, Sendable, CustomStringConvertible, Equatable {
+/// An error a user can act on: what kind of problem it is, the file it concerns (when there is
+/// one) and a message that says what to do.
+///
+/// `description` and `localizedDescription` are `file: message`, the line the command-line tool
+/// prints. Switch on ``kind`` to act on the error in code.
+public struct ParaError: Error, LocalizedError, Sendable, CustomStringConvertible, Equatable {
+    /// What went wrong, for a caller that acts on it.
+    public enum Kind: String, Sendable, Hashable, Codable {
+        /// No such index, document, paragraph or path.
+        case notFound
+        /// The index is damaged (a checksum, a bound or a structure does not hold); rebuild it.
+        case corrupt
+        /// The index is of another format version or built with other analysis rules; rebuild it.
+        case incompatible
+        /// Another process holds the index's write lock.
+        case locked
+        /// An input file cannot be read as a document (format, encoding, size, damage).
+        case unreadableInput
+        /// The query's syntax is wrong, or it asks for nothing.
+        case badQuery
+        /// A request that cannot be done as made (the same source given twice in one commit).
+        case invalidRequest
+        /// The file system refused an operation (open, write, sync, rename, a missing tool).
+        case io
+    }
+
+    /// What went wrong.
+    public var kind: Kind
+    /// The file or directory concerned, as given.
     public var file: String?
+    /// What went wrong and, where there is something to do, what to do.
     public var message: String
 
-    public init(file: String? = nil, _ message: String) {
+    /// An error of `kind` about `file`.
+    public init(_ kind: Kind, file: String? = nil, _ message: String) {
+        self.kind = kind
         self.file = file
         self.message = message
     }
 
+    /// `file: message`, or the message alone.
     public var description: String {
         if let file { return "\(file): \(message)" }
         return message
     }
+
+    /// The same as ``description``.
+    public var errorDescription: String? { description }
 }

@@ -19,7 +19,7 @@ struct DOCXExtractor {
         let archive = try ZipArchive(data, file: file, maxEntries: Self.maxEntries,
                                      maxEntryBytes: Self.maxEntryBytes, maxRatio: Self.maxRatio)
         guard let documentXML = try archive.read("word/document.xml") else {
-            throw ParaError(file: file, "not a Word document (no word/document.xml)")
+            throw ParaError(.unreadableInput, file: file, "not a Word document (no word/document.xml)")
         }
         let document = try Markup.parseXML(documentXML, file: file + ":word/document.xml")
         let numbering = try archive.read("word/numbering.xml").map {
@@ -39,7 +39,7 @@ struct DOCXExtractor {
         var numbers = NumberingState()
         var units: [ReportSegmenter.Unit] = []
         guard let body = document.descendants(named: "body").first else {
-            throw ParaError(file: file, "Word document has no body")
+            throw ParaError(.unreadableInput, file: file, "Word document has no body")
         }
         for block in body.children where block.kind == .element {
             switch block.name {

@@ -2,7 +2,7 @@ import Foundation
 import ParaCore
 
 /// The input formats ParaSearch reads.
-public enum InputFormat: String, Sendable, CaseIterable {
+package enum InputFormat: String, Sendable, CaseIterable {
     /// Plain text, typically extracted from PDF: hard-wrapped lines, page furniture.
     case text
     /// Markdown with optional YAML front matter (`symbol`, `title`, `date`, `language`).
@@ -19,7 +19,7 @@ public enum InputFormat: String, Sendable, CaseIterable {
     case pdf
 
     /// The format for a file name, or `nil` when ParaSearch does not read it.
-    public init?(path: String) {
+    package init?(path: String) {
         switch (path as NSString).pathExtension.lowercased() {
         case "txt", "text": self = .text
         case "md", "markdown": self = .markdown
@@ -38,25 +38,25 @@ public enum InputFormat: String, Sendable, CaseIterable {
 /// One file gives one document, except JSON Lines, which gives one per line. Metadata comes
 /// from front matter, from a sidecar `NAME.meta.json` beside the file, or from the text
 /// (language by the share of Han characters). Errors name the file and the problem.
-public struct DocumentExtractor: Sendable {
+package struct DocumentExtractor: Sendable {
     /// Files larger than this are refused rather than read into memory.
-    public var maxFileBytes: Int
+    package var maxFileBytes: Int
 
-    public init(maxFileBytes: Int = 512 << 20) {
+    package init(maxFileBytes: Int = 512 << 20) {
         self.maxFileBytes = maxFileBytes
     }
 
     /// Whether `path` names a file this extractor reads (sidecars are not inputs).
-    public static func isInput(_ path: String) -> Bool {
+    package static func isInput(_ path: String) -> Bool {
         !path.hasSuffix(".meta.json") && InputFormat(path: path) != nil
     }
 
     /// Extracts the documents of one file. `displayPath` is what error messages and
     /// `source` fields show (defaults to `path`).
-    public func extract(path: String, displayPath: String? = nil) throws -> [ExtractedDocument] {
+    package func extract(path: String, displayPath: String? = nil) throws -> [ExtractedDocument] {
         let shown = displayPath ?? path
         guard let format = InputFormat(path: path) else {
-            throw ParaError(file: shown, "unsupported file type '.\((path as NSString).pathExtension)' (ParaSearch reads .txt, .md, .jsonl, .html, .xml, .docx, .pdf)")
+            throw ParaError(.unreadableInput, file: shown, "unsupported file type '.\((path as NSString).pathExtension)' (ParaSearch reads .txt, .md, .jsonl, .html, .xml, .docx, .pdf)")
         }
         let data = try readFile(path, shown: shown)
         return try extract(data: data, format: format, path: path, displayPath: shown)
@@ -64,13 +64,13 @@ public struct DocumentExtractor: Sendable {
 
     /// Extracts the documents of one file and hands them over one at a time: a JSON Lines file
     /// is read in chunks, never whole.
-    public func forEachDocument(path: String, displayPath: String? = nil,
+    package func forEachDocument(path: String, displayPath: String? = nil,
                                 _ body: (ExtractedDocument) throws -> Void) throws {
         let shown = displayPath ?? path
         if InputFormat(path: path) == .jsonLines {
             if let refusal = InputFiles.refusal(for: path, shown: shown) { throw refusal }
             if InputFiles.size(path) == 0 {
-                throw ParaError(file: shown, "file is empty")
+                throw ParaError(.unreadableInput, file: shown, "file is empty")
             }
             try JSONLinesReader.forEach(path: path, source: shown, body)
             return
@@ -79,9 +79,9 @@ public struct DocumentExtractor: Sendable {
     }
 
     /// Extracts documents from bytes already read.
-    public func extract(data: Data, format: InputFormat, path: String, displayPath: String? = nil) throws -> [ExtractedDocument] {
+    package func extract(data: Data, format: InputFormat, path: String, displayPath: String? = nil) throws -> [ExtractedDocument] {
         let shown = displayPath ?? path
-        if data.isEmpty { throw ParaError(file: shown, "file is empty") }
+        if data.isEmpty { throw ParaError(.unreadableInput, file: shown, "file is empty") }
         let stem = documentStem(path)
         switch format {
         case .html, .xml, .docx:
@@ -114,7 +114,7 @@ public struct DocumentExtractor: Sendable {
         }
         if format == .jsonLines {
             if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
-                throw ParaError(file: shown, "JSON Lines must be UTF-8, not UTF-16")
+                throw ParaError(.unreadableInput, file: shown, "JSON Lines must be UTF-8, not UTF-16")
             }
             var body = data
             if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
@@ -123,7 +123,7 @@ public struct DocumentExtractor: Sendable {
         let text = try decodeText(data, shown: shown)
         switch format {
         case .jsonLines:
-            throw ParaError(file: shown, "internal error: JSON Lines reached the text path")
+            throw ParaError(.unreadableInput, file: shown, "internal error: JSON Lines reached the text path")
         case .markdown:
             let (front, body, frontWarning) = FrontMatter.split(text)
             var meta = metadata(front: front, sidecar: try sidecar(for: path, shown: shown), stem: stem, source: shown, body: body)
@@ -146,7 +146,7 @@ public struct DocumentExtractor: Sendable {
             if meta.title.isEmpty { meta.title = paragraphs.first.map { String($0.text.prefix(120)) } ?? stem }
             return [try finish(meta, paragraphs, shown)]
         case .html, .xml, .docx, .pdf:
-            throw ParaError(file: shown, "internal error: \(format) reached the text path")
+            throw ParaError(.unreadableInput, file: shown, "internal error: \(format) reached the text path")
         }
     }
 
@@ -166,13 +166,13 @@ public struct DocumentExtractor: Sendable {
     }
 
     private func finish(_ meta: DocumentMetadata, _ paragraphs: [Paragraph], _ shown: String) throws -> ExtractedDocument {
-        if paragraphs.isEmpty { throw ParaError(file: shown, "no text found") }
+        if paragraphs.isEmpty { throw ParaError(.unreadableInput, file: shown, "no text found") }
         return ExtractedDocument(metadata: meta, paragraphs: Self.splittingOverlong(paragraphs))
     }
 
     /// No paragraph may hold a whole document: past this many characters (Unicode scalars) a
     /// paragraph is cut.
-    public static let maxParagraphCharacters = 12_000
+    package static let maxParagraphCharacters = 12_000
 
     /// Cuts paragraphs longer than ``maxParagraphCharacters`` at the last line or sentence end
     /// in the second half of each piece (a hard cut only where there is none); the pieces after
@@ -222,12 +222,12 @@ public struct DocumentExtractor: Sendable {
         if let refusal = InputFiles.refusal(for: path, shown: shown) { throw refusal }
         let size = InputFiles.size(path)
         if size > maxFileBytes {
-            throw ParaError(file: shown, "file is \(size >> 20) MB, over the \(maxFileBytes >> 20) MB limit")
+            throw ParaError(.unreadableInput, file: shown, "file is \(size >> 20) MB, over the \(maxFileBytes >> 20) MB limit")
         }
         do {
             return try InputFiles.read(path, limit: maxFileBytes)
         } catch let e as ParaError {
-            throw ParaError(file: shown, e.message)
+            throw ParaError(e.kind, file: shown, e.message)
         }
     }
 
@@ -236,16 +236,16 @@ public struct DocumentExtractor: Sendable {
     func decodeText(_ data: Data, shown: String) throws -> String {
         let bytes = [UInt8](data)
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
-            guard let s = String(data: data, encoding: .utf16) else { throw ParaError(file: shown, "invalid UTF-16 text") }
+            guard let s = String(data: data, encoding: .utf16) else { throw ParaError(.unreadableInput, file: shown, "invalid UTF-16 text") }
             return s
         }
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
         if let nul = body.firstIndex(of: 0) {
-            throw ParaError(file: shown, "binary data, not text (NUL byte at offset \(nul))")
+            throw ParaError(.unreadableInput, file: shown, "binary data, not text (NUL byte at offset \(nul))")
         }
         if let bad = firstInvalidUTF8(body) {
-            throw ParaError(file: shown, "not valid UTF-8 (bad byte at offset \(bad)); convert it to UTF-8 first, e.g. iconv -f GB18030 -t UTF-8")
+            throw ParaError(.unreadableInput, file: shown, "not valid UTF-8 (bad byte at offset \(bad)); convert it to UTF-8 first, e.g. iconv -f GB18030 -t UTF-8")
         }
         return String(decoding: body, as: UTF8.self)
     }
@@ -256,7 +256,7 @@ public struct DocumentExtractor: Sendable {
         guard InputFiles.kind(of: side) == .regular else { return [:] }
         guard let data = try? InputFiles.read(side, limit: 16 << 20),
               let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw ParaError(file: (shown as NSString).deletingPathExtension + ".meta.json", "sidecar metadata is not a JSON object")
+            throw ParaError(.unreadableInput, file: (shown as NSString).deletingPathExtension + ".meta.json", "sidecar metadata is not a JSON object")
         }
         var out: [String: String] = [:]
         for (k, v) in obj {
@@ -304,7 +304,7 @@ public struct DocumentExtractor: Sendable {
 }
 
 /// Chinese when Han characters are at least a fifth of the letters, else English.
-public func detectLanguage(_ text: String) -> Language {
+package func detectLanguage(_ text: String) -> Language {
     var han = 0, letters = 0
     for s in text.unicodeScalars.prefix(200_000) {
         if isCJKScalar(s) { han += 1; letters += 1 } else if s.properties.isAlphabetic { letters += 1 }

@@ -10,7 +10,7 @@ import ParaCore
 /// (the only system calls of this module besides iconv). Hidden entries are skipped; symbolic
 /// links are followed, but a folder is entered once only, so a link loop ends instead of
 /// spinning. Only regular files are read: a FIFO would block the reader forever.
-public enum InputFiles {
+package enum InputFiles {
     // MARK: - Names that are not UTF-8
 
     // A file name is bytes; a path here is a String. A name that is not valid UTF-8 keeps
@@ -19,7 +19,7 @@ public enum InputFiles {
     // system. Shown to people, such bytes read `\xFF`.
 
     /// A path's text from its bytes, losing none.
-    public static func path(fromBytes bytes: [UInt8]) -> String {
+    package static func path(fromBytes bytes: [UInt8]) -> String {
         if let s = String(validating: bytes, as: UTF8.self) { return s }
         var out = String.UnicodeScalarView()
         var i = 0
@@ -40,7 +40,7 @@ public enum InputFiles {
     }
 
     /// The bytes the system knows a path by (NUL-terminated).
-    public static func systemPath(_ path: String) -> [CChar] {
+    package static func systemPath(_ path: String) -> [CChar] {
         var out: [CChar] = []
         out.reserveCapacity(path.utf8.count + 1)
         for s in path.unicodeScalars {
@@ -55,7 +55,7 @@ public enum InputFiles {
     }
 
     /// A path as people should see it: a byte that is not UTF-8 as `\xFF`.
-    public static func shown(_ path: String) -> String {
+    package static func shown(_ path: String) -> String {
         guard path.unicodeScalars.contains(where: { $0.value >= 0xF780 && $0.value <= 0xF7FF }) else { return path }
         var out = ""
         for s in path.unicodeScalars {
@@ -68,52 +68,52 @@ public enum InputFiles {
     static func isRaw(_ path: String) -> Bool { path.unicodeScalars.contains { $0.value >= 0xF780 && $0.value <= 0xF7FF } }
 
     /// The whole file, read with the system's calls (any name).
-    public static func read(_ path: String, limit: Int) throws -> Data {
+    package static func read(_ path: String, limit: Int) throws -> Data {
         let fd = open(systemPath(path), O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw ParaError(file: shown(path), "cannot read file: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw ParaError(.unreadableInput, file: shown(path), "cannot read file: \(String(cString: strerror(errno)))") }
         let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         var data = Data()
         while true {
             let chunk: Data
             do { chunk = try handle.read(upToCount: 8 << 20) ?? Data() } catch {
-                throw ParaError(file: shown(path), "cannot read file (\(error.localizedDescription))")
+                throw ParaError(.unreadableInput, file: shown(path), "cannot read file (\(error.localizedDescription))")
             }
             if chunk.isEmpty { break }
             data.append(chunk)
-            if data.count > limit { throw ParaError(file: shown(path), "file is over the \(limit >> 20) MB limit") }
+            if data.count > limit { throw ParaError(.unreadableInput, file: shown(path), "file is over the \(limit >> 20) MB limit") }
         }
         return data
     }
 
     /// A handle on the file for reading in chunks (any name), or nil with `errno` set.
-    public static func openForReading(_ path: String) -> FileHandle? {
+    package static func openForReading(_ path: String) -> FileHandle? {
         let fd = open(systemPath(path), O_RDONLY | O_CLOEXEC)
         return fd >= 0 ? FileHandle(fileDescriptor: fd, closeOnDealloc: true) : nil
     }
 
     /// The file's size in bytes, through links (0 when it cannot be read).
-    public static func size(_ path: String) -> Int {
+    package static func size(_ path: String) -> Int {
         var st = stat()
         return stat(systemPath(path), &st) == 0 ? Int(st.st_size) : 0
     }
 
     /// Runs `body` with a path other programs can be given on their command line: the path
     /// itself, or, when its name is not UTF-8, a link with a plain name in a temporary folder.
-    public static func withPlainPath<T>(_ path: String, _ body: (String) throws -> T) throws -> T {
+    package static func withPlainPath<T>(_ path: String, _ body: (String) throws -> T) throws -> T {
         guard isRaw(path) else { return try body(path) }
         let folder = NSTemporaryDirectory() + "parasearch-link-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        guard mkdir(folder, 0o700) == 0 else { throw ParaError(file: shown(path), "cannot make a temporary folder: \(String(cString: strerror(errno)))") }
+        guard mkdir(folder, 0o700) == 0 else { throw ParaError(.io, file: shown(path), "cannot make a temporary folder: \(String(cString: strerror(errno)))") }
         defer { rmdir(folder) }
         let ext = (path as NSString).pathExtension
         let link = folder + "/file" + (ext.isEmpty ? "" : "." + ext)
         let target = systemPath(canonicalPath(path))
-        guard symlink(target, link) == 0 else { throw ParaError(file: shown(path), "cannot link: \(String(cString: strerror(errno)))") }
+        guard symlink(target, link) == 0 else { throw ParaError(.io, file: shown(path), "cannot link: \(String(cString: strerror(errno)))") }
         defer { unlink(link) }
         return try body(link)
     }
 
     /// What a path is, following symbolic links.
-    public enum Kind: Equatable, Sendable {
+    package enum Kind: Equatable, Sendable {
         case regular
         case directory
         /// A FIFO, socket or device: never read. The text says which.
@@ -129,7 +129,7 @@ public enum InputFiles {
     /// links followed (`realpath`). For a path that does not exist (any more), the longest
     /// prefix that exists is resolved and the rest appended, so that a deleted file has the
     /// same canonical path it had.
-    public static func canonicalPath(_ path: String) -> String {
+    package static func canonicalPath(_ path: String) -> String {
         if let resolved = realpath(systemPath(path), nil) {
             defer { free(resolved) }
             return Self.path(fromBytes: Array(UnsafeRawBufferPointer(start: resolved, count: strlen(resolved))))
@@ -162,7 +162,7 @@ public enum InputFiles {
         return "/" + missing.reversed().joined(separator: "/")
     }
 
-    public static func kind(of path: String) -> Kind {
+    package static func kind(of path: String) -> Kind {
         var st = stat()
         guard stat(systemPath(path), &st) == 0 else {
             let e = errno
@@ -181,29 +181,29 @@ public enum InputFiles {
     }
 
     /// The refusal for a path that is not a regular file, or nil for one that is.
-    public static func refusal(for path: String, shown: String? = nil) -> ParaError? {
+    package static func refusal(for path: String, shown: String? = nil) -> ParaError? {
         switch kind(of: path) {
         case .regular: return nil
-        case .directory: return ParaError(file: shown ?? Self.shown(path), "is a directory, not a file")
-        case .special(let what): return ParaError(file: shown ?? Self.shown(path), "is \(what), not a regular file")
-        case .missing(let why), .unreachable(let why): return ParaError(file: shown ?? Self.shown(path), "cannot read file: \(why)")
+        case .directory: return ParaError(.unreadableInput, file: shown ?? Self.shown(path), "is a directory, not a file")
+        case .special(let what): return ParaError(.unreadableInput, file: shown ?? Self.shown(path), "is \(what), not a regular file")
+        case .missing(let why), .unreachable(let why): return ParaError(.unreadableInput, file: shown ?? Self.shown(path), "cannot read file: \(why)")
         }
     }
 
     /// Files under `root` that ParaSearch reads, sorted; problems are reported in `failures`.
-    public static func find(under root: String, failures: inout [ParaError]) -> [String] {
+    package static func find(under root: String, failures: inout [ParaError]) -> [String] {
         var out: [String] = []
         var visited = Set<[UInt64]>()
         var stack = [root]
         while let dir = stack.popLast() {
             var st = stat()
             guard stat(systemPath(dir), &st) == 0 else {
-                failures.append(ParaError(file: shown(dir), "cannot read folder: \(String(cString: strerror(errno)))"))
+                failures.append(ParaError(.unreadableInput, file: shown(dir), "cannot read folder: \(String(cString: strerror(errno)))"))
                 continue
             }
             guard visited.insert([UInt64(st.st_dev), UInt64(st.st_ino)]).inserted else { continue }
             guard let handle = opendir(systemPath(dir)) else {
-                failures.append(ParaError(file: shown(dir), "cannot read folder: \(String(cString: strerror(errno)))"))
+                failures.append(ParaError(.unreadableInput, file: shown(dir), "cannot read folder: \(String(cString: strerror(errno)))"))
                 continue
             }
             var names: [String] = []
@@ -225,13 +225,13 @@ public enum InputFiles {
                 if stat(systemPath(path), &s) != 0 {
                     // A dangling link or a link loop: report it if it looks like an input.
                     if DocumentExtractor.isInput(path) {
-                        failures.append(ParaError(file: shown(path), "cannot read file: \(String(cString: strerror(errno)))"))
+                        failures.append(ParaError(.unreadableInput, file: shown(path), "cannot read file: \(String(cString: strerror(errno)))"))
                     }
                     continue
                 }
                 if (s.st_mode & S_IFMT) == S_IFDIR {
                     if DocumentExtractor.isInput(path) {
-                        failures.append(ParaError(file: shown(path), "is a directory, not a file"))
+                        failures.append(ParaError(.unreadableInput, file: shown(path), "is a directory, not a file"))
                     }
                     stack.append(path)
                 } else if DocumentExtractor.isInput(path) {

@@ -21,13 +21,13 @@ struct JSONLinesReader {
         var reader = JSONLinesReader(source: source)
         var docs: [ExtractedDocument] = []
         try reader.feed(data, final: true) { docs.append($0) }
-        if docs.isEmpty { throw ParaError(file: source, "no JSON lines found") }
+        if docs.isEmpty { throw ParaError(.unreadableInput, file: source, "no JSON lines found") }
         return docs
     }
 
     /// Reads the file at `path` in chunks, calling `body` with each document.
     static func forEach(path: String, source: String, _ body: (ExtractedDocument) throws -> Void) throws {
-        guard let handle = InputFiles.openForReading(path) else { throw ParaError(file: source, "cannot read file: \(String(cString: strerror(errno)))") }
+        guard let handle = InputFiles.openForReading(path) else { throw ParaError(.unreadableInput, file: source, "cannot read file: \(String(cString: strerror(errno)))") }
         defer { try? handle.close() }
         var reader = JSONLinesReader(source: source)
         var carry = Data()
@@ -35,13 +35,13 @@ struct JSONLinesReader {
         while true {
             let chunk: Data
             do { chunk = try handle.read(upToCount: 8 << 20) ?? Data() } catch {
-                throw ParaError(file: source, "cannot read file (\(error.localizedDescription))")
+                throw ParaError(.unreadableInput, file: source, "cannot read file (\(error.localizedDescription))")
             }
             var block = carry + chunk
             if first {
                 first = false
                 if block.starts(with: [0xFF, 0xFE]) || block.starts(with: [0xFE, 0xFF]) {
-                    throw ParaError(file: source, "JSON Lines must be UTF-8, not UTF-16")
+                    throw ParaError(.unreadableInput, file: source, "JSON Lines must be UTF-8, not UTF-16")
                 }
                 if block.starts(with: [0xEF, 0xBB, 0xBF]) { block = block.dropFirst(3) }
             }
@@ -57,7 +57,7 @@ struct JSONLinesReader {
                 carry = block
             }
         }
-        if reader.count == 0 { throw ParaError(file: source, "no JSON lines found") }
+        if reader.count == 0 { throw ParaError(.unreadableInput, file: source, "no JSON lines found") }
     }
 
     /// Parses the complete lines in `data` (all of it when `final`).
@@ -78,23 +78,23 @@ struct JSONLinesReader {
     private mutating func line(_ bytes: UnsafeRawBufferPointer, _ body: (ExtractedDocument) throws -> Void) throws {
         lineNumber += 1
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
-        if bytes.contains(0) { throw ParaError(file: source, "line \(lineNumber): binary data (NUL byte)") }
+        if bytes.contains(0) { throw ParaError(.unreadableInput, file: source, "line \(lineNumber): binary data (NUL byte)") }
         guard let obj = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
-            throw ParaError(file: source, "line \(lineNumber): not a JSON object")
+            throw ParaError(.unreadableInput, file: source, "line \(lineNumber): not a JSON object")
         }
         let id = (obj["id"] ?? obj["_id"]).map { v -> String in
             if let s = v as? String { return s }
             return "\(v)"
         }
-        guard let id, !id.isEmpty else { throw ParaError(file: source, "line \(lineNumber): missing \"id\" or \"_id\"") }
-        guard let body0 = obj["text"] as? String else { throw ParaError(file: source, "line \(lineNumber): missing \"text\"") }
+        guard let id, !id.isEmpty else { throw ParaError(.unreadableInput, file: source, "line \(lineNumber): missing \"id\" or \"_id\"") }
+        guard let body0 = obj["text"] as? String else { throw ParaError(.unreadableInput, file: source, "line \(lineNumber): missing \"text\"") }
         // An empty paragraph can never be found; a title alone is searchable as the text.
         let title = (obj["title"] as? String) ?? ""
         let text = body0.allSatisfy(\.isWhitespace) ? title : body0
         if text.allSatisfy(\.isWhitespace) { return }
         var h: UInt64 = 0xcbf29ce484222325
         for b in id.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-        if !seen.insert(h).inserted { throw ParaError(file: source, "line \(lineNumber): duplicate id \"\(id)\"") }
+        if !seen.insert(h).inserted { throw ParaError(.unreadableInput, file: source, "line \(lineNumber): duplicate id \"\(id)\"") }
         let lang = (obj["lang"] as? String).flatMap { Language(rawValue: String($0.lowercased().prefix(2))) }
             ?? detectLanguage(title + body0)
         let meta = DocumentMetadata(id: id, symbol: nil, language: lang, title: title, source: source)

@@ -97,14 +97,14 @@ enum Markup {
                 htmlReadMemory(p.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(clamping: p.count), nil, encoding, options)
             }
         }
-        guard let doc else { throw ParaError(file: file, "cannot parse HTML: \(lastError() ?? "unknown error")") }
+        guard let doc else { throw ParaError(.unreadableInput, file: file, "cannot parse HTML: \(lastError() ?? "unknown error")") }
         defer { xmlFreeDoc(doc) }
         // The HTML parser recovers from almost anything, but it stops at its depth limit and
         // drops what follows: say so rather than index a silently cut page.
         if let e = lastError(), e.lowercased().contains("depth") {
-            throw ParaError(file: file, "markup is nested deeper than the parser allows; refused (\(e))")
+            throw ParaError(.unreadableInput, file: file, "markup is nested deeper than the parser allows; refused (\(e))")
         }
-        guard let root = xmlDocGetRootElement(doc) else { throw ParaError(file: file, "HTML has no content") }
+        guard let root = xmlDocGetRootElement(doc) else { throw ParaError(.unreadableInput, file: file, "HTML has no content") }
         return try copyTree(root, lowercase: true, file: file)
     }
 
@@ -122,18 +122,18 @@ enum Markup {
                 xmlReadMemory(p.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(clamping: p.count), nil, nil, options)
             }
         }
-        guard let doc else { throw ParaError(file: file, "not well-formed XML: \(lastError() ?? "unknown error")") }
+        guard let doc else { throw ParaError(.unreadableInput, file: file, "not well-formed XML: \(lastError() ?? "unknown error")") }
         defer { xmlFreeDoc(doc) }
         if let dtd = doc.pointee.intSubset {
             if dtd.pointee.entities != nil || dtd.pointee.pentities != nil {
-                throw ParaError(file: file, "XML declares entities in its DTD; refused (ParaSearch never expands entities)")
+                throw ParaError(.unreadableInput, file: file, "XML declares entities in its DTD; refused (ParaSearch never expands entities)")
             }
             if let system = dtd.pointee.SystemID.map({ String(cString: $0) }),
                ["http:", "https:", "ftp:", "file:"].contains(where: { system.lowercased().hasPrefix($0) }) {
-                throw ParaError(file: file, "XML refers to an external DTD (\(system)); refused (ParaSearch never loads DTDs)")
+                throw ParaError(.unreadableInput, file: file, "XML refers to an external DTD (\(system)); refused (ParaSearch never loads DTDs)")
             }
         }
-        guard let root = xmlDocGetRootElement(doc) else { throw ParaError(file: file, "XML has no root element") }
+        guard let root = xmlDocGetRootElement(doc) else { throw ParaError(.unreadableInput, file: file, "XML has no root element") }
         return try copyTree(root, lowercase: false, file: file)
     }
 
@@ -179,10 +179,10 @@ enum Markup {
             var pending: [(xmlNodePtr, MarkupNode, Int)] = []
             while let c = child {
                 count += 1
-                if count > maxNodes { throw ParaError(file: file, "markup has more than \(maxNodes) nodes; refused") }
+                if count > maxNodes { throw ParaError(.unreadableInput, file: file, "markup has more than \(maxNodes) nodes; refused") }
                 switch c.pointee.type {
                 case XML_ELEMENT_NODE:
-                    if depth + 1 > maxDepth { throw ParaError(file: file, "markup is nested deeper than \(maxDepth) levels; refused") }
+                    if depth + 1 > maxDepth { throw ParaError(.unreadableInput, file: file, "markup is nested deeper than \(maxDepth) levels; refused") }
                     let e = element(c)
                     node.children.append(e)
                     pending.append((c, e, depth + 1))

@@ -21,7 +21,7 @@ struct PDFExtractor {
     /// The pages of the PDF at `path`, each with its text runs.
     func pages(of path: String, file: String) throws -> [PDFPage] {
         guard let tool = Self.toolPath("pdftohtml") else {
-            throw ParaError(file: file, "reading PDF needs pdftohtml, which is not installed (Debian: apt-get install poppler-utils)")
+            throw ParaError(.io, file: file, "reading PDF needs pdftohtml, which is not installed (Debian: apt-get install poppler-utils)")
         }
         // -i: no images; -nodrm: read text the way any viewer shows it; -hidden: text drawn
         // invisibly (OCR layers) is text too. Not -q: poppler's messages say why a PDF fails.
@@ -40,7 +40,7 @@ struct PDFExtractor {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { throw ParaError(file: file, "cannot run \(name): \(error.localizedDescription)") }
+        do { try process.run() } catch { throw ParaError(.io, file: file, "cannot run \(name): \(error.localizedDescription)") }
         final class Flag: @unchecked Sendable { var set = false }   // written by the timer before terminate
         let timedOut = Flag()
         let timer = DispatchWorkItem { if process.isRunning { timedOut.set = true; process.terminate() } }
@@ -55,13 +55,13 @@ struct PDFExtractor {
         errReader.sync {}
         timer.cancel()
         if process.terminationReason == .uncaughtSignal {
-            if timedOut.set { throw ParaError(file: file, "\(name) did not finish within \(Int(Self.timeout)) s") }
-            throw ParaError(file: file, "not a readable PDF (\(name) stopped on signal \(process.terminationStatus))")
+            if timedOut.set { throw ParaError(.unreadableInput, file: file, "\(name) did not finish within \(Int(Self.timeout)) s") }
+            throw ParaError(.unreadableInput, file: file, "not a readable PDF (\(name) stopped on signal \(process.terminationStatus))")
         }
         guard process.terminationStatus == 0 else {
             let lines = String(decoding: errBox.data, as: UTF8.self).split(separator: "\n").map(String.init)
             let message = lines.first { $0.contains("Error") } ?? lines.first ?? "exit status \(process.terminationStatus)"
-            throw ParaError(file: file, "not a readable PDF (\(name): \(message))")
+            throw ParaError(.unreadableInput, file: file, "not a readable PDF (\(name): \(message))")
         }
         return data
     }
@@ -128,7 +128,7 @@ struct PDFPage: Sendable {
             }
             pages.append(page)
         }
-        if pages.isEmpty { throw ParaError(file: file, "not a readable PDF (no pages)") }
+        if pages.isEmpty { throw ParaError(.unreadableInput, file: file, "not a readable PDF (no pages)") }
         return pages
     }
 }

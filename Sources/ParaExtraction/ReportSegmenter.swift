@@ -11,19 +11,19 @@ import ParaCore
 /// - section headings (`一.`, `I.`, `A.`, numbered sub-headings) form the heading path;
 /// - page furniture (URLs, footnote rules and footnotes, page numbers, running symbols and
 ///   running heads) is dropped, and a paragraph broken by a page break is rejoined.
-public struct ReportSegmenter: Sendable {
-    public enum Layout: Sendable {
+package struct ReportSegmenter: Sendable {
+    package enum Layout: Sendable {
         /// Hard-wrapped lines (text extracted from PDF): blank lines carry no meaning.
         case lines
         /// Blocks separated by blank lines (Markdown): each block is a paragraph or part of one.
         case blocks
     }
 
-    public var layout: Layout
+    package var layout: Layout
     /// Text of a running head to drop wherever it repeats (e.g. the document title).
-    public var runningHeads: Set<String>
+    package var runningHeads: Set<String>
 
-    public init(layout: Layout, runningHeads: Set<String> = []) {
+    package init(layout: Layout, runningHeads: Set<String> = []) {
         self.layout = layout
         self.runningHeads = runningHeads
     }
@@ -79,7 +79,7 @@ public struct ReportSegmenter: Sendable {
     static let maxBlockCharacters = 4000
 
     /// Splits `text` into units for `layout`.
-    public func units(of text: String) -> [String] {
+    package func units(of text: String) -> [String] {
         var units: [String] = []
         switch layout {
         case .lines:
@@ -94,20 +94,20 @@ public struct ReportSegmenter: Sendable {
     }
 
     /// Segments `text` into paragraphs with ordinals, numbers and heading paths.
-    public func paragraphs(of text: String) -> [Paragraph] {
+    package func paragraphs(of text: String) -> [Paragraph] {
         if layout == .blocks { return paragraphs(of: markdownUnits(of: text)) }
         return segment(dropFurniture(units(of: text).map { Unit($0) }))
     }
 
     /// A block of text from a structured format, and whether the markup says it is a heading.
-    public struct Unit: Sendable, Equatable {
-        public var text: String
+    package struct Unit: Sendable, Equatable {
+        package var text: String
         /// The heading level the markup gives it (`<h2>`, a Word heading style), if any.
-        public var headingLevel: Int?
+        package var headingLevel: Int?
         /// A block that is a paragraph of its own and never continues the one before (a table row).
-        public var standalone: Bool
+        package var standalone: Bool
 
-        public init(_ text: String, headingLevel: Int? = nil, standalone: Bool = false) {
+        package init(_ text: String, headingLevel: Int? = nil, standalone: Bool = false) {
             self.text = text
             self.headingLevel = headingLevel
             self.standalone = standalone
@@ -116,7 +116,7 @@ public struct ReportSegmenter: Sendable {
 
     /// Segments blocks that came from markup (HTML, XML, DOCX): furniture is dropped from the
     /// text blocks, headings the markup marks are taken as headings.
-    public func paragraphs(of units: [Unit]) -> [Paragraph] {
+    package func paragraphs(of units: [Unit]) -> [Paragraph] {
         segment(dropFurniture(units.map { Unit(trimmed(Substring($0.text)), headingLevel: $0.headingLevel, standalone: $0.standalone) }
             .filter { !$0.text.isEmpty }))
     }

@@ -142,7 +142,7 @@ func isDocumentSymbolLine(_ u: String) -> Bool {
 }
 
 /// Finds a UN document symbol such as `E/CN.15/2018/1` or `A/RES/80/1` in `text`.
-public func findDocumentSymbol(in text: String) -> String? {
+package func findDocumentSymbol(in text: String) -> String? {
     // Body letters, then at least two /-separated parts, at least one of which has a digit.
     let scalars = Array(text.unicodeScalars.prefix(4000))
     var i = 0

@@ -28,7 +28,7 @@ struct ZipArchive {
         self.file = file
         self.maxEntryBytes = maxEntryBytes
         self.maxRatio = maxRatio
-        let bad = { (why: String) in ParaError(file: file, "not a valid DOCX (zip) file: \(why)") }
+        let bad = { (why: String) in ParaError(.unreadableInput, file: file, "not a valid DOCX (zip) file: \(why)") }
         var found: [String: Entry] = [:]
         try data.withUnsafeBytes { (b: UnsafeRawBufferPointer) in
             let n = b.count
@@ -46,7 +46,7 @@ struct ZipArchive {
             let count = u16(eocd + 10)
             let cdSize = u32(eocd + 12), cdOffset = u32(eocd + 16)
             guard count != 0xFFFF, cdSize != 0xFFFF_FFFF, cdOffset != 0xFFFF_FFFF else { throw bad("ZIP64 is not supported") }
-            guard count <= maxEntries else { throw ParaError(file: file, "DOCX has more than \(maxEntries) entries; refused") }
+            guard count <= maxEntries else { throw ParaError(.unreadableInput, file: file, "DOCX has more than \(maxEntries) entries; refused") }
             guard cdOffset + cdSize <= eocd else { throw bad("central directory out of range") }
             var p = cdOffset
             for _ in 0..<count {
@@ -75,7 +75,7 @@ struct ZipArchive {
         guard let e = entries[name] else { return nil }
         let what = "DOCX entry \(name)"
         if e.uncompressedSize > maxEntryBytes {
-            throw ParaError(file: file, "\(what) would unpack to \(e.uncompressedSize >> 20) MB; refused (zip bomb?)")
+            throw ParaError(.unreadableInput, file: file, "\(what) would unpack to \(e.uncompressedSize >> 20) MB; refused (zip bomb?)")
         }
         let input = data.subdata(in: (data.startIndex + e.dataOffset)..<(data.startIndex + e.dataOffset + e.compressedSize))
         let output: Data
@@ -85,12 +85,12 @@ struct ZipArchive {
         case 8:
             output = try inflate(input, what: what)
         default:
-            throw ParaError(file: file, "\(what) uses compression method \(e.method), which DOCX never does")
+            throw ParaError(.unreadableInput, file: file, "\(what) uses compression method \(e.method), which DOCX never does")
         }
         let crc = output.withUnsafeBytes { p in
             UInt32(crc32(0, p.bindMemory(to: Bytef.self).baseAddress, uInt(p.count)))
         }
-        guard crc == e.crc else { throw ParaError(file: file, "\(what) is damaged (checksum mismatch)") }
+        guard crc == e.crc else { throw ParaError(.unreadableInput, file: file, "\(what) is damaged (checksum mismatch)") }
         return output
     }
 
@@ -98,7 +98,7 @@ struct ZipArchive {
     private func inflate(_ input: Data, what: String) throws -> Data {
         var stream = z_stream()
         guard inflateInit2_(&stream, -MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw ParaError(file: file, "\(what): cannot start decompression")
+            throw ParaError(.unreadableInput, file: file, "\(what): cannot start decompression")
         }
         defer { inflateEnd(&stream) }
         let limit = min(maxEntryBytes, max(1 << 20, input.count * maxRatio))
@@ -116,7 +116,7 @@ struct ZipArchive {
                 }
                 output.append(contentsOf: chunk[0..<produced])
                 if output.count > limit {
-                    throw ParaError(file: file, "\(what) unpacks to more than \(limit >> 20) MB or \(maxRatio)× its size; refused (zip bomb?)")
+                    throw ParaError(.unreadableInput, file: file, "\(what) unpacks to more than \(limit >> 20) MB or \(maxRatio)× its size; refused (zip bomb?)")
                 }
                 switch status {
                 case Z_STREAM_END:
@@ -124,9 +124,9 @@ struct ZipArchive {
                 case Z_OK:
                     continue
                 case Z_BUF_ERROR where stream.avail_in == 0:
-                    throw ParaError(file: file, "\(what) is truncated")
+                    throw ParaError(.unreadableInput, file: file, "\(what) is truncated")
                 default:
-                    throw ParaError(file: file, "\(what) is damaged (invalid compressed data)")
+                    throw ParaError(.unreadableInput, file: file, "\(what) is damaged (invalid compressed data)")
                 }
             }
         }

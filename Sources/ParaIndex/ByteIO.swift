@@ -77,7 +77,7 @@ struct ByteReader {
     var atEnd: Bool { offset >= end }
 
     func corrupt(_ what: String) -> ParaError {
-        ParaError(file: file, "index file is damaged: \(what) at offset \(offset)")
+        ParaError(.corrupt, file: file, "index file is damaged: \(what) at offset \(offset)")
     }
 
     mutating func u8() throws -> UInt8 {

@@ -9,23 +9,23 @@ import ParaCore
 // Every system call ParaIndex makes lives in this file.
 
 /// A read-only memory mapping of a whole file. The mapping lives as long as this object.
-public final class MappedFile: @unchecked Sendable {
-    public let path: String
+package final class MappedFile: @unchecked Sendable {
+    package let path: String
     /// Immutable after `init`; the pages are never written.
-    public let bytes: UnsafeRawBufferPointer
+    package let bytes: UnsafeRawBufferPointer
     private let mapping: UnsafeMutableRawPointer?
     private let length: Int
     /// Which file this is and how it was last changed (``FileSystem/fingerprint(_:)``).
-    public let fingerprint: String
+    package let fingerprint: String
 
-    public init(path: String) throws {
+    package init(path: String) throws {
         self.path = path
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw ParaError(file: path, "cannot open: \(errnoMessage())") }
+        guard fd >= 0 else { throw ParaError(.io, file: path, "cannot open: \(errnoMessage())") }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { throw ParaError(file: path, "cannot stat: \(errnoMessage())") }
-        guard (st.st_mode & S_IFMT) == S_IFREG else { throw ParaError(file: path, "not a regular file") }
+        guard fstat(fd, &st) == 0 else { throw ParaError(.io, file: path, "cannot stat: \(errnoMessage())") }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw ParaError(.io, file: path, "not a regular file") }
         length = Int(st.st_size)
         fingerprint = FileSystem.fingerprint(st)
         if length == 0 {
@@ -34,7 +34,7 @@ public final class MappedFile: @unchecked Sendable {
             return
         }
         let p = mmap(nil, length, PROT_READ, MAP_PRIVATE, fd, 0)
-        guard let p, p != MAP_FAILED else { throw ParaError(file: path, "cannot map: \(errnoMessage())") }
+        guard let p, p != MAP_FAILED else { throw ParaError(.io, file: path, "cannot map: \(errnoMessage())") }
         mapping = p
         bytes = UnsafeRawBufferPointer(start: p, count: length)
     }
@@ -45,7 +45,7 @@ public final class MappedFile: @unchecked Sendable {
 
     /// Tells the kernel the pages read so far are not needed again soon. The mapping stays
     /// valid: a later read faults the page back in from the page cache.
-    public func dropResidentPages() {
+    package func dropResidentPages() {
         if let mapping { madvise(mapping, length, MADV_DONTNEED) }
     }
 
@@ -88,7 +88,7 @@ enum FileSystem {
     static func writeDurably(_ bytes: [UInt8], to path: String) throws {
         try FaultInjection.point(path, "write")
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ParaError(file: path, "cannot create: \(errnoMessage())") }
+        guard fd >= 0 else { throw ParaError(.io, file: path, "cannot create: \(errnoMessage())") }
         var ok = true
         var message = ""
         bytes.withUnsafeBytes { p in
@@ -107,7 +107,7 @@ enum FileSystem {
         close(fd)
         if !ok {
             unlink(path)
-            throw ParaError(file: path, "cannot write: \(message)")
+            throw ParaError(.io, file: path, "cannot write: \(message)")
         }
     }
 
@@ -127,20 +127,20 @@ enum FileSystem {
     /// Atomically replaces `to` with `from` (the directory entry still needs a sync to last).
     static func rename(_ from: String, as to: String) throws {
         try FaultInjection.point(to, "rename")
-        guard Glibc.rename(from, to) == 0 else { throw ParaError(file: to, "cannot rename into place: \(errnoMessage())") }
+        guard Glibc.rename(from, to) == 0 else { throw ParaError(.io, file: to, "cannot rename into place: \(errnoMessage())") }
     }
 
     static func syncDirectory(_ path: String) throws {
         try FaultInjection.point(path, "directory sync")
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw ParaError(file: path, "cannot open directory: \(errnoMessage())") }
+        guard fd >= 0 else { throw ParaError(.io, file: path, "cannot open directory: \(errnoMessage())") }
         defer { close(fd) }
-        if fsync(fd) != 0 && errno != EINVAL { throw ParaError(file: path, "cannot sync directory: \(errnoMessage())") }
+        if fsync(fd) != 0 && errno != EINVAL { throw ParaError(.io, file: path, "cannot sync directory: \(errnoMessage())") }
     }
 
     static func createDirectory(_ path: String) throws {
         if mkdir(path, 0o755) != 0 && errno != EEXIST {
-            throw ParaError(file: path, "cannot create directory: \(errnoMessage())")
+            throw ParaError(.io, file: path, "cannot create directory: \(errnoMessage())")
         }
     }
 
@@ -185,13 +185,13 @@ final class WriterLock {
     /// lock is taken, the error names the holder from that line.
     init(path: String, directory: String) throws {
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ParaError(file: path, "cannot open lock file: \(errnoMessage())") }
+        guard fd >= 0 else { throw ParaError(.io, file: path, "cannot open lock file: \(errnoMessage())") }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             var buffer = [UInt8](repeating: 0, count: 256)
             let n = pread(fd, &buffer, buffer.count, 0)
             close(fd)
             fd = -1
-            throw ParaError(file: directory, "another process is writing to this index (\(path) is locked\(Self.describeHolder(n > 0 ? Array(buffer[0..<n]) : []))); try again when it has finished")
+            throw ParaError(.locked, file: directory, "another process is writing to this index (\(path) is locked\(Self.describeHolder(n > 0 ? Array(buffer[0..<n]) : []))); try again when it has finished")
         }
         // The lock is ours: say so, for the next writer's message.
         let line = Array("\(getpid()) \(Self.hostName()) \(Int(time(nil)))\n".utf8)
@@ -240,7 +240,7 @@ final class FileOutput {
     init(path: String, kind: IndexFormat.Kind) throws {
         self.path = path
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ParaError(file: path, "cannot create: \(errnoMessage())") }
+        guard fd >= 0 else { throw ParaError(.io, file: path, "cannot create: \(errnoMessage())") }
         buffer.reserveCapacity(Self.flushSize + 4096)
         write(IndexFormat.header(kind).bytes)
     }
@@ -282,7 +282,7 @@ final class FileOutput {
             let n = Glibc.write(fd, p.baseAddress! + off, p.count - off)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw ParaError(file: path, "cannot write: \(errnoMessage())")
+                throw ParaError(.io, file: path, "cannot write: \(errnoMessage())")
             }
             off += n
         }
@@ -298,7 +298,7 @@ final class FileOutput {
         try footer.bytes.withUnsafeBytes { try writeAll($0) }
         buffer = []
         try FaultInjection.point(path, "fsync")
-        guard fsync(fd) == 0 else { throw ParaError(file: path, "cannot flush to disk: \(errnoMessage())") }
+        guard fsync(fd) == 0 else { throw ParaError(.io, file: path, "cannot flush to disk: \(errnoMessage())") }
         close(fd)
         fd = -1
     }
@@ -337,6 +337,6 @@ enum FaultInjection {
     }
 
     static func point(_ path: String, _ operation: String) throws {
-        if let message = failure(path, operation) { throw ParaError(file: path, "cannot \(operation): \(message)") }
+        if let message = failure(path, operation) { throw ParaError(.io, file: path, "cannot \(operation): \(message)") }
     }
 }

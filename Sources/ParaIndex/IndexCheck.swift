@@ -3,22 +3,22 @@ import ParaCore
 import ParaAnalysis
 
 /// What `check` found: the problems (each naming the file), and what was examined.
-public struct IndexCheckReport: Sendable {
+package struct IndexCheckReport: Sendable {
     /// Everything that is wrong, each naming the file; empty for a sound index.
-    public var problems: [ParaError] = []
-    public var generation = 0
-    public var segments = 0
-    public var documents = 0
-    public var paragraphs = 0
+    package var problems: [ParaError] = []
+    package var generation = 0
+    package var segments = 0
+    package var documents = 0
+    package var paragraphs = 0
     /// Postings read in the full walk of every term.
-    public var postings = 0
+    package var postings = 0
     /// Paragraphs whose postings were derived again from their stored text and compared.
-    public var paragraphsRederived = 0
+    package var paragraphsRederived = 0
     /// Segments whose own files are damaged (what `--repair` drops); problems of the manifest
     /// or between segments are not counted here.
-    public var damagedSegments: Set<String> = []
+    package var damagedSegments: Set<String> = []
 
-    public var isSound: Bool { problems.isEmpty }
+    package var isSound: Bool { problems.isEmpty }
 }
 
 /// Verifies a whole index, as a reader never does on its hot path:
@@ -30,11 +30,11 @@ public struct IndexCheckReport: Sendable {
 /// - a sample of paragraphs (all of a small segment) analysed again from their stored text and
 ///   notes: each term must be found with the same frequency and positions;
 /// - no source file's documents live in two segments.
-public enum IndexCheck {
+package enum IndexCheck {
     /// Checks the newest commit. A writer may commit meanwhile: when the manifest changed
     /// during the check, it starts again on the new one (a few times), so that the segments
     /// a commit deleted are not taken for damage.
-    public static func run(directory: String, sample: Int = 500) -> IndexCheckReport {
+    package static func run(directory: String, sample: Int = 500) -> IndexCheckReport {
         var report = once(directory: directory, sample: sample)
         for _ in 0..<5 where !report.isSound {
             guard let now = try? Manifest.read(directory: directory), now.generation != report.generation else { break }
@@ -49,7 +49,7 @@ public enum IndexCheck {
         let manifest: Manifest
         do {
             guard let m = try Manifest.read(directory: directory, fileName: manifestFile) else {
-                report.problems.append(ParaError(file: directory, "no index here"))
+                report.problems.append(ParaError(.notFound, file: directory, "no index here"))
                 return report
             }
             manifest = m
@@ -57,13 +57,13 @@ public enum IndexCheck {
             report.problems.append(e)
             return report
         } catch {
-            report.problems.append(ParaError(file: directory + "/" + Manifest.fileName, "\(error)"))
+            report.problems.append(ParaError(.corrupt, file: directory + "/" + Manifest.fileName, "\(error)"))
             return report
         }
         report.generation = manifest.generation
         report.segments = manifest.segments.count
         if manifest.analyzer != Analyzer.identity {
-            report.problems.append(ParaError(file: directory + "/" + Manifest.fileName,
+            report.problems.append(ParaError(.incompatible, file: directory + "/" + Manifest.fileName,
                                              "built with analyzer '\(manifest.analyzer)', not '\(Analyzer.identity)'"))
             return report
         }
@@ -79,18 +79,18 @@ public enum IndexCheck {
                 report.damagedSegments.insert(entry.name)
                 continue
             } catch {
-                report.problems.append(ParaError(file: base, "\(error)"))
+                report.problems.append(ParaError(.corrupt, file: base, "\(error)"))
                 report.damagedSegments.insert(entry.name)
                 continue
             }
             report.documents += segment.documentCount
             report.paragraphs += segment.paragraphCount
             func problem(_ ext: String, _ message: String) {
-                report.problems.append(ParaError(file: base + "." + ext, message))
+                report.problems.append(ParaError(.corrupt, file: base + "." + ext, message))
                 report.damagedSegments.insert(entry.name)
             }
             if entry.paragraphs != segment.paragraphCount || entry.documents != segment.documentCount {
-                report.problems.append(ParaError(file: directory + "/" + Manifest.fileName,
+                report.problems.append(ParaError(.corrupt, file: directory + "/" + Manifest.fileName,
                     "segment \(entry.name): the manifest says \(entry.paragraphs) paragraphs and \(entry.documents) documents, the segment holds \(segment.paragraphCount) and \(segment.documentCount)"))
             }
             // Documents cover the paragraphs in order, each paragraph pointing back at its own.
@@ -107,7 +107,7 @@ public enum IndexCheck {
                     // document lives once.
                     let identity = d.metadata.source + "\u{0}" + d.metadata.id
                     if let other = documentsSeen[identity], other != entry.name {
-                        report.problems.append(ParaError(file: directory + "/" + Manifest.fileName,
+                        report.problems.append(ParaError(.corrupt, file: directory + "/" + Manifest.fileName,
                             "document \(d.metadata.id) of \(d.metadata.source) is live twice (\(other) and \(entry.name))"))
                     }
                     documentsSeen[identity] = entry.name
@@ -121,6 +121,8 @@ public enum IndexCheck {
 
             // Every posting, against the lengths.
             var frequencySum = [Int](repeating: 0, count: segment.paragraphCount)
+            // Section terms, not part of the lengths: checked against the sample below.
+            var sectionSum = [Int](repeating: 0, count: segment.paragraphCount)
             var termsWithProblems = 0
             do {
                 try segment.allTerms { term, info in
@@ -129,7 +131,11 @@ public enum IndexCheck {
                     while cursor.doc != PostingsCursor.end {
                         if cursor.doc <= last || cursor.doc >= segment.paragraphCount || cursor.frequency < 1 { break }
                         // Section terms are not part of a paragraph's length.
-                        if term.first != IndexFormat.sectionMark { frequencySum[cursor.doc] += cursor.frequency }
+                        if term.first != IndexFormat.sectionMark {
+                            frequencySum[cursor.doc] += cursor.frequency
+                        } else {
+                            sectionSum[cursor.doc] += cursor.frequency
+                        }
                         last = cursor.doc
                         count += 1
                         cursor.next()
@@ -166,13 +172,16 @@ public enum IndexCheck {
                                               firstParagraph: d.firstParagraph == p ? paragraph : try? segment.paragraph(d.firstParagraph))
                 }
                 var byTerm: [[UInt8]: [Int]] = [:]
-                var length = 0
+                var length = 0, sectionLength = 0
                 SegmentWriter.forEachTerm(of: paragraph, root: root, session: session) { term, position, counted in
                     byTerm[Array(term), default: []].append(position)
-                    if counted { length += 1 }
+                    if counted { length += 1 } else { sectionLength += 1 }
                 }
                 report.paragraphsRederived += 1
+                // (Every posting of the paragraph was counted above unless a term's postings
+                // were damaged, which is reported already.)
                 var ok = document != nil && length == segment.length(of: p)
+                    && (termsWithProblems > 0 || sectionLength == sectionSum[p])
                 for (term, positions) in byTerm where ok {
                     guard let info = try? segment.lookup(term) else { ok = false; break }
                     var cursor = segment.cursor(info)
@@ -191,17 +200,17 @@ public enum IndexCheck {
 }
 
 /// What `check --repair` did.
-public struct IndexRepairReport: Sendable {
+package struct IndexRepairReport: Sendable {
     /// The generation rolled back to, when the newest commit was damaged and the one before
     /// it sound (and rolling back lost less than dropping damaged segments would).
-    public var rolledBackTo: Int?
+    package var rolledBackTo: Int?
     /// Paragraphs of the newest commit the rollback gave up (added or changed since the
     /// previous one); nil when the newest commit's manifest could not be read to count them.
-    public var paragraphsLost: Int? = 0
+    package var paragraphsLost: Int? = 0
     /// Segments dropped as damaged, with what they held (from the manifest).
-    public var droppedSegments: [(name: String, paragraphs: Int, documents: Int)] = []
+    package var droppedSegments: [(name: String, paragraphs: Int, documents: Int)] = []
     /// The check after the repair.
-    public var after = IndexCheckReport()
+    package var after = IndexCheckReport()
 }
 
 /// Brings a damaged index back to a sound state, losing as little as it can:
@@ -213,8 +222,8 @@ public struct IndexRepairReport: Sendable {
 ///   the same files again reads them, as they are no longer known);
 /// - in both cases leftovers of dead runs are removed.
 /// It holds the writer lock throughout, so no writer commits meanwhile.
-public enum IndexRepair {
-    public static func run(directory: String, sample: Int = 500) throws -> IndexRepairReport {
+package enum IndexRepair {
+    package static func run(directory: String, sample: Int = 500) throws -> IndexRepairReport {
         var report = IndexRepairReport()
         var lock: WriterLock? = try WriterLock(path: directory + "/write.lock", directory: directory)
         defer { lock?.release() }
@@ -228,10 +237,10 @@ public enum IndexRepair {
         }
         let previous: Manifest? = (try? Manifest.read(directory: directory, fileName: Manifest.previousFileName)) ?? nil
         guard let base = current ?? previous else {
-            throw ParaError(file: directory, "no readable manifest here; rebuild the index with `parasearch index --rebuild`")
+            throw ParaError(.corrupt, file: directory, "no readable manifest here; rebuild the index with `parasearch index --rebuild`")
         }
         guard base.analyzer == Analyzer.identity else {
-            throw ParaError(file: directory, "index was built with analyzer '\(base.analyzer)'; rebuild it with `parasearch index --rebuild`")
+            throw ParaError(.incompatible, file: directory, "index was built with analyzer '\(base.analyzer)'; rebuild it with `parasearch index --rebuild`")
         }
         let check = current == nil ? nil : IndexCheck.run(directory: directory, sample: sample)
         if check?.isSound == true {
@@ -258,7 +267,7 @@ public enum IndexRepair {
             try IndexWriter(directory: directory).close()        // removes the leftovers
         } else {
             guard current != nil else {
-                throw ParaError(file: directory + "/" + Manifest.fileName, "the manifest is damaged and no sound earlier commit is kept; rebuild the index with `parasearch index --rebuild`")
+                throw ParaError(.corrupt, file: directory + "/" + Manifest.fileName, "the manifest is damaged and no sound earlier commit is kept; rebuild the index with `parasearch index --rebuild`")
             }
             lock?.release(); lock = nil
             // Opening a writer removes the leftovers of dead runs.

@@ -1,16 +1,16 @@
 import ParaCore
 
 /// Constants of the on-disk format (see `OnDiskFormat.md` in this module's documentation).
-public enum IndexFormat {
+package enum IndexFormat {
     /// Version written into every file header; a reader refuses any other.
-    public static let version: UInt32 = 4
+    package static let version: UInt32 = 4
     static let magic: [UInt8] = Array("PARASRCH".utf8)
     static let footerMagic: [UInt8] = Array("PEND".utf8)
     static let headerSize = 16
     static let footerSize = 8
     /// The first byte of a section term: a term of a paragraph's title or headings (see
     /// `OnDiskFormat.md`). No term of text starts with it (control characters separate words).
-    public static let sectionMark: UInt8 = 0x01
+    package static let sectionMark: UInt8 = 0x01
     /// Terms per dictionary block; the block index holds each block's first term.
     static let termsPerBlock = 32
 
@@ -47,14 +47,14 @@ public enum IndexFormat {
     static func validate(_ bytes: UnsafeRawBufferPointer, kind: Kind, file: String, checksum: Bool = true,
                          checked: (Range<Int>) -> Void = { _ in }) throws -> Range<Int> {
         guard bytes.count >= headerSize + footerSize else {
-            throw ParaError(file: file, "index file is truncated (\(bytes.count) bytes)")
+            throw ParaError(.corrupt, file: file, "index file is truncated (\(bytes.count) bytes)")
         }
         guard Array(bytes[0..<8]) == magic else {
-            throw ParaError(file: file, "not a ParaSearch index file (bad magic)")
+            throw ParaError(.corrupt, file: file, "not a ParaSearch index file (bad magic)")
         }
         let end = bytes.count - footerSize
         guard Array(bytes[(end + 4)...]) == footerMagic else {
-            throw ParaError(file: file, "index file is truncated or damaged (no footer)")
+            throw ParaError(.corrupt, file: file, "index file is truncated or damaged (no footer)")
         }
         // The checksum before the header fields, so that damage is reported as damage.
         if checksum {
@@ -69,16 +69,16 @@ public enum IndexFormat {
                 at = next
             }
             guard stored == crc.value else {
-                throw ParaError(file: file, "index file is damaged (checksum mismatch)")
+                throw ParaError(.corrupt, file: file, "index file is damaged (checksum mismatch)")
             }
         }
         guard Array(bytes[8..<12]) == Array(kind.rawValue.utf8) else {
-            throw ParaError(file: file, "wrong kind of index file (expected \(kind.rawValue))")
+            throw ParaError(.corrupt, file: file, "wrong kind of index file (expected \(kind.rawValue))")
         }
         var r = ByteReader(bytes, from: 12, file: file)
         let v = try r.u32()
         guard v == version else {
-            throw ParaError(file: file, "index format version \(v) is not supported (this ParaSearch reads version \(version)); rebuild the index")
+            throw ParaError(.incompatible, file: file, "index format version \(v) is not supported (this ParaSearch reads version \(version)); rebuild the index")
         }
         return headerSize..<end
     }

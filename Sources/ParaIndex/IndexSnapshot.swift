@@ -5,19 +5,22 @@ import ParaAnalysis
 /// and a writer committing meanwhile never changes what it sees: segment files are never
 /// rewritten, and unlinked files stay readable while mapped.
 public final class IndexSnapshot: Sendable {
+    /// The index directory.
     public let directory: String
+    /// The commit this snapshot shows; each commit of a writer increases it.
     public let generation: Int
     /// The analyzer the index was built with.
-    public let analyzer: String
-    public let segments: [SegmentReader]
+    package let analyzer: String
+    package let segments: [SegmentReader]
     /// Paragraphs in all segments.
     public let paragraphCount: Int
+    /// Documents in all segments.
     public let documentCount: Int
     /// Sum of paragraph lengths in all segments.
-    public let totalLength: UInt64
+    package let totalLength: UInt64
 
     /// Average paragraph length, the BM25 length norm's reference.
-    public var averageLength: Double { paragraphCount == 0 ? 0 : Double(totalLength) / Double(paragraphCount) }
+    package var averageLength: Double { paragraphCount == 0 ? 0 : Double(totalLength) / Double(paragraphCount) }
 
     init(directory: String, generation: Int, analyzer: String, segments: [SegmentReader]) {
         self.directory = directory
@@ -31,15 +34,15 @@ public final class IndexSnapshot: Sendable {
 
     /// Documents, paragraphs and segments of the latest commit, from the manifest alone
     /// (nothing else is opened or verified).
-    public static func counts(directory: String) throws -> (documents: Int, paragraphs: Int, segments: Int) {
+    package static func counts(directory: String) throws -> (documents: Int, paragraphs: Int, segments: Int) {
         guard let m = try Manifest.read(directory: directory) else {
-            throw ParaError(file: directory, "no index here (run `parasearch index` first)")
+            throw ParaError(.notFound, file: directory, "no index here (run `parasearch index` first)")
         }
         return (m.segments.reduce(0) { $0 + $1.documents }, m.segments.reduce(0) { $0 + $1.paragraphs }, m.segments.count)
     }
 
     /// Whether `directory` holds a committed index.
-    public static func exists(directory: String) -> Bool {
+    package static func exists(directory: String) -> Bool {
         FileSystem.exists(directory + "/" + Manifest.fileName)
     }
 
@@ -52,10 +55,10 @@ public final class IndexSnapshot: Sendable {
         while true {
             attempt += 1
             guard let manifest = try Manifest.read(directory: directory) else {
-                throw ParaError(file: directory, "no index here (run `parasearch index` first)")
+                throw ParaError(.notFound, file: directory, "no index here (run `parasearch index` first)")
             }
             guard manifest.analyzer == Analyzer.identity else {
-                throw ParaError(file: directory, "index was built with analyzer '\(manifest.analyzer)', this ParaSearch uses '\(Analyzer.identity)'; rebuild it with `parasearch index --rebuild`")
+                throw ParaError(.incompatible, file: directory, "index was built with analyzer '\(manifest.analyzer)', this ParaSearch uses '\(Analyzer.identity)'; rebuild it with `parasearch index --rebuild`")
             }
             do {
                 let segments = try manifest.segments.map { try SegmentReader(directory: directory, name: $0.name, verified: $0.files) }
@@ -73,7 +76,7 @@ public final class IndexSnapshot: Sendable {
     }
 
     /// Sizes of the index files on disk, by kind.
-    public func fileSizes() -> [String: Int] {
+    package func fileSizes() -> [String: Int] {
         var sizes: [String: Int] = [:]
         for s in segments {
             for (ext, key) in [("terms", "dictionary"), ("postings", "postings"), ("positions", "positions"),
@@ -86,5 +89,5 @@ public final class IndexSnapshot: Sendable {
     }
 
     /// Number of distinct terms over all segments (a term in two segments counts twice).
-    public var termCount: Int { segments.reduce(0) { $0 + $1.termCount } }
+    package var termCount: Int { segments.reduce(0) { $0 + $1.termCount } }
 }

@@ -2,12 +2,12 @@ import ParaCore
 import ParaAnalysis
 
 /// What one commit changed.
-public struct CommitSummary: Sendable, Equatable {
-    public var generation: Int
-    public var addedDocuments: Int
-    public var removedDocuments: Int
-    public var segments: Int
-    public var paragraphs: Int
+package struct CommitSummary: Sendable, Equatable {
+    package var generation: Int
+    package var addedDocuments: Int
+    package var removedDocuments: Int
+    package var segments: Int
+    package var paragraphs: Int
 }
 
 /// The single writer of an index directory.
@@ -24,13 +24,13 @@ public struct CommitSummary: Sendable, Equatable {
 /// number stays logarithmic in the index size (tiers of ten by size, merged without
 /// re-analysis by ``SegmentMerger``), publishes the manifest, and only then deletes the files
 /// of segments no longer listed.
-public final class IndexWriter {
-    public let directory: String
+package final class IndexWriter {
+    package let directory: String
     /// Segments of one size tier (by powers of ten of paragraphs) merged together.
-    public static let mergeFactor = 10
+    package static let mergeFactor = 10
     /// The default budget for the in-memory segment.
-    public static let defaultMemoryBudget = 256 << 20
-    public let memoryBudget: Int
+    package static let defaultMemoryBudget = 256 << 20
+    package let memoryBudget: Int
     private let lock: WriterLock
     private var manifest: Manifest
     private var readers: [String: SegmentReader] = [:]
@@ -51,7 +51,7 @@ public final class IndexWriter {
     private var forceRebuild = false
     /// Segments whose files could not be opened when the writer was opened with
     /// `discardingUnreadable`: dropped, with their documents, at the next commit.
-    public private(set) var unreadableSegments: [(name: String, paragraphs: Int, documents: Int)] = []
+    package private(set) var unreadableSegments: [(name: String, paragraphs: Int, documents: Int)] = []
     /// Segments dropped whole at the next commit (``dropSegments(_:)``).
     private var dropped = Set<String>()
     private var mergeAllRequested = false
@@ -60,7 +60,7 @@ public final class IndexWriter {
     /// - Parameter memoryBudget: bytes the in-memory segment may use before it is written out.
     /// - Parameter discardingUnreadable: start afresh when the existing index cannot be read
     ///   (another format version, damage) instead of failing — what `--rebuild` asks for.
-    public init(directory: String, memoryBudget: Int = IndexWriter.defaultMemoryBudget,
+    package init(directory: String, memoryBudget: Int = IndexWriter.defaultMemoryBudget,
                 discardingUnreadable: Bool = false) throws {
         self.directory = directory
         self.memoryBudget = max(64 << 10, memoryBudget)
@@ -117,7 +117,7 @@ public final class IndexWriter {
 
     /// The folder that sources are relative to, as the index records it; set it to record one
     /// (it is published with the next commit).
-    public var root: String? {
+    package var root: String? {
         get { manifest.root }
         set { if manifest.root != newValue { manifest.root = newValue; rootChanged = true } }
     }
@@ -126,28 +126,28 @@ public final class IndexWriter {
     private var publishedSegments = Set<String>()
 
     /// The documents currently committed, with the source each came from.
-    public var documents: [StoredDocument] {
+    package var documents: [StoredDocument] {
         get throws { try manifest.segments.flatMap { try reader($0.name).documents } }
     }
 
     /// Stages `documents` as the new content of `source`, replacing what it held.
-    public func replace(source: String, with documents: [IndexableDocument]) throws {
+    package func replace(source: String, with documents: [IndexableDocument]) throws {
         try beginReplacing(source: source)
         for d in documents { try add(d) }
     }
 
     /// Starts replacing `source`: its committed documents go at the next commit; add the new
     /// ones with ``add(_:)``.
-    public func beginReplacing(source: String) throws {
+    package func beginReplacing(source: String) throws {
         guard added.insert(source).inserted else {
-            throw ParaError(file: source, "given twice before one commit")
+            throw ParaError(.invalidRequest, file: source, "given twice before one commit")
         }
         replaced.insert(source)
     }
 
     /// Adds one document (of a source passed to ``beginReplacing(source:)``), writing the
     /// in-memory segment out when it reaches the memory budget.
-    public func add(_ document: IndexableDocument) throws {
+    package func add(_ document: IndexableDocument) throws {
         buffer.add(document)
         addedDocuments += 1
         if buffer.estimatedBytes >= memoryBudget { try flush() }
@@ -155,36 +155,39 @@ public final class IndexWriter {
 
     /// Gives up on the documents added for `source` since ``beginReplacing(source:)`` (its
     /// file failed part-way): they are dropped at commit and its committed documents kept.
-    public func abandon(source: String) {
+    package func abandon(source: String) {
         abandoned.insert(source)
         replaced.remove(source)
     }
 
     /// Stages the removal of every document read from `source`.
-    public func remove(source: String) {
+    package func remove(source: String) {
         replaced.insert(source)
     }
 
     /// Drops every committed document at the next commit.
-    public func removeAll() throws {
+    package func removeAll() throws {
         for d in try documents { replaced.insert(d.metadata.source) }
         forceRebuild = true
     }
 
     /// Asks the next commit to merge every segment into one (fewer, larger segments answer
     /// queries faster and share one dictionary; it costs a pass over the whole index).
-    public func mergeAllSegments() {
+    package func mergeAllSegments() {
         mergeAllRequested = true
     }
 
-    public var hasChanges: Bool {
+    /// The generation of the last commit (0 before the first).
+    package var committedGeneration: Int { manifest.generation }
+
+    package var hasChanges: Bool {
         !replaced.isEmpty || addedDocuments > 0 || forceRebuild || mergeAllRequested || rootChanged
             || !dropped.isEmpty || !unreadableSegments.isEmpty
     }
 
     /// Drops whole segments, and every document in them, at the next commit: what `check
     /// --repair` does with a segment found damaged.
-    public func dropSegments(_ names: Set<String>) {
+    package func dropSegments(_ names: Set<String>) {
         dropped.formUnion(names.filter { n in manifest.segments.contains { $0.name == n } })
     }
 
@@ -216,8 +219,8 @@ public final class IndexWriter {
 
     /// Writes the staged changes and publishes them atomically.
     @discardableResult
-    public func commit() throws -> CommitSummary {
-        guard !failed else { throw ParaError(file: directory, "a commit of this writer failed; open a new writer") }
+    package func commit() throws -> CommitSummary {
+        guard !failed else { throw ParaError(.io, file: directory, "a commit of this writer failed; open a new writer") }
         do {
             return try commitChanges()
         } catch {
@@ -368,7 +371,7 @@ public final class IndexWriter {
     }
 
     /// Releases the writer lock. Uncommitted changes are dropped.
-    public func close() { lock.release() }
+    package func close() { lock.release() }
 }
 
 /// `seg-000042`: segment names are never reused, so a reader's mapped files are never

@@ -34,7 +34,7 @@ struct Manifest: Codable, Equatable {
         do {
             return try JSONDecoder().decode(Manifest.self, from: data)
         } catch {
-            throw ParaError(file: path, "index manifest is damaged (not the expected JSON)")
+            throw ParaError(.corrupt, file: path, "index manifest is damaged (not the expected JSON)")
         }
     }
 

@@ -116,11 +116,11 @@ struct PostingsEncoder {
 /// impacts are the pairs on its frontier — no posting of the block has both a higher frequency
 /// and a shorter paragraph than every one of them — so the block's best score, for any k1 and
 /// b, is the best score among them (the score grows with frequency and falls with length).
-public struct Impact: Sendable, Hashable {
-    public var frequency: Int
-    public var length: Int
+package struct Impact: Sendable, Hashable {
+    package var frequency: Int
+    package var length: Int
 
-    public init(frequency: Int, length: Int) {
+    package init(frequency: Int, length: Int) {
         self.frequency = frequency
         self.length = length
     }

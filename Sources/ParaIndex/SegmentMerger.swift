@@ -74,7 +74,7 @@ enum SegmentMerger {
                 guard let (t, info) = cursors[i].current, t == term else { continue }
                 let reader = readers[i]
                 var c = reader.cursor(info)
-                let damaged = ParaError(file: reader.postingsFile.path, "index postings are damaged; rebuild the index")
+                let damaged = ParaError(.corrupt, file: reader.postingsFile.path, "index postings are damaged; rebuild the index")
                 while c.doc != PostingsCursor.end {
                     positions.removeAll(keepingCapacity: true)
                     for p in c.positions() {

@@ -2,20 +2,20 @@ import Foundation
 import ParaCore
 
 /// Where a term's data sits in a segment, and what bounds its score.
-public struct TermInfo: Sendable, Hashable {
+package struct TermInfo: Sendable, Hashable {
     /// Number of paragraphs containing the term.
-    public var documentFrequency: Int
+    package var documentFrequency: Int
     var postings: Range<Int>
     var positions: Range<Int>
     /// Largest term frequency, and shortest paragraph length, among its postings: together an
     /// upper bound of its BM25 score (the score grows with tf and shrinks with length).
-    public var maxFrequency: Int
-    public var minLength: Int
+    package var maxFrequency: Int
+    package var minLength: Int
 }
 
 /// Read access to one segment through memory-mapped files, validated when opened.
-public final class SegmentReader: Sendable {
-    public let name: String
+package final class SegmentReader: Sendable {
+    package let name: String
     let termsFile: MappedFile
     let postingsFile: MappedFile
     let positionsFile: MappedFile
@@ -26,7 +26,7 @@ public final class SegmentReader: Sendable {
     private let blockFirstTerms: [[UInt8]]
     /// Whether the segment has section terms (they sort first: the first term tells). A
     /// search looks none up in a segment without them, as an index of JSON Lines records is.
-    public var hasSectionTerms: Bool { blockFirstTerms.first?.first == IndexFormat.sectionMark }
+    package var hasSectionTerms: Bool { blockFirstTerms.first?.first == IndexFormat.sectionMark }
     /// Per dictionary block: its offset in `.terms`, and where its first term's postings and
     /// positions start.
     private let blockOffsets: [(terms: Int, postings: Int, positions: Int)]
@@ -35,11 +35,11 @@ public final class SegmentReader: Sendable {
     /// Bytes per length in `.norms` (2 or 4); the document indexes follow the lengths.
     private let lengthWidth: Int
     private let documentIndexes: Int
-    public let termCount: Int
-    public let paragraphCount: Int
-    public let documentCount: Int
+    package let termCount: Int
+    package let paragraphCount: Int
+    package let documentCount: Int
     /// Sum of paragraph lengths (in terms).
-    public let totalLength: UInt64
+    package let totalLength: UInt64
     private let paragraphTable: Int
     private let documentTable: Int
     /// Decoded documents, built on first use of ``documents``.
@@ -48,7 +48,7 @@ public final class SegmentReader: Sendable {
     private let linkCache = OnceCache<Bool>()
 
     /// How the reader will use the files' pages.
-    public enum Residency: Sendable {
+    package enum Residency: Sendable {
         /// Searching: keep what was touched (the page cache serves repeated queries).
         case search
         /// Read once front to back (a merge): let the kernel drop pages after use.
@@ -59,7 +59,7 @@ public final class SegmentReader: Sendable {
     /// (from the manifest): a file that still has its fingerprint was written whole and has
     /// not changed since, so only its header and footer are checked; any other file's
     /// checksum is verified over every byte. A merge and `check` pass none.
-    public convenience init(directory: String, name: String, residency: Residency = .search) throws {
+    package convenience init(directory: String, name: String, residency: Residency = .search) throws {
         try self.init(directory: directory, name: name, residency: residency, verified: nil)
     }
 
@@ -91,7 +91,7 @@ public final class SegmentReader: Sendable {
         termCount = Int(clamping: try t.u64())
         let blockIndexOffset = Int(clamping: try t.u64())
         guard blockIndexOffset >= termsBody.lowerBound && blockIndexOffset <= termsBody.upperBound - 16 else {
-            throw ParaError(file: termsFile.path, "index file is damaged: block index offset out of range")
+            throw ParaError(.corrupt, file: termsFile.path, "index file is damaged: block index offset out of range")
         }
         var bi = ByteReader(termsFile.bytes, from: blockIndexOffset, to: termsBody.upperBound - 16, file: termsFile.path)
         let blocks = try bi.int()
@@ -120,12 +120,12 @@ public final class SegmentReader: Sendable {
         totalLength = try s.u64()
         guard paragraphTable >= storedBody.lowerBound, paragraphTable + 8 * paragraphCount == documentTable,
               documentTable + 8 * documentCount == storedBody.upperBound - 40 else {
-            throw ParaError(file: storedFile.path, "index file is damaged: stored tables out of range")
+            throw ParaError(.corrupt, file: storedFile.path, "index file is damaged: stored tables out of range")
         }
         var n = ByteReader(normsFile.bytes, from: normsBody.lowerBound, to: normsBody.upperBound, file: normsFile.path)
         let width = Int(try n.u32())
         guard width == 2 || width == 4, normsBody.count == 4 + (width + 4) * paragraphCount else {
-            throw ParaError(file: normsFile.path, "index file is damaged: the lengths table does not fit \(paragraphCount) paragraphs")
+            throw ParaError(.corrupt, file: normsFile.path, "index file is damaged: the lengths table does not fit \(paragraphCount) paragraphs")
         }
         lengthWidth = width
         documentIndexes = normsBody.lowerBound + 4 + width * paragraphCount
@@ -134,7 +134,7 @@ public final class SegmentReader: Sendable {
         for i in 0..<paragraphCount {
             let document = UInt32(littleEndian: normsFile.bytes.loadUnaligned(fromByteOffset: documentIndexes + 4 * i, as: UInt32.self))
             guard document < documentCount else {
-                throw ParaError(file: normsFile.path, "index file is damaged: paragraph \(i) names document \(document)")
+                throw ParaError(.corrupt, file: normsFile.path, "index file is damaged: paragraph \(i) names document \(document)")
             }
             let o = normsBody.lowerBound + 4 + width * i
             longest = max(longest, width == 2
@@ -149,21 +149,21 @@ public final class SegmentReader: Sendable {
     }
 
     /// The lengths table, for hot loops in other modules (inlinable, no call per paragraph).
-    public var norms: NormsView {
+    package var norms: NormsView {
         NormsView(base: normsFile.bytes.baseAddress! + normsBody.lowerBound + 4, wide: lengthWidth == 4)
     }
 
     /// Length (number of terms) of a paragraph.
     @inline(__always)
-    public func length(of paragraph: Int) -> Int { norms.length(of: paragraph) }
+    package func length(of paragraph: Int) -> Int { norms.length(of: paragraph) }
 
     @inline(__always)
-    public func documentIndex(of paragraph: Int) -> Int {
+    package func documentIndex(of paragraph: Int) -> Int {
         Int(UInt32(littleEndian: normsFile.bytes.loadUnaligned(fromByteOffset: documentIndexes + 4 * paragraph, as: UInt32.self)))
     }
 
     /// All documents of the segment, decoded on first use and kept.
-    public var documents: [StoredDocument] {
+    package var documents: [StoredDocument] {
         get throws {
             try documentCache.get { try (0..<documentCount).map { try document(at: $0) } }
         }
@@ -171,19 +171,19 @@ public final class SegmentReader: Sendable {
 
     /// The language of each document, as its index in `Language.allCases`, read once (the
     /// language fields only: a segment of many small documents is not decoded whole for it).
-    public var documentLanguageCodes: [UInt8] {
+    package var documentLanguageCodes: [UInt8] {
         get throws { try documentLanguages().codes }
     }
 
     /// The languages the segment's documents are in.
-    public var languages: Set<Language> {
+    package var languages: Set<Language> {
         get throws { try documentLanguages().set }
     }
 
     /// Whether any document of the segment has a symbol or names another in a `parallel` or
     /// `translation_of` field — whether it can have language versions at all. Read once, from
     /// the raw records (a segment of many small documents without symbols answers fast).
-    public var mayHaveVersions: Bool {
+    package var mayHaveVersions: Bool {
         get throws {
             try linkCache.get {
                 let keys: [[UInt8]] = [Array("parallel".utf8), Array("translation_of".utf8)]
@@ -231,9 +231,9 @@ public final class SegmentReader: Sendable {
     }
 
     /// Decodes document `index` (without caching it).
-    public func document(at index: Int) throws -> StoredDocument {
+    package func document(at index: Int) throws -> StoredDocument {
         guard index >= 0 && index < documentCount else {
-            throw ParaError(file: storedFile.path, "document \(index) out of range")
+            throw ParaError(.notFound, file: storedFile.path, "document \(index) out of range")
         }
         var d = try documentRecord(index)
         let id = try d.string()
@@ -253,7 +253,7 @@ public final class SegmentReader: Sendable {
     /// — for a merge, which copies records without decoding their text.
     func rawParagraph(_ paragraph: Int) throws -> (document: Int, rest: UnsafeRawBufferPointer) {
         guard paragraph >= 0 && paragraph < paragraphCount else {
-            throw ParaError(file: storedFile.path, "paragraph \(paragraph) out of range")
+            throw ParaError(.notFound, file: storedFile.path, "paragraph \(paragraph) out of range")
         }
         // A record ends where the next one starts: the next paragraph, else the first
         // document, else the offset tables.
@@ -265,7 +265,7 @@ public final class SegmentReader: Sendable {
         let end = paragraph + 1 < paragraphCount ? try offset(paragraphTable + 8 * (paragraph + 1))
                 : documentCount > 0 ? try offset(documentTable) : paragraphTable
         guard start <= end, end <= paragraphTable else {
-            throw ParaError(file: storedFile.path, "index file is damaged: paragraph record \(paragraph) out of range")
+            throw ParaError(.corrupt, file: storedFile.path, "index file is damaged: paragraph record \(paragraph) out of range")
         }
         var r = ByteReader(storedFile.bytes, from: start, to: end, file: storedFile.path)
         let document = try r.int(max: documentCount)
@@ -276,7 +276,7 @@ public final class SegmentReader: Sendable {
     /// merge, which copies the metadata without decoding it.
     func rawDocument(at index: Int) throws -> (metadata: UnsafeRawBufferPointer, firstParagraph: Int, paragraphCount: Int) {
         guard index >= 0 && index < documentCount else {
-            throw ParaError(file: storedFile.path, "document \(index) out of range")
+            throw ParaError(.notFound, file: storedFile.path, "document \(index) out of range")
         }
         var t = ByteReader(storedFile.bytes, from: documentTable + 8 * index, to: documentTable + 8 * documentCount, file: storedFile.path)
         let start = Int(clamping: try t.u64())
@@ -293,9 +293,9 @@ public final class SegmentReader: Sendable {
     }
 
     /// The stored paragraph with local id `paragraph`.
-    public func paragraph(_ paragraph: Int) throws -> Paragraph {
+    package func paragraph(_ paragraph: Int) throws -> Paragraph {
         guard paragraph >= 0 && paragraph < paragraphCount else {
-            throw ParaError(file: storedFile.path, "paragraph \(paragraph) out of range")
+            throw ParaError(.notFound, file: storedFile.path, "paragraph \(paragraph) out of range")
         }
         var r = ByteReader(storedFile.bytes, from: paragraphTable + 8 * paragraph, to: documentTable, file: storedFile.path)
         let offset = Int(clamping: try r.u64())
@@ -315,7 +315,7 @@ public final class SegmentReader: Sendable {
 
     /// Looks a term up in the dictionary: binary search over the block index, then a scan of
     /// one prefix-compressed block.
-    public func lookup(_ term: [UInt8]) throws -> TermInfo? {
+    package func lookup(_ term: [UInt8]) throws -> TermInfo? {
         var lo = 0, hi = blockFirstTerms.count
         while lo < hi {
             let mid = (lo + hi) / 2
@@ -332,7 +332,7 @@ public final class SegmentReader: Sendable {
     }
 
     /// Calls `body` with every term that starts with `prefix`, in byte order.
-    public func terms(withPrefix prefix: [UInt8], _ body: ([UInt8], TermInfo) throws -> Void) throws {
+    package func terms(withPrefix prefix: [UInt8], _ body: ([UInt8], TermInfo) throws -> Void) throws {
         var lo = 0, hi = blockFirstTerms.count
         while lo < hi {
             let mid = (lo + hi) / 2
@@ -351,7 +351,7 @@ public final class SegmentReader: Sendable {
     }
 
     /// Calls `body` with every term (for expansions that cannot use a prefix).
-    public func allTerms(_ body: ([UInt8], TermInfo) throws -> Void) throws {
+    package func allTerms(_ body: ([UInt8], TermInfo) throws -> Void) throws {
         for block in blockFirstTerms.indices {
             try scanBlock(block) { name, info in try body(name, try resolved(info)); return true }
         }
@@ -416,7 +416,7 @@ public final class SegmentReader: Sendable {
     }
 
     /// A cursor over a term's postings.
-    public func cursor(_ info: TermInfo) -> PostingsCursor {
+    package func cursor(_ info: TermInfo) -> PostingsCursor {
         PostingsCursor(postings: postingsFile.bytes, range: info.postings, positions: positionsFile.bytes,
                        positionsRange: info.positions, documentFrequency: info.documentFrequency,
                        maxFrequency: info.maxFrequency, minLength: info.minLength, paragraphCount: paragraphCount,
@@ -434,12 +434,12 @@ func compareTerms(_ a: [UInt8], _ b: [UInt8]) -> Int {
 /// Read-only view of a segment's paragraph lengths (2 or 4 bytes each, see `.norms`).
 /// Valid while its ``SegmentReader`` lives; the reader checked the table's size at open.
 @frozen
-public struct NormsView {
+package struct NormsView {
     @usableFromInline let base: UnsafeRawPointer
     @usableFromInline let wide: Bool
 
     @inlinable
-    public func length(of paragraph: Int) -> Int {
+    package func length(of paragraph: Int) -> Int {
         wide ? Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: 4 * paragraph, as: UInt32.self)))
              : Int(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * paragraph, as: UInt16.self)))
     }
@@ -447,13 +447,13 @@ public struct NormsView {
 
 /// A value computed on first use and kept, shared safely between threads (readers and
 /// searchers are used from many): the lock is held while it is made.
-public final class OnceCache<Value>: @unchecked Sendable {
+package final class OnceCache<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Value?
 
-    public init() {}
+    package init() {}
 
-    public func get(_ make: () throws -> Value) throws -> Value {
+    package func get(_ make: () throws -> Value) throws -> Value {
         lock.lock()
         defer { lock.unlock() }
         if let value { return value }

@@ -1,3 +1,4 @@
+import Foundation
 import ParaCore
 import ParaAnalysis
 
@@ -65,8 +66,11 @@ struct SegmentWriter {
                 next = base + position + 1
             }
         }
-        var path = p.headings
-        if let root, !root.isEmpty, root != p.headings.first { path.insert(root, at: 0) }
+        // A heading that is the paragraph's own text (a JSON Lines record of a title alone) or
+        // repeats the title adds nothing.
+        let text = p.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        var path = p.headings.filter { $0.trimmingCharacters(in: .whitespacesAndNewlines) != text }
+        if let root, root != path.first?.trimmingCharacters(in: .whitespacesAndNewlines) { path.insert(root, at: 0) }
         guard !path.isEmpty else { return }
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Analyzer.maxWordBytes * 4 + 1) { marked in
             marked[0] = IndexFormat.sectionMark
@@ -82,12 +86,13 @@ struct SegmentWriter {
         }
     }
 
-    /// The root of a document's section paths: its title, unless the title is only the
-    /// opening of its first paragraph (what a document without one is given).
+    /// The root of a document's section paths: its title (trimmed), unless the title is only
+    /// the opening of its first paragraph — its first 120 characters, what the extractor gives
+    /// a document without one.
     static func sectionRoot(title: String, firstParagraph: Paragraph?) -> String? {
         let t = title.trimmingCharacters(in: .whitespacesAndNewlines)
         if t.isEmpty { return nil }
-        if let first = firstParagraph, first.text.hasPrefix(t) { return nil }
+        if let first = firstParagraph, t == String(first.text.prefix(120)).trimmingCharacters(in: .whitespacesAndNewlines) { return nil }
         return t
     }
 

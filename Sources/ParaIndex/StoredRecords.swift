@@ -1,21 +1,21 @@
 import ParaCore
 
 /// A document as stored in a segment.
-public struct StoredDocument: Sendable, Hashable {
-    public var metadata: DocumentMetadata
+package struct StoredDocument: Sendable, Hashable {
+    package var metadata: DocumentMetadata
     /// Hash of the source file's bytes, for incremental indexing.
-    public var contentHash: String
+    package var contentHash: String
     /// Local id of its first paragraph in the segment, and how many it has.
-    public var firstParagraph: Int
-    public var paragraphCount: Int
+    package var firstParagraph: Int
+    package var paragraphCount: Int
 }
 
 /// A document handed to the writer: what was extracted, and the hash of its source file.
-public struct IndexableDocument: Sendable {
-    public var document: ExtractedDocument
-    public var contentHash: String
+package struct IndexableDocument: Sendable {
+    package var document: ExtractedDocument
+    package var contentHash: String
 
-    public init(document: ExtractedDocument, contentHash: String) {
+    package init(document: ExtractedDocument, contentHash: String) {
         self.document = document
         self.contentHash = contentHash
     }
@@ -23,25 +23,25 @@ public struct IndexableDocument: Sendable {
 
 /// A 64-bit FNV-1a hash of a file's bytes and its length, as hex: enough to notice that a
 /// file changed. Fed in chunks, so that a large file is never read whole.
-public struct ContentHasher {
+package struct ContentHasher {
     private var h: UInt64 = 0xcbf29ce484222325
     private var count = 0
 
-    public init() {}
+    package init() {}
 
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) {
         for b in bytes { h = (h ^ UInt64(b)) &* 0x100000001b3 }
         count += bytes.count
     }
 
-    public var value: String {
+    package var value: String {
         let s = String(h, radix: 16)
         return String(repeating: "0", count: 16 - s.count) + s + "-" + String(count)
     }
 }
 
 /// ``ContentHasher`` over one buffer.
-public func contentHash(_ bytes: UnsafeRawBufferPointer) -> String {
+package func contentHash(_ bytes: UnsafeRawBufferPointer) -> String {
     var hasher = ContentHasher()
     hasher.update(bytes)
     return hasher.value

@@ -52,7 +52,9 @@ extension Searcher {
             let (ranked, total) = try self.rank(plan, options: options)
             return CrossRanking(candidates: ranked, total: total)
         }
-        guard options.limit > 0, options.throughVersions || options.translate, !plan.scoring.isEmpty else { return try direct() }
+        // `in:` names headings in the query's language: the query stays in it.
+        guard options.limit > 0, options.throughVersions || options.translate, !plan.scoring.isEmpty, plan.sections.isEmpty
+        else { return try direct() }
         let present = try languages()
         let wanted = plan.languages.isEmpty ? Set(Language.allCases) : plan.languages
         let source = Self.language(of: plan)
@@ -172,6 +174,7 @@ extension Searcher {
         guard !plan.exclusions.isEmpty else { return list }
         var exclusionsOnly = plan
         exclusionsOnly.phrases = []
+        exclusionsOnly.sections = []
         var keep: Set<Int> = []
         let order = list.map(\.0).sorted { $0.key < $1.key }
         var i = 0

@@ -25,9 +25,9 @@ public struct IndexingReport: Sendable {
 
 /// Brings an index up to date with files on disk: new files are added, changed files
 /// replaced, files gone from the given folders removed, unchanged files skipped.
-public struct Indexer {
+public struct Indexer: Sendable {
     public let directory: String
-    public var extractor = DocumentExtractor()
+    package var extractor = DocumentExtractor()
 
     public init(directory: String) {
         self.directory = directory
@@ -50,7 +50,7 @@ public struct Indexer {
         if !IndexSnapshot.exists(directory: directory), !paths.isEmpty,
            paths.allSatisfy({ if case .missing = InputFiles.kind(of: $0) { return true } else { return false } }) {
             let first = paths[0]
-            if case .missing(let why) = InputFiles.kind(of: first) { throw ParaError(file: first, "cannot read: \(why)") }
+            if case .missing(let why) = InputFiles.kind(of: first) { throw ParaError(.notFound, file: first, "cannot read: \(why)") }
         }
         let writer = try IndexWriter(directory: directory, memoryBudget: memoryBudget, discardingUnreadable: rebuild)
         defer { writer.close() }
@@ -82,20 +82,20 @@ public struct Indexer {
                 roots.append(key(for: path))
                 take(path)
             case .special(let what):
-                report.failures.append(ParaError(file: path, "is \(what), not a regular file"))
+                report.failures.append(ParaError(.unreadableInput, file: path, "is \(what), not a regular file"))
             case .unreachable(let why):
                 // There but unreadable (permission, I/O): what was indexed from it stays.
-                report.failures.append(ParaError(file: path, "cannot read: \(why)"))
+                report.failures.append(ParaError(.unreadableInput, file: path, "cannot read: \(why)"))
             case .missing(let why):
                 // Gone: what was indexed from it goes too. Never indexed: a failure.
                 let k = key(for: path)
                 let stale = known.keys.filter { Self.source($0, isUnder: k) }
                 if stale.isEmpty {
-                    report.failures.append(ParaError(file: path, "cannot read: \(why)"))
+                    report.failures.append(ParaError(.unreadableInput, file: path, "cannot read: \(why)"))
                 } else {
                     for source in stale { writer.remove(source: source) }
                     report.removed += stale.count
-                    report.notices.append(ParaError(file: path, "no longer exists; removed \(stale.count) indexed file\(stale.count == 1 ? "" : "s") read from it"))
+                    report.notices.append(ParaError(.notFound, file: path, "no longer exists; removed \(stale.count) indexed file\(stale.count == 1 ? "" : "s") read from it"))
                 }
             }
         }
@@ -137,7 +137,7 @@ public struct Indexer {
                         }
                     }
                     try each { doc in
-                            for w in doc.warnings { report.warnings.append(ParaError(file: source, w)) }
+                            for w in doc.warnings { report.warnings.append(ParaError(.unreadableInput, file: source, w)) }
                         try writer.add(IndexableDocument(document: doc, contentHash: hash))
                         documents += 1
                         if let progress, documents % 1000 == 0, Date().timeIntervalSince(lastReport) > 2 {
@@ -154,7 +154,7 @@ public struct Indexer {
             } catch let error as ParaError {
                 report.failures.append(error)
             } catch {
-                report.failures.append(ParaError(file: file, "cannot read: \(error.localizedDescription)"))
+                report.failures.append(ParaError(.unreadableInput, file: file, "cannot read: \(error.localizedDescription)"))
             }
         }
         // Files that were indexed from these roots and are gone now.
@@ -212,7 +212,7 @@ public struct Indexer {
     public func remove(_ names: [String]) throws -> IndexingReport {
         let start = Date()
         var report = IndexingReport()
-        guard IndexSnapshot.exists(directory: directory) else { throw ParaError(file: directory, "no index here") }
+        guard IndexSnapshot.exists(directory: directory) else { throw ParaError(.notFound, file: directory, "no index here") }
         let writer = try IndexWriter(directory: directory, memoryBudget: memoryBudget)
         defer { writer.close() }
         let documents = try writer.documents
@@ -225,7 +225,7 @@ public struct Indexer {
                 sources = Set(documents.map(\.metadata.source).filter { Self.source($0, isUnder: k) })
             }
             if sources.isEmpty {
-                report.failures.append(ParaError(file: name, "no document or indexed path of that name"))
+                report.failures.append(ParaError(.notFound, file: name, "no document or indexed path of that name"))
                 continue
             }
             for source in sources where gone.insert(source).inserted {
@@ -296,7 +296,7 @@ public struct Indexer {
     static func hash(_ path: String, limit: Int) throws -> String {
         if let refusal = InputFiles.refusal(for: path) { throw refusal }
         guard let handle = InputFiles.openForReading(path) else {
-            throw ParaError(file: path, "cannot read file: \(String(cString: strerror(errno)))")
+            throw ParaError(.unreadableInput, file: path, "cannot read file: \(String(cString: strerror(errno)))")
         }
         defer { try? handle.close() }
         var hasher = ContentHasher()
@@ -304,11 +304,11 @@ public struct Indexer {
         while true {
             let chunk: Data
             do { chunk = try handle.read(upToCount: 8 << 20) ?? Data() } catch {
-                throw ParaError(file: path, "cannot read file (\(error.localizedDescription))")
+                throw ParaError(.unreadableInput, file: path, "cannot read file (\(error.localizedDescription))")
             }
             if chunk.isEmpty { break }
             total += chunk.count
-            if total > limit { throw ParaError(file: path, "file is over the \(limit >> 20) MB limit") }
+            if total > limit { throw ParaError(.unreadableInput, file: path, "file is over the \(limit >> 20) MB limit") }
             chunk.withUnsafeBytes { hasher.update($0) }
         }
         return hasher.value

@@ -13,7 +13,7 @@ import ParaCore
 /// | `A/RES/80/1` | a document symbol, matched as written (as if quoted); when no paragraph cites it, the document that bears it |
 /// | `lang:zh`, `doc:A/RES/80/1` | one language; one document by id or any symbol |
 /// | `date:2025`, `date:2018..2020`, `after:2025-06`, `before:2025-10-01` | the document's date |
-/// | `in:旅游安全`, `in:"rule of law"`, `heading:…` | in a section whose heading (or the document's title) holds the words, in order |
+/// | `in:旅游安全`, `in:"rule of law"`, `heading:…` | under a heading (or in a document whose title) holding the words, next to each other |
 ///
 /// `AND`, `OR` and `NOT` are operators in capitals only. A query of filters alone lists the
 /// paragraphs that pass them in document order.
@@ -101,7 +101,7 @@ public struct Query: Sendable, Equatable {
                 let start = input.index(after: i)
                 var j = start
                 while j < input.endIndex, !close.contains(input[j]) { j = input.index(after: j) }
-                guard j < input.endIndex else { throw ParaError("unclosed quote in query: \(input)") }
+                guard j < input.endIndex else { throw ParaError(.badQuery, "unclosed quote in query: \(input)") }
                 i = input.index(after: j)
                 return String(input[start..<j])
             }
@@ -110,6 +110,7 @@ public struct Query: Sendable, Equatable {
                 try add(.phrase(phrase), negated: negated, required: true)
                 continue
             }
+            let wordStart = i
             var j = i
             while j < input.endIndex, !input[j].isWhitespace, input[j] != "\"" { j = input.index(after: j) }
             let word = String(input[i..<j])
@@ -146,7 +147,7 @@ public struct Query: Sendable, Equatable {
                 let value = String(word[word.index(after: colon)...])
                 if key == "lang", !value.isEmpty {
                     guard let l = Language(rawValue: value.lowercased()) else {
-                        throw ParaError("unknown language '\(value)' in query (use lang:zh or lang:en)")
+                        throw ParaError(.badQuery, "unknown language '\(value)' in query (use lang:zh or lang:en)")
                     }
                     languages.insert(l)
                     continue
@@ -157,10 +158,13 @@ public struct Query: Sendable, Equatable {
                     continue
                 }
                 if key == "in" || key == "heading" {
-                    // `in:word` or `in:"several words"`.
-                    guard let section = value.isEmpty ? try quoted() : value,
+                    // `in:word` or `in:"several words"` (any of the quotes a phrase takes).
+                    if let q = value.first, ["“", "”", "「"].contains(q) {
+                        i = input.index(wordStart, offsetBy: key.count + 1)
+                    }
+                    guard let section = value.isEmpty || ["“", "”", "「"].contains(value.first!) ? try quoted() : value,
                           !section.allSatisfy(\.isWhitespace) else {
-                        throw ParaError("\(key): wants the words of a heading: in:旅游安全 or in:\"rule of law\"")
+                        throw ParaError(.badQuery, "\(key): wants the words of a heading: in:旅游安全 or in:\"rule of law\"")
                     }
                     sections.append(section)
                     continue
@@ -193,7 +197,7 @@ public enum DateCondition: Sendable, Equatable {
     init(_ key: String, _ value: String) throws {
         func checked(_ v: String) throws -> String {
             guard Self.isISO(v) else {
-                throw ParaError("\(key):\(value) wants a year, a month or a day: 2025, 2025-09, 2025-09-19 (or date:2018..2020)")
+                throw ParaError(.badQuery, "\(key):\(value) wants a year, a month or a day: 2025, 2025-09, 2025-09-19 (or date:2018..2020)")
             }
             return v
         }
@@ -203,7 +207,7 @@ public enum DateCondition: Sendable, Equatable {
         default:
             if let r = value.range(of: "..") {
                 let a = try checked(String(value[..<r.lowerBound])), b = try checked(String(value[r.upperBound...]))
-                guard a <= b else { throw ParaError("\(key):\(value): the range runs backwards") }
+                guard a <= b else { throw ParaError(.badQuery, "\(key):\(value): the range runs backwards") }
                 self = .between(a, b)
             } else {
                 self = .within(try checked(value))

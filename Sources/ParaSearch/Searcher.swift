@@ -299,7 +299,10 @@ public struct Searcher: Sendable {
         // Nothing to rank by: the paragraphs the filters (and exclusions) let through.
         let filterOnly = plan.scoring.isEmpty && plan.phrases.isEmpty
         if filterOnly && !parsed.hasFilters {
-            throw ParaError("nothing to search for in '\(query)': give a word, a phrase or a filter (lang:, doc:, date:)")
+            throw ParaError(.badQuery, "nothing to search for in '\(query)': give a word, a phrase or a filter (lang:, doc:, date:, in:)")
+        }
+        if plan.sections.count < parsed.sections.count {
+            throw ParaError(.badQuery, "in: needs words to look for in the headings, not only punctuation")
         }
         var paged = options
         paged.offset = min(max(0, options.offset), Self.maxOffset)
@@ -364,7 +367,7 @@ public struct Searcher: Sendable {
             for segment in snapshot.segments where !found {
                 found = try segment.documents.contains { $0.metadata.isNamed(name) }
             }
-            if !found { throw ParaError("no document '\(name)' in the index (doc: takes a document's id or any of its symbols)") }
+            if !found { throw ParaError(.notFound, "no document '\(name)' in the index (doc: takes a document's id or any of its symbols)") }
         }
     }
 
@@ -409,12 +412,21 @@ public struct Searcher: Sendable {
         // dictionary entry per segment (looked up once).
         var perSegment: [[TermMatcher?]] = []
         var termBounds: [[(maxFrequency: Int, minLength: Int)?]] = []
+        // A lone character's lists, kept per segment for the rerank (one dictionary scan).
+        var characterLists: [[CharacterPart]] = []
         for segment in snapshot.segments {
             var row: [TermMatcher?] = []
             var boundRow: [(maxFrequency: Int, minLength: Int)?] = []
             for t in plan.terms.indices {
-                guard !plan.terms[t].isSection || segment.hasSectionTerms,
-                      let st = try segmentTerm(plan.terms[t], in: segment) else {
+                var found: SegmentTerm? = nil
+                if t == plan.loneCharacter {
+                    let parts = try characterParts(plan.terms[t], in: segment)
+                    characterLists.append(parts)
+                    found = union(parts.map { ($0.info, $0.part) }, in: segment)
+                } else if !plan.terms[t].isSection || segment.hasSectionTerms {
+                    found = try segmentTerm(plan.terms[t], in: segment)
+                }
+                guard let st = found else {
                     row.append(nil)
                     boundRow.append(nil)
                     continue
@@ -488,12 +500,12 @@ public struct Searcher: Sendable {
                 }
             }
             if scorer.isCorrupt || checker.isCorrupt {
-                throw ParaError(file: segment.name, "index postings are damaged; rebuild the index")
+                throw ParaError(.corrupt, file: segment.name, "index postings are damaged; rebuild the index")
             }
         }
         var ranked = heap.sorted()
         if reranking {
-            ranked = try rerank(ranked, plan: plan, options: options)
+            ranked = try rerank(ranked, plan: plan, options: options, characterLists: characterLists)
         }
         if ranked.count > options.limit { ranked.removeLast(ranked.count - options.limit) }
         return (ranked, total)
@@ -644,7 +656,8 @@ public struct Searcher: Sendable {
     /// sequence found in the paragraph, BM25's saturation of its occurrence count, weighted by
     /// the summed idf of a CJK run's bigrams (a run found whole counts about as much again as
     /// its bigrams found anywhere) or by the smaller idf of an English pair.
-    private func rerank(_ candidates: [Candidate], plan: QueryPlan, options: SearchOptions) throws -> [Candidate] {
+    private func rerank(_ candidates: [Candidate], plan: QueryPlan, options: SearchOptions,
+                        characterLists: [[CharacterPart]]) throws -> [Candidate] {
         let bm25 = options.bm25
         let average = snapshot.averageLength
         var out = candidates
@@ -667,8 +680,8 @@ public struct Searcher: Sendable {
             if c.segment != currentSegment {
                 currentSegment = c.segment
                 matchers = try plan.proximity.map { seq in try seq.terms.map { try matcher(plan.terms[$0.index], in: segment) } }
-                if tiering, let t = plan.loneCharacter {
-                    character = try characterParts(plan.terms[t], in: segment).map { name, info, part in
+                if tiering, plan.loneCharacter != nil {
+                    character = characterLists[c.segment].map { name, info, part in
                         (TermMatcher(cursors: [segment.cursor(info)], parts: [.whole], isUnion: false), part,
                          part != .whole && QueryTranslator.isWord(String(decoding: name, as: UTF8.self)))
                     }
@@ -768,10 +781,12 @@ public struct Searcher: Sendable {
         return union(try characterParts(term, in: segment).map { ($0.info, $0.part) }, in: segment)
     }
 
+    typealias CharacterPart = (name: [UInt8], info: TermInfo, part: TermMatcher.Part)
+
     /// The lists of a lone CJK character: the character as a unigram, and every bigram that
     /// starts or ends with it (a section term's character, `in:核`, among section terms only).
-    func characterParts(_ term: QueryPlan.Term, in segment: SegmentReader) throws -> [(name: [UInt8], info: TermInfo, part: TermMatcher.Part)] {
-        var lists: [(name: [UInt8], info: TermInfo, part: TermMatcher.Part)] = []
+    func characterParts(_ term: QueryPlan.Term, in segment: SegmentReader) throws -> [CharacterPart] {
+        var lists: [CharacterPart] = []
         let c = term.bytes
         try segment.terms(withPrefix: c) { name, info in
             if name == c { lists.append((name, info, .whole)) } else if isOneScalar(name[c.count...]) { lists.append((name, info, .startsWithChar)) }

@@ -1,5 +1,8 @@
 import Foundation
 import ParaSearch
+import ParaExtraction
+import ParaAnalysis
+import ParaIndex
 
 // Release-mode benchmarks. Not tests: they print numbers and assert nothing.
 //

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import ParaSearch
+import ParaExtraction
+import ParaAnalysis
+import ParaIndex
 
 struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(

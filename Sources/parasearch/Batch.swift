@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import ParaSearch
+import ParaExtraction
+import ParaAnalysis
+import ParaIndex
 
 struct Batch: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -113,8 +116,8 @@ struct Batch: ParsableCommand {
 /// Reads `qid<TAB>query` lines or JSON Lines `{"_id"|"id", "text"}`; a line that is neither
 /// (or has no query) is reported on standard error and passed over.
 func readQueries(_ path: String) throws -> [(String, String)] {
-    guard let data = FileManager.default.contents(atPath: path) else { throw ParaError(file: path, "cannot read queries file") }
-    guard let text = String(data: data, encoding: .utf8) else { throw ParaError(file: path, "queries file is not UTF-8") }
+    guard let data = FileManager.default.contents(atPath: path) else { throw ParaError(.unreadableInput, file: path, "cannot read queries file") }
+    guard let text = String(data: data, encoding: .utf8) else { throw ParaError(.unreadableInput, file: path, "queries file is not UTF-8") }
     var out: [(String, String)] = []
     for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
         let line = raw.trimmingCharacters(in: CharacterSet(charactersIn: "\r"))

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import ParaSearch
+import ParaExtraction
+import ParaAnalysis
+import ParaIndex
 
 struct Extract: ParsableCommand {
     static let configuration = CommandConfiguration(

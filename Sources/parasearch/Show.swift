@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import ParaSearch
+import ParaExtraction
+import ParaAnalysis
+import ParaIndex
 
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -42,7 +45,7 @@ struct Show: ParsableCommand {
         let language = lang.flatMap { Language(rawValue: $0.lowercased()) }
         let found = try reportingErrors { () -> (DocumentMetadata, [Paragraph]) in
             guard let doc = try library.document(document, language: language) else {
-                throw ParaError("no document '\(document)'\(language.map { " in \($0.rawValue)" } ?? "") in \(index)")
+                throw ParaError(.notFound, "no document '\(document)'\(language.map { " in \($0.rawValue)" } ?? "") in \(index)")
             }
             var paragraphs = doc.1
             if let number {
@@ -51,7 +54,7 @@ struct Show: ParsableCommand {
                 } else {
                     paragraphs = paragraphs.filter { $0.number == number }
                 }
-                if paragraphs.isEmpty { throw ParaError("\(doc.0.citationName) has no paragraph \(number)") }
+                if paragraphs.isEmpty { throw ParaError(.notFound, "\(doc.0.citationName) has no paragraph \(number)") }
             }
             return (doc.0, paragraphs)
         }

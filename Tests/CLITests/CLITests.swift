@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ParaSearch
+import ParaExtraction
 
 /// End-to-end tests through the real `parasearch` binary (built by `swift build`).
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -168,7 +168,8 @@ import ParaCore
         let bad = dir.appendingPathComponent("bad.pdf")
         try Data("%PDF-1.4\nthis is not a PDF".utf8).write(to: bad)
         let error = #expect(throws: ParaError.self) { try DocumentExtractor().extract(path: bad.path) }
-        #expect(error?.file == bad.path)
+        let file = error?.file
+        #expect(file == bad.path && error?.kind == .unreadableInput)
     }
 
     func run(_ text: String, top: Double, left: Double = 100, width: Double = 200, size: Double = 10) -> PDFTextRun {

@@ -16,7 +16,7 @@ import ParaCore
 
     @Test(arguments: [1, 2, 3]) func olderVersionsAreRefusedWithAClearMessage(version: Int) {
         let dir = Self.fixtures.appendingPathComponent("v\(version)").path
-        #expect(throws: ParaError(file: dir + "/manifest",
+        #expect(throws: ParaError(.incompatible, file: dir + "/manifest",
                                   "index format version \(version) is not supported (this ParaSearch reads version 4); rebuild the index")) {
             _ = try IndexSnapshot.open(directory: dir)
         }

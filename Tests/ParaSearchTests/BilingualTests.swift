@@ -3,6 +3,8 @@ import Testing
 import ParaTestSupport
 import ParaAnalysis
 @testable import ParaSearch
+import ParaExtraction
+import ParaIndex
 
 private func paragraph(_ ordinal: Int, _ number: String?, _ text: String = "text") -> Paragraph {
     Paragraph(ordinal: ordinal, number: number, headings: [], text: text)

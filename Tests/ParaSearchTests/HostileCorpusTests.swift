@@ -3,6 +3,9 @@ import Testing
 import ParaTestSupport
 import ZIPFoundation
 @testable import ParaSearch
+import ParaExtraction
+import ParaAnalysis
+import ParaIndex
 
 /// A folder of damaged and hostile files next to good ones: each bad file gets one clear
 /// error naming it, the good files are indexed, nothing crashes, hangs or leaks a local file.

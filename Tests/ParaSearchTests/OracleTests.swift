@@ -3,6 +3,8 @@ import Testing
 import ParaTestSupport
 @testable import ParaSearch
 import ParaAnalysis
+import ParaExtraction
+import ParaIndex
 
 
 
@@ -201,7 +203,13 @@ struct Oracle {
         let writer = try IndexWriter(directory: dir)
         var paragraphs: [Paragraph] = []
         let words = BM25OracleTests.words + ["rare"]
+        // Sections of a few to a few dozen paragraphs under headings of the same words, so that
+        // section lists are long, cross blocks and bound windows too.
+        var heading: [String] = []
         for i in 0..<4000 {
+            if Int.random(in: 0..<12, using: &rng) == 0 {
+                heading = [(0..<Int.random(in: 1...3, using: &rng)).map { _ in words.randomElement(using: &rng)! }.joined(separator: " ")]
+            }
             var text = ""
             for _ in 0..<Int.random(in: 3...30, using: &rng) {
                 // Zipf-like: the first words are much more common.
@@ -211,9 +219,10 @@ struct Oracle {
                     text += String((0..<Int.random(in: 1...4, using: &rng)).map { _ in BM25OracleTests.han[Int(pow(Double.random(in: 0..<1, using: &rng), 2) * 12)] }) + "，"
                 }
             }
-            paragraphs.append(Paragraph(ordinal: i + 1, number: String(i + 1), headings: [], text: text))
+            paragraphs.append(Paragraph(ordinal: i + 1, number: String(i + 1), headings: heading, text: text))
         }
-        let meta = DocumentMetadata(id: "big", language: .en, title: "big", source: "big.txt")
+        // A title holding query words: every paragraph's section path starts with it.
+        let meta = DocumentMetadata(id: "big", language: .en, title: "big risk court", source: "big.txt")
         try writer.replace(source: "big.txt", with: [IndexableDocument(document: ExtractedDocument(metadata: meta, paragraphs: paragraphs), contentHash: "x")])
         try writer.commit()
         let searcher = Searcher(snapshot: try IndexSnapshot.open(directory: dir))

@@ -2,6 +2,9 @@ import Foundation
 import Testing
 import ParaTestSupport
 @testable import ParaSearch
+import ParaExtraction
+import ParaAnalysis
+import ParaIndex
 
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -98,8 +101,8 @@ func search(_ q: String, limit: Int = 10, translate: Bool = false, parallel: Boo
     }
 
     @Test func queryErrorsAreClear() {
-        #expect(throws: ParaError("unclosed quote in query: \"资产")) { try search("\"资产") }
-        #expect(throws: ParaError("unknown language 'fr' in query (use lang:zh or lang:en)")) { try search("x lang:fr") }
+        #expect(throws: ParaError(.badQuery, "unclosed quote in query: \"资产")) { try search("\"资产") }
+        #expect(throws: ParaError(.badQuery, "unknown language 'fr' in query (use lang:zh or lang:en)")) { try search("x lang:fr") }
     }
 
     @Test func resultsAreDeterministic() throws {
@@ -132,7 +135,7 @@ func search(_ q: String, limit: Int = 10, translate: Bool = false, parallel: Boo
         #expect(try Query(parsing: "A/RES/80/1 E/CN.15/2018/12") == Query(phrases: ["A/RES/80/1", "E/CN.15/2018/12"]))
         #expect(try Query(parsing: "date:2025 after:2025-06 before:2025-10-01 date:2018..2020").dates
             == [.within("2025"), .after("2025-06"), .before("2025-10-01"), .between("2018", "2020")])
-        #expect(throws: ParaError("date:2025/9 wants a year, a month or a day: 2025, 2025-09, 2025-09-19 (or date:2018..2020)")) {
+        #expect(throws: ParaError(.badQuery, "date:2025/9 wants a year, a month or a day: 2025, 2025-09, 2025-09-19 (or date:2018..2020)")) {
             try Query(parsing: "date:2025/9")
         }
     }
@@ -200,7 +203,7 @@ func search(_ q: String, limit: Int = 10, translate: Bool = false, parallel: Boo
         let dated = try search("date:2025-09", limit: 1000)
         #expect(!dated.hits.isEmpty && dated.hits.allSatisfy { $0.document.extra["date"]?.hasPrefix("2025-09") == true })
         #expect(try search("climate date:1990").hits.isEmpty)
-        #expect(throws: ParaError("no document 'A/RES/99/1' in the index (doc: takes a document's id or any of its symbols)")) {
+        #expect(throws: ParaError(.notFound, "no document 'A/RES/99/1' in the index (doc: takes a document's id or any of its symbols)")) {
             try search("climate doc:A/RES/99/1")
         }
     }
@@ -272,7 +275,9 @@ func search(_ q: String, limit: Int = 10, translate: Bool = false, parallel: Boo
 
     @Test func inListsASectionsParagraphsAndNarrowsAQuery() throws {
         #expect(try Query(parsing: "in:旅游安全 heading:\"rule of law\" x") == Query(text: ["x"], sections: ["旅游安全", "rule of law"]))
-        #expect(throws: ParaError("in: wants the words of a heading: in:旅游安全 or in:\"rule of law\"")) { try Query(parsing: "in: x") }
+        #expect(throws: ParaError(.badQuery, "in: wants the words of a heading: in:旅游安全 or in:\"rule of law\"")) { try Query(parsing: "in: x") }
+        #expect(try Query(parsing: "in:“rule of law” x in:「旅游 安全」") == Query(text: ["x"], sections: ["rule of law", "旅游 安全"]))
+        #expect(throws: ParaError(.badQuery, "in: needs words to look for in the headings, not only punctuation")) { try search("培训 in:—") }
         // Alone: the section's paragraphs in document order, ¶50 included.
         #expect(try Self.numbers("in:旅游安全", limit: 20, sectionWeight: 0.5) == ["48", "49", "50", "51", "52", "53"])
         // Words in order, in the headings: Goal 16's twelve targets, not Goal 1's.
