@@ -16,6 +16,11 @@ public struct Translation: Sendable, Hashable, Codable {
         self.source = source
         self.targets = targets
     }
+
+    /// As JSON: `{"from": source, "to": targets}`.
+    enum CodingKeys: String, CodingKey {
+        case source = "from", targets = "to"
+    }
 }
 
 /// Query translation with a general Chinese–English dictionary (CC-CEDICT, made into

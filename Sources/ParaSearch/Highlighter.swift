@@ -3,53 +3,62 @@ import ParaAnalysis
 
 /// Finds the query's terms in a paragraph's original text and cuts a snippet around them.
 struct Highlighter {
-    /// Terms to mark, as analysed bytes.
-    let terms: Set<[UInt8]>
+    /// Terms to mark, as analysed bytes, each with the query's word it stands for.
+    let terms: [[UInt8]: String]
     /// Lone CJK characters of the query: marked wherever they occur inside bigrams.
-    let characters: Set<[UInt8]>
+    let characters: [[UInt8]: String]
     /// Beginnings of words (`terror*`): any term that starts with one is marked.
-    let prefixes: [[UInt8]]
+    let prefixes: [(bytes: [UInt8], written: String)]
     /// Snippet length in Unicode scalars.
     let window: Int
 
     init(plan: QueryPlan, window: Int = 160) {
-        var terms = Set<[UInt8]>()
-        var characters = Set<[UInt8]>()
-        var prefixes: [[UInt8]] = []
+        var terms: [[UInt8]: String] = [:]
+        var characters: [[UInt8]: String] = [:]
+        var prefixes: [(bytes: [UInt8], written: String)] = []
+        func written(_ bytes: [UInt8]) -> String { plan.written[bytes] ?? String(decoding: bytes, as: UTF8.self) }
         for t in plan.scoring {
-            if let prefix = plan.terms[t].prefix {
-                prefixes.append(prefix)
-            } else if !plan.terms[t].alternatives.isEmpty {
-                terms.formUnion(plan.terms[t].alternatives)
-            } else if plan.terms[t].isUnion {
-                characters.insert(plan.terms[t].bytes)
+            let term = plan.terms[t]
+            if let prefix = term.prefix {
+                prefixes.append((prefix, written(term.bytes)))
+            } else if !term.alternatives.isEmpty {
+                for a in term.alternatives { terms[a] = written(a) }
+            } else if term.isUnion {
+                characters[term.bytes] = written(term.bytes)
             } else {
-                terms.insert(plan.terms[t].bytes)
+                terms[term.bytes] = written(term.bytes)
             }
         }
         self.terms = terms
         self.characters = characters
         self.prefixes = prefixes
-        self.window = window
+        self.window = max(1, window)
     }
 
-    /// Byte ranges of matches in `text`, merged where they touch or overlap.
-    func matchRanges(in text: String) -> [Range<Int>] {
-        var ranges: [Range<Int>] = []
+    /// Every match in `text`, in order: its byte range and the query's word it matched. A
+    /// Chinese run's bigrams overlap by a character.
+    func matches(in text: String) -> [(range: Range<Int>, term: String)] {
+        var out: [(range: Range<Int>, term: String)] = []
         Analyzer().analyze(text) { term, kind, _, range in
             let bytes = Array(term)
-            if terms.contains(bytes) || prefixes.contains(where: { bytes.starts(with: $0) }) { ranges.append(range); return }
+            if let w = terms[bytes] { out.append((range, w)); return }
+            if let p = prefixes.first(where: { bytes.starts(with: $0.bytes) }) { out.append((range, p.written)); return }
             guard !characters.isEmpty else { return }
-            if kind == .unigram, characters.contains(bytes) { ranges.append(range); return }
+            if kind == .unigram, let w = characters[bytes] { out.append((range, w)); return }
             if kind == .bigram {
                 // Which half matches: the original range splits after its first scalar.
                 let firstLength = scalarLength(originalByte(text, range.lowerBound))
                 let split = scalarLength(bytes[0])
-                if characters.contains(Array(bytes[..<split])) { ranges.append(range.lowerBound..<(range.lowerBound + firstLength)) }
-                if characters.contains(Array(bytes[split...])) { ranges.append((range.lowerBound + firstLength)..<range.upperBound) }
+                if let w = characters[Array(bytes[..<split])] { out.append((range.lowerBound..<(range.lowerBound + firstLength), w)) }
+                if let w = characters[Array(bytes[split...])] { out.append(((range.lowerBound + firstLength)..<range.upperBound, w)) }
             }
         }
-        ranges.sort { $0.lowerBound < $1.lowerBound }
+        return out
+    }
+
+    /// Byte ranges of matches in `text`, merged where they touch or overlap.
+    func matchRanges(in text: String) -> [Range<Int>] {
+        let ranges = matches(in: text).map(\.range).sorted { $0.lowerBound < $1.lowerBound }
         var merged: [Range<Int>] = []
         for r in ranges {
             if let last = merged.last, r.lowerBound <= last.upperBound {
@@ -61,18 +70,16 @@ struct Highlighter {
         return merged
     }
 
+    /// The matches of ``matches(in:)`` in Unicode scalar offsets.
+    func scalarMatches(in text: String) -> [SearchHit.Match] {
+        let offsets = ScalarOffsets(text)
+        return matches(in: text).map { SearchHit.Match(range: offsets[$0.range.lowerBound]..<offsets[$0.range.upperBound], term: $0.term) }
+    }
+
     /// The snippet and its highlights in scalar offsets.
     func snippet(of text: String) -> (String, [Range<Int>]) {
         let scalars = Array(text.unicodeScalars)
-        // Byte offset → scalar offset: count the non-continuation bytes before it.
-        let utf8 = Array(text.utf8)
-        var scalarAt = [Int](repeating: 0, count: utf8.count + 1)
-        var n = 0
-        for (i, b) in utf8.enumerated() {
-            scalarAt[i] = n
-            if b & 0xC0 != 0x80 { n += 1 }
-        }
-        scalarAt[utf8.count] = n
+        let scalarAt = ScalarOffsets(text)
         let ranges = matchRanges(in: text).map { scalarAt[$0.lowerBound]..<scalarAt[$0.upperBound] }
         if scalars.count <= window {
             return (text, ranges)
@@ -130,6 +137,24 @@ struct Highlighter {
             .map { ($0.lowerBound + shift)..<($0.upperBound + shift) }
         return (String(snippet), inside)
     }
+}
+
+/// Byte offset → scalar offset in one text: the non-continuation bytes before it.
+struct ScalarOffsets {
+    private var scalarAt: [Int]
+
+    init(_ text: String) {
+        let utf8 = Array(text.utf8)
+        scalarAt = [Int](repeating: 0, count: utf8.count + 1)
+        var n = 0
+        for (i, b) in utf8.enumerated() {
+            scalarAt[i] = n
+            if b & 0xC0 != 0x80 { n += 1 }
+        }
+        scalarAt[utf8.count] = n
+    }
+
+    subscript(_ byte: Int) -> Int { scalarAt[byte] }
 }
 
 @inline(__always)

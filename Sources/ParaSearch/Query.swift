@@ -17,22 +17,39 @@ import ParaCore
 ///
 /// `AND`, `OR` and `NOT` are operators in capitals only. A query of filters alone lists the
 /// paragraphs that pass them in document order.
-public struct Query: Sendable, Equatable {
+///
+/// In code, build the value instead of writing syntax — nothing of it is then read as syntax:
+///
+/// ```swift
+/// var query = Query(text: [userText])        // `doc:nothing` in userText is two words
+/// query.languages = [.zh]
+/// query.excluded = ["利比亚"]
+/// let results = try searcher.search(query)
+/// ```
+///
+/// or put a user's words into a syntax string with ``escaped(_:)``.
+public struct Query: Sendable, Equatable, CustomStringConvertible {
+    /// Free text: any of its terms, more of them and closer ranking higher.
     public var text: [String] = []
     /// Phrases and terms that must occur (`"…"`, `+term`, either side of `AND`).
     public var phrases: [String] = []
+    /// Terms and phrases that must not occur (`-term`, `NOT term`).
     public var excluded: [String] = []
     /// Words written with a final `*`, without it.
     public var prefixes: [String] = []
     /// Those of ``prefixes`` that must occur (`+terror*`, `nuclear AND terror*`).
     public var requiredPrefixes: [String] = []
+    /// The languages a paragraph may be in (`lang:`); empty: any.
     public var languages: Set<Language> = []
+    /// The documents a paragraph may be in, by id or any symbol (`doc:`); empty: any.
     public var documents: [String] = []
+    /// Conditions on the document's date (`date:`, `after:`, `before:`), all of which must hold.
     public var dates: [DateCondition] = []
     /// Text the paragraph's section path must hold (`in:`): the document's title or a heading
     /// above the paragraph.
     public var sections: [String] = []
 
+    /// A query of these parts (all optional); none of their text is read as syntax.
     public init(text: [String] = [], phrases: [String] = [], excluded: [String] = [], prefixes: [String] = [],
                 requiredPrefixes: [String] = [], languages: Set<Language> = [], documents: [String] = [],
                 dates: [DateCondition] = [], sections: [String] = []) {
@@ -50,7 +67,44 @@ public struct Query: Sendable, Equatable {
     /// Whether the query has filters (`lang:`, `doc:`, dates, `in:`).
     public var hasFilters: Bool { !languages.isEmpty || !documents.isEmpty || !dates.isEmpty || !sections.isEmpty }
 
+    /// `text` with every character the syntax would read turned into a space or lower case
+    /// (quotes, a leading `-` or `+`, a final `*`, `name:`, the operators `AND` `OR` `NOT`, a
+    /// symbol's `/`), so that it parses as free text with the same terms — the way to put a
+    /// user's words into a query string: `"\(Query.escaped(userText)) lang:zh"`.
+    public static func escaped(_ text: String) -> String {
+        var out: [String] = []
+        for raw in text.split(whereSeparator: \.isWhitespace) {
+            let spaced = String(raw.map { "\"“”「」:：/".contains($0) ? " " : $0 })
+            for part in spaced.split(separator: " ") {
+                var w = part
+                while let f = w.first, "-+－＋".contains(f) { w = w.dropFirst() }
+                while let l = w.last, "*＊".contains(l) { w = w.dropLast() }
+                if w.isEmpty { continue }
+                out.append(["AND", "OR", "NOT"].contains(w) ? w.lowercased() : String(w))
+            }
+        }
+        return out.joined(separator: " ")
+    }
+
+    /// The query in the syntax ``init(parsing:)`` reads back as a query of the same meaning
+    /// (free text escaped with ``escaped(_:)``, each of its words a text item).
+    public var description: String {
+        func quoted(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: " ") + "\"" }
+        var parts: [String] = text.map(Self.escaped).filter { !$0.isEmpty }
+        parts += phrases.map(quoted)
+        parts += prefixes.map { requiredPrefixes.contains($0) ? "+\($0)*" : "\($0)*" }
+        parts += excluded.map { "-" + quoted($0) }
+        parts += languages.map(\.rawValue).sorted().map { "lang:\($0)" }
+        parts += documents.map { "doc:\($0)" }
+        parts += dates.map(\.description)
+        parts += sections.map { "in:" + quoted($0) }
+        return parts.joined(separator: " ")
+    }
+
     /// Parses the query syntax. Unknown `name:value` pairs are plain text.
+    ///
+    /// - Throws: ``ParaError`` of kind `badQuery` (an unclosed quote, an unknown language, a
+    ///   date that is none).
     public init(parsing input: String) throws {
         enum Item { case word(String), phrase(String) }
         var i = input.startIndex
@@ -184,7 +238,7 @@ public struct Query: Sendable, Equatable {
 
 /// A condition on a document's date, compared on the date's first characters in ISO form
 /// (`2025`, `2025-09`, `2025-09-19`): documents without a date do not pass.
-public enum DateCondition: Sendable, Equatable {
+public enum DateCondition: Sendable, Equatable, CustomStringConvertible {
     /// `date:2025`: the year (or month, or day) itself.
     case within(String)
     /// `date:2018..2020`: from the first through the last.
@@ -193,6 +247,16 @@ public enum DateCondition: Sendable, Equatable {
     case after(String)
     /// `before:2025-10-01`: earlier than it.
     case before(String)
+
+    /// The condition as the query syntax writes it (`date:2018..2020`).
+    public var description: String {
+        switch self {
+        case .within(let d): return "date:\(d)"
+        case .between(let a, let b): return "date:\(a)..\(b)"
+        case .after(let d): return "after:\(d)"
+        case .before(let d): return "before:\(d)"
+        }
+    }
 
     init(_ key: String, _ value: String) throws {
         func checked(_ v: String) throws -> String {

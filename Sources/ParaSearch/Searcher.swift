@@ -33,8 +33,10 @@ public struct SearchOptions: Sendable {
     /// Count every matching paragraph for `total` (costs a pass over the postings).
     public var countTotal: Bool = true
     public var strategy: RetrievalStrategy = .maxScore
-    /// Cut snippets and highlights (a TREC run does not need them).
+    /// Cut snippets, highlights and matches (a TREC run does not need them).
     public var snippets: Bool = true
+    /// How long a snippet is at most, in Unicode scalars (the whole paragraph when shorter).
+    public var snippetLength: Int = 160
     /// Give each hit the aligned paragraphs of the document's other language versions
     /// (``SearchHit/parallel``).
     public var parallel: Bool = false
@@ -104,6 +106,10 @@ struct QueryPlan {
     /// When set, only these documents (a search through the other language versions).
     var allowed: Set<DocumentLocation>? = nil
 
+    /// How the query wrote each analysed term it has (`recovering` for `recov`, `terror*` for
+    /// a prefix's key, a translation's word for the terms of it): what a match reports.
+    var written: [[UInt8]: String] = [:]
+
     private var termIndex: [[UInt8]: Int] = [:]
 
     mutating func termID(_ bytes: [UInt8], _ kind: TermKind) -> Int {
@@ -118,10 +124,12 @@ struct QueryPlan {
         func sequence(_ text: String, scoring: Bool) -> (Sequence, [(Int, Int)]) {
             var seq = Sequence(terms: [])
             var withPositions: [(Int, Int)] = []
-            analyzer.analyze(text) { term, kind, position, _ in
+            let utf8 = Array(text.utf8)
+            analyzer.analyze(text) { term, kind, position, range in
                 let id = termID(Array(term), kind)
                 if scoring { terms[id].weight += 1 }
                 withPositions.append((id, position))
+                if written[terms[id].bytes] == nil { written[terms[id].bytes] = String(decoding: utf8[range], as: UTF8.self) }
             }
             if let first = withPositions.first {
                 seq.terms = withPositions.map { ($0.0, $0.1 - first.1) }
@@ -184,6 +192,7 @@ struct QueryPlan {
                 if stem.count > 3, stem.last == UInt8(ascii: "i") || stem.last == UInt8(ascii: "e") { stem.removeLast() }
                 let id = termID(Array("\u{2}\(p)*".utf8), .word)
                 terms[id].prefix = stem
+                written[terms[id].bytes] = p + "*"
                 terms[id].weight += 1
                 if !scoringSet.contains(id) { scoringSet.append(id) }
                 if query.requiredPrefixes.contains(p) { phrases.append(Sequence(terms: [(id, 0)])) }
@@ -233,10 +242,12 @@ struct QueryPlan {
             var alternatives: [[UInt8]] = []
             var kind = TermKind.word
             for target in translation.targets {
-                analyzer.analyze(target) { term, k, _, _ in
+                let utf8 = Array(target.utf8)
+                analyzer.analyze(target) { term, k, _, range in
                     guard k != .stopWord, !alternatives.contains(where: { $0.elementsEqual(term) }) else { return }
                     alternatives.append(Array(term))
                     kind = k
+                    if written[Array(term)] == nil { written[Array(term)] = String(decoding: utf8[range], as: UTF8.self) }
                 }
             }
             guard !alternatives.isEmpty else { continue }
@@ -290,10 +301,22 @@ public struct Searcher: Sendable {
         try versionsCache.get { try Versions(snapshot: snapshot) }
     }
 
-    /// Runs `query` (in the query syntax of ``Query``).
+    /// Runs `query`, written in the query syntax of ``Query`` (a user's text: `资产追回 lang:zh`).
+    ///
+    /// - Throws: ``ParaError`` of kind `badQuery` for a syntax error or a query with nothing to
+    ///   look for, `notFound` for a `doc:` naming no document, `corrupt` for damaged postings.
     public func search(_ query: String, options: SearchOptions = SearchOptions()) throws -> SearchResults {
+        try search(try Query(parsing: query), written: query, options: options)
+    }
+
+    /// Runs a query built in code: no text of it is read as syntax. ``SearchResults/query``
+    /// is its ``Query/description``.
+    public func search(_ query: Query, options: SearchOptions = SearchOptions()) throws -> SearchResults {
+        try search(query, written: query.description, options: options)
+    }
+
+    private func search(_ parsed: Query, written query: String, options: SearchOptions) throws -> SearchResults {
         let start = DispatchTime.now().uptimeNanoseconds
-        let parsed = try Query(parsing: query)
         try checkDocumentsExist(parsed.documents)
         let plan = QueryPlan(parsed)
         // Nothing to rank by: the paragraphs the filters (and exclusions) let through.
@@ -306,7 +329,8 @@ public struct Searcher: Sendable {
         }
         var paged = options
         paged.offset = min(max(0, options.offset), Self.maxOffset)
-        paged.limit = min(max(0, options.limit), Self.maxOffset) + paged.offset
+        // `limit` 0 asks for the count alone: it is the count of any page.
+        paged.limit = min(max(1, options.limit), Self.maxOffset) + paged.offset
         var ranked = filterOnly ? try listFiltered(plan, options: paged) : try rankAcrossLanguages(parsed, plan, options: paged)
         // A symbol alone that no paragraph cites but a document bears: that document.
         if ranked.total == 0, ranked.candidates.isEmpty, parsed.text.isEmpty, parsed.prefixes.isEmpty, !parsed.phrases.isEmpty,
@@ -317,8 +341,9 @@ public struct Searcher: Sendable {
             ranked = try listFiltered(QueryPlan(byDocument), options: paged)
         }
         ranked.candidates.removeFirst(min(paged.offset, ranked.candidates.count))
-        let highlighter = Highlighter(plan: plan)
-        let translatedHighlighter = ranked.translatedPlan.map { Highlighter(plan: $0) }
+        if options.limit <= 0 { ranked.candidates = [] }
+        let highlighter = Highlighter(plan: plan, window: options.snippetLength)
+        let translatedHighlighter = ranked.translatedPlan.map { Highlighter(plan: $0, window: options.snippetLength) }
         var alignments: [Versions.PairKey: [Int: Int]?] = [:]
         var hits: [SearchHit] = []
         for (rank, c) in ranked.candidates.enumerated() {
@@ -344,6 +369,7 @@ public struct Searcher: Sendable {
             var hit = SearchHit(rank: paged.offset + rank + 1, score: c.score, document: doc.metadata, paragraph: paragraph,
                                 snippet: snippet, highlights: highlights, documentParagraphCount: doc.paragraphCount)
             hit.foundThrough = foundThrough
+            if options.snippets { hit.matches = marking.scalarMatches(in: paragraph.text) }
             if options.parallel {
                 let versions = try versions()
                 hit.parallel = try versions.aligned(DocumentLocation(segment: c.segment, index: documentIndex),

@@ -96,7 +96,8 @@ struct Batch: ParsableCommand {
                     out += "\(qid) Q0 \(hit.runID) \(hit.rank) \(String(format: "%.6f", hit.score)) parasearch\n"
                 }
             case .jsonl:
-                var obj = resultsJSON(results, query: text)
+                // The results as the library encodes them, with the query's id.
+                var obj = try JSONSerialization.jsonObject(with: Data(jsonString(encoding: results).utf8)) as! [String: Any]
                 obj["qid"] = qid
                 out += jsonString(obj) + "\n"
             }

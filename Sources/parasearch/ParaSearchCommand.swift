@@ -20,6 +20,13 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data((printable(InputFiles.shown(message)) + "\n").utf8))
 }
 
+/// A value of the library's `Codable` types as JSON, with sorted keys and unescaped slashes.
+func jsonString<T: Encodable>(encoding value: T) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try! encoder.encode(value), as: UTF8.self)
+}
+
 /// JSON with sorted keys and unescaped slashes, one object per call.
 func jsonString(_ value: Any) -> String {
     let data = try! JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])

@@ -100,8 +100,11 @@ struct SearchCommand: ParsableCommand {
             return
         }
         switch json ? .json : format {
-        case .json: print(jsonString(resultsJSON(results, query: typed)))
-        case .jsonl: for hit in results.hits { print(jsonString(hitJSON(hit))) }
+        case .json:
+            var shown = results
+            shown.query = typed
+            print(jsonString(encoding: shown))
+        case .jsonl: for hit in results.hits { print(jsonString(encoding: hit)) }
         case .csv:
             print("rank,score,document,symbol,language,number,citation,snippet")
             for hit in results.hits {
@@ -224,16 +227,6 @@ func marked(_ text: String, _ ranges: [Range<Int>], tty: Bool) -> String {
     return String(out)
 }
 
-func resultsJSON(_ results: SearchResults, query: String) -> [String: Any] {
-    [
-        "query": query,
-        "total": results.total,
-        "took_ms": (results.tookMilliseconds * 1000).rounded() / 1000,
-        "hits": results.hits.map(hitJSON),
-        "translations": results.translations.map { ["from": $0.source, "to": $0.targets] },
-    ]
-}
-
 /// A CSV field, quoted when it must be (RFC 4180); a text that a spreadsheet would take for a
 /// formula (`=…`, `+…`, `-…`, `@…`) starts with `'`.
 func csvField(_ s: String) -> String {
@@ -252,45 +245,6 @@ func referenceStyle(_ c: Citation) -> String {
 /// `A/RES/70/1 ¶16.4` (without the heading path).
 func citationLabel(_ c: Citation) -> String {
     c.document + " " + (c.number.map(Citation.label) ?? "#\(c.ordinal)")
-}
-
-func hitJSON(_ hit: SearchHit) -> [String: Any] {
-    [
-        "rank": hit.rank,
-        "score": (hit.score * 1e6).rounded() / 1e6,
-        "document": InputFiles.shown(hit.document.id),
-        "symbol": hit.document.symbol as Any? ?? NSNull(),
-        "language": hit.document.language.rawValue,
-        "number": hit.paragraph.number as Any? ?? NSNull(),
-        "ordinal": hit.paragraph.ordinal,
-        "citation": InputFiles.shown(hit.citation.description),
-        "headings": hit.paragraph.headings,
-        "text": hit.paragraph.text,
-        "snippet": hit.snippet,
-        "highlights": hit.highlights.map { [$0.lowerBound, $0.upperBound] },
-        "source": InputFiles.shown(hit.document.source),
-        "pages": hit.paragraph.pages,
-        "notes": hit.paragraph.notes.map { ["mark": $0.mark, "text": $0.text] },
-        "found_through": foundThroughJSON(hit.foundThrough),
-        "parallel": hit.parallel.map(parallelJSON),
-    ]
-}
-
-func parallelJSON(_ p: ParallelParagraph) -> [String: Any] {
-    ["language": p.language.rawValue, "document": InputFiles.shown(p.document.id),
-     "symbol": p.document.symbol as Any? ?? NSNull(), "number": p.paragraph.number as Any? ?? NSNull(),
-     "citation": InputFiles.shown(p.citation.description), "text": p.paragraph.text]
-}
-
-func foundThroughJSON(_ how: FoundThrough?) -> Any {
-    switch how {
-    case .version(let citation, let language)?:
-        return ["kind": "version", "language": language.rawValue, "citation": InputFiles.shown(citation.description)]
-    case .translation?:
-        return ["kind": "translation"]
-    case nil:
-        return NSNull()
-    }
 }
 
 /// `  (p. 7)`, `  (pp. 7–8)`, or nothing when the source has no pages.

@@ -65,7 +65,10 @@ struct Show: ParsableCommand {
         if json {
             var out = extractJSON(ExtractedDocument(metadata: found.0, paragraphs: found.1))
             if parallel, var paragraphs = out["paragraphs"] as? [[String: Any]] {
-                for i in paragraphs.indices { paragraphs[i]["parallel"] = aligned[i].map(parallelJSON) }
+                for i in paragraphs.indices {
+                    // As the library encodes an aligned paragraph.
+                    paragraphs[i]["parallel"] = try JSONSerialization.jsonObject(with: Data(jsonString(encoding: aligned[i]).utf8))
+                }
                 out["paragraphs"] = paragraphs
             }
             print(jsonString(out))

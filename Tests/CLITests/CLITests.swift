@@ -74,9 +74,9 @@ let corpusIndex: String = {
         #expect(obj["total"] as? Int == 5)
         let hits = try #require(obj["hits"] as? [[String: Any]])
         #expect(hits.count == 4)
-        #expect(Set(hits[0].keys) == ["rank", "score", "document", "symbol", "language", "number", "ordinal", "citation",
-                                      "headings", "text", "snippet", "highlights", "source", "pages", "notes",
-                                      "found_through", "parallel"])
+        #expect(Set(hits[0].keys) == ["rank", "score", "document", "symbol", "language", "title", "number", "ordinal", "citation",
+                                      "headings", "text", "snippet", "highlights", "matches", "source", "pages", "notes",
+                                      "extra", "document_paragraphs", "found_through", "parallel"])
         #expect(hits.map { $0["number"] as? String } == ["54", "56", "57", "55"])
         let h = hits[0]
         #expect(h["rank"] as? Int == 1)
@@ -91,6 +91,14 @@ let corpusIndex: String = {
         let scalars = Array(snippet.unicodeScalars)
         let ranges = try #require(h["highlights"] as? [[Int]])
         #expect(ranges.first.map { String(String.UnicodeScalarView(scalars[$0[0]..<$0[1]])) } == "资产追回")
+        // Each match names the query's term, over the paragraph's text.
+        let matches = try #require(h["matches"] as? [[String: Any]])
+        let text = Array((h["text"] as? String ?? "").unicodeScalars)
+        #expect(Set(matches.compactMap { $0["term"] as? String }) == ["资产", "产追", "追回"])
+        #expect(matches.allSatisfy { m in
+            guard let r = m["range"] as? [Int], let term = m["term"] as? String else { return false }
+            return String(String.UnicodeScalarView(text[r[0]..<r[1]])) == term
+        })
     }
 
     @Test func searchTextOutputCitesAndMarksMatches() throws {
@@ -116,7 +124,8 @@ let corpusIndex: String = {
         #expect((via["citation"] as? String)?.hasPrefix("A/RES/70/1 ¶16.4 — Goal 16.") == true)
         let parallel = try #require(hit["parallel"] as? [[String: Any]])
         #expect(parallel.count == 1)
-        #expect(Set(parallel[0].keys) == ["language", "document", "symbol", "number", "citation", "text"])
+        #expect(Set(parallel[0].keys) == ["language", "document", "symbol", "title", "number", "ordinal", "citation", "headings",
+                                          "text", "source", "pages", "notes", "extra"])
         #expect(parallel[0]["language"] as? String == "en" && parallel[0]["number"] as? String == "16.4")
         #expect(parallel[0]["document"] as? String == "sdg-targets.en" && parallel[0]["symbol"] as? String == "A/RES/70/1")
         let translations = try #require(obj["translations"] as? [[String: Any]])

@@ -436,3 +436,88 @@ func search(_ q: String, limit: Int = 10, translate: Bool = false, parallel: Boo
         }
     }
 }
+
+@Suite struct QueriesInCodeTests {
+    @Test func aQueryBuiltInCodeIsNeverReadAsSyntax() throws {
+        let searcher = Searcher(snapshot: sampleIndex)
+        var options = SearchOptions(limit: 5)
+        options.translate = false
+        // As syntax, `doc:nothing` names a document there is none of.
+        #expect(performing: { _ = try searcher.search("doc:nothing asset", options: options) },
+                throws: { ($0 as? ParaError)?.kind == .notFound })
+        let inCode = try searcher.search(Query(text: ["doc:nothing asset"]), options: options)
+        let escaped = try searcher.search(Query.escaped("doc:nothing asset"), options: options)
+        #expect(!inCode.hits.isEmpty && inCode.hits.map(\.runID) == escaped.hits.map(\.runID))
+        #expect(inCode.query == "doc nothing asset")
+
+        var query = Query(text: ["资产追回"])
+        query.languages = [.zh]
+        query.excluded = ["利比亚"]
+        let r = try searcher.search(query, options: options)
+        #expect(r.query == "资产追回 -\"利比亚\" lang:zh")
+        #expect(r.hits.map(\.runID) == (try searcher.search(r.query, options: options)).hits.map(\.runID))
+        #expect(r.hits.allSatisfy { !$0.paragraph.text.contains("利比亚") })
+    }
+
+    @Test func theDescriptionParsesBackToTheSameQuery() throws {
+        let q = Query(text: ["asset"], phrases: ["right to development", "A/RES/80/1"], excluded: ["nuclear", "arab spring"],
+                      prefixes: ["terror", "联合"], requiredPrefixes: ["terror"], languages: [.en, .zh], documents: ["A/RES/70/1"],
+                      dates: [.between("2018", "2020"), .after("2025-06")], sections: ["rule of law"])
+        #expect(try Query(parsing: q.description) == q)
+    }
+
+    /// Whatever a user types, escaped it is free text with the same terms.
+    @Test(arguments: 0..<40) func escapedTextIsFreeTextWithTheSameTerms(seed: Int) throws {
+        var rng = SplitMix64(state: UInt64(seed) &+ 991)
+        let pieces = ["doc:", "lang:zh", "in:", "\"", "“", "」", "-", "+", "*", "AND", "OR", "NOT", "A/RES/80/1", "资产", "追回",
+                      "asset", "recovery", " ", " ", "：", "date:2025", "terror*", "-nuclear", "+x"]
+        let text = (0..<Int.random(in: 1...12, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+        let escaped = Query.escaped(text)
+        let parsed = try Query(parsing: escaped)
+        #expect(parsed == Query(text: parsed.text), "\(text) → \(escaped)")
+        #expect(Analyzer().tokens(escaped).map(\.term) == Analyzer().tokens(text).map(\.term), "\(text) → \(escaped)")
+    }
+
+    @Test func limitZeroCountsAsAnyPageDoes() throws {
+        let searcher = Searcher(snapshot: sampleIndex)
+        var options = SearchOptions(limit: 0)
+        let count = try searcher.search("development", options: options)
+        options.limit = 10
+        let page = try searcher.search("development", options: options)
+        #expect(count.hits.isEmpty && count.total == page.total && page.total > 10)
+    }
+}
+
+@Suite struct ResultsTests {
+    /// What the command line prints is the library's encoding, and it reads back whole.
+    @Test func resultsEncodeAndDecodeWhole() throws {
+        var options = SearchOptions(limit: 5)
+        options.parallel = true
+        let results = try Searcher(snapshot: sampleIndex).search("asset recovery lang:zh", options: options)
+        #expect(results.hits.contains { $0.foundThrough != nil } && results.hits.contains { !$0.parallel.isEmpty })
+        #expect(!results.translations.isEmpty)
+        let data = try JSONEncoder().encode(results)
+        #expect(try JSONDecoder().decode(SearchResults.self, from: data) == results)
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(Set(object.keys) == ["query", "total", "took_ms", "hits", "translations"])
+        #expect((object["translations"] as? [[String: Any]])?.first.map { Set($0.keys) } == ["from", "to"])
+    }
+
+    /// Matches name the query's words as written, over the paragraph's text; the snippet is
+    /// as long as asked.
+    @Test func matchesNameTheQueryWordsAndSnippetsTakeTheirLength() throws {
+        var options = SearchOptions(limit: 3)
+        options.translate = false
+        options.snippetLength = 60
+        let r = try Searcher(snapshot: sampleIndex).search("recovering assets", options: options)
+        let hit = try #require(r.hits.first)
+        let text = Array(hit.paragraph.text.unicodeScalars)
+        #expect(!hit.matches.isEmpty && Set(hit.matches.map(\.term)).isSubset(of: ["recovering", "assets"]))
+        for m in hit.matches {
+            let found = String(String.UnicodeScalarView(text[m.range])).lowercased()
+            #expect(found.hasPrefix("recover") || found.hasPrefix("asset"), "\(found) for \(m.term)")
+        }
+        #expect(r.hits.allSatisfy { $0.snippet.unicodeScalars.count <= 60 + 2 })
+        #expect(r.hits.contains { $0.paragraph.text.unicodeScalars.count > 62 })
+    }
+}
