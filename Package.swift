@@ -5,6 +5,8 @@ import PackageDescription
 //   ParaCore ◄─ ParaExtraction (◄─ CLibXML2, CSystemZlib) ◄─ ParaAnalysis (◄─ CSystemZlib) ◄─ ParaIndex (◄─ CSystemZlib) ◄─ ParaSearch ◄─ parasearch
 let package = Package(
     name: "ParaSearch",
+    // (Synchronization.Mutex, for the Sendable writer.)
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "ParaSearch", targets: ["ParaSearch"]),
         .executable(name: "parasearch", targets: ["parasearch"]),

@@ -40,8 +40,9 @@ for module in sorted({m for m in exported_modules} | {m for m, _ in exported_dec
         names = s["pathComponents"]
         if module not in exported_modules and (module, names[0]) not in exported_decls:
             continue
-        # Members that come from a protocol's default implementation.
-        if "sourceOrigin" in s:
+        # Members that come from a protocol's default implementation, and a RawRepresentable
+        # enum's hashing.
+        if "sourceOrigin" in s or names[-1] in ("hashValue", "hash(into:)"):
             continue
         total += 1
         if s.get("docComment", {}).get("lines"):

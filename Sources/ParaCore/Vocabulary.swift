@@ -2,7 +2,9 @@ import Foundation
 
 /// The language of a document or paragraph, as far as indexing is concerned.
 public enum Language: String, Sendable, Codable, CaseIterable, Hashable {
+    /// Chinese (Simplified or Traditional; the index folds Traditional to Simplified).
     case zh
+    /// English.
     case en
 }
 
@@ -12,13 +14,16 @@ public struct DocumentMetadata: Sendable, Hashable, Codable {
     public var id: String
     /// The UN document symbol (`A/RES/80/1`) when the document states one; never invented.
     public var symbol: String?
+    /// The document's language.
     public var language: Language
+    /// Its title (a document without one is given the opening of its first paragraph).
     public var title: String
     /// Path of the file the document was read from, as given to the indexer.
     public var source: String
     /// Free-form extra fields from front matter or a sidecar (`date`, `session`, …).
     public var extra: [String: String]
 
+    /// Metadata of these parts.
     public init(id: String, symbol: String? = nil, language: Language, title: String,
                 source: String, extra: [String: String] = [:]) {
         self.id = id
@@ -54,12 +59,14 @@ public struct Paragraph: Sendable, Hashable, Codable {
     public var number: String?
     /// The section path as printed, outermost first (`["三. 犯罪和司法", "A. …"]`).
     public var headings: [String]
+    /// The paragraph's text (its number and footnote marks left out).
     public var text: String
     /// The pages of the source PDF the paragraph spans (`[7, 8]`); empty for other formats.
     public var pages: [Int]
     /// The footnotes the paragraph cites, in the order of their markers.
     public var notes: [Note]
 
+    /// A paragraph of these parts.
     public init(ordinal: Int, number: String?, headings: [String], text: String,
                 pages: [Int] = [], notes: [Note] = []) {
         self.ordinal = ordinal
@@ -73,9 +80,12 @@ public struct Paragraph: Sendable, Hashable, Codable {
 
 /// A footnote kept with the paragraph that cites it: its mark (`3`, `*`) and its text.
 public struct Note: Sendable, Hashable, Codable {
+    /// The mark as printed (`3`, `*`).
     public var mark: String
+    /// The note's text.
     public var text: String
 
+    /// A note of this mark and text.
     public init(mark: String, text: String) {
         self.mark = mark
         self.text = text
@@ -84,12 +94,15 @@ public struct Note: Sendable, Hashable, Codable {
 
 /// A document as the extractor hands it to the indexer.
 public struct ExtractedDocument: Sendable, Hashable {
+    /// Who the document is.
     public var metadata: DocumentMetadata
+    /// Its paragraphs in order (ordinals 1, 2, …).
     public var paragraphs: [Paragraph]
     /// What went wrong in reading the file without losing it (bytes not valid in the declared
     /// charset, markup the parser had to repair), for the user to see.
     public var warnings: [String]
 
+    /// A document of these parts.
     public init(metadata: DocumentMetadata, paragraphs: [Paragraph], warnings: [String] = []) {
         self.metadata = metadata
         self.paragraphs = paragraphs
@@ -99,11 +112,16 @@ public struct ExtractedDocument: Sendable, Hashable {
 
 /// How a researcher cites a paragraph: document, paragraph number (or ordinal), section path.
 public struct Citation: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The document's symbol, or its id when it has none.
     public var document: String
+    /// The paragraph's number as printed, or nil for unnumbered text.
     public var number: String?
+    /// The paragraph's 1-based place in the document (`show DOC #N`).
     public var ordinal: Int
+    /// The section path, outermost first.
     public var headings: [String]
 
+    /// A citation of these parts.
     public init(document: String, number: String?, ordinal: Int, headings: [String]) {
         self.document = document
         self.number = number
@@ -111,6 +129,7 @@ public struct Citation: Sendable, Hashable, Codable, CustomStringConvertible {
         self.headings = headings
     }
 
+    /// The citation of `paragraph` of the document `metadata` describes.
     public init(metadata: DocumentMetadata, paragraph: Paragraph) {
         self.init(document: metadata.citationName, number: paragraph.number,
                   ordinal: paragraph.ordinal, headings: paragraph.headings)
@@ -138,15 +157,15 @@ public struct Citation: Sendable, Hashable, Codable, CustomStringConvertible {
 }
 
 /// One indexed term occurrence: the term's bytes, its position, and where it sits in the original text.
-public struct Token: Sendable, Hashable {
+package struct Token: Sendable, Hashable {
     /// The normalised term, UTF-8.
-    public var term: String
+    package var term: String
     /// Position in the paragraph's token stream (stop words leave gaps).
-    public var position: Int
+    package var position: Int
     /// UTF-8 byte range in the original paragraph text.
-    public var byteRange: Range<Int>
+    package var byteRange: Range<Int>
 
-    public init(term: String, position: Int, byteRange: Range<Int>) {
+    package init(term: String, position: Int, byteRange: Range<Int>) {
         self.term = term
         self.position = position
         self.byteRange = byteRange

@@ -5,9 +5,13 @@ import ParaIndex
 
 /// What an indexing run did.
 public struct IndexingReport: Sendable {
+    /// Files indexed for the first time.
     public var added = 0
+    /// Files indexed again because they changed.
     public var updated = 0
+    /// Files whose documents were removed (gone from the folders given, or asked to be).
     public var removed = 0
+    /// Files skipped because they had not changed.
     public var unchanged = 0
     /// Files that could not be read, each with a message naming it. A file that failed keeps
     /// whatever version of it the index already had.
@@ -17,18 +21,24 @@ public struct IndexingReport: Sendable {
     /// What was done that the user did not ask for in so many words (a path given that no
     /// longer exists had its documents removed).
     public var notices: [ParaError] = []
+    /// Documents in the index after the run.
     public var documents = 0
+    /// Paragraphs in the index after the run.
     public var paragraphs = 0
+    /// Segments in the index after the run.
     public var segments = 0
+    /// How long the run took.
     public var seconds = 0.0
 }
 
 /// Brings an index up to date with files on disk: new files are added, changed files
 /// replaced, files gone from the given folders removed, unchanged files skipped.
 public struct Indexer: Sendable {
+    /// The index directory.
     public let directory: String
     package var extractor = DocumentExtractor()
 
+    /// An indexer of the index in `directory` (created by the first run).
     public init(directory: String) {
         self.directory = directory
     }

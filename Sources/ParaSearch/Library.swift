@@ -4,8 +4,10 @@ import ParaIndex
 /// Looks documents and paragraphs up by id or symbol in a snapshot, with their language
 /// versions.
 public struct Library: Sendable {
+    /// The commit looked in.
     public let snapshot: IndexSnapshot
 
+    /// Documents and paragraphs of `snapshot`.
     public init(snapshot: IndexSnapshot) { self.snapshot = snapshot }
 
     /// The document whose id or symbol is `name`, with its paragraphs in order. A symbol names

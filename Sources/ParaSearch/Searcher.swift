@@ -13,10 +13,12 @@ public enum RetrievalStrategy: Sendable {
 
 /// Settings of one search.
 public struct SearchOptions: Sendable {
+    /// How many hits to return at most (0: none, only ``SearchResults/total``).
     public var limit: Int = 10
     /// How many of the best hits to pass over first (paging: `offset` 10 with `limit` 10 is
     /// the second page); at most ``Searcher/maxOffset``.
     public var offset: Int = 0
+    /// The BM25 parameters.
     public var bm25: BM25 = .default
     /// Weight of the proximity bonus for query terms found next to each other as in the
     /// query (a Chinese run's bigrams, an English phrase). 0 turns it off.
@@ -32,6 +34,7 @@ public struct SearchOptions: Sendable {
     public var sectionWeight: Double = 0.5
     /// Count every matching paragraph for `total` (costs a pass over the postings).
     public var countTotal: Bool = true
+    /// How the top hits are found (the same hits either way; `.exhaustive` is the slow oracle).
     public var strategy: RetrievalStrategy = .maxScore
     /// Cut snippets, highlights and matches (a TREC run does not need them).
     public var snippets: Bool = true
@@ -52,6 +55,7 @@ public struct SearchOptions: Sendable {
     /// share of the direct list's best (see docs/quality.md).
     public var translationShare: Double = 0.8
 
+    /// The defaults, with `limit` hits.
     public init(limit: Int = 10) { self.limit = limit }
 }
 
@@ -288,11 +292,13 @@ struct QueryPlan {
 /// Search over an ``IndexSnapshot``: BM25 with MaxScore top-k, phrase and exclusion checks,
 /// a proximity bonus, citations and snippets.
 public struct Searcher: Sendable {
+    /// The commit searched; it never changes under a searcher.
     public let snapshot: IndexSnapshot
     /// Which documents are language versions of one another, worked out on first need and
     /// kept for the snapshot's life (copies of the searcher share it).
     private let versionsCache = OnceCache<Versions>()
 
+    /// A searcher of `snapshot` (cheap: share one, or make one per task).
     public init(snapshot: IndexSnapshot) {
         self.snapshot = snapshot
     }
