@@ -19,6 +19,9 @@ package struct PostingsCursor {
 
     private let postingsFile: UnsafeRawBufferPointer
     private let positionsFile: UnsafeRawBufferPointer
+    /// What owns the two buffers' memory (the segment reader and its mapped files): held so
+    /// that the mapping lives as long as any cursor into it.
+    private let owner: AnyObject?
     private let postingsEnd: Int
     private let positionsEnd: Int
     private let file: String
@@ -74,7 +77,8 @@ package struct PostingsCursor {
 
     init(postings: UnsafeRawBufferPointer, range: Range<Int>, positions: UnsafeRawBufferPointer,
          positionsRange: Range<Int>, documentFrequency: Int, maxFrequency: Int, minLength: Int,
-         paragraphCount: Int, file: String) {
+         paragraphCount: Int, file: String, owner: AnyObject? = nil) {
+        self.owner = owner
         postingsFile = postings
         positionsFile = positions
         postingsEnd = range.upperBound
@@ -201,7 +205,11 @@ package struct PostingsCursor {
         var varints = InPlaceVarints(base: base, offset: skipOffset, end: skipsEnd)
         func int() -> Int? { varints.next() }
         while skips.count <= b {
-            guard let delta = int(), delta <= paragraphCount, let pb = int(), let qb = int(),
+            // Every number bounded by what is left, so that damage that passes the checksum
+            // can never overflow the sums below.
+            guard let delta = int(), delta <= paragraphCount - skipLastDoc,
+                  let pb = int(), pb <= postingsEnd - skipsEnd - skipPostings,
+                  let qb = int(), qb <= positionsEnd - skipPositions,
                   let count = int(), count > 0, count <= Self.blockSize else { return fail() }
             skipLastDoc += delta
             // Impacts: frequencies and lengths both fall, within the term's extremes.

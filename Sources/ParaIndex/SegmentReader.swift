@@ -150,16 +150,26 @@ package final class SegmentReader: Sendable {
 
     /// The lengths table, for hot loops in other modules (inlinable, no call per paragraph).
     package var norms: NormsView {
-        NormsView(base: normsFile.bytes.baseAddress! + normsBody.lowerBound + 4, wide: lengthWidth == 4)
+        NormsView(base: normsFile.bytes.baseAddress! + normsBody.lowerBound + 4, wide: lengthWidth == 4,
+                  count: paragraphCount, owner: self)
     }
 
-    /// Length (number of terms) of a paragraph.
+    /// Length (number of terms) of a paragraph (0 for an id outside the segment).
     @inline(__always)
-    package func length(of paragraph: Int) -> Int { norms.length(of: paragraph) }
+    package func length(of paragraph: Int) -> Int {
+        guard paragraph >= 0 && paragraph < paragraphCount else { return 0 }
+        let base = normsBody.lowerBound + 4
+        return lengthWidth == 4
+            ? Int(UInt32(littleEndian: normsFile.bytes.loadUnaligned(fromByteOffset: base + 4 * paragraph, as: UInt32.self)))
+            : Int(UInt16(littleEndian: normsFile.bytes.loadUnaligned(fromByteOffset: base + 2 * paragraph, as: UInt16.self)))
+    }
 
+    /// The document holding `paragraph` (checked at open to name one; a paragraph id comes
+    /// from a cursor, which checks it against the segment).
     @inline(__always)
     package func documentIndex(of paragraph: Int) -> Int {
-        Int(UInt32(littleEndian: normsFile.bytes.loadUnaligned(fromByteOffset: documentIndexes + 4 * paragraph, as: UInt32.self)))
+        precondition(paragraph >= 0 && paragraph < paragraphCount, "paragraph \(paragraph) of \(paragraphCount)")
+        return Int(UInt32(littleEndian: normsFile.bytes.loadUnaligned(fromByteOffset: documentIndexes + 4 * paragraph, as: UInt32.self)))
     }
 
     /// All documents of the segment, decoded on first use and kept.
@@ -420,7 +430,7 @@ package final class SegmentReader: Sendable {
         PostingsCursor(postings: postingsFile.bytes, range: info.postings, positions: positionsFile.bytes,
                        positionsRange: info.positions, documentFrequency: info.documentFrequency,
                        maxFrequency: info.maxFrequency, minLength: info.minLength, paragraphCount: paragraphCount,
-                       file: postingsFile.path)
+                       file: postingsFile.path, owner: self)
     }
 }
 
@@ -437,11 +447,17 @@ func compareTerms(_ a: [UInt8], _ b: [UInt8]) -> Int {
 package struct NormsView {
     @usableFromInline let base: UnsafeRawPointer
     @usableFromInline let wide: Bool
+    @usableFromInline let count: Int
+    /// The reader whose mapped file `base` points into, held so that the mapping lives as
+    /// long as the view.
+    let owner: SegmentReader
 
+    /// The paragraph's length (0 for an id outside the segment).
     @inlinable
     package func length(of paragraph: Int) -> Int {
-        wide ? Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: 4 * paragraph, as: UInt32.self)))
-             : Int(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * paragraph, as: UInt16.self)))
+        guard paragraph >= 0 && paragraph < count else { return 0 }
+        return wide ? Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: 4 * paragraph, as: UInt32.self)))
+                    : Int(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * paragraph, as: UInt16.self)))
     }
 }
 

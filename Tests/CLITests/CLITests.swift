@@ -12,11 +12,11 @@ struct Run {
     var stderr: String
 }
 
+/// The binary built with these tests: beside the test bundle, in the same build folder (the
+/// configuration and platform this test run was built for).
 func binary() throws -> String {
-    for config in ["debug", "release"] {
-        let p = root.appendingPathComponent(".build/\(config)/parasearch").path
-        if FileManager.default.isExecutableFile(atPath: p) { return p }
-    }
+    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("parasearch").path
+    if FileManager.default.isExecutableFile(atPath: beside) { return beside }
     throw CLIError.notBuilt
 }
 

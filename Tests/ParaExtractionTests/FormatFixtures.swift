@@ -74,6 +74,11 @@ enum ReportFixture {
 
     /// A DOCX whose paragraph numbers come from Word's automatic numbering (`w:numPr`).
     static func docx(to url: URL, compression: CompressionMethod = .deflate) throws {
+        try zip(to: url, entries: docxEntries(), compression: compression)
+    }
+
+    /// The DOCX fixture's parts, by path in the archive.
+    static func docxEntries() -> [(String, String)] {
         var paragraphs = ""
         for (level, number, text) in blocks {
             if let level {
@@ -116,9 +121,8 @@ enum ReportFixture {
         <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
         <cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>\(title)</dc:title><dc:language>en-US</dc:language></cp:coreProperties>
         """
-        try zip(to: url, entries: [("word/document.xml", document), ("word/numbering.xml", numbering),
-                                   ("word/styles.xml", styles), ("docProps/core.xml", core),
-                                   ("[Content_Types].xml", "<Types/>")], compression: compression)
+        return [("word/document.xml", document), ("word/numbering.xml", numbering),
+                ("word/styles.xml", styles), ("docProps/core.xml", core), ("[Content_Types].xml", "<Types/>")]
     }
 
     static func zip(to url: URL, entries: [(String, String)], compression: CompressionMethod = .deflate) throws {

@@ -31,6 +31,29 @@ import ParaCore
         return b
     }
 
+    /// Damage at the level of characters: the text stays valid UTF-8, so that it reaches the
+    /// parsers (markup, numbering, JSON) instead of the encoding check.
+    static func mutate(text: String, _ rng: inout SplitMix64) -> String {
+        var c = Array(text)
+        let inserts: [String] = ["<", ">", "&", "&amp;", "\"", "'", "</p>", "<p>", "<h2>", "</w:t>", "<w:p>", "1. ", "2.3 ", "(a) ",
+                                 "一、", "（三）", "第十二条", "\n", "\n\n", "# ", "---\n", "{", "}", ":", ",", "[", "]", "\\",
+                                 "资产", "追回", "\u{3000}", "\t", "…", "\u{200B}", "¶", "A/RES/80/1", "<!-- ", " -->", "<![CDATA["]
+        for _ in 0..<Int.random(in: 1...8, using: &rng) {
+            guard !c.isEmpty else { c = Array(inserts.randomElement(using: &rng)!); continue }
+            let i = Int.random(in: 0..<c.count, using: &rng)
+            switch Int.random(in: 0..<5, using: &rng) {
+            case 0: c.insert(contentsOf: Array(inserts.randomElement(using: &rng)!), at: i)
+            case 1: c.removeSubrange(i..<min(c.count, i + Int.random(in: 1...20, using: &rng)))
+            case 2:
+                let n = Int.random(in: 1...min(200, c.count - i), using: &rng)
+                c.insert(contentsOf: c[i..<(i + n)], at: Int.random(in: 0..<c.count, using: &rng))
+            case 3: c.swapAt(i, Int.random(in: 0..<c.count, using: &rng))
+            default: c.removeLast(Int.random(in: 0...(c.count - i), using: &rng) / 4)
+            }
+        }
+        return String(c)
+    }
+
     static let dir: URL = {
         let d = FileManager.default.temporaryDirectory.appendingPathComponent("parasearch-fuzz-\(getpid())")
         try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
@@ -59,34 +82,76 @@ import ParaCore
         ]
     }
 
+    /// Bytes damaged anywhere (the encoding, the archive's checksums and the parsers all see
+    /// some), then characters damaged (half the runs of each text format, and DOCX documents
+    /// re-zipped with right checksums: the parsers see them all). Every input gives documents
+    /// or a `ParaError` naming the file; character damage mostly still gives documents, so the
+    /// parsers were reached.
     @Test func mutatedInputsNeverCrashAnExtractor() throws {
         var rng = SplitMix64(state: 20261129)
         var summary: [String] = []
         // PARASEARCH_FUZZ_SCALE=20 runs twenty times as many inputs (for a longer session by hand).
         let scale = Int(ProcessInfo.processInfo.environment["PARASEARCH_FUZZ_SCALE"] ?? "") ?? 1
+        /// Whether the input gave documents; a refusal must name the file (a DOCX's part after it).
+        func attempt(_ format: InputFormat, _ input: [UInt8], _ name: String, refusal: (ParaError) -> Void = { _ in }) -> Bool {
+            let path = Self.dir.appendingPathComponent(name).path
+            do {
+                let docs: [ExtractedDocument]
+                if format == .pdf || format == .docx {
+                    try Data(input).write(to: URL(fileURLWithPath: path))
+                    docs = try DocumentExtractor().extract(path: path)
+                } else {
+                    docs = try DocumentExtractor().extract(data: Data(input), format: format, path: path)
+                }
+                for d in docs { #expect(d.paragraphs.allSatisfy { !$0.text.isEmpty }) }
+                return true
+            } catch let error as ParaError {
+                #expect(error.file.map { $0 == path || $0.hasPrefix(path + ":") } == true && !error.message.isEmpty, "\(error)")
+                refusal(error)
+                return false
+            } catch {
+                Issue.record("\(name): not a ParaError: \(error)")
+                return false
+            }
+        }
         for (format, name, seed, baseRuns) in try Self.seeds() {
             let runs = baseRuns * max(1, scale)
-            var documents = 0, refused = 0
-            for _ in 0..<runs {
-                let input = Self.mutate(seed, &rng)
-                let path = Self.dir.appendingPathComponent(name).path
-                do {
-                    let docs: [ExtractedDocument]
-                    if format == .pdf {
-                        try Data(input).write(to: URL(fileURLWithPath: path))
-                        docs = try DocumentExtractor().extract(path: path)
-                    } else {
-                        docs = try DocumentExtractor().extract(data: Data(input), format: format, path: path)
-                    }
-                    documents += 1
-                    for d in docs { #expect(d.paragraphs.allSatisfy { !$0.text.isEmpty }) }
-                } catch is ParaError {
-                    refused += 1
+            let textual = [.text, .markdown, .jsonLines, .html, .xml].contains(format)
+            var byteRead = 0, byteRuns = 0, charRead = 0, charRuns = 0
+            for run in 0..<runs {
+                if textual && run % 2 == 1 {
+                    charRuns += 1
+                    let input = Array(Self.mutate(text: String(decoding: seed, as: UTF8.self), &rng).utf8)
+                    // Valid UTF-8 damaged: the parser, not the encoding check, has the last word.
+                    if attempt(format, input, name, refusal: { error in
+                        #expect(!error.message.hasPrefix("not valid UTF-8") && !error.message.hasPrefix("binary data"), "\(error)")
+                    }) { charRead += 1 }
+                } else {
+                    byteRuns += 1
+                    if attempt(format, Self.mutate(seed, &rng), name) { byteRead += 1 }
                 }
             }
-            #expect(documents + refused == runs)
-            summary.append("\(format.rawValue) \(runs) (\(documents) read, \(refused) refused)")
+            // Lenient formats read most damaged text; strict ones (XML, JSON Lines) refuse it whole.
+            if [.text, .markdown, .html].contains(format) {
+                #expect(charRead * 10 >= charRuns * 8, "\(format): \(charRead) of \(charRuns) damaged texts read")
+            }
+            summary.append("\(format.rawValue) \(byteRuns) bytes (\(byteRead) read)" + (textual ? ", \(charRuns) characters (\(charRead) read)" : ""))
         }
+        // DOCX: the document part damaged as text, then zipped again with right checksums.
+        let entries = ReportFixture.docxEntries()
+        let docxRuns = 300 * max(1, scale)
+        var docxRead = 0
+        for _ in 0..<docxRuns {
+            var damaged = entries
+            damaged[0].1 = Self.mutate(text: entries[0].1, &rng)
+            let url = Self.dir.appendingPathComponent("z.docx")
+            try ReportFixture.zip(to: url, entries: damaged)
+            // The archive is sound: what refuses it is the XML parser.
+            if attempt(.docx, [UInt8](try Data(contentsOf: url)), "z.docx", refusal: { error in
+                #expect(!error.message.contains("zip") && !error.message.contains("checksum"), "\(error)")
+            }) { docxRead += 1 }
+        }
+        summary.append("docx re-zipped \(docxRuns) (\(docxRead) read)")
         print("mutation fuzz: " + summary.joined(separator: "; "))
     }
 }

@@ -183,6 +183,46 @@ import ParaTestSupport
 
     /// Damaged postings (the checksums at open are bypassed here) end the cursor or give wrong
     /// but in-range answers: never a trap, an endless loop, or a read outside the buffers.
+    /// Skip entries whose byte counts are huge (damage that passes a checksum) are refused
+    /// before they are added up: the cursor is marked corrupt, nothing overflows.
+    @Test func hugeSkipEntriesAreRefusedNotAdded() {
+        func varint(_ v: Int) -> [UInt8] {
+            var v = UInt64(v), out: [UInt8] = []
+            while v >= 0x80 { out.append(UInt8(v & 0x7F) | 0x80); v >>= 7 }
+            return out + [UInt8(v)]
+        }
+        func read(_ bytes: [UInt8], _ i: inout Int) -> Int {
+            var v = 0, shift = 0
+            while true { let b = bytes[i]; i += 1; v |= Int(b & 0x7F) << shift; if b < 0x80 { return v }; shift += 7 }
+        }
+        let postings = (0..<400).map { (doc: $0 * 3, positions: [UInt32(1)]) }
+        let encoded = Self.encode(postings, length: { _ in 5000 })
+        // The skip section, its entries rewritten with huge byte counts after the first.
+        var i = 0
+        let length = read(encoded.postings, &i)
+        let sectionEnd = i + length
+        var entries: [UInt8] = [], k = 0
+        while i < sectionEnd {
+            let delta = read(encoded.postings, &i), pb = read(encoded.postings, &i), qb = read(encoded.postings, &i)
+            let count = read(encoded.postings, &i)
+            let huge = 1 << 62
+            entries += varint(delta) + varint(k == 0 ? pb : huge) + varint(k == 0 ? qb : huge) + varint(count)
+            for _ in 0..<(2 * count) { entries += varint(read(encoded.postings, &i)) }
+            k += 1
+        }
+        #expect(k == 4)
+        let damaged = varint(entries.count) + entries + encoded.postings[sectionEnd...]
+        damaged.withUnsafeBytes { p in
+            encoded.positions.withUnsafeBytes { q in
+                var c = PostingsCursor(postings: p, range: 0..<damaged.count, positions: q, positionsRange: 0..<encoded.positions.count,
+                                       documentFrequency: 400, maxFrequency: 1, minLength: 5000, paragraphCount: 1_200, file: "test")
+                #expect(c.doc == 0 && !c.isCorrupt)
+                c.advance(to: 1_000)
+                #expect(c.isCorrupt && c.doc == PostingsCursor.end)
+            }
+        }
+    }
+
     @Test func damagedPostingsNeverTrap() {
         var rng = SplitMix64(state: 9)
         let paragraphs = 50_000

@@ -17,6 +17,17 @@ struct OracleParagraph {
     var kinds: [TermKind]
     /// The terms of its section path (the document's title and its headings).
     var sectionTerms: [String] = []
+    var text = ""
+
+    /// Whether the analysed `sequence` occurs at consecutive positions (a phrase).
+    func contains(_ sequence: String) -> Bool {
+        let wanted = Analyzer().tokens(sequence)
+        guard let first = wanted.first else { return false }
+        let have = Set(tokens.map { "\($0.term)@\($0.position)" })
+        return tokens.contains { t in
+            t.term == first.term && wanted.allSatisfy { have.contains("\($0.term)@\(t.position + $0.position - first.position)") }
+        }
+    }
 }
 
 /// BM25 computed the slow, obvious way from the analyzer's tokens.
@@ -137,7 +148,8 @@ struct Oracle {
                     let path = [d.metadata.title] + p.headings
                     oracle.paragraphs.append(OracleParagraph(document: d.metadata.id, ordinal: p.ordinal, language: d.metadata.language,
                                                              tokens: terms.map(\.token), kinds: terms.map(\.kind),
-                                                             sectionTerms: path.flatMap { Analyzer().tokens($0).map(\.term) }))
+                                                             sectionTerms: path.flatMap { Analyzer().tokens($0).map(\.term) },
+                                                             text: p.text))
                 }
             }
         }
@@ -172,6 +184,57 @@ struct Oracle {
                 #expect(abs(hit.score - expected) < 1e-9, "query \(query): score \(hit.score) vs oracle \(expected)")
                 let i = oracle.paragraphs.firstIndex { $0.document == hit.document.id && $0.ordinal == hit.paragraph.ordinal }!
                 #expect(abs(scores[i] - hit.score) < 1e-9, "query \(query): \(hit.runID)")
+            }
+        }
+    }
+
+    /// Required phrases, exclusions and a language filter on top of free text: the hits, their
+    /// scores and the total are the oracle's, computed the slow way.
+    @Test(arguments: 1...6)
+    func phrasesExclusionsAndFiltersEqualTheOracle(seed: Int) throws {
+        let (snapshot, oracle) = try Self.corpus(seed: UInt64(seed) + 300)
+        let searcher = Searcher(snapshot: snapshot)
+        var rng = SplitMix64(state: UInt64(seed) &* 7777)
+        for _ in 0..<25 {
+            let text = Bool.random(using: &rng) ? Self.randomQuery(&rng) : ""
+            // A phrase taken from some paragraph: two neighbouring words, or one bigram.
+            var phrase: String? = nil
+            if text.isEmpty || Bool.random(using: &rng) {
+                let p = oracle.paragraphs.randomElement(using: &rng)!
+                let utf8 = Array(p.text.utf8)
+                let pairs = zip(p.tokens, p.tokens.dropFirst()).filter { a, b in
+                    // (English words: a lone Chinese character in a phrase stands for the
+                    // character inside bigrams too, which this oracle does not model.)
+                    b.position == a.position + 1 && (a.term + b.term).allSatisfy { $0.isASCII && $0.isLetter }
+                }
+                let bigrams = zip(p.tokens, p.kinds).filter { $0.1 == .bigram }.map(\.0)
+                if let (a, b) = pairs.randomElement(using: &rng), Bool.random(using: &rng) {
+                    phrase = String(decoding: utf8[a.byteRange.lowerBound..<b.byteRange.upperBound], as: UTF8.self)
+                } else if let b = bigrams.randomElement(using: &rng) {
+                    phrase = String(decoding: utf8[b.byteRange], as: UTF8.self)
+                }
+            }
+            let excluded = Bool.random(using: &rng) ? Self.words.randomElement(using: &rng)! : nil
+            let language: Language? = Bool.random(using: &rng) ? [.zh, .en].randomElement(using: &rng)! : nil
+            var query = text
+            if let phrase { query += " \"\(phrase)\"" }
+            if let excluded { query += " -\(excluded)" }
+            if let language { query += " lang:\(language.rawValue)" }
+            if text.isEmpty && phrase == nil { continue }
+            let k = Int.random(in: 1...15, using: &rng)
+            let slow = try expectMaxScoreEqualsExhaustive(searcher, query, limit: k)
+
+            let scores = oracle.scores(text + " " + (phrase ?? ""))
+            let passing = oracle.paragraphs.indices.filter { i in
+                let p = oracle.paragraphs[i]
+                return scores[i] > 0 && (phrase.map(p.contains) ?? true) && !(excluded.map(p.contains) ?? false)
+                    && (language.map { $0 == p.language } ?? true)
+            }
+            #expect(slow.total == passing.count, "query \(query)")
+            let expectedTop = passing.map { scores[$0] }.sorted(by: >).prefix(k)
+            #expect(slow.hits.count == expectedTop.count, "query \(query)")
+            for (hit, expected) in zip(slow.hits, expectedTop) {
+                #expect(abs(hit.score - expected) < 1e-9, "query \(query): score \(hit.score) vs oracle \(expected)")
             }
         }
     }

@@ -521,3 +521,30 @@ func search(_ q: String, limit: Int = 10, translate: Bool = false, parallel: Boo
         #expect(r.hits.contains { $0.paragraph.text.unicodeScalars.count > 62 })
     }
 }
+
+@Suite struct SegmentationTests {
+    /// The same corpus in one segment and in many (a small memory budget flushes often):
+    /// global statistics make every score, order and count the same.
+    @Test func oneSegmentAndManyRankAlike() throws {
+        let corpus = repositoryRoot.appendingPathComponent("Corpus").path
+        let many = temporaryDirectory("many"), one = temporaryDirectory("one")
+        var indexer = Indexer(directory: many)
+        indexer.memoryBudget = 64 << 10
+        _ = try indexer.index(paths: [corpus])
+        var merged = Indexer(directory: one)
+        merged.mergeAll = true
+        _ = try merged.index(paths: [corpus])
+        let manySnapshot = try IndexSnapshot.open(directory: many), oneSnapshot = try IndexSnapshot.open(directory: one)
+        #expect(manySnapshot.segments.count > 5 && oneSnapshot.segments.count == 1)
+        var options = SearchOptions(limit: 20)
+        options.translate = false
+        for query in ["资产追回", "asset recovery", "核", "旅游安全 doc:unicri-report-ccpcj27-zh", "\"right to development\"",
+                      "terrorism -nuclear", "development lang:en date:2025", "in:旅游安全", "COVID-19", "women girls education"] {
+            let a = try Searcher(snapshot: manySnapshot).search(query, options: options)
+            let b = try Searcher(snapshot: oneSnapshot).search(query, options: options)
+            #expect(a.total == b.total, "\(query)")
+            #expect(a.hits.map(\.runID) == b.hits.map(\.runID), "\(query)")
+            #expect(zip(a.hits, b.hits).allSatisfy { abs($0.score - $1.score) <= 1e-9 * max(1, abs($1.score)) }, "\(query)")
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import ParaIndex
+
+/// Checks the parts of a query that need positions: required phrases, `in:` sections and
+/// exclusions.
+struct MatchChecker {
+    let plan: QueryPlan
+    let segment: SegmentReader
+    let build: (QueryPlan.Term) throws -> TermMatcher?
+    private var phraseMatchers: [[TermMatcher?]] = []
+    private var sectionMatchers: [[TermMatcher?]] = []
+    private var exclusionMatchers: [[TermMatcher?]] = []
+
+    init(plan: QueryPlan, segment: SegmentReader, build: @escaping (QueryPlan.Term) throws -> TermMatcher?) {
+        self.plan = plan
+        self.segment = segment
+        self.build = build
+    }
+
+    mutating func prepare() throws {
+        phraseMatchers = try plan.phrases.map { seq in try seq.terms.map { try build(plan.terms[$0.index]) } }
+        sectionMatchers = try plan.sections.map { seq in try seq.terms.map { try build(plan.terms[$0.index]) } }
+        exclusionMatchers = try plan.exclusions.map { seq in try seq.terms.map { try build(plan.terms[$0.index]) } }
+    }
+
+    var isCorrupt: Bool {
+        (phraseMatchers + sectionMatchers + exclusionMatchers).contains { $0.contains { $0?.isCorrupt ?? false } }
+    }
+
+    /// Paragraphs must be visited in increasing order.
+    mutating func accepts(_ local: Int) throws -> Bool {
+        for i in phraseMatchers.indices where !Self.contains(&phraseMatchers[i], plan.phrases[i], at: local) { return false }
+        for i in sectionMatchers.indices where !Self.contains(&sectionMatchers[i], plan.sections[i], at: local) { return false }
+        for i in exclusionMatchers.indices where Self.contains(&exclusionMatchers[i], plan.exclusions[i], at: local) { return false }
+        return true
+    }
+
+    /// Whether the sequence occurs in paragraph `local` (all terms at their relative offsets).
+    static func contains(_ matchers: inout [TermMatcher?], _ seq: QueryPlan.Sequence, at local: Int) -> Bool {
+        occurrences(&matchers, seq, at: local, stopAtFirst: true) > 0
+    }
+
+    /// How often the sequence occurs in paragraph `local`. Paragraphs must be visited in
+    /// increasing order.
+    static func occurrences(_ matchers: inout [TermMatcher?], _ seq: QueryPlan.Sequence, at local: Int,
+                            stopAtFirst: Bool = false) -> Int {
+        for i in matchers.indices {
+            guard matchers[i] != nil else { return 0 }
+            matchers[i]!.advance(to: local)
+            if matchers[i]!.doc != local { return 0 }
+        }
+        if seq.terms.count == 1 { return matchers[0]!.frequency() }
+        let first = matchers[0]!.positions()
+        var sets: [Set<Int>] = []
+        for i in 1..<matchers.count { sets.append(Set(matchers[i]!.positions())) }
+        var count = 0
+        for p in first where seq.terms.indices.dropFirst().allSatisfy({ sets[$0 - 1].contains(p + seq.terms[$0].offset) }) {
+            count += 1
+            if stopAtFirst { break }
+        }
+        return count
+    }
+}

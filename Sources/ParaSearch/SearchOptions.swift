@@ -1,0 +1,57 @@
+import ParaCore
+
+/// How top-k is computed. Both give the same hits; `.exhaustive` is the slow oracle.
+public enum RetrievalStrategy: Sendable {
+    /// Document-at-a-time MaxScore: skips paragraphs that cannot reach the current top-k.
+    case maxScore
+    /// Scores every paragraph that contains a query term.
+    case exhaustive
+}
+
+/// Settings of one search.
+public struct SearchOptions: Sendable {
+    /// How many hits to return at most (0: none, only ``SearchResults/total``).
+    public var limit: Int = 10
+    /// How many of the best hits to pass over first (paging: `offset` 10 with `limit` 10 is
+    /// the second page); at most ``Searcher/maxOffset``.
+    public var offset: Int = 0
+    /// The BM25 parameters.
+    public var bm25: BM25 = .default
+    /// Weight of the proximity bonus for query terms found next to each other as in the
+    /// query (a Chinese run's bigrams, an English phrase). 0 turns it off.
+    public var proximityWeight: Double = 0.25
+    /// How many BM25 candidates the proximity bonus may reorder.
+    public var rerankDepth: Int = 100
+    /// Rank paragraphs that contain more of the query's CJK runs whole (as phrases) first.
+    public var runsFirst: Bool = true
+    /// Weight of the section terms: a query term found in the paragraph's section path (the
+    /// document's title and the headings above it) adds this share of its score there to the
+    /// paragraph's, so the paragraphs of a section about the query rank higher. It never makes
+    /// a paragraph a match. 0 turns it off (see docs/quality.md for the measurements).
+    public var sectionWeight: Double = 0.5
+    /// Count every matching paragraph for `total` (costs a pass over the postings).
+    public var countTotal: Bool = true
+    /// How the top hits are found (the same hits either way; `.exhaustive` is the slow oracle).
+    public var strategy: RetrievalStrategy = .maxScore
+    /// Cut snippets, highlights and matches (a TREC run does not need them).
+    public var snippets: Bool = true
+    /// How long a snippet is at most, in Unicode scalars (the whole paragraph when shorter).
+    public var snippetLength: Int = 160
+    /// Give each hit the aligned paragraphs of the document's other language versions
+    /// (``SearchHit/parallel``).
+    public var parallel: Bool = false
+    /// With a language filter (`lang:zh`), also find paragraphs whose other-language version
+    /// matches the query, through the alignment of the two versions.
+    public var throughVersions: Bool = true
+    /// Also search the other language with the query translated by the dictionary
+    /// (``QueryTranslator``), when the index holds text in that language.
+    public var translate: Bool = true
+    /// Weight of a translated term against an original one in the translated query.
+    public var translatedTermWeight: Double = 0.5
+    /// How the list found through translation is merged: its best score is scaled to this
+    /// share of the direct list's best (see docs/quality.md).
+    public var translationShare: Double = 0.8
+
+    /// The defaults, with `limit` hits.
+    public init(limit: Int = 10) { self.limit = limit }
+}

@@ -1,0 +1,182 @@
+import Foundation
+import ParaCore
+import ParaAnalysis
+import ParaIndex
+
+// Top-k retrieval: block-max MaxScore over a segment, and the heap of the best candidates.
+
+extension Searcher {
+    /// Block-max MaxScore. MaxScore (Turtle & Flood 1995): terms sorted by their score bound;
+    /// the lowest-bound terms whose bounds together cannot beat the current k-th score are
+    /// "non-essential": they never drive the iteration, and are probed for a paragraph found
+    /// through the essential ones only while its score so far plus their remaining bounds could
+    /// still beat the k-th.
+    ///
+    /// The bounds are taken per window, not per term: a window runs from the smallest current
+    /// paragraph to the end of the first postings block (of any term) that ends after it, and
+    /// in it each term is bounded by the best of its one block's impacts there (read from the
+    /// skip entries, without decoding). A window whose bounds add up below the k-th score is
+    /// skipped whole; otherwise the terms are partitioned again with their window bounds, so a
+    /// common term whose block holds only weak postings stops driving the iteration there.
+    /// With one essential list, its postings whose own score plus the others' bounds falls
+    /// short are passed over a block at a time. Every paragraph that could enter the top k is
+    /// still scored exactly as the exhaustive strategy scores it.
+    ///
+    /// Ranking-only lists (section terms) are never essential: they add to a paragraph found
+    /// through the others and are bounded like any list, but a paragraph they alone hold is no
+    /// match.
+    func maxScore(_ scorer: SegmentScorer, segment s: Int, heap: inout TopK,
+                          accept: (Int) throws -> Bool) throws {
+        let n = scorer.count
+        let lead = scorer.rankingOnly
+        let m = scorer.matchers
+        // Bounds and sums are compared with a relative margin so that rounding never prunes a
+        // paragraph whose exact score would tie or beat the threshold.
+        let margin = 1 + 1e-9
+        var bound = [Double](repeating: 0, count: n)
+        var order = Array(0..<n)
+        var prefix = [Double](repeating: 0, count: n)
+        var next = 0   // every paragraph before this one is decided
+        while true {
+            // The window: from the first paragraph not yet decided that some term holds...
+            var start = PostingsCursor.end
+            for i in lead..<n { start = min(start, max(m[i].doc, next)) }
+            if start == PostingsCursor.end { break }
+            // ... to the end of the first block (of any term) that ends at or after it.
+            var end = PostingsCursor.end - 1
+            var total = 0.0
+            for i in 0..<n {
+                if m[i].isUnion && m[i].wholeTermsOnly {
+                    // A word's translations: bounded by their blocks together.
+                    if let block = m[i].unionBlockBound(atOrAfter: start, { scorer.bound(i, maxFrequency: $0.frequency, minLength: $0.length) }) {
+                        end = min(end, block.lastDoc)
+                        bound[i] = block.bound
+                    } else {
+                        bound[i] = 0
+                    }
+                } else if m[i].isUnion {
+                    bound[i] = m[i].doc == PostingsCursor.end ? 0 : scorer.bounds[i]
+                } else if let block = m[i].blockBound(atOrAfter: start, { scorer.bound(i, maxFrequency: $0.frequency, minLength: $0.length) }) {
+                    end = min(end, block.lastDoc)
+                    bound[i] = block.bound
+                } else {
+                    bound[i] = 0   // no posting left at or after `start`
+                }
+                total += bound[i]
+            }
+            next = end + 1
+            if let threshold = heap.threshold, total * margin < threshold { continue }
+            // The ranking-only lists first, whatever their bounds: they are never essential.
+            order[lead...].sort { bound[$0] < bound[$1] }
+            var acc = 0.0
+            for e in 0..<n { acc += bound[order[e]]; prefix[e] = acc }
+            func firstEssential(_ threshold: Double?) -> Int {
+                guard let threshold else { return lead }
+                var i = 0
+                while i < n && prefix[i] * margin < threshold { i += 1 }
+                return max(i, lead)
+            }
+            var essential = firstEssential(heap.threshold)
+            for e in essential..<n { m[order[e]].advance(to: start) }
+            while essential < n {
+                var d = PostingsCursor.end
+                var partial = 0.0
+                let norm: Double
+                if essential == n - 1, let threshold = heap.threshold {
+                    // One essential list (the common case once the top k fills): walk it alone
+                    // and drop a paragraph as soon as its score plus every other list's bound
+                    // falls short.
+                    let lead = order[n - 1]
+                    let rest = n > 1 ? prefix[n - 2] : 0
+                    if !m[lead].isUnion {
+                        // Past the postings whose own score cannot carry them, a block at a time.
+                        m[lead].skip(through: end) { doc, frequency in
+                            (scorer.score(lead, frequency: frequency, norm: scorer.norm(doc)) + rest) * margin < threshold
+                        }
+                    }
+                    d = m[lead].doc
+                    if d > end { break }
+                    norm = scorer.norm(d)
+                    partial = scorer.contribute(lead, d, norm)
+                    if (partial + rest) * margin < threshold {
+                        m[lead].next()
+                        continue
+                    }
+                } else {
+                    for e in essential..<n { d = min(d, m[order[e]].doc) }
+                    if d > end { break }
+                    norm = scorer.norm(d)
+                    for e in essential..<n where m[order[e]].doc == d {
+                        partial += scorer.contribute(order[e], d, norm)
+                    }
+                }
+                var pruned = false
+                let threshold = heap.threshold
+                var e = essential - 1
+                while e >= 0 {
+                    if let threshold, (partial + prefix[e]) * margin < threshold { pruned = true; break }
+                    m[order[e]].advance(to: d)
+                    if m[order[e]].doc == d { partial += scorer.contribute(order[e], d, norm) }
+                    e -= 1
+                }
+                if !pruned {
+                    let score = scorer.sum(d)
+                    if heap.wouldAccept(score: score, key: s << 32 | d), try accept(d) {
+                        heap.offer(Candidate(segment: s, local: d, score: score))
+                        essential = firstEssential(heap.threshold)
+                    }
+                }
+                for e in essential..<n where m[order[e]].doc == d { m[order[e]].next() }
+            }
+        }
+    }
+}
+
+/// The k best candidates: score descending, then paragraph key ascending.
+struct TopK {
+    let capacity: Int
+    private var items: [Searcher.Candidate] = []   // a min-heap on (score, -key): worst first
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    @inline(__always)
+    private static func worse(_ a: Searcher.Candidate, _ b: Searcher.Candidate) -> Bool {
+        a.score != b.score ? a.score < b.score : a.key > b.key
+    }
+
+    /// The score a new candidate must reach, once the heap is full.
+    var threshold: Double? { items.count < capacity ? nil : items[0].score }
+
+    func wouldAccept(score: Double, key: Int) -> Bool {
+        guard capacity > 0 else { return false }
+        if items.count < capacity { return true }
+        return Self.worse(items[0], Searcher.Candidate(segment: key >> 32, local: key & 0xFFFF_FFFF, score: score))
+    }
+
+    mutating func offer(_ c: Searcher.Candidate) {
+        if items.count < capacity {
+            items.append(c)
+            var i = items.count - 1
+            while i > 0 {
+                let parent = (i - 1) / 2
+                if Self.worse(items[i], items[parent]) { items.swapAt(i, parent); i = parent } else { break }
+            }
+        } else if capacity > 0, Self.worse(items[0], c) {
+            items[0] = c
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < items.count && Self.worse(items[l], items[m]) { m = l }
+                if r < items.count && Self.worse(items[r], items[m]) { m = r }
+                if m == i { break }
+                items.swapAt(i, m)
+                i = m
+            }
+        }
+    }
+
+    func sorted() -> [Searcher.Candidate] {
+        items.sorted { Self.worse($1, $0) }
+    }
+}
