@@ -112,15 +112,16 @@ struct PostingsEncoder {
     }
 }
 
+// `public` with ``PostingsCursor``, whose block bounds hand it out.
 /// A posting's frequency and paragraph length: what its BM25 score depends on. A block's
 /// impacts are the pairs on its frontier — no posting of the block has both a higher frequency
 /// and a shorter paragraph than every one of them — so the block's best score, for any k1 and
 /// b, is the best score among them (the score grows with frequency and falls with length).
-package struct Impact: Sendable, Hashable {
-    package var frequency: Int
-    package var length: Int
+public struct Impact: Sendable, Hashable {
+    public var frequency: Int
+    public var length: Int
 
-    package init(frequency: Int, length: Int) {
+    public init(frequency: Int, length: Int) {
         self.frequency = frequency
         self.length = length
     }

@@ -445,9 +445,10 @@ func compareTerms(_ a: [UInt8], _ b: [UInt8]) -> Int {
 /// Valid while its ``SegmentReader`` lives; the reader checked the table's size at open.
 @frozen
 package struct NormsView {
-    @usableFromInline let base: UnsafeRawPointer
-    @usableFromInline let wide: Bool
-    @usableFromInline let count: Int
+    /// The first length; `count` lengths of 4 bytes (`wide`) or 2.
+    package let base: UnsafeRawPointer
+    package let wide: Bool
+    package let count: Int
     /// The reader whose mapped file `base` points into, held so that the mapping lives as
     /// long as the view.
     let owner: SegmentReader

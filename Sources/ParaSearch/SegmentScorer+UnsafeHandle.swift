@@ -21,7 +21,12 @@ final class SegmentScorer {
     /// `contribution[i]` belongs to paragraph `contributionDoc[i]`.
     private let contribution: UnsafeMutablePointer<Double>
     private let contributionDoc: UnsafeMutablePointer<Int>
-    let norms: NormsView
+    /// The segment's lengths: the view (which keeps the mapping alive as long as this scorer)
+    /// and its fields, read in the hot loop without touching the view's owner.
+    private let norms: NormsView
+    private let normsBase: UnsafeRawPointer
+    private let normsWide: Bool
+    private let normsCount: Int
     let bm25: BM25
     let lengthNorm: BM25.LengthNorm
 
@@ -41,6 +46,9 @@ final class SegmentScorer {
         contributionDoc = .allocate(capacity: count)
         contributionDoc.initialize(repeating: -1, count: count)
         self.norms = norms
+        normsBase = norms.base
+        normsWide = norms.wide
+        normsCount = norms.count
         self.bm25 = bm25
         lengthNorm = BM25.LengthNorm(bm25, average: average)
     }
@@ -57,7 +65,12 @@ final class SegmentScorer {
     var isCorrupt: Bool { (0..<count).contains { matchers[$0].isCorrupt } }
 
     @inline(__always)
-    func norm(_ doc: Int) -> Double { lengthNorm(norms.length(of: doc)) }
+    func norm(_ doc: Int) -> Double {
+        guard doc >= 0 && doc < normsCount else { return lengthNorm(0) }
+        let length = normsWide ? Int(UInt32(littleEndian: normsBase.loadUnaligned(fromByteOffset: 4 * doc, as: UInt32.self)))
+                               : Int(UInt16(littleEndian: normsBase.loadUnaligned(fromByteOffset: 2 * doc, as: UInt16.self)))
+        return lengthNorm(length)
+    }
 
     /// The largest score term `i` can add to a paragraph holding it at most `maxFrequency`
     /// times and at least `minLength` terms long.
