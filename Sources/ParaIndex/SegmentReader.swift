@@ -46,6 +46,9 @@ package final class SegmentReader: Sendable {
     private let documentCache = OnceCache<[StoredDocument]>()
     private let languageCache = OnceCache<(codes: [UInt8], set: Set<Language>)>()
     private let linkCache = OnceCache<Bool>()
+    /// For each CJK character, the first characters of the bigrams of text that end with it
+    /// (UTF-8, one after another): made on the first search for a lone character.
+    private let endingCache = OnceCache<[UInt32: [UInt8]]>()
 
     /// How the reader will use the files' pages.
     package enum Residency: Sendable {
@@ -361,6 +364,39 @@ package final class SegmentReader: Sendable {
     }
 
     /// Calls `body` with every term (for expansions that cannot use a prefix).
+    /// The bigrams of text (terms of two characters, not section terms) that end with
+    /// `character`, one scalar's UTF-8. The dictionary is sorted by first character, so these
+    /// are scattered through it: the first call indexes every bigram by its last character
+    /// (one pass over the names, about 3 bytes a bigram kept), later calls look them up.
+    package func bigrams(endingWith character: ArraySlice<UInt8>) throws -> [[UInt8]] {
+        func key<C: Collection>(_ bytes: C) -> UInt32 where C.Element == UInt8 {
+            bytes.reduce(0) { $0 << 8 | UInt32($1) }
+        }
+        func scalarLength(_ lead: UInt8) -> Int { lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4 }
+        let index = try endingCache.get {
+            var index: [UInt32: [UInt8]] = [:]
+            for block in blockFirstTerms.indices {
+                try scanBlock(block) { name, _ in
+                    guard let lead = name.first, lead != IndexFormat.sectionMark, lead >= 0xC0 else { return true }
+                    let n = scalarLength(lead)
+                    guard n < name.count, n + scalarLength(name[n]) == name.count else { return true }
+                    index[key(name[n...]), default: []].append(contentsOf: name[..<n])
+                    return true
+                }
+            }
+            return index
+        }
+        guard character.count <= 4, let firsts = index[key(character)] else { return [] }
+        var out: [[UInt8]] = []
+        var i = 0
+        while i < firsts.count {
+            let n = min(scalarLength(firsts[i]), firsts.count - i)
+            out.append(Array(firsts[i..<(i + n)]) + character)
+            i += n
+        }
+        return out
+    }
+
     package func allTerms(_ body: ([UInt8], TermInfo) throws -> Void) throws {
         for block in blockFirstTerms.indices {
             try scanBlock(block) { name, info in try body(name, try resolved(info)); return true }

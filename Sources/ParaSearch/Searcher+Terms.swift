@@ -61,31 +61,34 @@ extension Searcher {
         try segment.terms(withPrefix: c) { name, info in
             if name == c { lists.append((name, info, .whole)) } else if isOneScalar(name[c.count...]) { lists.append((name, info, .startsWithChar)) }
         }
-        let marked = term.isSection ? 1 : 0
-        let character = c[marked...]
+        // (`cc` is listed twice: once from the prefix scan, once here, for its second c.)
+        if !term.isSection {
+            for name in try segment.bigrams(endingWith: c[...]) {
+                if let info = try segment.lookup(name) { lists.append((name, info, .endsWithChar)) }
+            }
+            return lists
+        }
+        // A section term's character (`in:核`, rare): the dictionary scanned for it.
+        let character = c[1...]
         try segment.allTerms { name, info in
-            // (`cc` is listed twice: once from the prefix scan, once here, for its second c.)
-            guard name.count > c.count, (name.first == IndexFormat.sectionMark) == term.isSection else { return }
-            if name.suffix(character.count).elementsEqual(character), isOneScalar(name[marked..<(name.count - character.count)]) {
+            guard name.count > c.count, name.first == IndexFormat.sectionMark else { return }
+            if name.suffix(character.count).elementsEqual(character), isOneScalar(name[1..<(name.count - character.count)]) {
                 lists.append((name, info, .endsWithChar))
             }
         }
         return lists
     }
 
-    /// The union of postings lists; its frequency is at most the sum of its parts' (so is its
-    /// bound), and its document frequency is counted by walking a copy.
+    /// A lone character's lists merged (``MergedPostings``): its document frequency, frequencies
+    /// and largest frequency exact.
     func union(_ lists: [(TermInfo, TermMatcher.Part)], in segment: SegmentReader) -> SegmentTerm? {
         guard !lists.isEmpty else { return nil }
-        let cursors = lists.map { segment.cursor($0.0) }
-        let parts = lists.map(\.1)
-        let maxFrequency = lists.reduce(0) { $0 + $1.0.maxFrequency }
+        let merged = MergedPostings(lists.map { (segment.cursor($0.0), $0.1) })
         let minLength = lists.map(\.0.minLength).min()!
-        let matcher = TermMatcher(cursors: cursors, parts: parts, isUnion: true)
-        var walk = matcher
-        var count = 0
-        while walk.doc != PostingsCursor.end { count += 1; walk.next() }
-        return SegmentTerm(matcher: matcher, documentFrequency: count, maxFrequency: maxFrequency, minLength: minLength)
+        // (Damaged lists leave a matcher that says so, as a live union would.)
+        guard !merged.docs.isEmpty || merged.isCorrupt else { return nil }
+        return SegmentTerm(matcher: TermMatcher(merged: merged, placeholder: segment.cursor(lists[0].0)),
+                           documentFrequency: merged.docs.count, maxFrequency: max(1, merged.maxFrequency), minLength: minLength)
     }
 
     /// The matcher for a term in one segment, or nil when the segment lacks it.

@@ -25,6 +25,10 @@ struct TermMatcher {
 
     /// A union of whole terms only (no character inside a bigram).
     let wholeTermsOnly: Bool
+    /// A lone character's occurrences merged once from all its lists (see ``MergedPostings``);
+    /// then `first` and `rest` are not used.
+    private let merged: MergedPostings?
+    private var mergedIndex = 0
 
     init(cursors: [PostingsCursor], parts: [Part], isUnion: Bool) {
         precondition(!cursors.isEmpty, "a matcher needs a list")
@@ -33,13 +37,38 @@ struct TermMatcher {
         self.parts = parts
         self.isUnion = isUnion
         wholeTermsOnly = parts.allSatisfy { $0 == .whole }
+        merged = nil
         doc = cursors.map(\.doc).min() ?? PostingsCursor.end
     }
 
-    var isCorrupt: Bool { first.isCorrupt || rest.contains { $0.isCorrupt } }
+    /// A matcher over postings merged in advance (`placeholder`: any cursor of the segment,
+    /// never moved).
+    init(merged: MergedPostings, placeholder: PostingsCursor) {
+        first = placeholder
+        rest = []
+        parts = [.startsWithChar]
+        isUnion = true
+        wholeTermsOnly = false
+        self.merged = merged
+        doc = merged.docs.isEmpty ? PostingsCursor.end : Int(merged.docs[0])
+    }
+
+    var isCorrupt: Bool { merged?.isCorrupt ?? (first.isCorrupt || rest.contains { $0.isCorrupt }) }
 
     mutating func advance(to target: Int) {
         guard doc < target else { return }
+        if let merged {
+            // Galloping, then binary search, from the current place.
+            let docs = merged.docs
+            var lo = mergedIndex + 1, step = 1
+            var hi = lo
+            while hi < docs.count, Int(docs[hi]) < target { lo = hi + 1; hi += step; step *= 2 }
+            hi = min(hi, docs.count)
+            while lo < hi { let mid = (lo + hi) / 2; if Int(docs[mid]) < target { lo = mid + 1 } else { hi = mid } }
+            mergedIndex = lo
+            doc = lo < docs.count ? Int(docs[lo]) : PostingsCursor.end
+            return
+        }
         if first.doc < target { first.advance(to: target) }
         var m = first.doc
         for i in rest.indices {
@@ -51,7 +80,10 @@ struct TermMatcher {
 
     @inline(__always)
     mutating func next() {
-        if isUnion {
+        if let merged {
+            mergedIndex += 1
+            doc = mergedIndex < merged.docs.count ? Int(merged.docs[mergedIndex]) : PostingsCursor.end
+        } else if isUnion {
             advance(to: doc + 1)
         } else {
             first.next()
@@ -102,6 +134,7 @@ struct TermMatcher {
     @inline(__always)
     mutating func frequency() -> Int {
         guard isUnion else { return first.frequency }
+        if let merged { return Int(merged.starts[mergedIndex + 1] - merged.starts[mergedIndex]) }
         // Whole terms (a word's translations) never share a position: their counts add up.
         if wholeTermsOnly {
             var f = first.doc == doc ? first.frequency : 0
@@ -116,6 +149,10 @@ struct TermMatcher {
     mutating func positions() -> [Int] {
         if cachedDoc == doc { return cachedPositions }
         cachedDoc = doc
+        if let merged {
+            cachedPositions = merged.positions[Int(merged.starts[mergedIndex])..<Int(merged.starts[mergedIndex + 1])].map { Int($0) }
+            return cachedPositions
+        }
         if !isUnion {
             cachedPositions = first.positions()
             return cachedPositions
@@ -142,5 +179,62 @@ struct TermMatcher {
         }
         cachedPositions = positions
         return positions
+    }
+}
+
+/// A lone CJK character's occurrences in one segment, merged once from every list that holds
+/// it (the unigram, each bigram it starts or ends): the paragraphs, and in each the token
+/// positions of the character, one per occurrence (slots as ``TermMatcher`` counts them).
+///
+/// A character such as 的 is in thousands of bigrams; walking them as a live union costs a
+/// step over every list for every paragraph, three times (document frequency, count, score).
+/// Merged once — every (paragraph, slot) collected and sorted — it is one array walk.
+final class MergedPostings: Sendable {
+    let docs: [Int32]
+    /// Paragraph i's positions are `positions[starts[i]..<starts[i + 1]]`.
+    let starts: [Int32]
+    let positions: [Int32]
+    let maxFrequency: Int
+    let isCorrupt: Bool
+
+    init(_ parts: [(cursor: PostingsCursor, part: TermMatcher.Part)]) {
+        var pairs: [UInt64] = []
+        var corrupt = false
+        for (cursor, part) in parts {
+            var c = cursor
+            while c.doc != PostingsCursor.end {
+                for p in c.positions() {
+                    let slot: Int
+                    switch part {
+                    case .whole: slot = 2 * p + 1
+                    case .startsWithChar: slot = 2 * p
+                    case .endsWithChar: slot = 2 * (p + 1)
+                    }
+                    pairs.append(UInt64(c.doc) << 32 | UInt64(UInt32(truncatingIfNeeded: slot)))
+                }
+                c.next()
+            }
+            corrupt = corrupt || c.isCorrupt
+        }
+        pairs.sort()
+        var docs: [Int32] = [], starts: [Int32] = [], positions: [Int32] = []
+        var maxFrequency = 0, last: UInt64 = .max
+        for pair in pairs where pair != last {
+            let doc = Int32(truncatingIfNeeded: pair >> 32)
+            if docs.last != doc {
+                if let s = starts.last { maxFrequency = max(maxFrequency, positions.count - Int(s)) }
+                docs.append(doc)
+                starts.append(Int32(positions.count))
+            }
+            positions.append(Int32(truncatingIfNeeded: (pair & 0xFFFF_FFFF) / 2))
+            last = pair
+        }
+        if let s = starts.last { maxFrequency = max(maxFrequency, positions.count - Int(s)) }
+        starts.append(Int32(positions.count))
+        self.docs = docs
+        self.starts = starts
+        self.positions = positions
+        self.maxFrequency = maxFrequency
+        isCorrupt = corrupt
     }
 }
