@@ -24,8 +24,12 @@ struct QueryPlan {
     }
 
     /// A sequence of terms at relative positions: a phrase, or one term.
-    struct Sequence {
+    struct Sequence: Equatable {
         var terms: [(index: Int, offset: Int)]
+
+        static func == (a: Sequence, b: Sequence) -> Bool {
+            a.terms.count == b.terms.count && zip(a.terms, b.terms).allSatisfy { $0.index == $1.index && $0.offset == $1.offset }
+        }
     }
 
     var terms: [Term] = []
@@ -85,7 +89,11 @@ struct QueryPlan {
         }
         var scoringSet: [Int] = []
         var stopOnly: [Int] = []
-        for text in query.text + query.phrases {
+        // A phrase given twice weighs as once (a word repeated in free text weighs more, as
+        // BM25's query-term frequency has it).
+        var phrasesOnce: [String] = []
+        for p in query.phrases where !phrasesOnce.contains(p) { phrasesOnce.append(p) }
+        for text in query.text + phrasesOnce {
             let (seq, withPositions) = sequence(text, scoring: true)
             for (id, _) in withPositions {
                 if terms[id].kind == .stopWord {
@@ -150,6 +158,18 @@ struct QueryPlan {
             }
         }
         scoring = scoringSet.isEmpty ? stopOnly : scoringSet
+        // A phrase, pair or exclusion given twice is checked once (`"right to development"`
+        // pasted a thousand times is one phrase).
+        func unique(_ list: [Sequence]) -> [Sequence] {
+            var out: [Sequence] = []
+            for s in list where !out.contains(s) { out.append(s) }
+            return out
+        }
+        phrases = unique(phrases)
+        exclusions = unique(exclusions)
+        let compoundSequence = compound.map { proximity[$0] }
+        proximity = unique(proximity)
+        compound = compoundSequence.flatMap { c in proximity.firstIndex(of: c) }
         if query.text.count == 1, query.phrases.isEmpty, query.prefixes.isEmpty, scoring.count == 1,
            terms[scoring[0]].kind == .unigram {
             loneCharacter = scoring[0]

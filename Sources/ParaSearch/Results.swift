@@ -88,6 +88,9 @@ public struct SearchResults: Sendable, Hashable, Codable {
     public var hits: [SearchHit]
     /// The dictionary translations the query was also searched with (empty when none).
     public var translations: [Translation] = []
+    /// Whether the search stopped at ``SearchOptions/timeLimit``: the hits are the best found
+    /// by then, and `total` counts what was seen.
+    public var isPartial = false
 
     /// Results of these parts.
     public init(query: String, total: Int, tookMilliseconds: Double, hits: [SearchHit], translations: [Translation] = []) {
@@ -99,7 +102,16 @@ public struct SearchResults: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case query, total, tookMilliseconds = "took_ms", hits, translations
+        case query, total, tookMilliseconds = "took_ms", hits, translations, isPartial = "partial"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(query: try c.decode(String.self, forKey: .query), total: try c.decode(Int.self, forKey: .total),
+                  tookMilliseconds: try c.decode(Double.self, forKey: .tookMilliseconds),
+                  hits: try c.decode([SearchHit].self, forKey: .hits),
+                  translations: try c.decode([Translation].self, forKey: .translations))
+        isPartial = try c.decodeIfPresent(Bool.self, forKey: .isPartial) ?? false
     }
 }
 

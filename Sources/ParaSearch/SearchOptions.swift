@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import ParaCore
 
 /// How top-k is computed. Both give the same hits; `.exhaustive` is the slow oracle.
@@ -53,5 +55,47 @@ public struct SearchOptions: Sendable {
     public var translationShare: Double = 0.8
 
     /// The defaults, with `limit` hits.
+    /// How long one search may run. Past it, the search stops where it is and returns the
+    /// best hits found so far with ``SearchResults/isPartial`` set, rather than run on (a query
+    /// of many common single characters on a large index). nil: no limit.
+    public var timeLimit: Duration? = .seconds(10)
+
+    /// The clock of one search (set by the searcher on its copy of the options).
+    var budget: Budget? = nil
+
+    /// The defaults, with `limit` hits.
     public init(limit: Int = 10) { self.limit = limit }
+}
+
+/// One search's time limit, checked by the long loops every so many steps: once past, it stays
+/// spent, and every loop ends at its next check.
+final class Budget: Sendable {
+    private let deadline: UInt64
+    private let spent = Atomic<Bool>(false)
+
+    init(_ limit: Duration) {
+        let (seconds, attoseconds) = limit.components
+        let nanoseconds = UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
+        deadline = DispatchTime.now().uptimeNanoseconds &+ nanoseconds
+    }
+
+    /// Whether the time is up (reads the clock).
+    func isSpent() -> Bool {
+        if spent.load(ordering: .relaxed) { return true }
+        guard DispatchTime.now().uptimeNanoseconds >= deadline else { return false }
+        spent.store(true, ordering: .relaxed)
+        return true
+    }
+
+    /// Whether the search stopped early.
+    var wasSpent: Bool { spent.load(ordering: .relaxed) }
+}
+
+extension Optional where Wrapped == Budget {
+    /// Every 1,024th `step`, whether the time is up.
+    @inline(__always)
+    func isSpent(at step: Int) -> Bool {
+        guard let budget = self, step & 1023 == 0 else { return false }
+        return budget.isSpent()
+    }
 }

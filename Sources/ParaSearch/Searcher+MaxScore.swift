@@ -25,7 +25,7 @@ extension Searcher {
     /// Ranking-only lists (section terms) are never essential: they add to a paragraph found
     /// through the others and are bounded like any list, but a paragraph they alone hold is no
     /// match.
-    func maxScore(_ scorer: SegmentScorer, segment s: Int, heap: inout TopK,
+    func maxScore(_ scorer: SegmentScorer, segment s: Int, heap: inout TopK, budget: Budget?,
                           accept: (Int) throws -> Bool) throws {
         let n = scorer.count
         let lead = scorer.rankingOnly
@@ -37,7 +37,9 @@ extension Searcher {
         var order = Array(0..<n)
         var prefix = [Double](repeating: 0, count: n)
         var next = 0   // every paragraph before this one is decided
-        while true {
+        var step = 0
+        while !budget.isSpent(at: step) {
+            step += 1
             // The window: from the first paragraph not yet decided that some term holds...
             var start = PostingsCursor.end
             for i in lead..<n { start = min(start, max(m[i].doc, next)) }

@@ -44,10 +44,18 @@ public struct Searcher: Sendable {
         if filterOnly && !parsed.hasFilters {
             throw ParaError(.badQuery, "nothing to search for in '\(query)': give a word, a phrase or a filter (lang:, doc:, date:, in:)")
         }
+        let distinct = plan.terms.filter { !$0.isSection }.count
+        if distinct > Self.maxTerms {
+            throw ParaError(.badQuery, "the query has \(distinct) different terms; at most \(Self.maxTerms) are searched at once (shorten it, or search its parts)")
+        }
+        if let long = (plan.phrases + plan.exclusions + plan.sections).first(where: { $0.terms.count > Self.maxPhraseTerms }) {
+            throw ParaError(.badQuery, "a phrase of \(long.terms.count) terms; at most \(Self.maxPhraseTerms) (quote fewer words)")
+        }
         if plan.sections.count < parsed.sections.count {
             throw ParaError(.badQuery, "in: needs words to look for in the headings, not only punctuation")
         }
         var paged = options
+        paged.budget = options.timeLimit.map(Budget.init)
         paged.offset = min(max(0, options.offset), Self.maxOffset)
         // `limit` 0 asks for the count alone: it is the count of any page.
         paged.limit = min(max(1, options.limit), Self.maxOffset) + paged.offset
@@ -99,12 +107,19 @@ public struct Searcher: Sendable {
             hits.append(hit)
         }
         let took = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-        return SearchResults(query: query, total: ranked.total, tookMilliseconds: took, hits: hits,
-                             translations: ranked.translations)
+        var results = SearchResults(query: query, total: ranked.total, tookMilliseconds: took, hits: hits,
+                                    translations: ranked.translations)
+        results.isPartial = paged.budget?.wasSpent ?? false
+        return results
     }
 
     /// The deepest page: `offset` is held to this.
     public static let maxOffset = 1_000_000
+    /// The most different terms a query may have (words, bigrams, characters, prefixes), as
+    /// Lucene bounds a query's clauses.
+    public static let maxTerms = 1024
+    /// The most terms a quoted phrase, an exclusion or an `in:` may have.
+    public static let maxPhraseTerms = 64
 
     /// Throws when a `doc:` name is no document of the snapshot (rather than finding nothing).
     private func checkDocumentsExist(_ names: [String]) throws {
@@ -126,6 +141,7 @@ public struct Searcher: Sendable {
             var checker = MatchChecker(plan: plan, segment: segment, build: { try self.matcher($0, in: segment) })
             try checker.prepare()
             for (i, d) in try segment.documents.enumerated() where filter?.passes(i) ?? true {
+                if options.budget?.isSpent() == true { return out }
                 for local in d.firstParagraph..<(d.firstParagraph + d.paragraphCount) where try checker.accepts(local) {
                     out.total += 1
                     if out.candidates.count < options.limit { out.candidates.append(Candidate(segment: s, local: local, score: 0)) }
@@ -226,7 +242,9 @@ public struct Searcher: Sendable {
             switch options.strategy {
             case .exhaustive:
                 let n = scorer.count
-                while true {
+                var step = 0
+                while !options.budget.isSpent(at: step) {
+                    step += 1
                     var d = PostingsCursor.end
                     for i in scorer.rankingOnly..<n { d = min(d, scorer.matchers[i].doc) }
                     if d == PostingsCursor.end { break }
@@ -240,9 +258,9 @@ public struct Searcher: Sendable {
                     for i in 0..<n where scorer.matchers[i].doc == d { scorer.matchers[i].next() }
                 }
             case .maxScore:
-                try maxScore(scorer, segment: s, heap: &heap, accept: accept)
+                try maxScore(scorer, segment: s, heap: &heap, budget: options.budget, accept: accept)
                 if options.countTotal {
-                    total += try countMatches(plan, segment: segment, perSegment[s], filter: filter)
+                    total += try countMatches(plan, segment: segment, perSegment[s], filter: filter, budget: options.budget)
                 }
             }
             if scorer.isCorrupt || checker.isCorrupt {
@@ -258,12 +276,15 @@ public struct Searcher: Sendable {
     }
 
     /// Counts matching paragraphs (for `total`) without scoring.
-    func countMatches(_ plan: QueryPlan, segment: SegmentReader, _ row: [TermMatcher?], filter: DocumentFilter?) throws -> Int {
+    func countMatches(_ plan: QueryPlan, segment: SegmentReader, _ row: [TermMatcher?], filter: DocumentFilter?,
+                      budget: Budget?) throws -> Int {
         var matchers = plan.scoring.compactMap { row[$0] }
         var checker = MatchChecker(plan: plan, segment: segment, build: { try self.matcher($0, in: segment) })
         try checker.prepare()
         var count = 0
-        while true {
+        var step = 0
+        while !budget.isSpent(at: step) {
+            step += 1
             var d = PostingsCursor.end
             for m in matchers { d = min(d, m.doc) }
             if d == PostingsCursor.end { break }

@@ -49,6 +49,9 @@ struct Batch: ParsableCommand {
     @Option(name: .long, help: "Weight of a query term found in the paragraph's headings or document title (0 = text only).")
     var sectionWeight: Double?
 
+    @Option(name: .customLong("time-limit"), help: "Stop a search after this many seconds with the best hits so far (0: no limit).")
+    var timeLimit: Double = 10
+
     @Flag(name: .customLong("no-translate"), help: "Do not also search the other language with the queries translated.")
     var noTranslate = false
 
@@ -75,6 +78,7 @@ struct Batch: ParsableCommand {
         if let runsFirst { options.runsFirst = runsFirst }
         if let sectionWeight { options.sectionWeight = sectionWeight }
         options.translate = !noTranslate
+        options.timeLimit = timeLimit > 0 ? .milliseconds(Int64(timeLimit * 1000)) : nil
         if let translatedWeight { options.translatedTermWeight = translatedWeight }
         if let translationShare { options.translationShare = translationShare }
         var latencies: [Double] = []
@@ -85,6 +89,7 @@ struct Batch: ParsableCommand {
             let results: SearchResults
             do {
                 results = try searcher.search(text, options: options)
+                if results.isPartial { printError("query \(qid): stopped at the time limit; its results are partial") }
             } catch let error as ParaError {
                 printError("parasearch: query \(qid): \(error)")
                 continue

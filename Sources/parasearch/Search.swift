@@ -59,6 +59,9 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "Print JSON (the same as --format json).")
     var json = false
 
+    @Option(name: .customLong("time-limit"), help: "Stop a search after this many seconds with the best hits so far, marked partial (0: no limit).")
+    var timeLimit: Double = 10
+
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case text, json, jsonl, csv, markdown
         init?(argument: String) { self.init(rawValue: argument.lowercased()) }
@@ -89,6 +92,7 @@ struct SearchCommand: ParsableCommand {
         options.countTotal = true
         options.parallel = parallel
         options.translate = !noTranslate
+        options.timeLimit = timeLimit > 0 ? .milliseconds(Int64(timeLimit * 1000)) : nil
         let results = try reportingErrors { try Searcher(snapshot: snapshot).search(text, options: options) }
         if count {
             print(results.total)
@@ -181,7 +185,8 @@ struct SearchCommand: ParsableCommand {
         }
         let first = results.hits[0].rank, last = results.hits[results.hits.count - 1].rank
         let range = offset > 0 ? "\(first)–\(last)" : "\(results.hits.count)"
-        print("\(range) of \(counted(results.total, "matching paragraph")), " + String(format: "%.1f ms", results.tookMilliseconds))
+        print("\(range) of \(counted(results.total, "matching paragraph")), " + String(format: "%.1f ms", results.tookMilliseconds)
+              + (results.isPartial ? " (partial: stopped at the time limit; --time-limit to change it)" : ""))
     }
 }
 

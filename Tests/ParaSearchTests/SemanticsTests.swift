@@ -499,7 +499,7 @@ func search(_ q: String, limit: Int = 10, translate: Bool = false, parallel: Boo
         let data = try JSONEncoder().encode(results)
         #expect(try JSONDecoder().decode(SearchResults.self, from: data) == results)
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        #expect(Set(object.keys) == ["query", "total", "took_ms", "hits", "translations"])
+        #expect(Set(object.keys) == ["query", "total", "took_ms", "hits", "translations", "partial"])
         #expect((object["translations"] as? [[String: Any]])?.first.map { Set($0.keys) } == ["from", "to"])
     }
 
@@ -546,5 +546,37 @@ func search(_ q: String, limit: Int = 10, translate: Bool = false, parallel: Boo
             #expect(a.hits.map(\.runID) == b.hits.map(\.runID), "\(query)")
             #expect(zip(a.hits, b.hits).allSatisfy { abs($0.score - $1.score) <= 1e-9 * max(1, abs($1.score)) }, "\(query)")
         }
+    }
+}
+
+@Suite struct BoundedQueryTests {
+    @Test func aSearchPastItsTimeLimitStopsWithPartialResults() throws {
+        var options = SearchOptions(limit: 10)
+        options.translate = false
+        options.timeLimit = .nanoseconds(1)
+        let stopped = try Searcher(snapshot: sampleIndex).search("development", options: options)
+        #expect(stopped.isPartial && stopped.hits.count < 10)
+        options.timeLimit = nil
+        let whole = try Searcher(snapshot: sampleIndex).search("development", options: options)
+        #expect(!whole.isPartial && whole.hits.count == 10)
+        #expect(Set(stopped.hits.map(\.runID)).isSubset(of: Set(try Searcher(snapshot: sampleIndex)
+            .search("development", options: { var o = options; o.limit = 10_000; return o }()).hits.map(\.runID))))
+    }
+
+    @Test func aPhraseGivenManyTimesIsOnePhrase() throws {
+        let once = try search("\"right to development\"", limit: 30)
+        let many = try search(Array(repeating: "\"right to development\"", count: 1000).joined(separator: " "), limit: 30)
+        #expect(many.hits.map(\.runID) == once.hits.map(\.runID) && many.total == once.total && !once.hits.isEmpty)
+        let plan = QueryPlan(try Query(parsing: Array(repeating: "\"right to development\" -nuclear", count: 50).joined(separator: " ")))
+        #expect(plan.phrases.count == 1 && plan.exclusions.count == 1)
+    }
+
+    @Test func tooManyTermsOrTooLongAPhraseIsAClearError() throws {
+        let words = (0..<1100).map { "w\($0)x" }.joined(separator: " ")
+        #expect(throws: ParaError(.badQuery, "the query has 1100 different terms; at most 1024 are searched at once (shorten it, or search its parts)")) {
+            try search(words)
+        }
+        let phrase = "\"" + (0..<70).map { "w\($0)x" }.joined(separator: " ") + "\""
+        #expect(throws: ParaError(.badQuery, "a phrase of 70 terms; at most 64 (quote fewer words)")) { try search(phrase) }
     }
 }
