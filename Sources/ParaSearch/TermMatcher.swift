@@ -28,6 +28,7 @@ struct TermMatcher {
     /// A lone character's occurrences merged once from all its lists (see ``MergedPostings``);
     /// then `first` and `rest` are not used.
     private let merged: MergedPostings?
+    private let isMerged: Bool
     private var mergedIndex = 0
 
     init(cursors: [PostingsCursor], parts: [Part], isUnion: Bool) {
@@ -38,6 +39,7 @@ struct TermMatcher {
         self.isUnion = isUnion
         wholeTermsOnly = parts.allSatisfy { $0 == .whole }
         merged = nil
+        isMerged = false
         doc = cursors.map(\.doc).min() ?? PostingsCursor.end
     }
 
@@ -50,6 +52,7 @@ struct TermMatcher {
         isUnion = true
         wholeTermsOnly = false
         self.merged = merged
+        isMerged = true
         doc = merged.docs.isEmpty ? PostingsCursor.end : Int(merged.docs[0])
     }
 
@@ -57,18 +60,13 @@ struct TermMatcher {
 
     mutating func advance(to target: Int) {
         guard doc < target else { return }
-        if let merged {
-            // Galloping, then binary search, from the current place.
-            let docs = merged.docs
-            var lo = mergedIndex + 1, step = 1
-            var hi = lo
-            while hi < docs.count, Int(docs[hi]) < target { lo = hi + 1; hi += step; step *= 2 }
-            hi = min(hi, docs.count)
-            while lo < hi { let mid = (lo + hi) / 2; if Int(docs[mid]) < target { lo = mid + 1 } else { hi = mid } }
-            mergedIndex = lo
-            doc = lo < docs.count ? Int(docs[lo]) : PostingsCursor.end
+        // (The single list first: the scoring loops' case, kept free of the others' work.)
+        if !isUnion {
+            first.advance(to: target)
+            doc = first.doc
             return
         }
+        if isMerged { return advanceMerged(to: target) }
         if first.doc < target { first.advance(to: target) }
         var m = first.doc
         for i in rest.indices {
@@ -80,15 +78,27 @@ struct TermMatcher {
 
     @inline(__always)
     mutating func next() {
-        if let merged {
-            mergedIndex += 1
-            doc = mergedIndex < merged.docs.count ? Int(merged.docs[mergedIndex]) : PostingsCursor.end
-        } else if isUnion {
-            advance(to: doc + 1)
-        } else {
+        if !isUnion {
             first.next()
             doc = first.doc
+        } else if isMerged {
+            advanceMerged(to: doc + 1)
+        } else {
+            advance(to: doc + 1)
         }
+    }
+
+    /// Galloping, then binary search, from the current place in the merged postings.
+    @inline(never)
+    private mutating func advanceMerged(to target: Int) {
+        let docs = merged.unsafelyUnwrapped.docs
+        var lo = mergedIndex + 1, step = 1
+        var hi = lo
+        while hi < docs.count, Int(docs[hi]) < target { lo = hi + 1; hi += step; step *= 2 }
+        hi = min(hi, docs.count)
+        while lo < hi { let mid = (lo + hi) / 2; if Int(docs[mid]) < target { lo = mid + 1 } else { hi = mid } }
+        mergedIndex = lo
+        doc = lo < docs.count ? Int(docs[lo]) : PostingsCursor.end
     }
 
     /// For a single list: moves past its postings up to `last` that `drop` rejects (see
@@ -134,7 +144,10 @@ struct TermMatcher {
     @inline(__always)
     mutating func frequency() -> Int {
         guard isUnion else { return first.frequency }
-        if let merged { return Int(merged.starts[mergedIndex + 1] - merged.starts[mergedIndex]) }
+        if isMerged {
+            let starts = merged.unsafelyUnwrapped.starts
+            return Int(starts[mergedIndex + 1] - starts[mergedIndex])
+        }
         // Whole terms (a word's translations) never share a position: their counts add up.
         if wholeTermsOnly {
             var f = first.doc == doc ? first.frequency : 0
