@@ -70,7 +70,8 @@ public final class IndexSnapshot: Sendable {
                 if attempt < 20, let again = try? Manifest.read(directory: directory), again.generation != manifest.generation {
                     continue
                 }
-                throw error
+                // A file the manifest lists that cannot be opened: the index is damaged.
+                throw error.kind == .io ? ParaError(.corrupt, file: error.file, error.message) : error
             }
         }
     }

@@ -91,6 +91,7 @@ package final class IndexWriter {
                 for s in m.segments { readers[s.name] = try SegmentReader(directory: directory, name: s.name, residency: .sequentialOnce) }
             } else {
                 // Built by other analysis rules: nothing in it can be reused.
+                builtByOtherRules = m.analyzer
                 manifest.segments = []
                 forceRebuild = true
             }
@@ -177,6 +178,10 @@ package final class IndexWriter {
         mergeAllRequested = true
     }
 
+    /// The analysis rules of the index found, when they are not this version's: its documents
+    /// are dropped at the next commit (an indexer of files adds them again from the files).
+    package private(set) var builtByOtherRules: String? = nil
+
     /// The generation of the last commit (0 before the first).
     package var committedGeneration: Int { manifest.generation }
 
@@ -220,7 +225,7 @@ package final class IndexWriter {
     /// Writes the staged changes and publishes them atomically.
     @discardableResult
     package func commit() throws -> CommitSummary {
-        guard !failed else { throw ParaError(.io, file: directory, "a commit of this writer failed; open a new writer") }
+        guard !failed else { throw ParaError(.invalidRequest, file: directory, "a commit of this writer failed; open a new writer") }
         do {
             return try commitChanges()
         } catch {

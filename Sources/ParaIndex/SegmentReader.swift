@@ -246,7 +246,7 @@ package final class SegmentReader: Sendable {
     /// Decodes document `index` (without caching it).
     package func document(at index: Int) throws -> StoredDocument {
         guard index >= 0 && index < documentCount else {
-            throw ParaError(.notFound, file: storedFile.path, "document \(index) out of range")
+            throw ParaError(.corrupt, file: storedFile.path, "document \(index) out of range")
         }
         var d = try documentRecord(index)
         let id = try d.string()
@@ -266,7 +266,7 @@ package final class SegmentReader: Sendable {
     /// — for a merge, which copies records without decoding their text.
     func rawParagraph(_ paragraph: Int) throws -> (document: Int, rest: UnsafeRawBufferPointer) {
         guard paragraph >= 0 && paragraph < paragraphCount else {
-            throw ParaError(.notFound, file: storedFile.path, "paragraph \(paragraph) out of range")
+            throw ParaError(.corrupt, file: storedFile.path, "paragraph \(paragraph) out of range")
         }
         // A record ends where the next one starts: the next paragraph, else the first
         // document, else the offset tables.
@@ -289,7 +289,7 @@ package final class SegmentReader: Sendable {
     /// merge, which copies the metadata without decoding it.
     func rawDocument(at index: Int) throws -> (metadata: UnsafeRawBufferPointer, firstParagraph: Int, paragraphCount: Int) {
         guard index >= 0 && index < documentCount else {
-            throw ParaError(.notFound, file: storedFile.path, "document \(index) out of range")
+            throw ParaError(.corrupt, file: storedFile.path, "document \(index) out of range")
         }
         var t = ByteReader(storedFile.bytes, from: documentTable + 8 * index, to: documentTable + 8 * documentCount, file: storedFile.path)
         let start = Int(clamping: try t.u64())
@@ -308,7 +308,7 @@ package final class SegmentReader: Sendable {
     /// The stored paragraph with local id `paragraph`.
     package func paragraph(_ paragraph: Int) throws -> Paragraph {
         guard paragraph >= 0 && paragraph < paragraphCount else {
-            throw ParaError(.notFound, file: storedFile.path, "paragraph \(paragraph) out of range")
+            throw ParaError(.corrupt, file: storedFile.path, "paragraph \(paragraph) out of range")
         }
         var r = ByteReader(storedFile.bytes, from: paragraphTable + 8 * paragraph, to: documentTable, file: storedFile.path)
         let offset = Int(clamping: try r.u64())
@@ -363,7 +363,6 @@ package final class SegmentReader: Sendable {
         }
     }
 
-    /// Calls `body` with every term (for expansions that cannot use a prefix).
     /// The bigrams of text (terms of two characters, not section terms) that end with
     /// `character`, one scalar's UTF-8. The dictionary is sorted by first character, so these
     /// are scattered through it: the first call indexes every bigram by its last character
@@ -397,6 +396,7 @@ package final class SegmentReader: Sendable {
         return out
     }
 
+    /// Calls `body` with every term (for expansions that cannot use a prefix).
     package func allTerms(_ body: ([UInt8], TermInfo) throws -> Void) throws {
         for block in blockFirstTerms.indices {
             try scanBlock(block) { name, info in try body(name, try resolved(info)); return true }

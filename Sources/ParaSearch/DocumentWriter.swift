@@ -14,7 +14,8 @@ import ParaIndex
 /// file keeps out other writers, other processes' included — while any number of snapshots
 /// are searched.
 ///
-/// A writer is `Sendable`: tasks may share one, each call taking its lock in turn.
+/// A writer is `Sendable`: tasks may share one. Staging never waits for a commit: a commit
+/// takes the changes staged when it starts and writes them while new ones are staged.
 ///
 /// ```swift
 /// let writer = try DocumentWriter(directory: "notes-index")
@@ -26,23 +27,25 @@ import ParaIndex
 public final class DocumentWriter: Sendable {
     /// The index directory.
     public let directory: String
-    private let state: Mutex<State>
-
-    private struct State {
-        var writer: IndexWriter?
-        /// The staged change of each id since the last commit: a document, or nil to delete.
-        var staged: [String: IndexableDocument?] = [:]
-    }
+    /// The staged change of each id since the last commit began: a document, or nil to delete.
+    private let staged = Mutex<[String: IndexableDocument?]>([:])
+    /// The index writer (nil once closed); held for a commit's I/O, never while staging.
+    private let writer: Mutex<IndexWriter?>
 
     /// Opens (creating it if needed) the index in `directory` for writing.
     ///
     /// - Throws: ``ParaError`` of kind ``ParaError/Kind/locked`` when another writer holds the
-    ///   index, ``ParaError/Kind/incompatible`` when it was built by another version, `io` when
-    ///   the directory cannot be made.
+    ///   index; ``ParaError/Kind/incompatible`` when it was built by other analysis rules (its
+    ///   documents would be lost: build it again from your documents in a new directory, or
+    ///   with ``Indexer`` from files); `io` when the directory cannot be made.
     public init(directory: String) throws {
         self.directory = directory
         let writer = try IndexWriter(directory: directory)
-        state = Mutex(State(writer: writer))
+        if let other = writer.builtByOtherRules {
+            writer.close()
+            throw ParaError(.incompatible, file: directory, "index was built with analyzer '\(other)', this ParaSearch uses another; put its documents into a new index")
+        }
+        self.writer = Mutex(writer)
     }
 
     deinit { close() }
@@ -54,50 +57,59 @@ public final class DocumentWriter: Sendable {
     /// without one, a hash of the document's text is stored.
     ///
     /// - Throws: ``ParaError`` of kind ``ParaError/Kind/invalidRequest`` for a document
-    ///   without an id, or after ``close()``.
+    ///   without an id or without paragraphs, or after ``close()``.
     public func put(_ document: ExtractedDocument, contentHash: String? = nil) throws {
         let id = document.metadata.id
         guard !id.isEmpty else { throw ParaError(.invalidRequest, file: directory, "a document needs an id") }
+        guard !document.paragraphs.isEmpty else {
+            throw ParaError(.invalidRequest, file: directory, "document '\(id)' has no paragraphs (delete(id:) removes a document)")
+        }
+        try checkOpen()
         var stored = document
         stored.metadata.source = id
         let hash = contentHash ?? Self.hash(of: stored)
-        try state.withLock { state in
-            guard state.writer != nil else { throw Self.closed(directory) }
-            state.staged[id] = IndexableDocument(document: stored, contentHash: hash)
-        }
+        staged.withLock { $0[id] = IndexableDocument(document: stored, contentHash: hash) }
     }
 
     /// Stages the removal of the document `id` (nothing happens at commit if there is none).
     public func delete(id: String) throws {
-        try state.withLock { state in
-            guard state.writer != nil else { throw Self.closed(directory) }
-            state.staged[id] = .some(nil)
-        }
+        try checkOpen()
+        staged.withLock { $0[id] = .some(nil) }
     }
 
     /// How many changes are staged for the next commit.
-    public var stagedChanges: Int { state.withLock { $0.staged.count } }
+    public var stagedChanges: Int { staged.withLock { $0.count } }
 
     /// Writes the staged changes and publishes them at once; returns the new commit's
     /// generation (``IndexSnapshot/generation``). With nothing staged, nothing is written.
     ///
-    /// - Throws: ``ParaError`` (`io` when a file cannot be written). A failed commit leaves
-    ///   the last commit readable and the writer unusable: open a new one.
+    /// - Throws: ``ParaError`` (`io` when a file cannot be written). A failed commit publishes
+    ///   nothing: the last commit stays readable, and the changes it was writing are staged
+    ///   again (under any made since), so that a later `commit()` tries them again.
     @discardableResult
     public func commit() throws -> Int {
-        try state.withLock { state in
-            guard let writer = state.writer else { throw Self.closed(directory) }
-            if state.staged.isEmpty && !writer.hasChanges { return writer.committedGeneration }
-            // Ids in order, so that a commit of the same changes writes the same files.
-            for id in state.staged.keys.sorted() {
-                if let document = state.staged[id]! {
-                    try writer.replace(source: id, with: [document])
-                } else {
-                    writer.remove(source: id)
+        try writer.withLock { slot in
+            guard let current = slot else { throw Self.closed(directory) }
+            let changes = staged.withLock { s in defer { s = [:] }; return s }
+            if changes.isEmpty && !current.hasChanges { return current.committedGeneration }
+            do {
+                // Ids in order, so that a commit of the same changes writes the same files.
+                for id in changes.keys.sorted() {
+                    if let document = changes[id]! {
+                        try current.replace(source: id, with: [document])
+                    } else {
+                        current.remove(source: id)
+                    }
                 }
+                return try current.commit().generation
+            } catch {
+                // The index writer is spent (its state no longer matches the directory): a
+                // fresh one starts from what was published, and the changes wait for the next try.
+                current.close()
+                slot = try? IndexWriter(directory: directory)
+                staged.withLock { s in s.merge(changes) { newer, _ in newer } }
+                throw error
             }
-            state.staged = [:]
-            return try writer.commit().generation
         }
     }
 
@@ -109,11 +121,15 @@ public final class DocumentWriter: Sendable {
     /// Lets go of the index's write lock; staged changes not committed are dropped. Later
     /// calls throw. (Also done when the writer is released.)
     public func close() {
-        state.withLock { state in
-            state.writer?.close()
-            state.writer = nil
-            state.staged = [:]
+        writer.withLock { slot in
+            slot?.close()
+            slot = nil
         }
+        staged.withLock { $0 = [:] }
+    }
+
+    private func checkOpen() throws {
+        if writer.withLock({ $0 == nil }) { throw Self.closed(directory) }
     }
 
     private static func closed(_ directory: String) -> ParaError {

@@ -49,7 +49,12 @@ struct Highlighter {
                 // Which half matches: the original range splits after its first scalar.
                 let firstLength = scalarLength(originalByte(text, range.lowerBound))
                 let split = scalarLength(bytes[0])
-                if let w = characters[Array(bytes[..<split])] { out.append((range.lowerBound..<(range.lowerBound + firstLength), w)) }
+                // (The character inside a run is the second half of one bigram and the first of
+                // the next: one match.)
+                if let w = characters[Array(bytes[..<split])] {
+                    let r = range.lowerBound..<(range.lowerBound + firstLength)
+                    if out.last?.range != r { out.append((r, w)) }
+                }
                 if let w = characters[Array(bytes[split...])] { out.append(((range.lowerBound + firstLength)..<range.upperBound, w)) }
             }
         }

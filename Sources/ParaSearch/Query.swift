@@ -86,16 +86,19 @@ public struct Query: Sendable, Equatable, CustomStringConvertible {
         return out.joined(separator: " ")
     }
 
-    /// The query in the syntax ``init(parsing:)`` reads back as a query of the same meaning
-    /// (free text escaped with ``escaped(_:)``, each of its words a text item).
+    /// The query in the syntax ``init(parsing:)`` reads back as a query of the same meaning:
+    /// free text and prefixes escaped with ``escaped(_:)`` (each word a text item), quotes
+    /// inside a phrase turned into spaces, a document name with spaces quoted (`doc:"…"`).
     public var description: String {
-        func quoted(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: " ") + "\"" }
+        // (A quote of any kind closes a phrase: none may stay inside one.)
+        func quoted(_ s: String) -> String { "\"" + String(s.map { "\"“”「」".contains($0) ? " " : $0 }) + "\"" }
         var parts: [String] = text.map(Self.escaped).filter { !$0.isEmpty }
         parts += phrases.map(quoted)
-        parts += prefixes.map { requiredPrefixes.contains($0) ? "+\($0)*" : "\($0)*" }
+        parts += prefixes.map(Self.escaped).filter { !$0.isEmpty && !$0.contains(" ") }
+            .map { requiredPrefixes.contains($0) ? "+\($0)*" : "\($0)*" }
         parts += excluded.map { "-" + quoted($0) }
         parts += languages.map(\.rawValue).sorted().map { "lang:\($0)" }
-        parts += documents.map { "doc:\($0)" }
+        parts += documents.map { $0.contains(where: { $0.isWhitespace || "\"“”「」".contains($0) }) ? "doc:" + quoted($0) : "doc:\($0)" }
         parts += dates.map(\.description)
         parts += sections.map { "in:" + quoted($0) }
         return parts.joined(separator: " ")
@@ -206,7 +209,11 @@ public struct Query: Sendable, Equatable, CustomStringConvertible {
                     languages.insert(l)
                     continue
                 }
-                if key == "doc", !value.isEmpty { documents.append(value); continue }
+                if key == "doc" {
+                    // `doc:A/RES/80/1`, or `doc:"an id with spaces"`.
+                    if value.isEmpty, let name = try quoted(), !name.allSatisfy(\.isWhitespace) { documents.append(name); continue }
+                    if !value.isEmpty { documents.append(value); continue }
+                }
                 if ["date", "after", "before"].contains(key), !value.isEmpty {
                     dates.append(try DateCondition(key, value))
                     continue

@@ -9,7 +9,7 @@ import ParaExtraction
 /// (`rank`, `score`, `document`, `symbol`, `language`, `title`, `number`, `ordinal`,
 /// `citation`, `headings`, `text`, `snippet`, `highlights`, `matches`, `source`, `pages`,
 /// `notes`, `extra`, `document_paragraphs`, `found_through`, `parallel`). A name holding bytes
-/// that are not UTF-8 is written with them as `\xNN`.
+/// that are not UTF-8 (a file name) is written, and read back, with them as `\xNN`.
 public struct SearchHit: Sendable, Hashable {
     /// A query term found in the paragraph's text.
     public struct Match: Sendable, Hashable, Codable {
@@ -74,7 +74,7 @@ public struct SearchHit: Sendable, Hashable {
 
 /// The answer to one query.
 ///
-/// `Codable` as the command line's JSON: `query`, `total`, `took_ms`, `hits` (see
+/// `Codable` as the command line's JSON: `query`, `total`, `took_ms`, `partial`, `hits` (see
 /// ``SearchHit``), `translations` (`[{"from", "to"}]`).
 public struct SearchResults: Sendable, Hashable, Codable {
     /// The query as written (or, for a ``Query`` built in code, its ``Query/description``).

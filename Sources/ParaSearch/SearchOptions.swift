@@ -46,7 +46,7 @@ public struct SearchOptions: Sendable {
     /// matches the query, through the alignment of the two versions.
     public var throughVersions: Bool = true
     /// Also search the other language with the query translated by the dictionary
-    /// (``QueryTranslator``), when the index holds text in that language.
+    /// (CC-CEDICT), when the index holds text in that language.
     public var translate: Bool = true
     /// Weight of a translated term against an original one in the translated query.
     public var translatedTermWeight: Double = 0.5
@@ -54,7 +54,6 @@ public struct SearchOptions: Sendable {
     /// share of the direct list's best (see docs/quality.md).
     public var translationShare: Double = 0.8
 
-    /// The defaults, with `limit` hits.
     /// How long one search may run. Past it, the search stops where it is and returns the
     /// best hits found so far with ``SearchResults/isPartial`` set, rather than run on (a query
     /// of many common single characters on a large index). nil: no limit.
@@ -75,8 +74,11 @@ final class Budget: Sendable {
 
     init(_ limit: Duration) {
         let (seconds, attoseconds) = limit.components
-        let nanoseconds = UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
-        deadline = DispatchTime.now().uptimeNanoseconds &+ nanoseconds
+        // Saturating: a limit of centuries is no limit, not an overflow.
+        let cappedSeconds = UInt64(min(max(0, seconds), 1 << 32))
+        let nanoseconds = cappedSeconds * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
+        let now = DispatchTime.now().uptimeNanoseconds
+        deadline = now > UInt64.max - nanoseconds ? UInt64.max : now + nanoseconds
     }
 
     /// Whether the time is up (reads the clock).
@@ -92,10 +94,11 @@ final class Budget: Sendable {
 }
 
 extension Optional where Wrapped == Budget {
-    /// Every 1,024th `step`, whether the time is up.
+    /// Every 64th `step`, whether the time is up (a step is a paragraph or a window of a few
+    /// hundred postings: the clock is read every few microseconds at most).
     @inline(__always)
     func isSpent(at step: Int) -> Bool {
-        guard let budget = self, step & 1023 == 0 else { return false }
+        guard let budget = self, step & 63 == 0 else { return false }
         return budget.isSpent()
     }
 }

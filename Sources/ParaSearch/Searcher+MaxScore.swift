@@ -56,6 +56,10 @@ extension Searcher {
                     } else {
                         bound[i] = 0
                     }
+                } else if m[i].isUnion, let block = m[i].mergedBlockBound(atOrAfter: start, { scorer.bound(i, maxFrequency: $0.frequency, minLength: $0.length) }) {
+                    // A lone character merged: bounded by its own blocks.
+                    end = min(end, block.lastDoc)
+                    bound[i] = block.bound
                 } else if m[i].isUnion {
                     bound[i] = m[i].doc == PostingsCursor.end ? 0 : scorer.bounds[i]
                 } else if let block = m[i].blockBound(atOrAfter: start, { scorer.bound(i, maxFrequency: $0.frequency, minLength: $0.length) }) {

@@ -48,7 +48,7 @@ extension Searcher {
                                documentFrequency: info.documentFrequency, maxFrequency: info.maxFrequency,
                                minLength: info.minLength)
         }
-        return union(try characterParts(term, in: segment).map { ($0.info, $0.part) }, in: segment)
+        return union(try characterParts(term, in: segment).map { ($0.info, $0.part) }, of: term.bytes, in: segment)
     }
 
     typealias CharacterPart = (name: [UInt8], info: TermInfo, part: TermMatcher.Part)
@@ -81,9 +81,11 @@ extension Searcher {
 
     /// A lone character's lists merged (``MergedPostings``): its document frequency, frequencies
     /// and largest frequency exact.
-    func union(_ lists: [(TermInfo, TermMatcher.Part)], in segment: SegmentReader) -> SegmentTerm? {
+    func union(_ lists: [(TermInfo, TermMatcher.Part)], of term: [UInt8], in segment: SegmentReader) -> SegmentTerm? {
         guard !lists.isEmpty else { return nil }
-        let merged = MergedPostings(lists.map { (segment.cursor($0.0), $0.1) })
+        let merged = mergedCache.get(segment: segment.name, term: term) {
+            MergedPostings(lists.map { (segment.cursor($0.0), $0.1) }, length: segment.length(of:))
+        }
         let minLength = lists.map(\.0.minLength).min()!
         // (Damaged lists leave a matcher that says so, as a live union would.)
         guard !merged.docs.isEmpty || merged.isCorrupt else { return nil }

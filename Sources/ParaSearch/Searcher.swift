@@ -11,6 +11,8 @@ public struct Searcher: Sendable {
     /// Which documents are language versions of one another, worked out on first need and
     /// kept for the snapshot's life (copies of the searcher share it).
     private let versionsCache = OnceCache<Versions>()
+    /// Lone characters' merged postings, kept while they fit (see ``MergedPostingsCache``).
+    let mergedCache = MergedPostingsCache()
 
     /// A searcher of `snapshot` (cheap: share one, or make one per task).
     public init(snapshot: IndexSnapshot) {
@@ -43,6 +45,9 @@ public struct Searcher: Sendable {
         let filterOnly = plan.scoring.isEmpty && plan.phrases.isEmpty
         if filterOnly && !parsed.hasFilters {
             throw ParaError(.badQuery, "nothing to search for in '\(query)': give a word, a phrase or a filter (lang:, doc:, date:, in:)")
+        }
+        if parsed.prefixes.count > Self.maxPrefixes {
+            throw ParaError(.badQuery, "the query has \(parsed.prefixes.count) word beginnings (word*); at most \(Self.maxPrefixes), each of up to 1,024 words")
         }
         let distinct = plan.terms.filter { !$0.isSection }.count
         if distinct > Self.maxTerms {
@@ -118,6 +123,8 @@ public struct Searcher: Sendable {
     /// The most different terms a query may have (words, bigrams, characters, prefixes), as
     /// Lucene bounds a query's clauses.
     public static let maxTerms = 1024
+    /// The most word beginnings (`word*`) a query may have.
+    public static let maxPrefixes = 8
     /// The most terms a quoted phrase, an exclusion or an `in:` may have.
     public static let maxPhraseTerms = 64
 
@@ -184,7 +191,7 @@ public struct Searcher: Sendable {
                 if t == plan.loneCharacter {
                     let parts = try characterParts(plan.terms[t], in: segment)
                     characterLists.append(parts)
-                    found = union(parts.map { ($0.info, $0.part) }, in: segment)
+                    found = union(parts.map { ($0.info, $0.part) }, of: plan.terms[t].bytes, in: segment)
                 } else if !plan.terms[t].isSection || segment.hasSectionTerms {
                     found = try segmentTerm(plan.terms[t], in: segment)
                 }

@@ -1,3 +1,4 @@
+import Synchronization
 import ParaCore
 import ParaIndex
 
@@ -86,6 +87,21 @@ struct TermMatcher {
         } else {
             advance(to: doc + 1)
         }
+    }
+
+    /// For merged postings, the block (of ``MergedPostings/blockSize`` paragraphs) holding the
+    /// first paragraph at or after `target`, and its bound: its highest frequency at its
+    /// shortest length. Nil for other matchers, or when nothing is left.
+    func mergedBlockBound(atOrAfter target: Int, _ score: (Impact) -> Double) -> (lastDoc: Int, bound: Double)? {
+        guard isMerged else { return nil }
+        let merged = merged.unsafelyUnwrapped
+        // The first paragraph at or after `target`, from the current place.
+        var lo = mergedIndex, hi = merged.docs.count
+        while lo < hi { let mid = (lo + hi) / 2; if Int(merged.docs[mid]) < target { lo = mid + 1 } else { hi = mid } }
+        guard lo < merged.docs.count else { return nil }
+        let block = lo / MergedPostings.blockSize
+        let last = min(merged.docs.count, (block + 1) * MergedPostings.blockSize) - 1
+        return (Int(merged.docs[last]), score(merged.blockImpacts[block]))
     }
 
     /// Galloping, then binary search, from the current place in the merged postings.
@@ -209,8 +225,12 @@ final class MergedPostings: Sendable {
     let positions: [Int32]
     let maxFrequency: Int
     let isCorrupt: Bool
+    /// Each block of `blockSize` paragraphs: its highest frequency and shortest length, which
+    /// bound its scores (MaxScore skips a block that cannot reach the top k).
+    let blockImpacts: [Impact]
+    static let blockSize = 128
 
-    init(_ parts: [(cursor: PostingsCursor, part: TermMatcher.Part)]) {
+    init(_ parts: [(cursor: PostingsCursor, part: TermMatcher.Part)], length: (Int) -> Int) {
         var pairs: [UInt64] = []
         var corrupt = false
         for (cursor, part) in parts {
@@ -244,10 +264,71 @@ final class MergedPostings: Sendable {
         }
         if let s = starts.last { maxFrequency = max(maxFrequency, positions.count - Int(s)) }
         starts.append(Int32(positions.count))
+        var impacts: [Impact] = []
+        impacts.reserveCapacity(docs.count / Self.blockSize + 1)
+        var b = 0
+        while b < docs.count {
+            let e = min(docs.count, b + Self.blockSize)
+            var f = 0, l = Int.max
+            for k in b..<e {
+                f = max(f, Int(starts[k + 1] - starts[k]))
+                l = min(l, length(Int(docs[k])))
+            }
+            impacts.append(Impact(frequency: f, length: l))
+            b = e
+        }
+        blockImpacts = impacts
         self.docs = docs
         self.starts = starts
         self.positions = positions
         self.maxFrequency = maxFrequency
         isCorrupt = corrupt
+    }
+}
+
+/// Lone characters' merged postings, by segment and character, kept for the searcher's life
+/// while they fit in `budget` bytes (the least recently used go first): a character asked again
+/// — 的 in the next query of a batch, or of a server's next user — costs an array walk, not a
+/// merge. Segments never change, so an entry never goes stale.
+final class MergedPostingsCache: Sendable {
+    struct Key: Hashable {
+        var segment: String
+        var term: [UInt8]
+    }
+
+    private struct State {
+        var entries: [Key: (postings: MergedPostings, used: Int)] = [:]
+        var bytes = 0
+        var clock = 0
+    }
+
+    /// 64 MB: about 16 million occurrences.
+    static let budget = 64 << 20
+    private let state = Mutex(State())
+
+    func get(segment: String, term: [UInt8], _ make: () -> MergedPostings) -> MergedPostings {
+        let key = Key(segment: segment, term: term)
+        let found: MergedPostings? = state.withLock { s in
+            s.clock += 1
+            guard let entry = s.entries[key] else { return nil }
+            s.entries[key]!.used = s.clock
+            return entry.postings
+        }
+        if let found { return found }
+        // Merged outside the lock: searches of other characters go on meanwhile.
+        let made = make()
+        let size = 4 * (made.docs.count + made.starts.count + made.positions.count) + 64
+        guard size <= Self.budget / 4, !made.isCorrupt else { return made }
+        state.withLock { s in
+            if s.entries[key] != nil { return }
+            s.clock += 1
+            s.entries[key] = (made, s.clock)
+            s.bytes += size
+            while s.bytes > Self.budget, let oldest = s.entries.min(by: { $0.value.used < $1.value.used }) {
+                s.entries[oldest.key] = nil
+                s.bytes -= 4 * (oldest.value.postings.docs.count + oldest.value.postings.starts.count + oldest.value.postings.positions.count) + 64
+            }
+        }
+        return made
     }
 }

@@ -63,6 +63,7 @@ struct Batch: ParsableCommand {
 
     func validate() throws {
         guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
+        guard timeLimit.isFinite, timeLimit >= 0 else { throw ValidationError("--time-limit takes seconds (0 for no limit)") }
     }
 
     func run() throws {
@@ -78,7 +79,8 @@ struct Batch: ParsableCommand {
         if let runsFirst { options.runsFirst = runsFirst }
         if let sectionWeight { options.sectionWeight = sectionWeight }
         options.translate = !noTranslate
-        options.timeLimit = timeLimit > 0 ? .milliseconds(Int64(timeLimit * 1000)) : nil
+        // (No limit for 0, or for more than a day.)
+        options.timeLimit = timeLimit > 0 && timeLimit < 86_400 ? .milliseconds(Int64(timeLimit * 1000)) : nil
         if let translatedWeight { options.translatedTermWeight = translatedWeight }
         if let translationShare { options.translationShare = translationShare }
         var latencies: [Double] = []

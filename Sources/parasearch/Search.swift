@@ -75,6 +75,7 @@ struct SearchCommand: ParsableCommand {
 
     func validate() throws {
         guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
+        guard timeLimit.isFinite, timeLimit >= 0 else { throw ValidationError("--time-limit takes seconds (0 for no limit)") }
         guard offset >= 0, offset <= Searcher.maxOffset else { throw ValidationError("--offset must be 0 to \(Searcher.maxOffset)") }
         guard limit <= 100_000 else { throw ValidationError("--limit must be at most 100000") }
         if group, json || format != .text { throw ValidationError("--group prints text: leave out --json and --format") }
@@ -92,7 +93,8 @@ struct SearchCommand: ParsableCommand {
         options.countTotal = true
         options.parallel = parallel
         options.translate = !noTranslate
-        options.timeLimit = timeLimit > 0 ? .milliseconds(Int64(timeLimit * 1000)) : nil
+        // (No limit for 0, or for more than a day.)
+        options.timeLimit = timeLimit > 0 && timeLimit < 86_400 ? .milliseconds(Int64(timeLimit * 1000)) : nil
         let results = try reportingErrors { try Searcher(snapshot: snapshot).search(text, options: options) }
         if count {
             print(results.total)

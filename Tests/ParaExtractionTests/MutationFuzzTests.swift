@@ -151,6 +151,7 @@ import ParaCore
                 #expect(!error.message.contains("zip") && !error.message.contains("checksum"), "\(error)")
             }) { docxRead += 1 }
         }
+        #expect(docxRead > 0, "no re-zipped document was read")
         summary.append("docx re-zipped \(docxRuns) (\(docxRead) read)")
         print("mutation fuzz: " + summary.joined(separator: "; "))
     }

@@ -181,8 +181,6 @@ import ParaTestSupport
         }
     }
 
-    /// Damaged postings (the checksums at open are bypassed here) end the cursor or give wrong
-    /// but in-range answers: never a trap, an endless loop, or a read outside the buffers.
     /// Skip entries whose byte counts are huge (damage that passes a checksum) are refused
     /// before they are added up: the cursor is marked corrupt, nothing overflows.
     @Test func hugeSkipEntriesAreRefusedNotAdded() {
@@ -223,6 +221,8 @@ import ParaTestSupport
         }
     }
 
+    /// Damaged postings (the checksums at open are bypassed here) end the cursor or give wrong
+    /// but in-range answers: never a trap, an endless loop, or a read outside the buffers.
     @Test func damagedPostingsNeverTrap() {
         var rng = SplitMix64(state: 9)
         let paragraphs = 50_000

@@ -94,3 +94,36 @@ import ParaSearch
         #expect("\(error)" == error.localizedDescription)
     }
 }
+
+@Suite struct DocumentWriterLifeTests {
+    @Test func tasksPutAtOnceAndTheLockGoesWithTheWriter() async throws {
+        let dir = temporaryDirectory("puts")
+        do {
+            let writer = try DocumentWriter(directory: dir)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for t in 0..<4 {
+                    group.addTask {
+                        for k in 0..<25 { try writer.put(DocumentWriterTests.note("t\(t)-\(k)", "note \(k) of task \(t)")) }
+                    }
+                }
+                group.addTask { for _ in 0..<3 { try writer.commit() } }
+                try await group.waitForAll()
+            }
+            try writer.commit()
+            let snapshot = try writer.snapshot()
+            #expect(snapshot.documentCount == 100)
+            let hits = try Searcher(snapshot: snapshot).search("task", options: SearchOptions(limit: 1)).hits
+            #expect(hits.first.map { $0.document.source == $0.document.id } == true)
+            #expect(performing: { try writer.put(DocumentWriterTests.note("empty", "x").withoutParagraphs) },
+                    throws: { ($0 as? ParaError)?.kind == .invalidRequest })
+        }
+        // The writer went out of scope: its lock with it.
+        let again = try DocumentWriter(directory: dir)
+        #expect(try again.snapshot().documentCount == 100)
+        again.close()
+    }
+}
+
+extension ExtractedDocument {
+    var withoutParagraphs: ExtractedDocument { ExtractedDocument(metadata: metadata, paragraphs: []) }
+}

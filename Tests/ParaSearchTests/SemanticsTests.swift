@@ -4,7 +4,7 @@ import ParaTestSupport
 @testable import ParaSearch
 import ParaExtraction
 import ParaAnalysis
-import ParaIndex
+@testable import ParaIndex
 
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -464,6 +464,18 @@ func search(_ q: String, limit: Int = 10, translate: Bool = false, parallel: Boo
                       prefixes: ["terror", "联合"], requiredPrefixes: ["terror"], languages: [.en, .zh], documents: ["A/RES/70/1"],
                       dates: [.between("2018", "2020"), .after("2025-06")], sections: ["rule of law"])
         #expect(try Query(parsing: q.description) == q)
+        // Quotes of any kind inside a phrase, a document name with spaces, a prefix with syntax.
+        let hostile = Query(phrases: ["「安全」理事会", "say “no”"], excluded: ["a\"b"], prefixes: ["-x:y"], documents: ["my note", "A/RES/80/1"])
+        let back = try Query(parsing: hostile.description)
+        #expect(back.phrases == [" 安全 理事会", "say  no "], "\(back.phrases)")
+        #expect(back.excluded == ["a b"] && back.documents == ["my note", "A/RES/80/1"], "\(back.excluded) \(back.documents)")
+        #expect(back.prefixes.isEmpty && back.text.isEmpty)
+    }
+
+    @Test func aCharacterInsideARunMatchesOnce() throws {
+        let plan = QueryPlan(try Query(parsing: "核"))
+        let matches = Highlighter(plan: plan).matches(in: "和核心")
+        #expect(matches.map(\.range) == [3..<6] && matches.map(\.term) == ["核"])
     }
 
     /// Whatever a user types, escaped it is free text with the same terms.
@@ -578,5 +590,24 @@ func search(_ q: String, limit: Int = 10, translate: Bool = false, parallel: Boo
         }
         let phrase = "\"" + (0..<70).map { "w\($0)x" }.joined(separator: " ") + "\""
         #expect(throws: ParaError(.badQuery, "a phrase of 70 terms; at most 64 (quote fewer words)")) { try search(phrase) }
+    }
+}
+
+@Suite struct DocumentWriterRulesTests {
+    /// An index built by other analysis rules is refused, not emptied.
+    @Test func anIndexOfOtherRulesIsRefusedAndKept() throws {
+        let dir = temporaryDirectory("rules")
+        let writer = try DocumentWriter(directory: dir)
+        try writer.put(ExtractedDocument(metadata: DocumentMetadata(id: "a", language: .en, title: "", source: ""),
+                                         paragraphs: [Paragraph(ordinal: 1, number: nil, headings: [], text: "kept")]))
+        try writer.commit()
+        writer.close()
+        var manifest = try #require(try Manifest.read(directory: dir))
+        manifest.analyzer = "other-rules/1"
+        try manifest.publish(directory: dir, keepingPrevious: true) {}
+        #expect(performing: { _ = try DocumentWriter(directory: dir) }, throws: { ($0 as? ParaError)?.kind == .incompatible })
+        manifest.analyzer = Analyzer.identity
+        try manifest.publish(directory: dir, keepingPrevious: true) {}
+        #expect(try IndexSnapshot.open(directory: dir).documentCount == 1)
     }
 }
