@@ -93,7 +93,10 @@ struct QueryPlan {
         // BM25's query-term frequency has it).
         var phrasesOnce: [String] = []
         for p in query.phrases where !phrasesOnce.contains(p) { phrasesOnce.append(p) }
-        for text in query.text + phrasesOnce {
+        // Free text is one sequence, however it was split (words typed one by one, or a
+        // sentence given in code): neighbouring English words pair for the proximity bonus.
+        let freeText = query.text.isEmpty ? [] : [query.text.joined(separator: " ")]
+        for text in freeText + phrasesOnce {
             let (seq, withPositions) = sequence(text, scoring: true)
             for (id, _) in withPositions {
                 if terms[id].kind == .stopWord {
