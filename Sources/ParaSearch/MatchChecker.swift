@@ -49,13 +49,29 @@ struct MatchChecker {
             if matchers[i]!.doc != local { return 0 }
         }
         if seq.terms.count == 1 { return matchers[0]!.frequency() }
-        let first = matchers[0]!.positions()
-        var sets: [Set<Int>] = []
-        for i in 1..<matchers.count { sets.append(Set(matchers[i]!.positions())) }
+        return sequenceCount(first: matchers[0]!.positions(), others: (1..<matchers.count).map { matchers[$0]!.positions() },
+                             seq, stopAtFirst: stopAtFirst)
+    }
+
+    /// How often the sequence's first term's positions are followed by the others' at their
+    /// offsets. Positions are increasing: one walk over each list, no sets.
+    private static func sequenceCount(first: [Int], others: [[Int]], _ seq: QueryPlan.Sequence, stopAtFirst: Bool) -> Int {
+        var next = [Int](repeating: 0, count: others.count)
         var count = 0
-        for p in first where seq.terms.indices.dropFirst().allSatisfy({ sets[$0 - 1].contains(p + seq.terms[$0].offset) }) {
-            count += 1
-            if stopAtFirst { break }
+        for p in first {
+            var all = true
+            for k in others.indices {
+                let want = p + seq.terms[k + 1].offset
+                let list = others[k]
+                var j = next[k]
+                while j < list.count && list[j] < want { j += 1 }
+                next[k] = j
+                if j == list.count || list[j] != want { all = false; break }
+            }
+            if all {
+                count += 1
+                if stopAtFirst { break }
+            }
         }
         return count
     }
