@@ -611,3 +611,20 @@ func search(_ q: String, limit: Int = 10, translate: Bool = false, parallel: Boo
         #expect(try IndexSnapshot.open(directory: dir).documentCount == 1)
     }
 }
+
+@Suite struct SymbolTests {
+    /// The hand-written check agrees with the pattern it replaces, on symbols and near misses.
+    @Test func symbolsAreRecognisedAsThePatternSays() {
+        let pattern = #"^[A-Z][A-Z0-9.]{0,9}(/[A-Z0-9][A-Za-z0-9.()]*){2,}$"#
+        var samples = ["A/RES/80/1", "E/CN.15/2018/12", "A/79/947-S/2025/372", "GC(69)/RES/7", "S/RES/2720(2023)", "A/C.3/80/L.5",
+                       "A/RES", "a/res/80/1", "A//80/1", "A/RES/x/1", "ABCDEFGHIJK/1/2", "A/RES/ABC", "/A/1/2", "A/1/2/", "A/Rés/1/2",
+                       "E/2025/SR.12", "UNEP/EA.6/Res.1", "1/2/3", "A.B/C/D9"]
+        var rng = SplitMix64(state: 42)
+        let alphabet = Array("AZ09/.()-aé")
+        for _ in 0..<2000 { samples.append(String((0..<Int.random(in: 1...12, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })) }
+        for w in samples {
+            let expected = w.range(of: pattern, options: .regularExpression) != nil && w.contains(where: { $0.isASCII && $0.isNumber })
+            #expect(Query.isSymbol(w) == expected, "\(w)")
+        }
+    }
+}
