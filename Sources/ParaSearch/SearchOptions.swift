@@ -61,6 +61,8 @@ public struct SearchOptions: Sendable {
 
     /// The clock of one search (set by the searcher on its copy of the options).
     var budget: Budget? = nil
+    /// For tests: stop at this many budget checks instead of a time.
+    var stopAfterChecks: Int? = nil
 
     /// The defaults, with `limit` hits.
     public init(limit: Int = 10) { self.limit = limit }
@@ -71,6 +73,15 @@ public struct SearchOptions: Sendable {
 final class Budget: Sendable {
     private let deadline: UInt64
     private let spent = Atomic<Bool>(false)
+    /// For tests: spent at this many checks, whatever the clock says.
+    private let maxChecks: Int
+    private let checks = Atomic<Int>(0)
+
+    /// A budget spent at the `checks`-th check (tests stop a search at a chosen point).
+    init(checks: Int) {
+        deadline = .max
+        maxChecks = checks
+    }
 
     init(_ limit: Duration) {
         let (seconds, attoseconds) = limit.components
@@ -79,12 +90,14 @@ final class Budget: Sendable {
         let nanoseconds = cappedSeconds * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
         let now = DispatchTime.now().uptimeNanoseconds
         deadline = now > UInt64.max - nanoseconds ? UInt64.max : now + nanoseconds
+        maxChecks = .max
     }
 
     /// Whether the time is up (reads the clock).
     func isSpent() -> Bool {
         if spent.load(ordering: .relaxed) { return true }
-        guard DispatchTime.now().uptimeNanoseconds >= deadline else { return false }
+        let checked = checks.add(1, ordering: .relaxed).newValue
+        guard checked >= maxChecks || DispatchTime.now().uptimeNanoseconds >= deadline else { return false }
         spent.store(true, ordering: .relaxed)
         return true
     }

@@ -81,10 +81,11 @@ extension Searcher {
 
     /// A lone character's lists merged (``MergedPostings``): its document frequency, frequencies
     /// and largest frequency exact.
-    func union(_ lists: [(TermInfo, TermMatcher.Part)], of term: [UInt8], in segment: SegmentReader) -> SegmentTerm? {
+    func union(_ lists: [(TermInfo, TermMatcher.Part)], of term: [UInt8], in segment: SegmentReader,
+               budget: Budget? = nil) -> SegmentTerm? {
         guard !lists.isEmpty else { return nil }
         let merged = mergedCache.get(segment: segment.name, term: term) {
-            MergedPostings(lists.map { (segment.cursor($0.0), $0.1) }, length: segment.length(of:))
+            MergedPostings(lists.map { (segment.cursor($0.0), $0.1) }, length: segment.length(of:), budget: budget)
         }
         let minLength = lists.map(\.0.minLength).min()!
         // (Damaged lists leave a matcher that says so, as a live union would.)

@@ -60,7 +60,7 @@ public struct Searcher: Sendable {
             throw ParaError(.badQuery, "in: needs words to look for in the headings, not only punctuation")
         }
         var paged = options
-        paged.budget = options.timeLimit.map(Budget.init)
+        paged.budget = options.stopAfterChecks.map(Budget.init(checks:)) ?? options.timeLimit.map(Budget.init)
         paged.offset = min(max(0, options.offset), Self.maxOffset)
         // `limit` 0 asks for the count alone: it is the count of any page.
         paged.limit = min(max(1, options.limit), Self.maxOffset) + paged.offset
@@ -191,7 +191,7 @@ public struct Searcher: Sendable {
                 if t == plan.loneCharacter {
                     let parts = try characterParts(plan.terms[t], in: segment)
                     characterLists.append(parts)
-                    found = union(parts.map { ($0.info, $0.part) }, of: plan.terms[t].bytes, in: segment)
+                    found = union(parts.map { ($0.info, $0.part) }, of: plan.terms[t].bytes, in: segment, budget: options.budget)
                 } else if !plan.terms[t].isSection || segment.hasSectionTerms {
                     found = try segmentTerm(plan.terms[t], in: segment)
                 }

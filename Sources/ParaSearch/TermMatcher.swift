@@ -230,10 +230,15 @@ final class MergedPostings: Sendable {
     let blockImpacts: [Impact]
     static let blockSize = 128
 
-    init(_ parts: [(cursor: PostingsCursor, part: TermMatcher.Part)], length: (Int) -> Int) {
+    /// Whether every list was read (a search past its time limit stops merging).
+    let isComplete: Bool
+
+    init(_ parts: [(cursor: PostingsCursor, part: TermMatcher.Part)], length: (Int) -> Int, budget: Budget? = nil) {
         var pairs: [UInt64] = []
         var corrupt = false
-        for (cursor, part) in parts {
+        var complete = true
+        for (k, (cursor, part)) in parts.enumerated() {
+            if budget.isSpent(at: k) { complete = false; break }
             var c = cursor
             while c.doc != PostingsCursor.end {
                 for p in c.positions() {
@@ -278,6 +283,7 @@ final class MergedPostings: Sendable {
             b = e
         }
         blockImpacts = impacts
+        isComplete = complete
         self.docs = docs
         self.starts = starts
         self.positions = positions
@@ -318,7 +324,7 @@ final class MergedPostingsCache: Sendable {
         // Merged outside the lock: searches of other characters go on meanwhile.
         let made = make()
         let size = 4 * (made.docs.count + made.starts.count + made.positions.count) + 64
-        guard size <= Self.budget / 4, !made.isCorrupt else { return made }
+        guard size <= Self.budget / 4, !made.isCorrupt, made.isComplete else { return made }
         state.withLock { s in
             if s.entries[key] != nil { return }
             s.clock += 1

@@ -575,6 +575,26 @@ func search(_ q: String, limit: Int = 10, translate: Bool = false, parallel: Boo
             .search("development", options: { var o = options; o.limit = 10_000; return o }()).hits.map(\.runID))))
     }
 
+    /// Stopped part-way, a search's hits are some of the matches, each with the score the whole
+    /// search gives it, best first: never a wrong score.
+    @Test(arguments: [RetrievalStrategy.exhaustive, .maxScore], [2, 3, 5])
+    func aSearchStoppedPartWayScoresWhatItFoundRightly(strategy: RetrievalStrategy, checks: Int) throws {
+        var options = SearchOptions(limit: 20)
+        options.translate = false
+        options.strategy = strategy
+        options.proximityWeight = 0
+        options.runsFirst = false
+        options.limit = 10_000
+        let whole = try Searcher(snapshot: sampleIndex).search("development women", options: options)
+        let scores = Dictionary(uniqueKeysWithValues: whole.hits.map { ($0.runID, $0.score) })
+        options.limit = 20
+        options.stopAfterChecks = checks
+        let part = try Searcher(snapshot: sampleIndex).search("development women", options: options)
+        #expect(part.isPartial && part.total <= whole.total)
+        #expect(part.hits.allSatisfy { scores[$0.runID] == $0.score })
+        #expect(part.hits.map(\.score) == part.hits.map(\.score).sorted(by: >))
+    }
+
     @Test func aPhraseGivenManyTimesIsOnePhrase() throws {
         let once = try search("\"right to development\"", limit: 30)
         let many = try search(Array(repeating: "\"right to development\"", count: 1000).joined(separator: " "), limit: 30)
