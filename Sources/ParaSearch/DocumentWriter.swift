@@ -31,6 +31,8 @@ public final class DocumentWriter: Sendable {
     private let staged = Mutex<[String: IndexableDocument?]>([:])
     /// The index writer (nil once closed); held for a commit's I/O, never while staging.
     private let writer: Mutex<IndexWriter?>
+    /// Set by ``close()``: staging checks it without waiting for a commit's lock.
+    private let isClosed = Atomic<Bool>(false)
 
     /// Opens (creating it if needed) the index in `directory` for writing.
     ///
@@ -107,6 +109,7 @@ public final class DocumentWriter: Sendable {
                 // fresh one starts from what was published, and the changes wait for the next try.
                 current.close()
                 slot = try? IndexWriter(directory: directory)
+                if slot == nil { isClosed.store(true, ordering: .releasing) }
                 staged.withLock { s in s.merge(changes) { newer, _ in newer } }
                 throw error
             }
@@ -121,6 +124,7 @@ public final class DocumentWriter: Sendable {
     /// Lets go of the index's write lock; staged changes not committed are dropped. Later
     /// calls throw. (Also done when the writer is released.)
     public func close() {
+        isClosed.store(true, ordering: .releasing)
         writer.withLock { slot in
             slot?.close()
             slot = nil
@@ -129,7 +133,7 @@ public final class DocumentWriter: Sendable {
     }
 
     private func checkOpen() throws {
-        if writer.withLock({ $0 == nil }) { throw Self.closed(directory) }
+        if isClosed.load(ordering: .acquiring) { throw Self.closed(directory) }
     }
 
     private static func closed(_ directory: String) -> ParaError {
