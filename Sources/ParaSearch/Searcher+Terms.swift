@@ -48,7 +48,7 @@ extension Searcher {
                                documentFrequency: info.documentFrequency, maxFrequency: info.maxFrequency,
                                minLength: info.minLength)
         }
-        return union(try characterParts(term, in: segment).map { ($0.info, $0.part) }, of: term.bytes, in: segment)
+        return try character(term, in: segment).flatMap { characterTerm($0, in: segment) }
     }
 
     typealias CharacterPart = (name: [UInt8], info: TermInfo, part: TermMatcher.Part)
@@ -79,19 +79,23 @@ extension Searcher {
         return lists
     }
 
-    /// A lone character's lists merged (``MergedPostings``): its document frequency, frequencies
-    /// and largest frequency exact.
-    func union(_ lists: [(TermInfo, TermMatcher.Part)], of term: [UInt8], in segment: SegmentReader,
-               budget: Budget? = nil) -> SegmentTerm? {
-        guard !lists.isEmpty else { return nil }
-        let merged = mergedCache.get(segment: segment.name, term: term) {
-            MergedPostings(lists.map { (segment.cursor($0.0), $0.1) }, length: segment.length(of:), budget: budget)
+    /// A lone character's lists and their merge (``MergedPostings``), from the searcher's cache
+    /// when it was asked for lately: no dictionary look-up, no merge. Nil when the segment has
+    /// none of its lists.
+    func character(_ term: QueryPlan.Term, in segment: SegmentReader, budget: Budget? = nil) throws -> MergedPostings? {
+        let merged = try mergedCache.get(segment: segment.name, term: term.bytes) {
+            MergedPostings(try characterParts(term, in: segment), cursor: segment.cursor, length: segment.length(of:), budget: budget)
         }
-        let minLength = lists.map(\.0.minLength).min()!
+        return merged.parts.isEmpty ? nil : merged
+    }
+
+    /// The term of a merged character: its document frequency, frequencies and largest
+    /// frequency exact.
+    func characterTerm(_ merged: MergedPostings, in segment: SegmentReader) -> SegmentTerm? {
         // (Damaged lists leave a matcher that says so, as a live union would.)
         guard !merged.docs.isEmpty || merged.isCorrupt else { return nil }
-        return SegmentTerm(matcher: TermMatcher(merged: merged, placeholder: segment.cursor(lists[0].0)),
-                           documentFrequency: merged.docs.count, maxFrequency: max(1, merged.maxFrequency), minLength: minLength)
+        return SegmentTerm(matcher: TermMatcher(merged: merged, placeholder: segment.cursor(merged.parts[0].info)),
+                           documentFrequency: merged.docs.count, maxFrequency: max(1, merged.maxFrequency), minLength: merged.minLength)
     }
 
     /// The matcher for a term in one segment, or nil when the segment lacks it.

@@ -189,9 +189,9 @@ public struct Searcher: Sendable {
             for t in plan.terms.indices {
                 var found: SegmentTerm? = nil
                 if t == plan.loneCharacter {
-                    let parts = try characterParts(plan.terms[t], in: segment)
-                    characterLists.append(parts)
-                    found = union(parts.map { ($0.info, $0.part) }, of: plan.terms[t].bytes, in: segment, budget: options.budget)
+                    let merged = try character(plan.terms[t], in: segment, budget: options.budget)
+                    characterLists.append(merged?.parts ?? [])
+                    found = merged.flatMap { characterTerm($0, in: segment) }
                 } else if !plan.terms[t].isSection || segment.hasSectionTerms {
                     found = try segmentTerm(plan.terms[t], in: segment)
                 }

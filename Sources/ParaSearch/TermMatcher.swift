@@ -232,13 +232,20 @@ final class MergedPostings: Sendable {
 
     /// Whether every list was read (a search past its time limit stops merging).
     let isComplete: Bool
+    /// The lists merged (the rerank reads them again to see where the character stands alone),
+    /// and the shortest paragraph among them.
+    let parts: [Searcher.CharacterPart]
+    let minLength: Int
 
-    init(_ parts: [(cursor: PostingsCursor, part: TermMatcher.Part)], length: (Int) -> Int, budget: Budget? = nil) {
+    init(_ parts: [Searcher.CharacterPart], cursor: (TermInfo) -> PostingsCursor, length: (Int) -> Int, budget: Budget? = nil) {
+        self.parts = parts
+        minLength = parts.map(\.info.minLength).min() ?? 0
         var pairs: [UInt64] = []
         var corrupt = false
         var complete = true
-        for (k, (cursor, part)) in parts.enumerated() {
+        for (k, (_, info, part)) in parts.enumerated() {
             if budget.isSpent(at: k) { complete = false; break }
+            let cursor = cursor(info)
             var c = cursor
             while c.doc != PostingsCursor.end {
                 for p in c.positions() {
@@ -312,7 +319,12 @@ final class MergedPostingsCache: Sendable {
     static let budget = 64 << 20
     private let state = Mutex(State())
 
-    func get(segment: String, term: [UInt8], _ make: () -> MergedPostings) -> MergedPostings {
+    /// Bytes an entry holds: its arrays and its lists' names and entries.
+    static func size(of p: MergedPostings) -> Int {
+        4 * (p.docs.count + p.starts.count + p.positions.count) + 64 * p.parts.count + 64
+    }
+
+    func get(segment: String, term: [UInt8], _ make: () throws -> MergedPostings) rethrows -> MergedPostings {
         let key = Key(segment: segment, term: term)
         let found: MergedPostings? = state.withLock { s in
             s.clock += 1
@@ -322,8 +334,8 @@ final class MergedPostingsCache: Sendable {
         }
         if let found { return found }
         // Merged outside the lock: searches of other characters go on meanwhile.
-        let made = make()
-        let size = 4 * (made.docs.count + made.starts.count + made.positions.count) + 64
+        let made = try make()
+        let size = Self.size(of: made)
         guard size <= Self.budget / 4, !made.isCorrupt, made.isComplete else { return made }
         state.withLock { s in
             if s.entries[key] != nil { return }
@@ -332,7 +344,7 @@ final class MergedPostingsCache: Sendable {
             s.bytes += size
             while s.bytes > Self.budget, let oldest = s.entries.min(by: { $0.value.used < $1.value.used }) {
                 s.entries[oldest.key] = nil
-                s.bytes -= 4 * (oldest.value.postings.docs.count + oldest.value.postings.starts.count + oldest.value.postings.positions.count) + 64
+                s.bytes -= Self.size(of: oldest.value.postings)
             }
         }
         return made
