@@ -506,7 +506,7 @@ package final class OnceCache<Value>: @unchecked Sendable {
 
     package init() {}
 
-    package func get(_ make: () throws -> Value) throws -> Value {
+    package func get(_ make: () throws -> Value) rethrows -> Value {
         lock.lock()
         defer { lock.unlock() }
         if let value { return value }

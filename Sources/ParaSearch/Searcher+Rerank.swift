@@ -12,7 +12,7 @@ extension Searcher {
     /// the summed idf of a CJK run's bigrams (a run found whole counts about as much again as
     /// its bigrams found anywhere) or by the smaller idf of an English pair.
     func rerank(_ candidates: [Candidate], plan: QueryPlan, options: SearchOptions,
-                        characterLists: [[CharacterPart]]) throws -> [Candidate] {
+                        characterLists: [MergedPostings?]) throws -> [Candidate] {
         let bm25 = options.bm25
         let average = snapshot.averageLength
         var out = candidates
@@ -28,21 +28,20 @@ extension Searcher {
         let order = candidates.indices.sorted { candidates[$0].key < candidates[$1].key }
         var currentSegment = -1
         var matchers: [[TermMatcher?]] = []
-        var character: [(matcher: TermMatcher, part: TermMatcher.Part, inWord: Bool)] = []
+        var alone: (docs: [Int32], flags: [Bool]) = ([], [])
         for i in order {
             let c = candidates[i]
             let segment = snapshot.segments[c.segment]
             if c.segment != currentSegment {
                 currentSegment = c.segment
                 matchers = try plan.proximity.map { seq in try seq.terms.map { try matcher(plan.terms[$0.index], in: segment) } }
-                if tiering, plan.loneCharacter != nil {
-                    character = characterLists[c.segment].map { name, info, part in
-                        (TermMatcher(cursors: [segment.cursor(info)], parts: [.whole], isUnion: false), part,
-                         part != .whole && QueryTranslator.isWord(String(decoding: name, as: UTF8.self)))
-                    }
+                if tiering, plan.loneCharacter != nil, let merged = characterLists[c.segment] {
+                    alone = (merged.docs, merged.standsAlone(cursor: segment.cursor) {
+                        QueryTranslator.isWord(String(decoding: $0, as: UTF8.self))
+                    })
                 }
             }
-            if tiering, plan.loneCharacter != nil, Self.standsAlone(&character, at: c.local) { out[i].runs += 1 }
+            if tiering, plan.loneCharacter != nil, Self.standsAlone(alone, at: c.local) { out[i].runs += 1 }
             let norm = bm25.norm(length: segment.length(of: c.local), average: average)
             var bonus = 0.0
             for (u, seq) in plan.proximity.enumerated() {
@@ -72,23 +71,12 @@ extension Searcher {
     }
 
     /// Whether the lone character occurs in paragraph `local` at least once outside every
-    /// dictionary word: neither the bigram it starts nor the one it ends is a word. Each
-    /// occurrence is a slot, as ``TermMatcher`` counts them. Paragraphs in increasing order.
-    static func standsAlone(_ parts: inout [(matcher: TermMatcher, part: TermMatcher.Part, inWord: Bool)], at local: Int) -> Bool {
-        var free = Set<Int>(), bound = Set<Int>()
-        for k in parts.indices {
-            parts[k].matcher.advance(to: local)
-            guard parts[k].matcher.doc == local else { continue }
-            for p in parts[k].matcher.positions() {
-                let slot: Int
-                switch parts[k].part {
-                case .whole: slot = 2 * p + 1
-                case .startsWithChar: slot = 2 * p
-                case .endsWithChar: slot = 2 * (p + 1)
-                }
-                if parts[k].inWord { bound.insert(slot) } else { free.insert(slot) }
-            }
-        }
-        return !free.subtracting(bound).isEmpty
+    /// dictionary word: neither the bigram it starts nor the one it ends is a word (from the
+    /// merged character's flags, ``MergedPostings/standsAlone(cursor:inWord:)``).
+    static func standsAlone(_ alone: (docs: [Int32], flags: [Bool]), at local: Int) -> Bool {
+        var lo = 0, hi = alone.docs.count
+        while lo < hi { let mid = (lo + hi) / 2; if Int(alone.docs[mid]) < local { lo = mid + 1 } else { hi = mid } }
+        return lo < alone.docs.count && Int(alone.docs[lo]) == local && alone.flags[lo]
     }
+
 }

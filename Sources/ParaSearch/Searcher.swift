@@ -182,7 +182,7 @@ public struct Searcher: Sendable {
         var perSegment: [[TermMatcher?]] = []
         var termBounds: [[(maxFrequency: Int, minLength: Int)?]] = []
         // A lone character's lists, kept per segment for the rerank (one dictionary scan).
-        var characterLists: [[CharacterPart]] = []
+        var characterLists: [MergedPostings?] = []
         for segment in snapshot.segments {
             var row: [TermMatcher?] = []
             var boundRow: [(maxFrequency: Int, minLength: Int)?] = []
@@ -190,7 +190,7 @@ public struct Searcher: Sendable {
                 var found: SegmentTerm? = nil
                 if t == plan.loneCharacter {
                     let merged = try character(plan.terms[t], in: segment, budget: options.budget)
-                    characterLists.append(merged?.parts ?? [])
+                    characterLists.append(merged)
                     found = merged.flatMap { characterTerm($0, in: segment) }
                 } else if !plan.terms[t].isSection || segment.hasSectionTerms {
                     found = try segmentTerm(plan.terms[t], in: segment)

@@ -236,6 +236,41 @@ final class MergedPostings: Sendable {
     /// and the shortest paragraph among them.
     let parts: [Searcher.CharacterPart]
     let minLength: Int
+    /// For each paragraph of `docs`, whether the character stands there at least once outside
+    /// every dictionary word (worked out on the first query of the character alone).
+    private let aloneCache = OnceCache<[Bool]>()
+
+    /// ``aloneCache``: each occurrence is free when no bigram holding it is a word (`inWord`);
+    /// a paragraph with a free occurrence holds the character alone.
+    func standsAlone(cursor: (TermInfo) -> PostingsCursor, inWord: ([UInt8]) -> Bool) -> [Bool] {
+        aloneCache.get {
+            var free: [UInt64] = [], bound: [UInt64] = []
+            for (name, info, part) in parts {
+                let word = part != .whole && inWord(name)
+                var c = cursor(info)
+                while c.doc != PostingsCursor.end {
+                    for p in c.positions() {
+                        let slot = part == .whole ? 2 * p + 1 : part == .startsWithChar ? 2 * p : 2 * (p + 1)
+                        let pair = UInt64(c.doc) << 32 | UInt64(UInt32(truncatingIfNeeded: slot))
+                        if word { bound.append(pair) } else { free.append(pair) }
+                    }
+                    c.next()
+                }
+            }
+            free.sort()
+            bound.sort()
+            var alone = [Bool](repeating: false, count: docs.count)
+            var b = 0, d = 0
+            for pair in free {
+                while b < bound.count && bound[b] < pair { b += 1 }
+                if b < bound.count && bound[b] == pair { continue }
+                let doc = Int32(truncatingIfNeeded: pair >> 32)
+                while d < docs.count && docs[d] < doc { d += 1 }
+                if d < docs.count && docs[d] == doc { alone[d] = true }
+            }
+            return alone
+        }
+    }
 
     init(_ parts: [Searcher.CharacterPart], cursor: (TermInfo) -> PostingsCursor, length: (Int) -> Int, budget: Budget? = nil) {
         self.parts = parts
