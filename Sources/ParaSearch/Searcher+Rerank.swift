@@ -35,6 +35,7 @@ extension Searcher {
             if c.segment != currentSegment {
                 currentSegment = c.segment
                 matchers = try plan.proximity.map { seq in try seq.terms.map { try matcher(plan.terms[$0.index], in: segment) } }
+                alone = ([], [])
                 if tiering, plan.loneCharacter != nil, let merged = characterLists[c.segment] {
                     alone = (merged.docs, merged.standsAlone(cursor: segment.cursor) {
                         QueryTranslator.isWord(String(decoding: $0, as: UTF8.self))
