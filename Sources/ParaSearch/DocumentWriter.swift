@@ -70,13 +70,20 @@ public final class DocumentWriter: Sendable {
         var stored = document
         stored.metadata.source = id
         let hash = contentHash ?? Self.hash(of: stored)
-        staged.withLock { $0[id] = IndexableDocument(document: stored, contentHash: hash) }
+        // (Checked again under the lock: a close() between the two clears after this, or refuses.)
+        try staged.withLock { s in
+            if isClosed.load(ordering: .acquiring) { throw Self.closed(directory) }
+            s[id] = IndexableDocument(document: stored, contentHash: hash)
+        }
     }
 
     /// Stages the removal of the document `id` (nothing happens at commit if there is none).
     public func delete(id: String) throws {
         try checkOpen()
-        staged.withLock { $0[id] = .some(nil) }
+        try staged.withLock { s in
+            if isClosed.load(ordering: .acquiring) { throw Self.closed(directory) }
+            s[id] = .some(nil)
+        }
     }
 
     /// How many changes are staged for the next commit.

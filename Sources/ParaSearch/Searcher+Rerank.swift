@@ -36,7 +36,9 @@ extension Searcher {
                 currentSegment = c.segment
                 matchers = try plan.proximity.map { seq in try seq.terms.map { try matcher(plan.terms[$0.index], in: segment) } }
                 alone = ([], [])
-                if tiering, plan.loneCharacter != nil, let merged = characterLists[c.segment] {
+                // (Not for a merge cut short by the time limit: the flags would walk every list again.)
+                if tiering, plan.loneCharacter != nil, let merged = characterLists[c.segment], merged.isComplete,
+                   options.budget?.wasSpent != true {
                     alone = (merged.docs, merged.standsAlone(cursor: segment.cursor) {
                         QueryTranslator.isWord(String(decoding: $0, as: UTF8.self))
                     })

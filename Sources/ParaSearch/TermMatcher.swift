@@ -82,6 +82,8 @@ struct TermMatcher {
         if !isUnion {
             first.next()
             doc = first.doc
+        } else if doc == PostingsCursor.end {
+            return   // (`doc + 1` would overflow)
         } else if isMerged {
             advanceMerged(to: doc + 1)
         } else {
@@ -113,7 +115,7 @@ struct TermMatcher {
         while hi < docs.count, Int(docs[hi]) < target { lo = hi + 1; hi += step; step *= 2 }
         hi = min(hi, docs.count)
         while lo < hi { let mid = (lo + hi) / 2; if Int(docs[mid]) < target { lo = mid + 1 } else { hi = mid } }
-        mergedIndex = lo
+        mergedIndex = min(lo, docs.count)
         doc = lo < docs.count ? Int(docs[lo]) : PostingsCursor.end
     }
 
