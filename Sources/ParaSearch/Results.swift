@@ -162,52 +162,80 @@ public enum FoundThrough: Sendable, Hashable, Codable {
     }
 }
 
-extension SearchHit: Codable {
-    enum CodingKeys: String, CodingKey {
-        case rank, score, document, symbol, language, title, number, ordinal, citation, headings, text, snippet
-        case highlights, matches, source, pages, notes, extra
-        case documentParagraphs = "document_paragraphs", foundThrough = "found_through", parallel
+/// The fields a hit and an aligned paragraph share in JSON, flat: who the document is and the
+/// paragraph (`document`, `symbol`, `language`, `title`, `number`, `ordinal`, `citation`,
+/// `headings`, `text`, `source`, `pages`, `notes`, `extra`). Names are written with bytes that
+/// are not UTF-8 as `\xNN`.
+struct FlatParagraph: Codable {
+    var document: DocumentMetadata
+    var paragraph: Paragraph
+
+    init(document: DocumentMetadata, paragraph: Paragraph) {
+        self.document = document
+        self.paragraph = paragraph
     }
 
-    public func encode(to encoder: Encoder) throws {
+    enum CodingKeys: String, CodingKey {
+        case document, symbol, language, title, number, ordinal, citation, headings, text, source, pages, notes, extra
+    }
+
+    func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(rank, forKey: .rank)
-        try c.encode(score, forKey: .score)
         try c.encode(InputFiles.shown(document.id), forKey: .document)
         try c.encode(document.symbol, forKey: .symbol)
         try c.encode(document.language, forKey: .language)
         try c.encode(document.title, forKey: .title)
         try c.encode(paragraph.number, forKey: .number)
         try c.encode(paragraph.ordinal, forKey: .ordinal)
-        try c.encode(InputFiles.shown(citation.description), forKey: .citation)
+        try c.encode(InputFiles.shown(Citation(metadata: document, paragraph: paragraph).description), forKey: .citation)
         try c.encode(paragraph.headings, forKey: .headings)
         try c.encode(paragraph.text, forKey: .text)
-        try c.encode(snippet, forKey: .snippet)
-        try c.encode(highlights.map { [$0.lowerBound, $0.upperBound] }, forKey: .highlights)
-        try c.encode(matches, forKey: .matches)
         try c.encode(InputFiles.shown(document.source), forKey: .source)
         try c.encode(paragraph.pages, forKey: .pages)
         try c.encode(paragraph.notes, forKey: .notes)
         try c.encode(document.extra, forKey: .extra)
+    }
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        document = DocumentMetadata(id: try c.decode(String.self, forKey: .document),
+                                    symbol: try c.decodeIfPresent(String.self, forKey: .symbol),
+                                    language: try c.decode(Language.self, forKey: .language),
+                                    title: try c.decode(String.self, forKey: .title),
+                                    source: try c.decode(String.self, forKey: .source),
+                                    extra: try c.decode([String: String].self, forKey: .extra))
+        paragraph = Paragraph(ordinal: try c.decode(Int.self, forKey: .ordinal),
+                              number: try c.decodeIfPresent(String.self, forKey: .number),
+                              headings: try c.decode([String].self, forKey: .headings),
+                              text: try c.decode(String.self, forKey: .text),
+                              pages: try c.decode([Int].self, forKey: .pages),
+                              notes: try c.decode([Note].self, forKey: .notes))
+    }
+}
+
+extension SearchHit: Codable {
+    /// The hit's own keys; the document's and paragraph's are ``FlatParagraph``'s.
+    enum CodingKeys: String, CodingKey {
+        case rank, score, snippet, highlights, matches
+        case documentParagraphs = "document_paragraphs", foundThrough = "found_through", parallel
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        try FlatParagraph(document: document, paragraph: paragraph).encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(rank, forKey: .rank)
+        try c.encode(score, forKey: .score)
+        try c.encode(snippet, forKey: .snippet)
+        try c.encode(highlights.map { [$0.lowerBound, $0.upperBound] }, forKey: .highlights)
+        try c.encode(matches, forKey: .matches)
         try c.encode(documentParagraphCount, forKey: .documentParagraphs)
         try c.encode(foundThrough, forKey: .foundThrough)
         try c.encode(parallel, forKey: .parallel)
     }
 
     public init(from decoder: Decoder) throws {
+        let flat = try FlatParagraph(from: decoder)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        let document = DocumentMetadata(id: try c.decode(String.self, forKey: .document),
-                                        symbol: try c.decodeIfPresent(String.self, forKey: .symbol),
-                                        language: try c.decode(Language.self, forKey: .language),
-                                        title: try c.decode(String.self, forKey: .title),
-                                        source: try c.decode(String.self, forKey: .source),
-                                        extra: try c.decode([String: String].self, forKey: .extra))
-        let paragraph = Paragraph(ordinal: try c.decode(Int.self, forKey: .ordinal),
-                                  number: try c.decodeIfPresent(String.self, forKey: .number),
-                                  headings: try c.decode([String].self, forKey: .headings),
-                                  text: try c.decode(String.self, forKey: .text),
-                                  pages: try c.decode([Int].self, forKey: .pages),
-                                  notes: try c.decode([Note].self, forKey: .notes))
         let highlights = try c.decode([[Int]].self, forKey: .highlights).map { pair -> Range<Int> in
             guard pair.count == 2, pair[0] <= pair[1] else {
                 throw DecodingError.dataCorruptedError(forKey: .highlights, in: c, debugDescription: "a highlight is [start, end]")
@@ -215,7 +243,7 @@ extension SearchHit: Codable {
             return pair[0]..<pair[1]
         }
         self.init(rank: try c.decode(Int.self, forKey: .rank), score: try c.decode(Double.self, forKey: .score),
-                  document: document, paragraph: paragraph, snippet: try c.decode(String.self, forKey: .snippet),
+                  document: flat.document, paragraph: flat.paragraph, snippet: try c.decode(String.self, forKey: .snippet),
                   highlights: highlights, documentParagraphCount: try c.decode(Int.self, forKey: .documentParagraphs))
         matches = try c.decode([Match].self, forKey: .matches)
         foundThrough = try c.decodeIfPresent(FoundThrough.self, forKey: .foundThrough)

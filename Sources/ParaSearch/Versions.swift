@@ -1,5 +1,4 @@
 import ParaCore
-import ParaExtraction
 import ParaIndex
 
 /// A paragraph of another language version of a document, aligned with a given paragraph.
@@ -24,41 +23,13 @@ public struct ParallelParagraph: Sendable, Hashable {
 }
 
 extension ParallelParagraph: Codable {
-    enum CodingKeys: String, CodingKey {
-        case language, document, symbol, title, number, ordinal, citation, headings, text, source, pages, notes, extra
-    }
-
     public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(language, forKey: .language)
-        try c.encode(InputFiles.shown(document.id), forKey: .document)
-        try c.encode(document.symbol, forKey: .symbol)
-        try c.encode(document.title, forKey: .title)
-        try c.encode(paragraph.number, forKey: .number)
-        try c.encode(paragraph.ordinal, forKey: .ordinal)
-        try c.encode(InputFiles.shown(citation.description), forKey: .citation)
-        try c.encode(paragraph.headings, forKey: .headings)
-        try c.encode(paragraph.text, forKey: .text)
-        try c.encode(InputFiles.shown(document.source), forKey: .source)
-        try c.encode(paragraph.pages, forKey: .pages)
-        try c.encode(paragraph.notes, forKey: .notes)
-        try c.encode(document.extra, forKey: .extra)
+        try FlatParagraph(document: document, paragraph: paragraph).encode(to: encoder)
     }
 
     public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(document: DocumentMetadata(id: try c.decode(String.self, forKey: .document),
-                                             symbol: try c.decodeIfPresent(String.self, forKey: .symbol),
-                                             language: try c.decode(Language.self, forKey: .language),
-                                             title: try c.decode(String.self, forKey: .title),
-                                             source: try c.decode(String.self, forKey: .source),
-                                             extra: try c.decode([String: String].self, forKey: .extra)),
-                  paragraph: Paragraph(ordinal: try c.decode(Int.self, forKey: .ordinal),
-                                       number: try c.decodeIfPresent(String.self, forKey: .number),
-                                       headings: try c.decode([String].self, forKey: .headings),
-                                       text: try c.decode(String.self, forKey: .text),
-                                       pages: try c.decode([Int].self, forKey: .pages),
-                                       notes: try c.decode([Note].self, forKey: .notes)))
+        let flat = try FlatParagraph(from: decoder)
+        self.init(document: flat.document, paragraph: flat.paragraph)
     }
 }
 
