@@ -61,9 +61,9 @@ struct Highlighter {
         return out
     }
 
-    /// Byte ranges of matches in `text`, merged where they touch or overlap.
-    func matchRanges(in text: String) -> [Range<Int>] {
-        let ranges = matches(in: text).map(\.range).sorted { $0.lowerBound < $1.lowerBound }
+    /// Ranges merged where they touch or overlap, in order.
+    static func merged(_ ranges: [Range<Int>]) -> [Range<Int>] {
+        let ranges = ranges.sorted { $0.lowerBound < $1.lowerBound }
         var merged: [Range<Int>] = []
         for r in ranges {
             if let last = merged.last, r.lowerBound <= last.upperBound {
@@ -75,19 +75,15 @@ struct Highlighter {
         return merged
     }
 
-    /// The matches of ``matches(in:)`` in Unicode scalar offsets.
-    func scalarMatches(in text: String) -> [SearchHit.Match] {
-        let offsets = ScalarOffsets(text)
-        return matches(in: text).map { SearchHit.Match(range: offsets[$0.range.lowerBound]..<offsets[$0.range.upperBound], term: $0.term) }
-    }
-
-    /// The snippet and its highlights in scalar offsets.
-    func snippet(of text: String) -> (String, [Range<Int>]) {
+    /// The snippet, its highlights, and every match in the whole text (``matches(in:)``), all
+    /// in scalar offsets: the text is analysed once for the three.
+    func snippet(of text: String) -> (snippet: String, highlights: [Range<Int>], matches: [SearchHit.Match]) {
         let scalars = Array(text.unicodeScalars)
         let scalarAt = ScalarOffsets(text)
-        let ranges = matchRanges(in: text).map { scalarAt[$0.lowerBound]..<scalarAt[$0.upperBound] }
+        let found = matches(in: text).map { SearchHit.Match(range: scalarAt[$0.range.lowerBound]..<scalarAt[$0.range.upperBound], term: $0.term) }
+        let ranges = Self.merged(found.map(\.range))
         if scalars.count <= window {
-            return (text, ranges)
+            return (text, ranges, found)
         }
         // The window that holds the most highlights; start a little before the first of them.
         var bestStart = 0, bestCount = -1
@@ -140,7 +136,7 @@ struct Highlighter {
         let shift = (prefix ? 1 : 0) - bestStart
         let inside = ranges.filter { $0.lowerBound >= bestStart && $0.upperBound <= end }
             .map { ($0.lowerBound + shift)..<($0.upperBound + shift) }
-        return (String(snippet), inside)
+        return (String(snippet), inside, found)
     }
 }
 

@@ -86,11 +86,11 @@ public struct Searcher: Sendable {
             let doc = try segment.document(at: documentIndex)
             let foundThrough = ranked.found[c.key]
             let marking = foundThrough == nil ? highlighter : translatedHighlighter ?? highlighter
-            var (snippet, highlights) = options.snippets ? marking.snippet(of: paragraph.text) : ("", [])
+            var (snippet, highlights, matches) = options.snippets ? marking.snippet(of: paragraph.text) : ("", [], [])
             // Found through a footnote: show the note that matched, after its mark.
             if options.snippets, highlights.isEmpty {
                 for note in paragraph.notes {
-                    let (noteSnippet, noteHighlights) = marking.snippet(of: note.text)
+                    let (noteSnippet, noteHighlights, _) = marking.snippet(of: note.text)
                     guard !noteHighlights.isEmpty else { continue }
                     let prefix = "[\(note.mark)] "
                     let shift = prefix.unicodeScalars.count
@@ -102,7 +102,7 @@ public struct Searcher: Sendable {
             var hit = SearchHit(rank: paged.offset + rank + 1, score: c.score, document: doc.metadata, paragraph: paragraph,
                                 snippet: snippet, highlights: highlights, documentParagraphCount: doc.paragraphCount)
             hit.foundThrough = foundThrough
-            if options.snippets { hit.matches = marking.scalarMatches(in: paragraph.text) }
+            hit.matches = matches
             if options.parallel {
                 let versions = try versions()
                 hit.parallel = try versions.aligned(DocumentLocation(segment: c.segment, index: documentIndex),
