@@ -1,5 +1,6 @@
 import Foundation
 import CSystemZlib
+import Synchronization
 import ParaCore
 
 /// One word of a query and what it translates to, for a query in one language to find text in
@@ -118,18 +119,20 @@ package enum QueryTranslator {
         return out
     }
 
-    /// The Chinese words whose glosses stem to `stems`, best first. The gloss table is keyed by
-    /// the glosses as written; a stem is (but for a final `i` or `e` that Porter's rules may
-    /// put in) a beginning of the words it stems, so the glosses that begin with it are
-    /// stemmed and compared.
+    /// The Chinese words whose glosses stem to `stems` and begin with the first stem (but for a
+    /// final `i` or `e` that Porter's rules may put in), best first.
     static func chineseWords(glossedAs stems: [String]) -> [String] {
         var prefix = Array(stems[0].utf8)
         if prefix.count > 2, prefix.last == UInt8(ascii: "i") || prefix.last == UInt8(ascii: "e") { prefix.removeLast() }
         var ranked: [(rank: Int, word: String)] = []
-        var stemsOf: [String: Bool] = [:]     // (a gloss's entries come together: stem it once)
-        Tables.glosses.forEach(withPrefix: prefix) { gloss, word, rank in
-            if stemsOf[gloss] == nil { stemsOf[gloss] = englishWords(gloss).map(\.stem) == stems }
-            guard stemsOf[gloss]! else { return }
+        let index = Tables.glosses
+        let bytes = index.table.bytes
+        // (Only glosses that begin with the stem, as written: `the development` stems as
+        // `development` does, but is another sense.)
+        for k in Tables.stemmedGlosses.entries(stemmingTo: stems, prefix: prefix) {
+            let e = index.entries[Int(k)]
+            let word = String(decoding: bytes[Int(e.word.lowerBound)..<Int(e.word.upperBound)], as: UTF8.self)
+            let rank = Int(e.rank)
             if let k = ranked.firstIndex(where: { $0.word == word }) {
                 ranked[k].rank = min(ranked[k].rank, rank)
             } else {
@@ -163,10 +166,10 @@ package enum QueryTranslator {
 
     /// The English words of a text, stemmed as the index stems them and as written (in lower
     /// case); stop words dropped.
-    static func englishWords(_ text: String) -> [(stem: String, surface: String)] {
+    static func englishWords(_ text: String, session: AnalysisSession? = nil) -> [(stem: String, surface: String)] {
         var out: [(String, String)] = []
         let utf8 = Array(text.utf8)
-        Analyzer().analyze(text) { term, kind, _, range in
+        (session ?? AnalysisSession(cachingStems: false)).analyze(text) { term, kind, _, range in
             guard kind == .word else { return }
             let surface = String(decoding: utf8[range], as: UTF8.self).lowercased()
             if let singular = irregularSingulars[surface] {
@@ -185,6 +188,8 @@ package enum QueryTranslator {
         static let words = DictionaryTable(packed: cedictTablePacked, length: cedictTableLength)
         /// Its glosses the other way, sorted, made from it on first use.
         static let glosses = GlossIndex(words)
+        /// The glosses by their stems, made on first use.
+        static let stemmedGlosses = StemmedGlosses(glosses)
     }
 }
 
@@ -306,8 +311,8 @@ struct GlossIndex: Sendable {
     @inline(__always)
     static func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
 
-    /// Calls `body` with each gloss (in lower case) that starts with `prefix`, its word and rank.
-    func forEach(withPrefix prefix: [UInt8], _ body: (String, String, Int) -> Void) {
+    /// The entries whose gloss starts with `prefix` (in lower case), as a range of ``entries``.
+    func range(withPrefix prefix: [UInt8]) -> Range<Int> {
         let bytes = table.bytes
         // Compares an entry's gloss with the prefix: <0, 0 (it starts with it), >0.
         func compare(_ e: Entry) -> Int {
@@ -325,12 +330,63 @@ struct GlossIndex: Sendable {
             let mid = (lo + hi) / 2
             if compare(entries[mid]) < 0 { lo = mid + 1 } else { hi = mid }
         }
-        var k = lo
-        while k < entries.count, compare(entries[k]) == 0 {
-            let e = entries[k]
-            body(String(decoding: bytes[Int(e.gloss.lowerBound)..<Int(e.gloss.upperBound)].map(Self.lower), as: UTF8.self),
-                 String(decoding: bytes[Int(e.word.lowerBound)..<Int(e.word.upperBound)], as: UTF8.self), Int(e.rank))
-            k += 1
+        var end = lo
+        hi = entries.count
+        while end < hi {
+            let mid = (end + hi) / 2
+            if compare(entries[mid]) <= 0 { end = mid + 1 } else { hi = mid }
         }
+        return lo..<end
+    }
+}
+
+/// The gloss index's entries by the stems of their glosses (`human right` for `human rights`),
+/// so that an English word finds its Chinese words by one look-up instead of analysing every
+/// gloss that begins like it. Made a bucket at a time, on first need: the glosses that begin
+/// with a stem's first three letters (all that can match it) are stemmed once, so a query pays
+/// for a few hundred glosses at most, not for the whole dictionary.
+final class StemmedGlosses: Sendable {
+    /// Each bucket (by the glosses' first letters): its stem keys' entries of ``GlossIndex/entries``.
+    private let buckets = Mutex<[[UInt8]: [String: [Int32]]]>([:])
+    let index: GlossIndex
+
+    init(_ index: GlossIndex) { self.index = index }
+
+    /// The entries whose glosses begin with `prefix` (lower case) and stem to `stems`, in
+    /// gloss order.
+    func entries(stemmingTo stems: [String], prefix: [UInt8]) -> [Int32] {
+        let head = Array(prefix.prefix(3))
+        let bucket = buckets.withLock { $0[head] } ?? {
+            let made = makeBucket(head)
+            buckets.withLock { $0[head] = made }
+            return made
+        }()
+        let bytes = index.table.bytes
+        return (bucket[stems.joined(separator: " ")] ?? []).filter { k in
+            let gloss = index.entries[Int(k)].gloss
+            return gloss.count >= prefix.count && zip(bytes[Int(gloss.lowerBound)...], prefix).allSatisfy { GlossIndex.lower($0) == $1 }
+        }
+    }
+
+    private func makeBucket(_ head: [UInt8]) -> [String: [Int32]] {
+        let bytes = index.table.bytes
+        let session = AnalysisSession(cachingStems: false)
+        var byStems: [String: [Int32]] = [:]
+        var previous: (gloss: ArraySlice<UInt8>, key: String)? = nil
+        for k in index.range(withPrefix: head) {
+            let e = index.entries[k]
+            let gloss = bytes[Int(e.gloss.lowerBound)..<Int(e.gloss.upperBound)]
+            // (The entries are sorted by gloss: the entries of one gloss come together.)
+            let key: String
+            if let previous, previous.gloss.elementsEqual(gloss, by: { GlossIndex.lower($0) == GlossIndex.lower($1) }) {
+                key = previous.key
+            } else {
+                let lowered = String(decoding: gloss.map(GlossIndex.lower), as: UTF8.self)
+                key = QueryTranslator.englishWords(lowered, session: session).map(\.stem).joined(separator: " ")
+            }
+            previous = (gloss, key)
+            byStems[key, default: []].append(Int32(k))
+        }
+        return byStems
     }
 }

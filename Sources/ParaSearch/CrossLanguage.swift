@@ -72,6 +72,7 @@ extension Searcher {
 
         var out = CrossRanking(candidates: [], total: 0)
         var translated: QueryPlan? = nil
+        var floored = options
         // A query that requires a phrase or term is not translated: the translation could not
         // require it. (A document symbol is the same in every language: nothing to translate.)
         if translating, let source, let target, query.phrases.allSatisfy(Query.isSymbol) {
@@ -114,8 +115,19 @@ extension Searcher {
             out.total += total
             merge(found, share: 1)
         }
+        if translated != nil {
+            // Scaled, the translated list's best scores `translationShare` of the direct best,
+            // and the rest in proportion: when the direct list is full, a translated paragraph
+            // scoring below (direct k-th ÷ (share × direct best)) of its list's best stays
+            // below the k-th and cannot enter. MaxScore prunes by that floor; a floor of 1 or
+            // more means no translated paragraph can enter (only `total` still wants it).
+            if options.pruneMerged, directRanked.count >= options.limit, let best = directRanked.first?.score, best > 0 {
+                floored.relativeFloor = directRanked[options.limit - 1].score / (options.translationShare * best) / (1 + 1e-9)
+            }
+            if floored.relativeFloor >= 1 && !options.countTotal { translated = nil }
+        }
         if let translated {
-            let (ranked, total) = try rank(translated, options: options)
+            let (ranked, total) = try rank(translated, options: floored)
             out.total += total
             merge(ranked.map { ($0, FoundThrough.translation) }, share: options.translationShare)
         }

@@ -142,16 +142,29 @@ extension Searcher {
 struct TopK {
     let capacity: Int
     private var items: [Searcher.Candidate] = []   // a min-heap on (score, -key): worst first
+    /// A candidate scoring below this share of the best offered so far is not wanted (a list
+    /// to be merged whose lower part cannot reach the merged top k); 0: none.
+    let relativeFloor: Double
+    private var best = 0.0
 
-    init(capacity: Int) { self.capacity = capacity }
+    init(capacity: Int, relativeFloor: Double = 0) {
+        self.capacity = capacity
+        self.relativeFloor = relativeFloor
+    }
 
     @inline(__always)
     private static func worse(_ a: Searcher.Candidate, _ b: Searcher.Candidate) -> Bool {
         a.score != b.score ? a.score < b.score : a.key > b.key
     }
 
-    /// The score a new candidate must reach, once the heap is full.
-    var threshold: Double? { items.count < capacity ? nil : items[0].score }
+    /// The score a new candidate must reach: the k-th's once the heap is full, or the floor
+    /// under the best so far when that is higher. (The best itself is never pruned: the floor
+    /// is below it.)
+    var threshold: Double? {
+        let kth = items.count < capacity ? nil : items[0].score
+        guard relativeFloor > 0, best > 0 else { return kth }
+        return max(kth ?? 0, relativeFloor * best)
+    }
 
     func wouldAccept(score: Double, key: Int) -> Bool {
         guard capacity > 0 else { return false }
@@ -160,6 +173,7 @@ struct TopK {
     }
 
     mutating func offer(_ c: Searcher.Candidate) {
+        best = max(best, c.score)
         if items.count < capacity {
             items.append(c)
             var i = items.count - 1

@@ -214,7 +214,7 @@ public struct Searcher: Sendable {
         let reranking = (options.proximityWeight > 0 || options.runsFirst) && !plan.proximity.isEmpty
             || options.runsFirst && plan.loneCharacter != nil
         let depth = max(options.limit, reranking ? options.rerankDepth : 0)
-        var heap = TopK(capacity: depth)
+        var heap = TopK(capacity: depth, relativeFloor: reranking ? 0 : options.relativeFloor)
         var total = 0
         for (s, segment) in snapshot.segments.enumerated() {
             let filter = try documentFilter(plan, segment, s)

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import ParaTestSupport
-import ParaAnalysis
+@testable import ParaAnalysis
 @testable import ParaSearch
 import ParaExtraction
 import ParaIndex
@@ -237,5 +237,72 @@ private func document(_ numbers: [String?]) -> [Paragraph] {
         #expect(try library.versions(of: "c-zh").map(\.id) == ["a-en"])
         #expect(try library.versions(of: "d-zh").map(\.id) == ["b-fr"])
         #expect(try library.parallel("d-zh", ordinal: 1).map(\.paragraph.text) == ["Other text."])
+    }
+}
+
+@Suite struct CrossLanguagePruningTests {
+    /// Words of the sample corpus, both languages, drawn with a seed: a Chinese bigram word
+    /// or an English word, one to three to a query.
+    static func queries(count: Int, seed: UInt64) throws -> [String] {
+        var random = SplitMix64(state: seed)
+        let segment = sampleIndex.segments[0]
+        var words: [String] = []
+        for local in stride(from: 0, to: segment.paragraphCount, by: 7) {
+            let text = try segment.paragraph(local).text
+            let utf8 = Array(text.utf8)
+            for (token, kind) in Analyzer().terms(text) where kind == .word || kind == .bigram {
+                let surface = String(decoding: utf8[token.byteRange], as: UTF8.self)
+                if surface.count >= 2, !words.contains(surface) { words.append(surface) }
+            }
+        }
+        return (0..<count).map { _ in
+            (0..<Int.random(in: 1...3, using: &random)).map { _ in words.randomElement(using: &random)! }.joined(separator: " ")
+        }
+    }
+
+    /// The translated query ranks only what its scaling can lift into the merged top k: the
+    /// same hits, scores and ways found as ranking all of it, at several depths and pages.
+    @Test func pruningTheTranslatedQueryChangesNoHit() throws {
+        let searcher = Searcher(snapshot: sampleIndex)
+        var translatedSome = 0
+        for query in try Self.queries(count: 150, seed: 14) {
+            for (limit, offset) in [(1, 0), (3, 0), (10, 0), (5, 5)] {
+                var options = SearchOptions(limit: limit)
+                options.offset = offset
+                options.pruneMerged = false
+                let all = try searcher.search(query, options: options)
+                options.pruneMerged = true
+                let pruned = try searcher.search(query, options: options)
+                #expect(pruned.hits.map(\.runID) == all.hits.map(\.runID), "\(query) limit \(limit) offset \(offset)")
+                #expect(pruned.hits.map(\.score) == all.hits.map(\.score), "\(query) limit \(limit) offset \(offset)")
+                #expect(pruned.hits.map { $0.foundThrough == nil } == all.hits.map { $0.foundThrough == nil }, "\(query)")
+                #expect(pruned.total == all.total, "\(query)")
+                if all.hits.contains(where: { $0.foundThrough != nil }) { translatedSome += 1 }
+            }
+        }
+        // (The comparison means something only if translated hits do enter.)
+        #expect(translatedSome > 50)
+    }
+
+    /// English words find their Chinese words through the stemmed glosses as a scan of every
+    /// gloss that begins like the word, stemmed, finds them.
+    @Test func stemmedGlossesFindWhatAScanFinds() throws {
+        var checked = 0
+        for query in try Self.queries(count: 400, seed: 15) {
+            for word in QueryTranslator.englishWords(query) {
+                let stems = [word.stem]
+                var prefix = Array(word.stem.utf8)
+                if prefix.count > 2, prefix.last == UInt8(ascii: "i") || prefix.last == UInt8(ascii: "e") { prefix.removeLast() }
+                let index = QueryTranslator.Tables.glosses
+                let scan = index.range(withPrefix: prefix).filter { k in
+                    let e = index.entries[k]
+                    let gloss = String(decoding: index.table.bytes[Int(e.gloss.lowerBound)..<Int(e.gloss.upperBound)].map(GlossIndex.lower), as: UTF8.self)
+                    return QueryTranslator.englishWords(gloss).map(\.stem) == stems
+                }
+                #expect(QueryTranslator.Tables.stemmedGlosses.entries(stemmingTo: stems, prefix: prefix).map(Int.init) == scan, "\(word.surface)")
+                checked += 1
+            }
+        }
+        #expect(checked > 200)
     }
 }
