@@ -121,7 +121,7 @@ extension Searcher {
             // scoring below (direct k-th ÷ (share × direct best)) of its list's best stays
             // below the k-th and cannot enter. MaxScore prunes by that floor; a floor of 1 or
             // more means no translated paragraph can enter (only `total` still wants it).
-            if options.pruneMerged, directRanked.count >= options.limit, let best = directRanked.first?.score, best > 0 {
+            if options.pruneByBounds, directRanked.count >= options.limit, let best = directRanked.first?.score, best > 0 {
                 floored.relativeFloor = directRanked[options.limit - 1].score / (options.translationShare * best) / (1 + 1e-9)
             }
             if floored.relativeFloor >= 1 && !options.countTotal { translated = nil }

@@ -70,6 +70,32 @@ struct QueryPlan {
         return terms.count - 1
     }
 
+    /// How many times its own BM25 score the proximity bonus can add to a paragraph at most,
+    /// per unit of ``SearchOptions/proximityWeight`` (nil: no bound). A sequence occurs in a
+    /// paragraph no more often than any of its terms, so a CJK run's bonus is at most its
+    /// bigrams' scores summed (the bonus weighs the run by their idfs summed), and a pair's or
+    /// compound's at most the score of one of its scoring terms (it weighs the smallest idf):
+    /// each sequence is charged to terms, and the largest charge per unit of a term's
+    /// weight bounds the whole bonus against the score.
+    var bonusBound: Double? {
+        var charge = [Double](repeating: 0, count: terms.count)
+        for seq in proximity {
+            if terms[seq.terms[0].index].kind == .bigram {
+                for t in seq.terms { charge[t.index] += 1 }
+            } else if let t = seq.terms.last(where: { scoring.contains($0.index) && terms[$0.index].weight > 0 }) {
+                charge[t.index] += 1
+            } else {
+                return nil
+            }
+        }
+        var bound = 0.0
+        for t in terms.indices where charge[t] > 0 {
+            guard scoring.contains(t), terms[t].weight > 0 else { return nil }
+            bound = max(bound, charge[t] / terms[t].weight)
+        }
+        return bound
+    }
+
     init(_ query: Query) {
         let analyzer = Analyzer()
         func sequence(_ text: String, scoring: Bool) -> (Sequence, [(Int, Int)]) {

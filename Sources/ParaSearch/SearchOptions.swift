@@ -63,9 +63,10 @@ public struct SearchOptions: Sendable {
     var budget: Budget? = nil
     /// For tests: stop at this many budget checks instead of a time.
     var stopAfterChecks: Int? = nil
-    /// Rank only what can change the merged top k: the translated query's paragraphs that its
-    /// scaling can lift past the direct list's last. Off only in tests (the oracle).
-    var pruneMerged = true
+    /// Retrieve only what can change the top k: the candidates the proximity bonus can lift
+    /// into it, the translated query's paragraphs that its scaling can lift past the direct
+    /// list's last. Off only in tests (the oracle of the same hits).
+    var pruneByBounds = true
     /// Set by the searcher on a list to be merged: a paragraph scoring below this share of the
     /// list's best cannot enter the merged top k (0: every paragraph can).
     var relativeFloor = 0.0

@@ -138,6 +138,80 @@ extension Searcher {
     }
 }
 
+extension Searcher {
+    /// Top-k for a query with required phrases: every match holds all their terms, so the
+    /// candidates are the paragraphs of the rarest of them that hold the others too (one
+    /// walk, each list leaping to the next paragraph all hold), each scored in full; the
+    /// phrase itself (positions) is checked only for those that would enter the heap. The
+    /// same hits as MaxScore over all the lists, with no walk over the common ones.
+    func conjunctive(_ scorer: SegmentScorer, segment s: Int, required: [TermMatcher], heap: inout TopK, budget: Budget?,
+                     accept: (Int) throws -> Bool) throws {
+        var lists = required
+        let n = scorer.count
+        let m = scorer.matchers
+        var step = 0
+        var d = lists[0].doc
+        // The paragraphs up to `windowEnd` score at most `windowBound` (every term's block there).
+        var windowEnd = -1
+        var windowBound = Double.infinity
+        search: while d != PostingsCursor.end, !budget.isSpent(at: step) {
+            step += 1
+            // Leap until every required list is at the same paragraph.
+            for i in lists.indices {
+                lists[i].advance(to: d)
+                if lists[i].doc != d {
+                    d = lists[i].doc
+                    continue search
+                }
+            }
+            // Past the blocks whose paragraphs cannot reach the heap.
+            if let threshold = heap.threshold {
+                if d > windowEnd {
+                    windowEnd = PostingsCursor.end - 1
+                    windowBound = 0
+                    for i in 0..<n {
+                        // (A union is bounded as a whole: no blocks of its own.)
+                        if m[i].isUnion {
+                            windowBound += m[i].doc == PostingsCursor.end ? 0 : scorer.bounds[i]
+                        } else if let block = m[i].blockBound(atOrAfter: d, { impact in
+                            // (Written out, not as MaxScore's closure: the compiler would merge
+                            // the two and call it instead of inlining it there, 8 % of a query.)
+                            scorer.score(i, frequency: impact.frequency,
+                                         norm: i < scorer.rankingOnly ? scorer.bm25.k1 : scorer.lengthNorm(impact.length))
+                        }) {
+                            windowEnd = min(windowEnd, block.lastDoc)
+                            windowBound += block.bound
+                        }
+                    }
+                }
+                if windowBound * (1 + 1e-9) < threshold {
+                    d = windowEnd + 1
+                    continue search
+                }
+            }
+            let norm = scorer.norm(d)
+            var matched = false
+            for i in 0..<n {
+                m[i].advance(to: d)
+                if m[i].doc == d {
+                    _ = scorer.contribute(i, d, norm)
+                    if i >= scorer.rankingOnly { matched = true }
+                }
+            }
+            // (A paragraph holding only stop words of a phrase and no scoring term is no match.)
+            if matched {
+                let score = scorer.sum(d)
+                if heap.wouldAccept(score: score, key: s << 32 | d), heap.threshold.map({ score * (1 + 1e-9) >= $0 }) ?? true,
+                   try accept(d) {
+                    heap.offer(Candidate(segment: s, local: d, score: score))
+                }
+            }
+            lists[0].next()
+            d = lists[0].doc
+        }
+    }
+}
+
 /// The k best candidates: score descending, then paragraph key ascending.
 struct TopK {
     let capacity: Int
@@ -146,10 +220,18 @@ struct TopK {
     /// to be merged whose lower part cannot reach the merged top k); 0: none.
     let relativeFloor: Double
     private var best = 0.0
+    /// For a rerank whose bonus multiplies a score by at most `lift`: only the candidates
+    /// that can reach the `liftedK`-th best score so far (once there are that many) are
+    /// wanted. `topScores` is a min-heap of the `liftedK` best scores.
+    let lift: Double
+    let liftedK: Int
+    private var topScores: [Double] = []
 
-    init(capacity: Int, relativeFloor: Double = 0) {
+    init(capacity: Int, relativeFloor: Double = 0, lift: Double = 0, liftedK: Int = 0) {
         self.capacity = capacity
         self.relativeFloor = relativeFloor
+        self.lift = lift
+        self.liftedK = lift > 0 ? liftedK : 0
     }
 
     @inline(__always)
@@ -161,9 +243,10 @@ struct TopK {
     /// under the best so far when that is higher. (The best itself is never pruned: the floor
     /// is below it.)
     var threshold: Double? {
-        let kth = items.count < capacity ? nil : items[0].score
-        guard relativeFloor > 0, best > 0 else { return kth }
-        return max(kth ?? 0, relativeFloor * best)
+        var out = items.count < capacity ? nil : items[0].score
+        if relativeFloor > 0, best > 0 { out = max(out ?? 0, relativeFloor * best) }
+        if liftedK > 0, topScores.count == liftedK { out = max(out ?? 0, topScores[0] / lift) }
+        return out
     }
 
     func wouldAccept(score: Double, key: Int) -> Bool {
@@ -174,6 +257,7 @@ struct TopK {
 
     mutating func offer(_ c: Searcher.Candidate) {
         best = max(best, c.score)
+        if liftedK > 0 { keepTopScore(c.score) }
         if items.count < capacity {
             items.append(c)
             var i = items.count - 1
@@ -191,6 +275,29 @@ struct TopK {
                 if r < items.count && Self.worse(items[r], items[m]) { m = r }
                 if m == i { break }
                 items.swapAt(i, m)
+                i = m
+            }
+        }
+    }
+
+    private mutating func keepTopScore(_ score: Double) {
+        if topScores.count < liftedK {
+            topScores.append(score)
+            var i = topScores.count - 1
+            while i > 0 {
+                let parent = (i - 1) / 2
+                if topScores[i] < topScores[parent] { topScores.swapAt(i, parent); i = parent } else { break }
+            }
+        } else if score > topScores[0] {
+            topScores[0] = score
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < topScores.count && topScores[l] < topScores[m] { m = l }
+                if r < topScores.count && topScores[r] < topScores[m] { m = r }
+                if m == i { break }
+                topScores.swapAt(i, m)
                 i = m
             }
         }

@@ -11,20 +11,13 @@ extension Searcher {
     /// sequence found in the paragraph, BM25's saturation of its occurrence count, weighted by
     /// the summed idf of a CJK run's bigrams (a run found whole counts about as much again as
     /// its bigrams found anywhere) or by the smaller idf of an English pair.
+    /// With `lifting` off, the tiers are left as they scored (`runs` says each one's tier).
     func rerank(_ candidates: [Candidate], plan: QueryPlan, options: SearchOptions,
-                        characterLists: [MergedPostings?]) throws -> [Candidate] {
+                characterLists: [MergedPostings?], lifting: Bool = true) throws -> [Candidate] {
         let bm25 = options.bm25
         let average = snapshot.averageLength
         var out = candidates
-        // Phrase-first applies when the query is a single Chinese run (资产追回): then the
-        // paragraphs holding it whole come first. With several runs (a question) the runs only
-        // earn the bonus: measured, tiering on any run found whole lost 0.001 nDCG@10 on CMRC.
-        let cjkRuns = plan.proximity.filter { plan.terms[$0.terms[0].index].kind == .bigram }.count
-        // The same holds for a query of one compound word: `COVID-19` whole before `19` alone.
-        // And for one character alone: where it stands as a word of its own (`辐射和核`) before
-        // where it is only part of a longer word (`核心`, `结核`).
-        let tiering = options.runsFirst && (cjkRuns == 1 && plan.scoring.allSatisfy { plan.terms[$0].kind == .bigram }
-                                            || plan.compound != nil || plan.loneCharacter != nil)
+        let tiering = Self.tiers(plan, options: options)
         let order = candidates.indices.sorted { candidates[$0].key < candidates[$1].key }
         var currentSegment = -1
         var matchers: [[TermMatcher?]] = []
@@ -59,8 +52,12 @@ extension Searcher {
             }
             out[i].score += bonus
         }
-        // Lift each tier of run matches just above the best score of the tiers below it, so
-        // that scores stay monotonic with rank (evaluation tools sort by score).
+        return lifting ? Self.liftTiers(out) : out
+    }
+
+    /// Lifts each tier of run matches just above the best score of the tiers below it, so
+    /// that scores stay monotonic with rank (evaluation tools sort by score); best first.
+    static func liftTiers(_ out: [Candidate]) -> [Candidate] {
         var lifted: [Candidate] = []
         for runs in Set(out.map(\.runs)).sorted() {
             var tier = out.filter { $0.runs == runs }
@@ -71,6 +68,19 @@ extension Searcher {
             lifted += tier
         }
         return lifted.sorted { $0.score != $1.score ? $0.score > $1.score : $0.key < $1.key }
+    }
+
+    /// Whether the rerank ranks tiers (a run found whole first), not only adds the bonus.
+    /// Phrase-first applies when the query is a single Chinese run (资产追回): then the
+    /// paragraphs holding it whole come first. With several runs (a question) the runs only
+    /// earn the bonus: measured, tiering on any run found whole lost 0.001 nDCG@10 on CMRC.
+    /// The same holds for a query of one compound word: `COVID-19` whole before `19` alone.
+    /// And for one character alone: where it stands as a word of its own (`辐射和核`) before
+    /// where it is only part of a longer word (`核心`, `结核`).
+    static func tiers(_ plan: QueryPlan, options: SearchOptions) -> Bool {
+        let cjkRuns = plan.proximity.filter { plan.terms[$0.terms[0].index].kind == .bigram }.count
+        return options.runsFirst && (cjkRuns == 1 && plan.scoring.allSatisfy { plan.terms[$0].kind == .bigram }
+                                     || plan.compound != nil || plan.loneCharacter != nil)
     }
 
     /// Whether the lone character occurs in paragraph `local` at least once outside every

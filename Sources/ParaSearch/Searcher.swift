@@ -168,53 +168,143 @@ public struct Searcher: Sendable {
         var key: Int { segment << 32 | local }
     }
 
+    /// A query's terms looked up in every segment, once: their matchers, bounds and document
+    /// frequencies there (the plan that comes with them carries the global idfs).
+    struct Lookups {
+        var matchers: [[TermMatcher?]] = []
+        var bounds: [[(maxFrequency: Int, minLength: Int)?]] = []
+        var documentFrequencies: [[Int]] = []
+        /// A lone character's lists, per segment, for the rerank (one dictionary scan).
+        var characterLists: [MergedPostings?] = []
+    }
+
+    /// Looks the plan's terms up in every segment and sets their global document frequencies
+    /// (a union's is counted by walking it) and idfs.
+    func lookUp(_ plan: inout QueryPlan, options: SearchOptions) throws -> Lookups {
+        var out = Lookups()
+        for segment in snapshot.segments {
+            var row: [TermMatcher?] = []
+            var boundRow: [(maxFrequency: Int, minLength: Int)?] = []
+            var frequencyRow: [Int] = []
+            for t in plan.terms.indices {
+                var found: SegmentTerm? = nil
+                if t == plan.loneCharacter {
+                    let merged = try character(plan.terms[t], in: segment, budget: options.budget)
+                    out.characterLists.append(merged)
+                    found = merged.flatMap { characterTerm($0, in: segment) }
+                } else if !plan.terms[t].isSection || segment.hasSectionTerms {
+                    found = try segmentTerm(plan.terms[t], in: segment)
+                }
+                plan.terms[t].documentFrequency += found?.documentFrequency ?? 0
+                row.append(found?.matcher)
+                boundRow.append(found.map { ($0.maxFrequency, $0.minLength) })
+                frequencyRow.append(found?.documentFrequency ?? 0)
+            }
+            out.matchers.append(row)
+            out.bounds.append(boundRow)
+            out.documentFrequencies.append(frequencyRow)
+        }
+        let n = snapshot.paragraphCount
+        for t in plan.terms.indices {
+            plan.terms[t].idf = options.bm25.idf(documentFrequency: plan.terms[t].documentFrequency, paragraphs: n)
+        }
+        return out
+    }
+
     /// Ranks paragraphs for a query plan; returns the top `limit` (after the proximity rerank)
     /// and the total number of matching paragraphs (0 when not counted).
     func rank(_ queryPlan: QueryPlan, options: SearchOptions) throws -> ([Candidate], Int) {
         var plan = queryPlan
         guard !plan.scoring.isEmpty, options.limit > 0 else { return ([], 0) }
-        let n = snapshot.paragraphCount
-        let average = snapshot.averageLength
-        let bm25 = options.bm25
-
-        // Global document frequencies (a union's is counted by walking it), and each term's
-        // dictionary entry per segment (looked up once).
-        var perSegment: [[TermMatcher?]] = []
-        var termBounds: [[(maxFrequency: Int, minLength: Int)?]] = []
-        // A lone character's lists, kept per segment for the rerank (one dictionary scan).
-        var characterLists: [MergedPostings?] = []
-        for segment in snapshot.segments {
-            var row: [TermMatcher?] = []
-            var boundRow: [(maxFrequency: Int, minLength: Int)?] = []
-            for t in plan.terms.indices {
-                var found: SegmentTerm? = nil
-                if t == plan.loneCharacter {
-                    let merged = try character(plan.terms[t], in: segment, budget: options.budget)
-                    characterLists.append(merged)
-                    found = merged.flatMap { characterTerm($0, in: segment) }
-                } else if !plan.terms[t].isSection || segment.hasSectionTerms {
-                    found = try segmentTerm(plan.terms[t], in: segment)
-                }
-                guard let st = found else {
-                    row.append(nil)
-                    boundRow.append(nil)
-                    continue
-                }
-                plan.terms[t].documentFrequency += st.documentFrequency
-                row.append(st.matcher)
-                boundRow.append((st.maxFrequency, st.minLength))
-            }
-            perSegment.append(row)
-            termBounds.append(boundRow)
-        }
-        for t in plan.terms.indices {
-            plan.terms[t].idf = bm25.idf(documentFrequency: plan.terms[t].documentFrequency, paragraphs: n)
-        }
-
+        let lookups = try lookUp(&plan, options: options)
         let reranking = (options.proximityWeight > 0 || options.runsFirst) && !plan.proximity.isEmpty
             || options.runsFirst && plan.loneCharacter != nil
+        let tiering = reranking && Self.tiers(plan, options: options)
+        if tiering, options.pruneByBounds, plan.loneCharacter == nil, plan.proximity.count == 1 {
+            return try rankWholeFirst(plan, lookups, options: options)
+        }
+        // Without tiers the bonus multiplies a candidate's score by at most `lift`: only the
+        // candidates that can reach the k-th best score are retrieved and reranked (the rest
+        // of the `rerankDepth` could not enter the top k).
+        let lift = reranking && !tiering && options.pruneByBounds ? lifting(plan, options) : 0
         let depth = max(options.limit, reranking ? options.rerankDepth : 0)
-        var heap = TopK(capacity: depth, relativeFloor: reranking ? 0 : options.relativeFloor)
+        var heap = TopK(capacity: depth, relativeFloor: reranking ? 0 : options.relativeFloor, lift: lift, liftedK: options.limit)
+        let total = try retrieve(plan, lookups, into: &heap, options: options, countTotal: options.countTotal)
+        var ranked = Self.liftable(heap.sorted(), lift: lift, limit: options.limit)
+        if reranking {
+            ranked = try rerank(ranked, plan: plan, options: options, characterLists: lookups.characterLists)
+        }
+        if ranked.count > options.limit { ranked.removeLast(ranked.count - options.limit) }
+        return (ranked, total)
+    }
+
+    /// How many times its BM25 score the proximity bonus can make a candidate's score at most
+    /// (with a margin for rounding), or 0 when the plan gives no bound.
+    private func lifting(_ plan: QueryPlan, _ options: SearchOptions) -> Double {
+        guard let bound = plan.bonusBound else { return 0 }
+        return (1 + options.proximityWeight * bound) * (1 + 1e-9)
+    }
+
+    /// The candidates (best first) that the bonus can lift to the `limit`-th's score.
+    private static func liftable(_ ranked: [Candidate], lift: Double, limit: Int) -> [Candidate] {
+        guard lift > 0, ranked.count >= limit else { return ranked }
+        let kth = ranked[limit - 1].score
+        return ranked.filter { $0.score * lift >= kth }
+    }
+
+    /// A query of one Chinese run or one compound word, whose paragraphs holding it whole rank
+    /// first: those paragraphs are found as if the run were quoted (driven by its rarest
+    /// term, positions read only for paragraphs that could enter the top k), reranked with
+    /// the bonus; the paragraphs without it (no bonus: the run is not in them) fill the rest
+    /// by BM25, only when there are fewer than `limit` of the first kind.
+    private func rankWholeFirst(_ plan: QueryPlan, _ lookups: Lookups, options: SearchOptions) throws -> ([Candidate], Int) {
+        let lift = lifting(plan, options)
+        // A run of common terms (each in more than 2 % of the paragraphs) is found whole in
+        // many paragraphs: walking them all costs more than ranking the best `rerankDepth` by
+        // BM25 and reading their positions. That gives the same hits when `limit` of those
+        // hold it whole and no paragraph ranked below them could reach the `limit`-th of
+        // those with its bonus; else the paragraphs holding it are walked after all.
+        let rarest = plan.proximity[0].terms.map { plan.terms[$0.index].documentFrequency }.min() ?? 0
+        if rarest > snapshot.paragraphCount / 50, lift > 0 {
+            let depth = max(options.limit, options.rerankDepth)
+            var heap = TopK(capacity: depth)
+            let total = try retrieve(plan, lookups, into: &heap, options: options, countTotal: options.countTotal)
+            let candidates = heap.sorted()
+            let reranked = try rerank(candidates, plan: plan, options: options, characterLists: lookups.characterLists, lifting: false)
+            let whole = reranked.filter { $0.runs > 0 }.map(\.score).sorted(by: >)
+            if candidates.count < depth || whole.count >= options.limit && candidates.last!.score * lift < whole[options.limit - 1] {
+                var ranked = Self.liftTiers(reranked)
+                if ranked.count > options.limit { ranked.removeLast(ranked.count - options.limit) }
+                return (ranked, total)
+            }
+        }
+        var whole = plan
+        whole.phrases.append(plan.proximity[0])
+        var heap = TopK(capacity: max(options.limit, options.rerankDepth), lift: lift, liftedK: options.limit)
+        _ = try retrieve(whole, lookups, into: &heap, options: options, countTotal: false)
+        var first = try rerank(Self.liftable(heap.sorted(), lift: lift, limit: options.limit), plan: plan, options: options,
+                               characterLists: lookups.characterLists)
+        if first.count > options.limit { first.removeLast(first.count - options.limit) }
+        var total = 0
+        var rest: [Candidate] = []
+        if first.count < options.limit || options.countTotal {
+            let fill = first.count < options.limit
+            var others = TopK(capacity: fill ? options.limit + first.count : 0)
+            total = try retrieve(plan, lookups, into: &others, options: options, countTotal: options.countTotal, ranking: fill)
+            let taken = Set(first.map(\.key))
+            rest = others.sorted().filter { !taken.contains($0.key) }
+        }
+        var ranked = Self.liftTiers(first + rest)
+        if ranked.count > options.limit { ranked.removeLast(ranked.count - options.limit) }
+        return (ranked, total)
+    }
+
+    /// Retrieves the best candidates of every segment into `heap` (unless `ranking` is off)
+    /// and returns the number of matching paragraphs when `countTotal` (else 0).
+    func retrieve(_ plan: QueryPlan, _ lookups: Lookups, into heap: inout TopK, options: SearchOptions,
+                  countTotal: Bool, ranking: Bool = true) throws -> Int {
+        let average = snapshot.averageLength
+        let bm25 = options.bm25
         var total = 0
         for (s, segment) in snapshot.segments.enumerated() {
             let filter = try documentFilter(plan, segment, s)
@@ -225,7 +315,7 @@ public struct Searcher: Sendable {
             var matchers: [TermMatcher] = []
             var bounds: [Double] = [], weights: [Double] = [], idfs: [Double] = []
             func add(_ t: Int, weight: Double) {
-                guard let m = perSegment[s][t], let info = termBounds[s][t] else { return }
+                guard let m = lookups.matchers[s][t], let info = lookups.bounds[s][t] else { return }
                 let term = plan.terms[t]
                 matchers.append(m)
                 // (Section terms are scored without length normalisation: b = 0.)
@@ -246,40 +336,48 @@ public struct Searcher: Sendable {
                 if let filter, !filter.passes(segment.documentIndex(of: local)) { return false }
                 return try checker.accepts(local)
             }
-            switch options.strategy {
-            case .exhaustive:
-                let n = scorer.count
-                var step = 0
-                while !options.budget.isSpent(at: step) {
-                    step += 1
-                    var d = PostingsCursor.end
-                    for i in scorer.rankingOnly..<n { d = min(d, scorer.matchers[i].doc) }
-                    if d == PostingsCursor.end { break }
-                    for i in 0..<n { scorer.matchers[i].advance(to: d) }
-                    if try accept(d) {
-                        total += 1
-                        let norm = scorer.norm(d)
-                        for i in 0..<n where scorer.matchers[i].doc == d { _ = scorer.contribute(i, d, norm) }
-                        heap.offer(Candidate(segment: s, local: d, score: scorer.sum(d)))
+            // The terms every match holds (those of its required phrases), rarest first.
+            let required = Set(plan.phrases.flatMap { $0.terms.map(\.index) }).sorted {
+                (lookups.documentFrequencies[s][$0], $0) < (lookups.documentFrequencies[s][$1], $1)
+            }
+            // A required term missing from the segment: nothing in it matches.
+            if required.contains(where: { lookups.matchers[s][$0] == nil }) { continue }
+            if ranking {
+                switch options.strategy {
+                case .exhaustive:
+                    let n = scorer.count
+                    var step = 0
+                    while !options.budget.isSpent(at: step) {
+                        step += 1
+                        var d = PostingsCursor.end
+                        for i in scorer.rankingOnly..<n { d = min(d, scorer.matchers[i].doc) }
+                        if d == PostingsCursor.end { break }
+                        for i in 0..<n { scorer.matchers[i].advance(to: d) }
+                        if try accept(d) {
+                            total += 1
+                            let norm = scorer.norm(d)
+                            for i in 0..<n where scorer.matchers[i].doc == d { _ = scorer.contribute(i, d, norm) }
+                            heap.offer(Candidate(segment: s, local: d, score: scorer.sum(d)))
+                        }
+                        for i in 0..<n where scorer.matchers[i].doc == d { scorer.matchers[i].next() }
                     }
-                    for i in 0..<n where scorer.matchers[i].doc == d { scorer.matchers[i].next() }
+                case .maxScore:
+                    if options.pruneByBounds, !required.isEmpty {
+                        try conjunctive(scorer, segment: s, required: required.map { lookups.matchers[s][$0]! }, heap: &heap,
+                                        budget: options.budget, accept: accept)
+                    } else {
+                        try maxScore(scorer, segment: s, heap: &heap, budget: options.budget, accept: accept)
+                    }
                 }
-            case .maxScore:
-                try maxScore(scorer, segment: s, heap: &heap, budget: options.budget, accept: accept)
-                if options.countTotal {
-                    total += try countMatches(plan, segment: segment, perSegment[s], filter: filter, budget: options.budget)
-                }
+            }
+            if countTotal && (options.strategy == .maxScore || !ranking) {
+                total += try countMatches(plan, segment: segment, lookups.matchers[s], filter: filter, budget: options.budget)
             }
             if scorer.isCorrupt || checker.isCorrupt {
                 throw ParaError(.corrupt, file: segment.name, "index postings are damaged; rebuild the index")
             }
         }
-        var ranked = heap.sorted()
-        if reranking {
-            ranked = try rerank(ranked, plan: plan, options: options, characterLists: characterLists)
-        }
-        if ranked.count > options.limit { ranked.removeLast(ranked.count - options.limit) }
-        return (ranked, total)
+        return total
     }
 
     /// Counts matching paragraphs (for `total`) without scoring.

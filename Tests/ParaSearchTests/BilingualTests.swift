@@ -269,9 +269,9 @@ private func document(_ numbers: [String?]) -> [Paragraph] {
             for (limit, offset) in [(1, 0), (3, 0), (10, 0), (5, 5)] {
                 var options = SearchOptions(limit: limit)
                 options.offset = offset
-                options.pruneMerged = false
+                options.pruneByBounds = false
                 let all = try searcher.search(query, options: options)
-                options.pruneMerged = true
+                options.pruneByBounds = true
                 let pruned = try searcher.search(query, options: options)
                 #expect(pruned.hits.map(\.runID) == all.hits.map(\.runID), "\(query) limit \(limit) offset \(offset)")
                 #expect(pruned.hits.map(\.score) == all.hits.map(\.score), "\(query) limit \(limit) offset \(offset)")
@@ -304,5 +304,107 @@ private func document(_ numbers: [String?]) -> [Paragraph] {
             }
         }
         #expect(checked > 200)
+    }
+}
+
+@Suite struct RerankPruningTests {
+    /// Queries that earn the proximity bonus without tiers: two Chinese runs of three to six
+    /// characters, or an English phrase of two or three neighbouring words with a word more,
+    /// cut from the sample corpus with a seed.
+    static func queries(count: Int, seed: UInt64) throws -> [String] {
+        var random = SplitMix64(state: seed)
+        let segment = sampleIndex.segments[0]
+        var runs: [String] = [], phrases: [String] = []
+        for local in stride(from: 0, to: segment.paragraphCount, by: 5) {
+            let text = try segment.paragraph(local).text
+            let chinese = text.split { !("\u{4E00}"..."\u{9FFF}").contains($0) }.filter { $0.count >= 3 }
+            if let piece = chinese.randomElement(using: &random) {
+                let chars = Array(piece)
+                let length = Int.random(in: 3...min(6, chars.count), using: &random)
+                let start = Int.random(in: 0...(chars.count - length), using: &random)
+                runs.append(String(chars[start..<(start + length)]))
+            }
+            let words = text.split { !$0.isLetter || !$0.isASCII }.map(String.init).filter { $0.count > 3 }
+            if words.count >= 3 {
+                let start = Int.random(in: 0...(words.count - 3), using: &random)
+                phrases.append(words[start..<(start + Int.random(in: 2...3, using: &random))].joined(separator: " "))
+            }
+        }
+        return (0..<count).map { i in
+            i % 2 == 0 ? runs.randomElement(using: &random)! + " " + runs.randomElement(using: &random)!
+                : "\"\(phrases.randomElement(using: &random)!)\" " + phrases.randomElement(using: &random)!.split(separator: " ")[0]
+        }
+    }
+
+    /// Retrieving only the candidates the bonus can lift into the top k gives the hits and
+    /// scores that reranking all `rerankDepth` candidates gives.
+    @Test func boundedRerankChangesNoHit() throws {
+        let searcher = Searcher(snapshot: sampleIndex)
+        var compared = 0
+        for query in try Self.queries(count: 200, seed: 16) {
+            for (limit, translate) in [(1, false), (10, false), (10, true), (25, false)] {
+                var options = SearchOptions(limit: limit)
+                options.translate = translate
+                options.pruneByBounds = false
+                let all = try searcher.search(query, options: options)
+                options.pruneByBounds = true
+                let pruned = try searcher.search(query, options: options)
+                #expect(pruned.hits.map(\.runID) == all.hits.map(\.runID), "\(query) limit \(limit)")
+                #expect(pruned.hits.map(\.score) == all.hits.map(\.score), "\(query) limit \(limit)")
+                if all.hits.count == limit { compared += 1 }
+            }
+        }
+        #expect(compared > 300)
+    }
+
+    /// A query of one Chinese run or one compound word ranks every paragraph that holds it
+    /// whole first, as reranking all candidates with tiers does (the oracle: no pruning, a
+    /// rerank depth past the corpus), though only those that can enter the top k are read.
+    @Test func wholeFirstRanksAsTieringEveryCandidate() throws {
+        var random = SplitMix64(state: 17)
+        let segment = sampleIndex.segments[0]
+        var queries: [String] = []
+        for local in stride(from: 0, to: segment.paragraphCount, by: 9) {
+            let text = try segment.paragraph(local).text
+            let chinese = text.split { !("\u{4E00}"..."\u{9FFF}").contains($0) }.filter { $0.count >= 3 }
+            if let piece = chinese.randomElement(using: &random) {
+                let chars = Array(piece)
+                let length = Int.random(in: 3...min(6, chars.count), using: &random)
+                let start = Int.random(in: 0...(chars.count - length), using: &random)
+                queries.append(String(chars[start..<(start + length)]))
+            }
+            queries += text.split(separator: " ").map { $0.trimmingCharacters(in: .punctuationCharacters) }
+                .filter { $0.contains("-") && $0.count > 5 && $0.allSatisfy { $0.isASCII } }.prefix(1)
+        }
+        let searcher = Searcher(snapshot: sampleIndex)
+        var filled = 0, compounds = 0
+        for query in queries {
+            if query.contains("-") { compounds += 1 }
+            for limit in [1, 10, 30] {
+                var options = SearchOptions(limit: limit)
+                options.translate = false
+                let fast = try searcher.search(query, options: options)
+                options.pruneByBounds = false
+                options.rerankDepth = 1_000_000
+                let all = try searcher.search(query, options: options)
+                #expect(fast.hits.map(\.runID) == all.hits.map(\.runID), "\(query) limit \(limit)")
+                #expect(fast.total == all.total, "\(query)")
+                if fast.hits.count == limit { filled += 1 }
+            }
+        }
+        #expect(filled > 100 && compounds > 5)
+    }
+
+    /// The bound itself: a run's bonus is charged to its bigrams, a pair's to its last
+    /// scoring word, and a term in two sequences carries both.
+    @Test func theBonusBoundChargesEachSequenceToItsTerms() throws {
+        #expect(QueryPlan(try Query(parsing: "资产追回 国际合作")).bonusBound == 1)
+        #expect(QueryPlan(try Query(parsing: "\"asset recovery\" cooperation")).bonusBound == 1)
+        // `recovery` ends two pairs.
+        #expect(QueryPlan(try Query(parsing: "\"asset recovery\" \"stolen recovery\"")).bonusBound == 1)
+        #expect(QueryPlan(try Query(parsing: "\"recovery of assets and recovery\"")).bonusBound.map { $0 <= 1 } == true)
+        // 谢谢 three times: charged three times, and it weighs three times.
+        #expect(QueryPlan(try Query(parsing: "谢谢谢谢")).bonusBound == 1)
+        #expect(QueryPlan(try Query(parsing: "谢谢谢谢 谢谢")).bonusBound == 0.75)
     }
 }
