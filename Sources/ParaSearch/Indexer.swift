@@ -45,8 +45,12 @@ public struct Indexer: Sendable {
 
     /// Bytes the in-memory segment may use before it is written out.
     public var memoryBudget = IndexWriter.defaultMemoryBudget
-    /// Merge the whole index into one segment at the end.
+    /// Merge the whole index into one segment at the end. (A run that writes the whole index
+    /// anew, a first build or a rebuild, ends with one segment anyway.)
     public var mergeAll = false
+    /// Merge by size tiers only, even in a run that writes the whole index anew (tests of
+    /// many segments).
+    package var tiersOnly = false
 
     /// Indexes `paths` (files or folders, searched recursively).
     /// - Parameters:
@@ -66,6 +70,7 @@ public struct Indexer: Sendable {
         defer { writer.close() }
         if rebuild { try writer.removeAll() }
         if mergeAll { writer.mergeAllSegments() }
+        writer.tiersOnly = tiersOnly
         var known: [String: String] = [:]   // source → content hash
         for d in try writer.documents where !rebuild { known[d.metadata.source] = d.contentHash }
         let root = sourceRoot(writer)

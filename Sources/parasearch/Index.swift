@@ -29,7 +29,7 @@ struct IndexCommand: ParsableCommand {
     @Flag(help: "Exit non-zero when any file could not be indexed.")
     var strict = false
 
-    @Flag(help: "Merge the index into one segment at the end (faster queries, smaller dictionary).")
+    @Flag(help: "Merge the index into one segment at the end (faster queries, smaller dictionary); a first build or --rebuild does anyway.")
     var merge = false
 
     @Option(name: .long, help: "Memory for the in-memory segment, in MB (peak use stays near it).")

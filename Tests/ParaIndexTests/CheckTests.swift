@@ -79,6 +79,7 @@ import ParaCore
     @Test func aFilesDocumentsOverSeveralSegmentsAreSound() throws {
         let dir = temporaryDirectory()
         let writer = try IndexWriter(directory: dir, memoryBudget: 64 << 10)
+        writer.tiersOnly = true
         let docs = (0..<400).map { i in
             IndexableDocument(document: ExtractedDocument(
                 metadata: DocumentMetadata(id: "q\(i)", language: .en, title: "q", source: "corpus.jsonl"),

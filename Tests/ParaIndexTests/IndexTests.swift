@@ -269,6 +269,9 @@ func document(_ id: String, source: String, language: Language = .en, _ texts: [
             let writer = try IndexWriter(directory: dir, memoryBudget: budget)
             for source in 0..<300 {
                 try writer.replace(source: "s\(source)", with: Array(docs[(source * 10)..<(source * 10 + 10)]))
+                // (The small index is built in two commits: the second adds to a committed
+                // segment, so its many flushed segments merge by tiers, not all into one.)
+                if dir == small && source == 0 { try writer.commit() }
             }
             try writer.commit()
         }
@@ -297,6 +300,22 @@ func document(_ id: String, source: String, language: Language = .en, _ texts: [
 }
 
 @Suite struct MergeAllTests {
+    /// A first build (or a rebuild) that flushed many segments ends with one; a later commit
+    /// that adds to it merges by tiers and leaves the first segment as it is.
+    @Test func aBuildFromNothingEndsInOneSegmentAndLaterCommitsKeepTiers() throws {
+        let dir = temporaryDirectory()
+        let writer = try IndexWriter(directory: dir, memoryBudget: 1)
+        func text(_ i: Int) -> String { (0..<3000).map { "w\(i)x\($0)" }.joined(separator: " ") }
+        for i in 0..<12 { try writer.replace(source: "s\(i)", with: [document("d\(i)", source: "s\(i)", [text(i)])]) }
+        #expect(try writer.commit().segments == 1)
+        let first = try IndexSnapshot.open(directory: dir).segments[0].name
+        for i in 12..<15 { try writer.replace(source: "s\(i)", with: [document("d\(i)", source: "s\(i)", [text(i)])]) }
+        try writer.commit()
+        let snap = try IndexSnapshot.open(directory: dir)
+        #expect(snap.segments.count == 4 && snap.segments[0].name == first && snap.documentCount == 15)
+    }
+
+
     @Test func mergingEverythingKeepsEveryDocumentInOneSegment() throws {
         let dir = temporaryDirectory()
         let writer = try IndexWriter(directory: dir)

@@ -542,6 +542,7 @@ func search(_ q: String, limit: Int = 10, translate: Bool = false, parallel: Boo
         let many = temporaryDirectory("many"), one = temporaryDirectory("one")
         var indexer = Indexer(directory: many)
         indexer.memoryBudget = 64 << 10
+        indexer.tiersOnly = true
         _ = try indexer.index(paths: [corpus])
         var merged = Indexer(directory: one)
         merged.mergeAll = true
