@@ -36,6 +36,6 @@ for q in "${queries[@]}"; do
   done
   printf 'q\t%s\n' "$q" > "$tmp/q.tsv"
   warm=$("$bench" query "$index" "$tmp/q.tsv" --threads 1 2>/dev/null | python3 -c \
-    'import json, sys; d = json.load(sys.stdin); print(f"{d[\"p50_ms\"]:.3f} | {d[\"p99_ms\"]:.3f}")')
+    'import json, sys; d = json.load(sys.stdin); print("%.3f | %.3f" % (d["p50_ms"], d["p99_ms"]))')
   echo "| \`$q\` | $best | $warm |"
 done

@@ -4,8 +4,9 @@
 #   scripts/bench-scale.sh [WORKDIR]       (default WORKDIR: /tmp/parasearch-bench)
 #
 # Needs WORKDIR/corpus.jsonl and WORKDIR/queries.tsv (scripts/bench.sh makes them). The 5×
-# corpus is the corpus five times over, each copy's ids changed (`#2` … `#5` appended), so
-# every paragraph is five paragraphs of the index. For each size: `parasearch index` (its own
+# corpus is a folder of five files, the corpus and four copies with their ids changed (`#2` …
+# `#5` appended), so every paragraph is five paragraphs of the index (one file of its 2 GB
+# would be over the indexer's 512 MB limit for a file). For each size: `parasearch index` (its own
 # merge policy, MEMORY_BUDGET MB, default 256; wall time and peak RSS of the whole process),
 # its size, and `parasearch-bench query` with the default ranking and with BM25 only (one
 # thread, then two threads sharing the snapshot). Prints one table with how each grows.
@@ -21,26 +22,26 @@ swift build -c release --product parasearch >&2
 bench=$root/.build/release/parasearch-bench
 cli=$root/.build/release/parasearch
 
-if [ ! -f "$work/corpus-5x.jsonl" ]; then
-  python3 - "$work/corpus.jsonl" "$work/corpus-5x.jsonl" <<'PY'
+if [ ! -f "$work/corpus-5x/copy5.jsonl" ]; then
+  mkdir -p "$work/corpus-5x"
+  python3 - "$work/corpus.jsonl" "$work/corpus-5x" <<'PY'
 import json, sys
-source, target = sys.argv[1], sys.argv[2]
-with open(target, "w", encoding="utf-8") as out:
-    for copy in range(1, 6):
-        with open(source, encoding="utf-8") as f:
-            for line in f:
-                if copy == 1:
-                    out.write(line)
-                    continue
-                record = json.loads(line)
-                record["id"] = f"{record['id']}#{copy}"
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+source, folder = sys.argv[1], sys.argv[2]
+for copy in range(1, 6):
+    with open(source, encoding="utf-8") as f, open(f"{folder}/copy{copy}.jsonl", "w", encoding="utf-8") as out:
+        for line in f:
+            if copy == 1:
+                out.write(line)
+                continue
+            record = json.loads(line)
+            record["id"] = f"{record['id']}#{copy}"
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
 PY
 fi
 
 for size in 1 5; do
   corpus=$work/corpus.jsonl
-  [ "$size" = 5 ] && corpus=$work/corpus-5x.jsonl
+  [ "$size" = 5 ] && corpus=$work/corpus-5x
   index=$work/scale-${size}x
   rm -rf "$index"
   /usr/bin/time -f '{"wall_s": %e, "peak_rss_kb": %M}' -o "$work/scale-${size}x-time.json" \
