@@ -241,6 +241,8 @@ package final class IndexWriter {
     private var failed = false
 
     private func commitChanges() throws -> CommitSummary {
+        // (Nothing committed yet, or nothing left: this commit writes the whole index.)
+        let firstCommit = manifest.segments.isEmpty
         // Pending segments (and the buffer) may hold documents of abandoned sources.
         try flush()
         var keep: [Manifest.Segment] = []
@@ -275,12 +277,12 @@ package final class IndexWriter {
         }
         try flush()
         var segments = keep + pending
-        // A commit that wrote every segment anew (a first build, a rebuild) ends with one: its
-        // tier merges would copy the paragraphs about as often as one merge of all (measured
-        // on the perf corpus: 43 s with tiers, 40 s with one merge), and one segment is the
-        // smaller index (one dictionary) and the faster to search. Later commits that add to
-        // it keep the tiers, so that a small change stays cheap.
-        let mergeAll = mergeAllRequested || keep.isEmpty && !tiersOnly
+        // A commit to an empty index (the first build), or a rebuild, ends with one segment: its tier merges
+        // would copy the paragraphs about as often as one merge of all (measured on the perf
+        // corpus: 43 s with tiers, 40 s with one merge), and one segment is the smaller index
+        // (one dictionary) and the faster to search. Later commits keep the tiers, so that a
+        // small change stays cheap.
+        let mergeAll = mergeAllRequested || (firstCommit || forceRebuild) && !tiersOnly
         // Merging everything into one segment anyway: tier merges first would copy it twice.
         if !mergeAll { try mergeTiers(&segments) }
         if mergeAll && segments.count > 1 {

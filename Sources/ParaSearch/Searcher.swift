@@ -221,7 +221,8 @@ public struct Searcher: Sendable {
             || options.runsFirst && plan.loneCharacter != nil
         let tiering = reranking && Self.tiers(plan, options: options)
         if tiering, options.pruneByBounds, plan.loneCharacter == nil, plan.proximity.count == 1 {
-            return try rankWholeFirst(plan, lookups, options: options)
+            let lift = lifting(plan, options)
+            if lift > 0 { return try rankWholeFirst(plan, lookups, lift: lift, options: options) }
         }
         // Without tiers the bonus multiplies a candidate's score by at most `lift`: only the
         // candidates that can reach the k-th best score are retrieved and reranked (the rest
@@ -239,9 +240,10 @@ public struct Searcher: Sendable {
     }
 
     /// How many times its BM25 score the proximity bonus can make a candidate's score at most
-    /// (with a margin for rounding), or 0 when the plan gives no bound.
+    /// (with a margin for rounding), or 0 when the plan gives no bound (or a negative weight
+    /// makes the bonus a penalty).
     private func lifting(_ plan: QueryPlan, _ options: SearchOptions) -> Double {
-        guard let bound = plan.bonusBound else { return 0 }
+        guard options.proximityWeight >= 0, let bound = plan.bonusBound else { return 0 }
         return (1 + options.proximityWeight * bound) * (1 + 1e-9)
     }
 
@@ -252,51 +254,74 @@ public struct Searcher: Sendable {
         return ranked.filter { $0.score * lift >= kth }
     }
 
+    /// The best `limit` of reranked candidates, the higher tier first, scores lifted so that
+    /// they fall with rank. Only the tiers shown are lifted against each other, so that the
+    /// scores (which the merge across languages compares) do not depend on which candidates
+    /// were read to find them.
+    private static func bestByTier(_ candidates: [Candidate], limit: Int) -> [Candidate] {
+        let ordered = candidates.sorted {
+            $0.runs != $1.runs ? $0.runs > $1.runs : $0.score != $1.score ? $0.score > $1.score : $0.key < $1.key
+        }
+        return liftTiers(Array(ordered.prefix(limit)))
+    }
+
     /// A query of one Chinese run or one compound word, whose paragraphs holding it whole rank
     /// first: those paragraphs are found as if the run were quoted (driven by its rarest
     /// term, positions read only for paragraphs that could enter the top k), reranked with
     /// the bonus; the paragraphs without it (no bonus: the run is not in them) fill the rest
     /// by BM25, only when there are fewer than `limit` of the first kind.
-    private func rankWholeFirst(_ plan: QueryPlan, _ lookups: Lookups, options: SearchOptions) throws -> ([Candidate], Int) {
-        let lift = lifting(plan, options)
+    private func rankWholeFirst(_ plan: QueryPlan, _ lookups: Lookups, lift: Double,
+                                options: SearchOptions) throws -> ([Candidate], Int) {
+        var total: Int? = nil
         // A run of common terms (each in more than 2 % of the paragraphs) is found whole in
         // many paragraphs: walking them all costs more than ranking the best `rerankDepth` by
         // BM25 and reading their positions. That gives the same hits when `limit` of those
         // hold it whole and no paragraph ranked below them could reach the `limit`-th of
         // those with its bonus; else the paragraphs holding it are walked after all.
         let rarest = plan.proximity[0].terms.map { plan.terms[$0.index].documentFrequency }.min() ?? 0
-        if rarest > snapshot.paragraphCount / 50, lift > 0 {
+        if rarest > snapshot.paragraphCount / 50 {
             let depth = max(options.limit, options.rerankDepth)
             var heap = TopK(capacity: depth)
-            let total = try retrieve(plan, lookups, into: &heap, options: options, countTotal: options.countTotal)
+            let counted = try retrieve(plan, lookups, into: &heap, options: options, countTotal: options.countTotal)
+            total = counted
             let candidates = heap.sorted()
             let reranked = try rerank(candidates, plan: plan, options: options, characterLists: lookups.characterLists, lifting: false)
             let whole = reranked.filter { $0.runs > 0 }.map(\.score).sorted(by: >)
-            if candidates.count < depth || whole.count >= options.limit && candidates.last!.score * lift < whole[options.limit - 1] {
-                var ranked = Self.liftTiers(reranked)
-                if ranked.count > options.limit { ranked.removeLast(ranked.count - options.limit) }
-                return (ranked, total)
+            // (Stopped by the time limit: the best found so far, as any search gives them.)
+            if candidates.count < depth || whole.count >= options.limit && candidates.last!.score * lift < whole[options.limit - 1]
+                || options.budget?.wasSpent == true {
+                return (Self.bestByTier(reranked, limit: options.limit), counted)
             }
         }
         var whole = plan
         whole.phrases.append(plan.proximity[0])
-        var heap = TopK(capacity: max(options.limit, options.rerankDepth), lift: lift, liftedK: options.limit)
-        _ = try retrieve(whole, lookups, into: &heap, options: options, countTotal: false)
-        var first = try rerank(Self.liftable(heap.sorted(), lift: lift, limit: options.limit), plan: plan, options: options,
-                               characterLists: lookups.characterLists)
-        if first.count > options.limit { first.removeLast(first.count - options.limit) }
-        var total = 0
+        // The best `depth` by BM25 of the paragraphs holding the run, reranked; when the heap
+        // was full, a paragraph below it could still reach the `limit`-th with its bonus
+        // unless the lowest kept, lifted, falls short of it: else again, deeper.
+        var depth = max(options.limit, options.rerankDepth)
+        var first: [Candidate] = []
+        while true {
+            var heap = TopK(capacity: depth, lift: lift, liftedK: options.limit)
+            _ = try retrieve(whole, lookups, into: &heap, options: options, countTotal: false)
+            let found = heap.sorted()
+            first = try rerank(Self.liftable(found, lift: lift, limit: options.limit), plan: plan, options: options,
+                               characterLists: lookups.characterLists, lifting: false)
+            let finals = first.map(\.score).sorted(by: >)
+            if found.count < depth || options.budget?.wasSpent == true || depth >= snapshot.paragraphCount
+                || finals.count >= options.limit && found.last!.score * lift < finals[options.limit - 1] { break }
+            depth *= 4
+        }
         var rest: [Candidate] = []
-        if first.count < options.limit || options.countTotal {
+        if first.count < options.limit || options.countTotal && total == nil {
             let fill = first.count < options.limit
             var others = TopK(capacity: fill ? options.limit + first.count : 0)
-            total = try retrieve(plan, lookups, into: &others, options: options, countTotal: options.countTotal, ranking: fill)
+            let counted = try retrieve(plan, lookups, into: &others, options: options,
+                                       countTotal: options.countTotal && total == nil, ranking: fill)
+            if total == nil { total = counted }
             let taken = Set(first.map(\.key))
             rest = others.sorted().filter { !taken.contains($0.key) }
         }
-        var ranked = Self.liftTiers(first + rest)
-        if ranked.count > options.limit { ranked.removeLast(ranked.count - options.limit) }
-        return (ranked, total)
+        return (Self.bestByTier(first + rest, limit: options.limit), total ?? 0)
     }
 
     /// Retrieves the best candidates of every segment into `heap` (unless `ranking` is off)

@@ -63,6 +63,10 @@ struct Batch: ParsableCommand {
 
     func validate() throws {
         guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
+        if let k1 { guard k1.isFinite, k1 >= 0 else { throw ValidationError("--k1 must be 0 or more") } }
+        if let b { guard b.isFinite, (0...1).contains(b) else { throw ValidationError("--b must be from 0 to 1") } }
+        if let proximity { guard proximity.isFinite, proximity >= 0 else { throw ValidationError("--proximity must be 0 or more") } }
+        if let sectionWeight { guard sectionWeight.isFinite, sectionWeight >= 0 else { throw ValidationError("--section-weight must be 0 or more") } }
         guard timeLimit.isFinite, timeLimit >= 0 else { throw ValidationError("--time-limit takes seconds (0 for no limit)") }
     }
 

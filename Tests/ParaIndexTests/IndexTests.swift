@@ -162,6 +162,7 @@ func document(_ id: String, source: String, language: Language = .en, _ texts: [
         // segments in one commit, merged by tiers before it is published.
         let dir = temporaryDirectory()
         let writer = try IndexWriter(directory: dir, memoryBudget: 1)
+        writer.tiersOnly = true
         for i in 0..<25 {
             let text = (0..<3000).map { "w\(i)x\($0)" }.joined(separator: " ")
             try writer.replace(source: "s\(i)", with: [document("d\(i)", source: "s\(i)", [text])])
@@ -313,6 +314,11 @@ func document(_ id: String, source: String, language: Language = .en, _ texts: [
         try writer.commit()
         let snap = try IndexSnapshot.open(directory: dir)
         #expect(snap.segments.count == 4 && snap.segments[0].name == first && snap.documentCount == 15)
+        // Replacing a document of every segment rewrites them all, but is no rebuild: tiers.
+        for i in [0, 12, 13, 14] { try writer.replace(source: "s\(i)", with: [document("d\(i)", source: "s\(i)", [text(i + 100)])]) }
+        try writer.commit()
+        let replaced = try IndexSnapshot.open(directory: dir)
+        #expect(replaced.segments.count > 1 && replaced.documentCount == 15)
     }
 
 

@@ -278,6 +278,11 @@ private func document(_ numbers: [String?]) -> [Paragraph] {
                 #expect(pruned.hits.map { $0.foundThrough == nil } == all.hits.map { $0.foundThrough == nil }, "\(query)")
                 #expect(pruned.total == all.total, "\(query)")
                 if all.hits.contains(where: { $0.foundThrough != nil }) { translatedSome += 1 }
+                // Without the count (as `batch` runs), a translated query that cannot enter is not run.
+                options.countTotal = false
+                let uncounted = try searcher.search(query, options: options)
+                #expect(uncounted.hits.map(\.runID) == all.hits.map(\.runID), "\(query) limit \(limit) offset \(offset) uncounted")
+                #expect(uncounted.hits.map(\.score) == all.hits.map(\.score), "\(query) limit \(limit) offset \(offset) uncounted")
             }
         }
         // (The comparison means something only if translated hits do enter.)
@@ -393,6 +398,22 @@ private func document(_ numbers: [String?]) -> [Paragraph] {
             }
         }
         #expect(filled > 100 && compounds > 5)
+        // However deep the first reading goes (the best 3, 100 or 1,000 by BM25: the common-run
+        // path proves itself or gives way, the walk goes deeper), the hits and their scores are
+        // the same, and so is what the translated query adds to them.
+        // (Those read as one run or compound: a compound of three words also earns its pairs'
+        // bonus, and its tiers stay those of the best `rerankDepth`.)
+        for query in try queries.filter({ QueryPlan(try Query(parsing: $0)).proximity.count == 1 }).prefix(80) {
+            var options = SearchOptions(limit: 10)
+            var answers: [[String]] = [], scores: [[Double]] = []
+            for depth in [3, 100, 1000] {
+                options.rerankDepth = depth
+                let r = try searcher.search(query, options: options)
+                answers.append(r.hits.map(\.runID))
+                scores.append(r.hits.map(\.score))
+            }
+            #expect(answers.allSatisfy { $0 == answers[0] } && scores.allSatisfy { $0 == scores[0] }, "\(query)")
+        }
     }
 
     /// The bound itself: a run's bonus is charged to its bigrams, a pair's to its last
