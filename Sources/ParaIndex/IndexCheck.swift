@@ -93,6 +93,11 @@ package enum IndexCheck {
                 report.problems.append(ParaError(.corrupt, file: directory + "/" + Manifest.fileName,
                     "segment \(entry.name): the manifest says \(entry.paragraphs) paragraphs and \(entry.documents) documents, the segment holds \(segment.paragraphCount) and \(segment.documentCount)"))
             }
+            // (This reader was opened without the manifest's list: it reads the records.)
+            if let listed = entry.languages, let held = try? segment.languages.map(\.rawValue).sorted(), listed != held {
+                report.problems.append(ParaError(.corrupt, file: directory + "/" + Manifest.fileName,
+                    "segment \(entry.name): the manifest says its documents are in \(listed.joined(separator: ", ")), they are in \(held.joined(separator: ", "))"))
+            }
             // Documents cover the paragraphs in order, each paragraph pointing back at its own.
             do {
                 var expectedFirst = 0

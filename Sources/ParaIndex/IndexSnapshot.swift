@@ -61,7 +61,10 @@ public final class IndexSnapshot: Sendable {
                 throw ParaError(.incompatible, file: directory, "index was built with analyzer '\(manifest.analyzer)', this ParaSearch uses '\(Analyzer.identity)'; rebuild it with `parasearch index --rebuild`")
             }
             do {
-                let segments = try manifest.segments.map { try SegmentReader(directory: directory, name: $0.name, verified: $0.files) }
+                let segments = try manifest.segments.map {
+                    try SegmentReader(directory: directory, name: $0.name, verified: $0.files,
+                                      languages: $0.languages.map { Set($0.compactMap(Language.init(rawValue:))) })
+                }
                 return IndexSnapshot(directory: directory, generation: manifest.generation, analyzer: manifest.analyzer,
                                      segments: segments)
             } catch let error as ParaError {

@@ -218,7 +218,8 @@ package final class IndexWriter {
         let name = newSegmentName()
         let files = try buffer.write(directory: directory, name: name)
         pendingFiles += files
-        pending.append(Manifest.Segment(name: name, paragraphs: buffer.paragraphCount, documents: buffer.documents.count))
+        pending.append(Manifest.Segment(name: name, paragraphs: buffer.paragraphCount, documents: buffer.documents.count,
+                                        languages: Set(buffer.documents.map(\.metadata.language.rawValue)).sorted()))
         pendingSources[name] = Set(buffer.documents.map(\.metadata.source))
         buffer = SegmentWriter()
         FileSystem.returnFreedMemory()
@@ -289,7 +290,8 @@ package final class IndexWriter {
             let name = newSegmentName()
             let output = try SegmentMerger.merge(try segments.map { try reader($0.name) }, directory: directory, name: name)
             pendingFiles += output.files
-            segments = [Manifest.Segment(name: name, paragraphs: output.paragraphs, documents: output.documents)]
+            segments = [Manifest.Segment(name: name, paragraphs: output.paragraphs, documents: output.documents,
+                                         languages: Manifest.Segment.languages(of: segments))]
         }
         // New segments: record how their files look now that they are written whole and
         // synced, so that readers need not read every byte to trust them.
@@ -365,7 +367,11 @@ package final class IndexWriter {
             var placed = false
             for s in segments {
                 if merged.contains(s.name) {
-                    if !placed { result.append(Manifest.Segment(name: name, paragraphs: output.paragraphs, documents: output.documents)); placed = true }
+                    if !placed {
+                        result.append(Manifest.Segment(name: name, paragraphs: output.paragraphs, documents: output.documents,
+                                                       languages: Manifest.Segment.languages(of: chosen)))
+                        placed = true
+                    }
                 } else {
                     result.append(s)
                 }

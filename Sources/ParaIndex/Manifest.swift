@@ -10,6 +10,19 @@ struct Manifest: Codable, Equatable {
         /// Each file's fingerprint (by extension) as the writer left it, its checksum verified:
         /// a reader whose file still has it skips reading the whole file for the checksum.
         var files: [String: String]? = nil
+        /// The languages of its documents (codes, sorted), so that a search knows them without
+        /// reading every document's record. Absent in manifests written before it was kept.
+        var languages: [String]? = nil
+
+        /// The languages of merged segments: every part's, when every part has them.
+        static func languages(of parts: [Segment]) -> [String]? {
+            var all: Set<String> = []
+            for p in parts {
+                guard let l = p.languages else { return nil }
+                all.formUnion(l)
+            }
+            return all.sorted()
+        }
     }
 
     var generation: Int

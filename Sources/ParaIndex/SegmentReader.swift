@@ -66,8 +66,10 @@ package final class SegmentReader: Sendable {
         try self.init(directory: directory, name: name, residency: residency, verified: nil)
     }
 
-    init(directory: String, name: String, residency: Residency = .search, verified: [String: String]?) throws {
+    init(directory: String, name: String, residency: Residency = .search, verified: [String: String]?,
+         languages: Set<Language>? = nil) throws {
         self.name = name
+        knownLanguages = languages
         let base = directory + "/" + name
         termsFile = try MappedFile(path: base + ".terms")
         postingsFile = try MappedFile(path: base + ".postings")
@@ -188,10 +190,12 @@ package final class SegmentReader: Sendable {
         get throws { try documentLanguages().codes }
     }
 
-    /// The languages the segment's documents are in.
+    /// The languages the segment's documents are in (from the manifest when it lists them).
     package var languages: Set<Language> {
-        get throws { try documentLanguages().set }
+        get throws { try knownLanguages ?? documentLanguages().set }
     }
+    /// The languages the manifest lists for the segment, if it does.
+    private let knownLanguages: Set<Language>?
 
     /// Whether any document of the segment has a symbol or names another in a `parallel` or
     /// `translation_of` field — whether it can have language versions at all. Read once, from
@@ -220,20 +224,22 @@ package final class SegmentReader: Sendable {
         try languageCache.get {
             var codes: [UInt8] = []
             codes.reserveCapacity(documentCount)
-            var set: Set<Language> = []
+            // (Compared as bytes, and the set made once at the end: a segment of many small
+            // documents is read in a few milliseconds.)
             let all = Language.allCases
+            let names = all.map { Array($0.rawValue.utf8) }
+            var seen = 0
             for index in 0..<documentCount {
                 var d = try documentRecord(index)
                 _ = try d.bytes(try d.int())                      // id
                 let symbol = try d.int()                          // string?: length + 1, or 0 for none
                 if symbol > 0 { _ = try d.bytes(symbol - 1) }
                 let raw = try d.bytes(try d.int())
-                guard let language = Language(rawValue: String(decoding: raw, as: UTF8.self)),
-                      let code = all.firstIndex(of: language) else { throw d.corrupt("unknown language") }
+                guard let code = names.firstIndex(where: { $0.elementsEqual(raw) }) else { throw d.corrupt("unknown language") }
                 codes.append(UInt8(code))
-                set.insert(language)
+                seen |= 1 << code
             }
-            return (codes, set)
+            return (codes, Set(all.indices.filter { seen & (1 << $0) != 0 }.map { all[$0] }))
         }
     }
 

@@ -418,3 +418,36 @@ func document(_ id: String, source: String, language: Language = .en, _ texts: [
     }
 }
 
+
+@Suite struct ManifestLanguagesTests {
+    /// The manifest lists each segment's languages (merged segments the union of their
+    /// parts'); a snapshot takes them from it; a manifest without them (an older index) is read
+    /// from the records; `check` finds a list that disagrees with the records.
+    @Test func segmentsListTheirLanguagesAndCheckComparesThem() throws {
+        let dir = temporaryDirectory()
+        let writer = try IndexWriter(directory: dir)
+        try writer.replace(source: "a", with: [document("a", source: "a", language: .en, ["asset recovery"])])
+        try writer.commit()
+        try writer.replace(source: "b", with: [document("b", source: "b", language: .zh, ["资产追回"])])
+        try writer.commit()
+        writer.mergeAllSegments()
+        try writer.commit()
+        writer.close()
+        var manifest = try #require(try Manifest.read(directory: dir))
+        #expect(manifest.segments.map(\.languages) == [["en", "zh"]])
+        #expect(try IndexSnapshot.open(directory: dir).segments[0].languages == [.en, .zh])
+        #expect(IndexCheck.run(directory: dir).problems.isEmpty)
+
+        // An older manifest: no list, the records read instead.
+        manifest.segments[0].languages = nil
+        try manifest.publish(directory: dir, keepingPrevious: true) {}
+        #expect(try IndexSnapshot.open(directory: dir).segments[0].languages == [.en, .zh])
+        #expect(IndexCheck.run(directory: dir).problems.isEmpty)
+
+        // A list that disagrees with the records.
+        manifest.segments[0].languages = ["en"]
+        try manifest.publish(directory: dir, keepingPrevious: true) {}
+        let problems = IndexCheck.run(directory: dir).problems
+        #expect(problems.count == 1 && problems[0].message.contains("the manifest says its documents are in en, they are in en, zh"))
+    }
+}
