@@ -239,9 +239,9 @@ struct TopK {
         a.score != b.score ? a.score < b.score : a.key > b.key
     }
 
-    /// The score a new candidate must reach: the k-th's once the heap is full, or the floor
-    /// under the best so far when that is higher. (The best itself is never pruned: the floor
-    /// is below it.)
+    /// The score a new candidate must reach: the k-th's once the heap is full, or, when
+    /// higher, the floor under the best so far (the best itself is never pruned: the floor is
+    /// below it) or the `liftedK`-th best score divided by `lift`.
     var threshold: Double? {
         var out = items.count < capacity ? nil : items[0].score
         if relativeFloor > 0, best > 0 { out = max(out ?? 0, relativeFloor * best) }
