@@ -5,8 +5,8 @@
 #
 # Needs WORKDIR/corpus.jsonl and WORKDIR/queries.tsv (scripts/bench.sh makes them). The 5×
 # corpus is a folder of five files, the corpus and four copies with their ids changed (`#2` …
-# `#5` appended), so every paragraph is five paragraphs of the index (one file of its 2 GB
-# would be over the indexer's 512 MB limit for a file). For each size: `parasearch index` (its own
+# `#5` appended), so every paragraph is five paragraphs of the index. For each size:
+# `parasearch index` (its own
 # merge policy, MEMORY_BUDGET MB, default 256; wall time and peak RSS of the whole process),
 # its size, and `parasearch-bench query` with the default ranking and with BM25 only (one
 # thread, then two threads sharing the snapshot). Prints one table with how each grows.

@@ -105,3 +105,22 @@ import ParaIndex
         }
     }
 }
+
+@Suite struct LargeFileTests {
+    /// A JSON Lines file is read in chunks however large, so the size limit for files read
+    /// whole does not refuse it; any other file over the limit is refused with the reason.
+    @Test func aJSONLinesFileOverTheWholeFileLimitIsIndexedOthersAreRefused() throws {
+        let dir = temporaryDirectory("large")
+        let corpus = dir + "/in"
+        try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
+        let lines = (0..<400).map { "{\"id\": \"r\($0)\", \"text\": \"record \($0) on asset recovery\"}" }.joined(separator: "\n")
+        try lines.write(toFile: corpus + "/records.jsonl", atomically: true, encoding: .utf8)
+        try String(repeating: "A long report on asset recovery. ", count: 200).write(toFile: corpus + "/report.txt", atomically: true, encoding: .utf8)
+        var indexer = Indexer(directory: dir + "/index")
+        indexer.extractor.maxFileBytes = 4096
+        let report = try indexer.index(paths: [corpus])
+        #expect(report.documents == 400)
+        #expect(report.failures.count == 1 && report.failures[0].file?.hasSuffix("report.txt") == true
+                && report.failures[0].message.contains("limit"))
+    }
+}
