@@ -343,8 +343,11 @@ struct GlossIndex: Sendable {
 /// The gloss index's entries by the stems of their glosses (`human right` for `human rights`),
 /// so that an English word finds its Chinese words by one look-up instead of analysing every
 /// gloss that begins like it. Made a bucket at a time, on first need: the glosses that begin
-/// with a stem's first three letters (all that can match it) are stemmed once, so a query pays
-/// for a few hundred glosses at most, not for the whole dictionary.
+/// with a stem's first five letters (or the whole stem, if shorter: all that can match it) are
+/// stemmed once, so a query pays for the glosses that begin like its words, not for the whole
+/// dictionary. (Buckets of three letters were measured: `con`, `pro` hold thousands of
+/// glosses, and one pass of the English queries over the 907k-paragraph index took a median
+/// of 0.41–0.43 ms against 0.37–0.38 ms with five.)
 final class StemmedGlosses: Sendable {
     /// Each bucket (by the glosses' first letters): its stem keys' entries of ``GlossIndex/entries``.
     private let buckets = Mutex<[[UInt8]: [String: [Int32]]]>([:])
@@ -355,7 +358,7 @@ final class StemmedGlosses: Sendable {
     /// The entries whose glosses begin with `prefix` (lower case) and stem to `stems`, in
     /// gloss order.
     func entries(stemmingTo stems: [String], prefix: [UInt8]) -> [Int32] {
-        let head = Array(prefix.prefix(3))
+        let head = Array(prefix.prefix(5))
         let bucket = buckets.withLock { $0[head] } ?? {
             let made = makeBucket(head)
             buckets.withLock { $0[head] = made }
