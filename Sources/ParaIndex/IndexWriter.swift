@@ -278,11 +278,11 @@ package final class IndexWriter {
         }
         try flush()
         var segments = keep + pending
-        // A commit to an empty index (the first build), or a rebuild, ends with one segment: its tier merges
-        // would copy the paragraphs about as often as one merge of all (measured on the perf
-        // corpus: 43 s with tiers, 40 s with one merge), and one segment is the smaller index
-        // (one dictionary) and the faster to search. Later commits keep the tiers, so that a
-        // small change stays cheap.
+        // A commit to an empty index (the first build), or a rebuild, ends with one segment:
+        // its tier merges would copy the paragraphs about as often as one merge of all
+        // (measured on the perf corpus: 43 s with tiers, 40 s with one merge), and one segment
+        // is the smaller index (one dictionary) and the faster to search. Later commits keep
+        // the tiers, so that a small change stays cheap.
         let mergeAll = mergeAllRequested || (firstCommit || forceRebuild) && !tiersOnly
         // Merging everything into one segment anyway: tier merges first would copy it twice.
         if !mergeAll { try mergeTiers(&segments) }
