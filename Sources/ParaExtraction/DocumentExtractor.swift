@@ -46,6 +46,12 @@ package struct DocumentExtractor: Sendable {
         self.maxFileBytes = maxFileBytes
     }
 
+    /// How many bytes of `path` the extractor reads: a JSON Lines file in chunks however large
+    /// (a corpus of millions of records in one file), any other whole, up to ``maxFileBytes``.
+    package func readLimit(for path: String) -> Int {
+        InputFormat(path: path) == .jsonLines ? .max : maxFileBytes
+    }
+
     /// Whether `path` names a file this extractor reads (sidecars are not inputs).
     package static func isInput(_ path: String) -> Bool {
         !path.hasSuffix(".meta.json") && InputFormat(path: path) != nil

@@ -139,7 +139,7 @@ public struct Indexer: Sendable {
             let source = keys[n]
             do {
                 let ready = prepared.removeValue(forKey: n)
-                let hash = try ready?.hash.get() ?? Self.hash(file, limit: Self.hashLimit(file, extractor))
+                let hash = try ready?.hash.get() ?? Self.hash(file, limit: extractor.readLimit(for: file))
                 if known[source] == hash { report.unchanged += 1; continue }
                 try writer.beginReplacing(source: source)
                 do {
@@ -295,7 +295,7 @@ public struct Indexer: Sendable {
         let extractor = self.extractor
         DispatchQueue.concurrentPerform(iterations: list.count) { i in
             let file = list[i]
-            let hash = Result { try Self.hash(file, limit: Self.hashLimit(file, extractor)) }
+            let hash = Result { try Self.hash(file, limit: extractor.readLimit(for: file)) }
             var documents: Result<[ExtractedDocument], Error>? = nil
             if case .success(let h) = hash, known[sources[i]] != h, InputFormat(path: file) != .jsonLines, Self.size(file) <= Self.prefetchBytes {
                 documents = Result { try extractor.extract(path: file, displayPath: sources[i]) }
@@ -305,13 +305,6 @@ public struct Indexer: Sendable {
         var out: [Int: Prepared] = [:]
         for (i, p) in results.slots.enumerated() { if let p { out[first + i] = p } }
         return out
-    }
-
-    /// How much of a file may be read for its hash: a JSON Lines file is read in chunks
-    /// however large (a corpus of millions of records in one file), any other only up to the
-    /// size the extractor reads whole.
-    static func hashLimit(_ file: String, _ extractor: DocumentExtractor) -> Int {
-        InputFormat(path: file) == .jsonLines ? .max : extractor.maxFileBytes
     }
 
     /// The content hash of a file, read in chunks (a large file never sits in memory whole).

@@ -240,6 +240,21 @@ private func document(_ numbers: [String?]) -> [Paragraph] {
     }
 }
 
+/// `query` searched without and with ``SearchOptions/pruneByBounds``; expects the same hits
+/// with the same scores, and returns both results.
+func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOptions,
+                      sourceLocation: SourceLocation = #_sourceLocation) throws -> (all: SearchResults, pruned: SearchResults) {
+    var options = options
+    options.pruneByBounds = false
+    let all = try searcher.search(query, options: options)
+    options.pruneByBounds = true
+    let pruned = try searcher.search(query, options: options)
+    let context: Comment = "\(query) limit \(options.limit) offset \(options.offset) translate \(options.translate)"
+    #expect(pruned.hits.map(\.runID) == all.hits.map(\.runID), context, sourceLocation: sourceLocation)
+    #expect(pruned.hits.map(\.score) == all.hits.map(\.score), context, sourceLocation: sourceLocation)
+    return (all, pruned)
+}
+
 @Suite struct CrossLanguagePruningTests {
     /// Words of the sample corpus, both languages, drawn with a seed: a Chinese bigram word
     /// or an English word, one to three to a query.
@@ -269,20 +284,13 @@ private func document(_ numbers: [String?]) -> [Paragraph] {
             for (limit, offset) in [(1, 0), (3, 0), (10, 0), (5, 5)] {
                 var options = SearchOptions(limit: limit)
                 options.offset = offset
-                options.pruneByBounds = false
-                let all = try searcher.search(query, options: options)
-                options.pruneByBounds = true
-                let pruned = try searcher.search(query, options: options)
-                #expect(pruned.hits.map(\.runID) == all.hits.map(\.runID), "\(query) limit \(limit) offset \(offset)")
-                #expect(pruned.hits.map(\.score) == all.hits.map(\.score), "\(query) limit \(limit) offset \(offset)")
+                let (all, pruned) = try searchedBothWays(searcher, query, options)
                 #expect(pruned.hits.map { $0.foundThrough == nil } == all.hits.map { $0.foundThrough == nil }, "\(query)")
                 #expect(pruned.total == all.total, "\(query)")
                 if all.hits.contains(where: { $0.foundThrough != nil }) { translatedSome += 1 }
                 // Without the count (as `batch` runs), a translated query that cannot enter is not run.
                 options.countTotal = false
-                let uncounted = try searcher.search(query, options: options)
-                #expect(uncounted.hits.map(\.runID) == all.hits.map(\.runID), "\(query) limit \(limit) offset \(offset) uncounted")
-                #expect(uncounted.hits.map(\.score) == all.hits.map(\.score), "\(query) limit \(limit) offset \(offset) uncounted")
+                _ = try searchedBothWays(searcher, query, options)
             }
         }
         // (The comparison means something only if translated hits do enter.)
@@ -313,6 +321,16 @@ private func document(_ numbers: [String?]) -> [Paragraph] {
 }
 
 @Suite struct RerankPruningTests {
+    /// A run of three to six Han characters cut from one of the text's runs, if it has one.
+    static func chineseRun(in text: String, using random: inout SplitMix64) -> String? {
+        let chinese = text.split { !("\u{4E00}"..."\u{9FFF}").contains($0) }.filter { $0.count >= 3 }
+        guard let piece = chinese.randomElement(using: &random) else { return nil }
+        let chars = Array(piece)
+        let length = Int.random(in: 3...min(6, chars.count), using: &random)
+        let start = Int.random(in: 0...(chars.count - length), using: &random)
+        return String(chars[start..<(start + length)])
+    }
+
     /// Queries that earn the proximity bonus without tiers: two Chinese runs of three to six
     /// characters, or an English phrase of two or three neighbouring words with a word more,
     /// cut from the sample corpus with a seed.
@@ -322,13 +340,7 @@ private func document(_ numbers: [String?]) -> [Paragraph] {
         var runs: [String] = [], phrases: [String] = []
         for local in stride(from: 0, to: segment.paragraphCount, by: 5) {
             let text = try segment.paragraph(local).text
-            let chinese = text.split { !("\u{4E00}"..."\u{9FFF}").contains($0) }.filter { $0.count >= 3 }
-            if let piece = chinese.randomElement(using: &random) {
-                let chars = Array(piece)
-                let length = Int.random(in: 3...min(6, chars.count), using: &random)
-                let start = Int.random(in: 0...(chars.count - length), using: &random)
-                runs.append(String(chars[start..<(start + length)]))
-            }
+            if let run = Self.chineseRun(in: text, using: &random) { runs.append(run) }
             let words = text.split { !$0.isLetter || !$0.isASCII }.map(String.init).filter { $0.count > 3 }
             if words.count >= 3 {
                 let start = Int.random(in: 0...(words.count - 3), using: &random)
@@ -350,12 +362,7 @@ private func document(_ numbers: [String?]) -> [Paragraph] {
             for (limit, translate) in [(1, false), (10, false), (10, true), (25, false)] {
                 var options = SearchOptions(limit: limit)
                 options.translate = translate
-                options.pruneByBounds = false
-                let all = try searcher.search(query, options: options)
-                options.pruneByBounds = true
-                let pruned = try searcher.search(query, options: options)
-                #expect(pruned.hits.map(\.runID) == all.hits.map(\.runID), "\(query) limit \(limit)")
-                #expect(pruned.hits.map(\.score) == all.hits.map(\.score), "\(query) limit \(limit)")
+                let (all, _) = try searchedBothWays(searcher, query, options)
                 if all.hits.count == limit { compared += 1 }
             }
         }
@@ -371,13 +378,7 @@ private func document(_ numbers: [String?]) -> [Paragraph] {
         var queries: [String] = []
         for local in stride(from: 0, to: segment.paragraphCount, by: 9) {
             let text = try segment.paragraph(local).text
-            let chinese = text.split { !("\u{4E00}"..."\u{9FFF}").contains($0) }.filter { $0.count >= 3 }
-            if let piece = chinese.randomElement(using: &random) {
-                let chars = Array(piece)
-                let length = Int.random(in: 3...min(6, chars.count), using: &random)
-                let start = Int.random(in: 0...(chars.count - length), using: &random)
-                queries.append(String(chars[start..<(start + length)]))
-            }
+            if let run = Self.chineseRun(in: text, using: &random) { queries.append(run) }
             queries += text.split(separator: " ").map { $0.trimmingCharacters(in: .punctuationCharacters) }
                 .filter { $0.contains("-") && $0.count > 5 && $0.allSatisfy { $0.isASCII } }.prefix(1)
         }
