@@ -97,13 +97,17 @@ struct TermMatcher {
     func mergedBlockBound(atOrAfter target: Int, _ score: (Impact) -> Double) -> (lastDoc: Int, bound: Double)? {
         guard isMerged else { return nil }
         let merged = merged.unsafelyUnwrapped
-        // The first paragraph at or after `target`, from the current place.
-        var lo = mergedIndex, hi = merged.docs.count
-        while lo < hi { let mid = (lo + hi) / 2; if Int(merged.docs[mid]) < target { lo = mid + 1 } else { hi = mid } }
-        guard lo < merged.docs.count else { return nil }
+        // The first paragraph at or after `target`, galloping from the current place (the
+        // windows move a few paragraphs at a time: a search of the whole rest cost more).
+        let docs = merged.docs
+        var lo = mergedIndex, hi = lo, step = 1
+        while hi < docs.count, Int(docs[hi]) < target { lo = hi + 1; hi += step; step *= 2 }
+        hi = min(hi, docs.count)
+        while lo < hi { let mid = (lo + hi) / 2; if Int(docs[mid]) < target { lo = mid + 1 } else { hi = mid } }
+        guard lo < docs.count else { return nil }
         let block = lo / MergedPostings.blockSize
-        let last = min(merged.docs.count, (block + 1) * MergedPostings.blockSize) - 1
-        return (Int(merged.docs[last]), score(merged.blockImpacts[block]))
+        let last = min(docs.count, (block + 1) * MergedPostings.blockSize) - 1
+        return (Int(docs[last]), score(merged.blockImpacts[block]))
     }
 
     /// Galloping, then binary search, from the current place in the merged postings.
@@ -230,7 +234,11 @@ final class MergedPostings: Sendable {
     /// Each block of `blockSize` paragraphs: its highest frequency and shortest length, which
     /// bound its scores (MaxScore skips a block that cannot reach the top k).
     let blockImpacts: [Impact]
-    static let blockSize = 128
+    /// 512, not the postings' 128: a window ends at the first block end of any list, and a
+    /// query of many common characters made windows of a few paragraphs (measured on the perf
+    /// corpus, warm: twenty characters 40 → 32 ms, five 4.6 → 4.2 ms, `的` 1.40 → 1.34 ms; 2,048
+    /// was faster for twenty, 28 ms, and slower for a character among words).
+    static let blockSize = 512
 
     /// Whether every list was read (a search past its time limit stops merging).
     let isComplete: Bool
