@@ -147,7 +147,7 @@ public struct Searcher: Sendable {
             let filter = try documentFilter(plan, segment, s)
             var checker = MatchChecker(plan: plan, segment: segment, build: { try self.matcher($0, in: segment) })
             try checker.prepare()
-            for (i, d) in try segment.documents.enumerated() where filter?.passes(i) ?? true {
+            for (i, d) in try segment.documents.enumerated() where try filter?.passes(i) ?? true {
                 if options.budget?.isSpent() == true { return out }
                 for local in d.firstParagraph..<(d.firstParagraph + d.paragraphCount) where try checker.accepts(local) {
                     out.total += 1
@@ -358,7 +358,7 @@ public struct Searcher: Sendable {
             let scorer = SegmentScorer(matchers: matchers, bounds: bounds, weights: weights, idfs: idfs, rankingOnly: rankingOnly,
                                        norms: segment.norms, bm25: bm25, average: average)
             let accept: (Int) throws -> Bool = { local in
-                if let filter, !filter.passes(segment.documentIndex(of: local)) { return false }
+                if let filter, try !filter.passes(segment.documentIndex(of: local)) { return false }
                 return try checker.accepts(local)
             }
             // The terms every match holds (those of its required phrases), rarest first.
@@ -396,7 +396,13 @@ public struct Searcher: Sendable {
                 }
             }
             if countTotal && (options.strategy == .maxScore || !ranking) {
-                total += try countMatches(plan, segment: segment, lookups.matchers[s], filter: filter, budget: options.budget)
+                // Counting checks every match: when there may be more of them than the table
+                // costs (an eighth of the documents), the table.
+                var counting = filter
+                if counting?.records != nil, lookups.documentFrequencies[s].reduce(0, +) > segment.documentCount / 8 {
+                    counting!.codes = try segment.documentLanguageCodes
+                }
+                total += try countMatches(plan, segment: segment, lookups.matchers[s], filter: counting, budget: options.budget)
             }
             if scorer.isCorrupt || checker.isCorrupt {
                 throw ParaError(.corrupt, file: segment.name, "index postings are damaged; rebuild the index")
@@ -418,7 +424,7 @@ public struct Searcher: Sendable {
             var d = PostingsCursor.end
             for m in matchers { d = min(d, m.doc) }
             if d == PostingsCursor.end { break }
-            if filter.map({ $0.passes(segment.documentIndex(of: d)) }) ?? true, try checker.accepts(d) { count += 1 }
+            if try filter?.passes(segment.documentIndex(of: d)) ?? true, try checker.accepts(d) { count += 1 }
             for i in matchers.indices where matchers[i].doc == d { matchers[i].next() }
         }
         return count
@@ -429,7 +435,8 @@ public struct Searcher: Sendable {
         if plan.languages.isEmpty && plan.documents.isEmpty && plan.allowed == nil && plan.dates.isEmpty { return nil }
         var filter = DocumentFilter()
         if !plan.languages.isEmpty {
-            filter.codes = try segment.documentLanguageCodes
+            // (Without the table yet, each candidate's record says: see `documentLanguageCode`.)
+            if let codes = segment.madeDocumentLanguageCodes { filter.codes = codes } else { filter.records = segment }
             for (code, language) in Language.allCases.enumerated() where plan.languages.contains(language) {
                 filter.wanted |= 1 << code
             }
@@ -459,16 +466,21 @@ public struct Searcher: Sendable {
 
 /// The documents of one segment that pass a query's filters.
 struct DocumentFilter {
-    /// Each document's language code, and the codes wanted (a bit each); empty: any language.
-    var codes: [UInt8] = []
+    /// The languages wanted (a bit each, by code; none: any language), and each document's
+    /// code — from the segment's table, or read from the records of `records`.
     var wanted: UInt8 = 0
+    var codes: [UInt8] = []
+    var records: SegmentReader? = nil
     /// The documents named by `doc:` (or allowed) and dated as `date:` asks, when the query
     /// asks any.
     var named: Set<Int>? = nil
 
     @inline(__always)
-    func passes(_ document: Int) -> Bool {
-        if !codes.isEmpty, wanted & (1 << codes[document]) == 0 { return false }
+    func passes(_ document: Int) throws -> Bool {
+        if wanted != 0 {
+            let code = codes.isEmpty ? try records.unsafelyUnwrapped.documentLanguageCode(document) : codes[document]
+            if wanted & (1 << code) == 0 { return false }
+        }
         if let named, !named.contains(document) { return false }
         return true
     }

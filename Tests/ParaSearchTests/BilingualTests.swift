@@ -430,3 +430,55 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
         #expect(QueryPlan(try Query(parsing: "谢谢谢谢 谢谢")).bonusBound == 0.75)
     }
 }
+
+@Suite struct LanguageFilterTests {
+    /// 640 one-paragraph documents, Chinese and English by turns, each holding `资产` or
+    /// `asset` and, one in 80, `追回` or `recovery` too.
+    static func index() throws -> String {
+        let dir = temporaryDirectory("language-filter")
+        let writer = try IndexWriter(directory: dir)
+        for i in 0..<640 {
+            let zh = i % 2 == 0
+            let text = zh ? "资产管理" + (i % 80 == 0 ? "和资产追回" : "") : "asset management" + (i % 80 == 1 ? " and asset recovery" : "")
+            let meta = DocumentMetadata(id: "d\(i)", language: zh ? .zh : .en, title: "", source: "d\(i).txt")
+            try writer.replace(source: meta.source, with: [IndexableDocument(document: ExtractedDocument(
+                metadata: meta, paragraphs: [Paragraph(ordinal: 1, number: "1", headings: [], text: text)]), contentHash: "\(i)")])
+        }
+        try writer.commit()
+        writer.close()
+        return dir
+    }
+
+    /// A query that filters few candidates by language reads their records, not the whole
+    /// per-document table; one that checks more than an eighth of the documents makes the
+    /// table. Either way the hits, scores and totals are those of the table.
+    @Test func fewCandidatesReadTheirRecordsAndManyMakeTheTable() throws {
+        let dir = try Self.index()
+        var options = SearchOptions(limit: 10)
+        options.translate = false
+        let queries = ["追回 lang:zh", "recovery lang:en", "资产 lang:zh", "asset lang:en", "资产 asset lang:zh"]
+
+        // Read from the records: the rare terms, 8 candidates each of 640 documents.
+        let lazy = try IndexSnapshot.open(directory: dir)
+        let lazySearcher = Searcher(snapshot: lazy)
+        var fromRecords: [SearchResults] = []
+        for q in queries.prefix(2) { fromRecords.append(try lazySearcher.search(q, options: options)) }
+        #expect(lazy.segments.allSatisfy { $0.madeDocumentLanguageCodes == nil })
+        // Every document of a language: past an eighth, the table is made.
+        for q in queries.dropFirst(2) { fromRecords.append(try lazySearcher.search(q, options: options)) }
+        #expect(lazy.segments.allSatisfy { $0.madeDocumentLanguageCodes != nil })
+
+        let made = try IndexSnapshot.open(directory: dir)
+        for segment in made.segments { _ = try segment.documentLanguageCodes }
+        let madeSearcher = Searcher(snapshot: made)
+        for (q, expected) in zip(queries, fromRecords) {
+            let r = try madeSearcher.search(q, options: options)
+            #expect(r.hits.map(\.runID) == expected.hits.map(\.runID), "\(q)")
+            #expect(r.hits.map(\.score) == expected.hits.map(\.score), "\(q)")
+            #expect(r.total == expected.total, "\(q)")
+            let wanted: Language = q.hasSuffix("zh") ? .zh : .en
+            #expect(!r.hits.isEmpty && r.hits.allSatisfy { $0.document.language == wanted }, "\(q)")
+        }
+        #expect(fromRecords.map(\.total) == [8, 8, 320, 320, 320])
+    }
+}
