@@ -401,6 +401,7 @@ public struct Searcher: Sendable {
                 var counting = filter
                 if counting?.records != nil, lookups.documentFrequencies[s].reduce(0, +) > segment.documentCount / 8 {
                     counting!.codes = try segment.documentLanguageCodes
+                    counting!.records = nil
                 }
                 total += try countMatches(plan, segment: segment, lookups.matchers[s], filter: counting, budget: options.budget)
             }
@@ -467,7 +468,8 @@ public struct Searcher: Sendable {
 /// The documents of one segment that pass a query's filters.
 struct DocumentFilter {
     /// The languages wanted (a bit each, by code; none: any language), and each document's
-    /// code — from the segment's table, or read from the records of `records`.
+    /// code: read from the records of `records` when it is set (the segment's table is not
+    /// made yet), else from the table, `codes`.
     var wanted: UInt8 = 0
     var codes: [UInt8] = []
     var records: SegmentReader? = nil
@@ -478,7 +480,7 @@ struct DocumentFilter {
     @inline(__always)
     func passes(_ document: Int) throws -> Bool {
         if wanted != 0 {
-            let code = codes.isEmpty ? try records.unsafelyUnwrapped.documentLanguageCode(document) : codes[document]
+            let code = try records?.documentLanguageCode(document) ?? codes[document]
             if wanted & (1 << code) == 0 { return false }
         }
         if let named, !named.contains(document) { return false }
