@@ -71,6 +71,21 @@ enum FileSystem {
         #endif
     }
 
+    /// Keeps every allocation of 1 MB or more in a mapping of its own, handed back to the
+    /// system when freed. glibc raises that threshold each time such a block is freed, so that
+    /// an indexing run (segment buffers of hundreds of MB, made and freed at every flush) ends
+    /// up placing them in its heap, where a freed one leaves holes the next does not fit.
+    /// Measured on the perf corpus with a 256 MB budget: peak RSS 340 → 299 MiB at 907,012
+    /// documents, 439 → 408 MiB at five times that; wall time unchanged. Process-wide, so the
+    /// command line sets it, not the library. A no-op without glibc.
+    static func mapLargeAllocations() {
+        #if canImport(Glibc)
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
+        let mallopt = unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32) -> Int32).self)
+        _ = mallopt(-3, 1 << 20)   // M_MMAP_THRESHOLD (glibc's malloc.h)
+        #endif
+    }
+
     #if canImport(Glibc)
     private static let mallocTrim: (@convention(c) (Int) -> Int32)? = {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }

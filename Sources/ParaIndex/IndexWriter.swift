@@ -30,6 +30,12 @@ package final class IndexWriter {
     package static let mergeFactor = 10
     /// The default budget for the in-memory segment.
     package static let defaultMemoryBudget = 256 << 20
+
+    /// Sets the process's allocator so that the buffers of an indexing run go back to the
+    /// system when freed (see ``FileSystem/mapLargeAllocations()``): for a process that indexes
+    /// large corpora, as `parasearch index` does. Not done by the writer itself, since it
+    /// changes the whole process.
+    package static func mapLargeAllocations() { FileSystem.mapLargeAllocations() }
     package let memoryBudget: Int
     private let lock: WriterLock
     private var manifest: Manifest

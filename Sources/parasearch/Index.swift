@@ -40,6 +40,7 @@ struct IndexCommand: ParsableCommand {
     }
 
     func run() throws {
+        IndexWriter.mapLargeAllocations()
         let report = try reportingErrors {
             var indexer = Indexer(directory: index)
             indexer.memoryBudget = memoryBudget << 20
