@@ -479,11 +479,12 @@ struct DocumentFilter {
 
     @inline(__always)
     func passes(_ document: Int) throws -> Bool {
+        // (The named documents first: a language may cost a record's read.)
+        if let named, !named.contains(document) { return false }
         if wanted != 0 {
             let code = try records?.documentLanguageCode(document) ?? codes[document]
             if wanted & (1 << code) == 0 { return false }
         }
-        if let named, !named.contains(document) { return false }
         return true
     }
 }

@@ -433,13 +433,15 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
 
 @Suite struct LanguageFilterTests {
     /// 640 one-paragraph documents, Chinese and English by turns, each holding `资产` or
-    /// `asset` and, one in 80, `追回` or `recovery` too.
+    /// `asset` and, one in 80, `追回` or `recovery` too; one in 40 holds `2030`.
     static func index() throws -> String {
         let dir = temporaryDirectory("language-filter")
         let writer = try IndexWriter(directory: dir)
         for i in 0..<640 {
             let zh = i % 2 == 0
-            let text = zh ? "资产管理" + (i % 80 == 0 ? "和资产追回" : "") : "asset management" + (i % 80 == 1 ? " and asset recovery" : "")
+            var text = zh ? "资产管理" + (i % 80 == 0 ? "和资产追回" : "") : "asset management" + (i % 80 == 1 ? " and asset recovery" : "")
+            // A number in both languages: the filter must turn the English ones away.
+            if i % 80 == 2 || i % 80 == 3 { text += " 2030" }
             let meta = DocumentMetadata(id: "d\(i)", language: zh ? .zh : .en, title: "", source: "d\(i).txt")
             try writer.replace(source: meta.source, with: [IndexableDocument(document: ExtractedDocument(
                 metadata: meta, paragraphs: [Paragraph(ordinal: 1, number: "1", headings: [], text: text)]), contentHash: "\(i)")])
@@ -456,16 +458,17 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
         let dir = try Self.index()
         var options = SearchOptions(limit: 10)
         options.translate = false
-        let queries = ["追回 lang:zh", "recovery lang:en", "资产 lang:zh", "asset lang:en", "资产 asset lang:zh"]
+        let queries = ["追回 lang:zh", "recovery lang:en", "2030 lang:zh", "资产 lang:zh", "asset lang:en", "资产 asset lang:zh"]
 
-        // Read from the records: the rare terms, 8 candidates each of 640 documents.
+        // Read from the records: the rare terms, 8 to 16 candidates each of 640 documents.
         let lazy = try IndexSnapshot.open(directory: dir)
         let lazySearcher = Searcher(snapshot: lazy)
         var fromRecords: [SearchResults] = []
-        for q in queries.prefix(2) { fromRecords.append(try lazySearcher.search(q, options: options)) }
+        for q in queries.prefix(3) { fromRecords.append(try lazySearcher.search(q, options: options)) }
         #expect(lazy.segments.allSatisfy { $0.madeDocumentLanguageCodes == nil })
+        #expect(fromRecords[2].hits.count == 8 && fromRecords[2].hits.allSatisfy { $0.document.language == .zh })
         // Every document of a language: past an eighth, the table is made.
-        for q in queries.dropFirst(2) { fromRecords.append(try lazySearcher.search(q, options: options)) }
+        for q in queries.dropFirst(3) { fromRecords.append(try lazySearcher.search(q, options: options)) }
         #expect(lazy.segments.allSatisfy { $0.madeDocumentLanguageCodes != nil })
 
         let made = try IndexSnapshot.open(directory: dir)
@@ -479,6 +482,6 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
             let wanted: Language = q.hasSuffix("zh") ? .zh : .en
             #expect(!r.hits.isEmpty && r.hits.allSatisfy { $0.document.language == wanted }, "\(q)")
         }
-        #expect(fromRecords.map(\.total) == [8, 8, 320, 320, 320])
+        #expect(fromRecords.map(\.total) == [8, 8, 8, 320, 320, 320])
     }
 }
