@@ -14,7 +14,12 @@ the target it measures (A/RES/70/1) is the one relevant answer (indicator 16.4.1
 Scores nDCG@10 and MRR@10 with ../shared/eval/evaluate.py through `parasearch batch`, the
 ranking a user gets.
 
-  eval-crosslingual.py PARASEARCH [WORKDIR] [-- extra batch arguments]"""
+With --distractors CORPUS.jsonl (the perf corpus of ../shared/perf, as scripts/bench.sh makes
+it), the translated rows run again with that corpus's paragraphs of the answers' language
+added to the index: the target must then rank among hundreds of thousands of other UN
+paragraphs, where a translated word's commonness shows as it does in a real collection.
+
+  eval-crosslingual.py PARASEARCH [WORKDIR] [--distractors CORPUS.jsonl] [-- extra batch arguments]"""
 import json, os, re, shutil, subprocess, sys
 
 here = os.path.dirname(os.path.abspath(__file__))
@@ -25,6 +30,11 @@ extra = []
 if "--" in args:
     extra = args[args.index("--") + 1:]
     args = args[:args.index("--")]
+distractors = None
+if "--distractors" in args:
+    i = args.index("--distractors")
+    distractors = args[i + 1]
+    del args[i:i + 2]
 binary = args[0]
 work = args[1] if len(args) > 1 else "/tmp/parasearch-crosslingual"
 sdg = os.path.join(root, "Corpus", "sdg")
@@ -33,12 +43,18 @@ os.makedirs(work, exist_ok=True)
 def run(cmd, **kw):
     return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw).stdout
 
-def index(name, files):
+def index(name, files, extra_lang=None):
     corpus, ix = os.path.join(work, "corpus-" + name), os.path.join(work, "index-" + name)
     shutil.rmtree(corpus, ignore_errors=True); shutil.rmtree(ix, ignore_errors=True)
     os.makedirs(corpus)
     for f in files:
         shutil.copy(os.path.join(sdg, f), corpus)
+    if extra_lang:
+        # The distractors of one language, as JSON Lines records.
+        with open(distractors) as src, open(os.path.join(corpus, "distractors.jsonl"), "w") as dst:
+            for line in src:
+                if json.loads(line).get("lang") == extra_lang:
+                    dst.write(line)
     run([binary, "index", corpus, "--index", ix])
     return ix
 
@@ -91,6 +107,15 @@ rows = [
     ("English → both versions relevant, translation off", "targets en + zh", evaluate(both, "en", "en+zh", flags=["--no-translate"])),
     ("English → both versions relevant, translation on", "targets en + zh", evaluate(both, "en", "en+zh")),
 ]
+if distractors:
+    en_big = index("en-distractors", ["sdg-targets.en.md"], "en")
+    zh_big = index("zh-distractors", ["sdg-targets.zh.md"], "zh")
+    rows += [
+        ("English → English, with distractors", "targets en + perf en", evaluate(en_big, "en", "en")),
+        ("Chinese → English, translation on, with distractors", "targets en + perf en", evaluate(en_big, "zh", "en")),
+        ("Chinese → Chinese, with distractors", "targets zh + perf zh", evaluate(zh_big, "zh", "zh")),
+        ("English → Chinese, translation on, with distractors", "targets zh + perf zh", evaluate(zh_big, "en", "zh")),
+    ]
 base = rows[0][2][0]
 print("| queries (252 indicators) → answers | index | nDCG@10 | MRR@10 | of English→English |")
 print("|---|---|---|---|---|")

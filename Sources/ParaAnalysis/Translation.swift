@@ -94,6 +94,22 @@ package enum QueryTranslator {
         return out
     }
 
+    /// The dictionary's notation in glosses, not their meaning: stand-ins for an object
+    /// (`split sth into two`, `cling to one's course`) and the marks of a literal or
+    /// figurative sense (`lit one spot`, `fig casual acquaintance`).
+    static let glossNotation: Set<String> = [
+        "sb", "sb's", "sth", "sth's", "one's", "oneself", "someone", "someone's", "somebody",
+        "somebody's", "something", "lit", "fig",
+    ]
+
+    /// A gloss without its notation (``glossNotation``), unless that is all it holds
+    /// (`oneself`, for 自己).
+    package static func meaning(ofGloss gloss: String) -> String {
+        let words = gloss.split(separator: " ")
+        let kept = words.filter { !glossNotation.contains($0.lowercased().trimmingCharacters(in: .punctuationCharacters)) }
+        return kept.isEmpty || kept.count == words.count ? gloss : kept.joined(separator: " ")
+    }
+
     /// English nouns whose plural a stemmer cannot bring back to them (Porter leaves
     /// `children` and `women` as they are): glosses give the singular, text often the plural.
     static let irregularPlurals: [String: String] = [

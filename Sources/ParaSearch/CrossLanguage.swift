@@ -83,6 +83,7 @@ extension Searcher {
                 let excluded = query.excluded.isEmpty ? [] : translate(query.excluded.joined(separator: " "))
                 translated = QueryPlan(translating: plan, out.translations, excluding: excluded, weight: options.translatedTermWeight)
                 translated!.languages = [target]
+                if target == .en { try leaveOutCommonGlossWords(&translated!, share: options.commonGlossWords) }
                 out.translatedPlan = translated
             }
         }
@@ -134,6 +135,29 @@ extension Searcher {
         out.candidates = merged.values.sorted { $0.score != $1.score ? $0.score > $1.score : $0.key < $1.key }
         if out.candidates.count > options.limit { out.candidates.removeLast(out.candidates.count - options.limit) }
         return out
+    }
+
+    /// Leaves the common words of glosses of several words out of a translation into English
+    /// that has a rarer word: a word in more than `share` of the paragraphs stays only as a
+    /// gloss of its own. Glosses carry grammatical and general words (`withdraw from`,
+    /// `have dealings with`, `one after another`); pooled with the rest, each made the whole
+    /// translation as common as it is, and found paragraphs by itself alone (docs/quality.md).
+    func leaveOutCommonGlossWords(_ plan: inout QueryPlan, share: Double) throws {
+        guard share > 0 else { return }
+        let cutoff = share * Double(snapshot.paragraphCount)
+        for t in plan.scoring where plan.terms[t].alternatives.count > 1 {
+            let term = plan.terms[t]
+            var rare: [Bool] = []
+            for bytes in term.alternatives {
+                var df = 0
+                for segment in snapshot.segments { df += try segment.lookup(bytes)?.documentFrequency ?? 0 }
+                rare.append(df > 0 && Double(df) <= cutoff)
+            }
+            guard rare.contains(true) else { continue }
+            var keep = rare
+            for gloss in term.glosses where gloss.count == 1 { keep[gloss[0]] = true }
+            plan.terms[t].alternatives = term.alternatives.indices.filter { keep[$0] }.map { term.alternatives[$0] }
+        }
     }
 
     /// Paragraphs in the wanted languages whose aligned version in another language matches

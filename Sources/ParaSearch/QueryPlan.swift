@@ -14,6 +14,9 @@ struct QueryPlan {
         /// For the translations of one query word: the terms pooled as one (their
         /// occurrences summed, a paragraph holding any of them counted once).
         var alternatives: [[UInt8]] = []
+        /// For the translations of one query word: the words of each translation (a gloss of
+        /// one or more words, a Chinese word's bigrams), as indexes of ``alternatives``.
+        var glosses: [[Int]] = []
         /// For `word*`: every indexed term that starts with these bytes, pooled as one.
         var prefix: [UInt8]? = nil
         var isUnion: Bool { kind == .unigram || !alternatives.isEmpty || prefix != nil }
@@ -238,15 +241,25 @@ struct QueryPlan {
         var scoringSet = Array(terms.indices)
         for translation in translations {
             var alternatives: [[UInt8]] = []
+            var glosses: [[Int]] = []
             var kind = TermKind.word
-            for target in translation.targets {
+            for text in translation.targets {
+                // (`split sth into two`: the dictionary's notation is no word to search for.)
+                let target = QueryTranslator.meaning(ofGloss: text)
                 let utf8 = Array(target.utf8)
+                var gloss: [Int] = []
                 analyzer.analyze(target) { term, k, _, range in
-                    guard k != .stopWord, !alternatives.contains(where: { $0.elementsEqual(term) }) else { return }
+                    guard k != .stopWord else { return }
+                    if let i = alternatives.firstIndex(where: { $0.elementsEqual(term) }) {
+                        if !gloss.contains(i) { gloss.append(i) }
+                        return
+                    }
+                    gloss.append(alternatives.count)
                     alternatives.append(Array(term))
                     kind = k
                     if written[Array(term)] == nil { written[Array(term)] = String(decoding: utf8[range], as: UTF8.self) }
                 }
+                if !gloss.isEmpty { glosses.append(gloss) }
             }
             guard !alternatives.isEmpty else { continue }
             let id: Int
@@ -255,6 +268,7 @@ struct QueryPlan {
             } else {
                 id = termID(Array("\u{0}\(translation.source)".utf8), kind)
                 terms[id].alternatives = alternatives
+                terms[id].glosses = glosses
             }
             terms[id].weight += weight
             if !scoringSet.contains(id) { scoringSet.append(id) }

@@ -485,3 +485,55 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
         #expect(fromRecords.map(\.total) == [8, 8, 8, 320, 320, 320])
     }
 }
+
+@Suite struct CommonGlossWordsTests {
+    /// One Chinese paragraph on evacuating; in English, 200 paragraphs holding `from` and 100
+    /// holding `evacuate` (each in far more than 1 % of the paragraphs), and one that holds
+    /// `withdraw`.
+    static func index() throws -> String {
+        let dir = temporaryDirectory("common-gloss-words")
+        let writer = try IndexWriter(directory: dir)
+        var texts: [(Language, String)] = [(.zh, "居民已经撤离海岸")]
+        texts += (0..<200).map { (.en, "the delegation came from the capital \($0)") }
+        texts += (0..<100).map { (.en, "residents evacuate quickly \($0)") }
+        texts.append((.en, "the troops withdraw to the border"))
+        for (i, (language, text)) in texts.enumerated() {
+            let meta = DocumentMetadata(id: "d\(i)", language: language, title: "", source: "d\(i).txt")
+            try writer.replace(source: meta.source, with: [IndexableDocument(document: ExtractedDocument(
+                metadata: meta, paragraphs: [Paragraph(ordinal: 1, number: "1", headings: [], text: text)]), contentHash: "\(i)")])
+        }
+        try writer.commit()
+        writer.close()
+        return dir
+    }
+
+    /// 撤离 translates to `withdraw from` and `evacuate`: `from`, common and part of a longer
+    /// gloss, is left out, so a paragraph holding only `from` is no match; `evacuate`, as
+    /// common but a gloss of its own, stays.
+    @Test func aCommonWordOfALongerGlossFindsNothingByItself() throws {
+        let searcher = Searcher(snapshot: try IndexSnapshot.open(directory: try Self.index()))
+        #expect(QueryTranslator.chineseToEnglish("撤离").first?.targets.contains("withdraw from") == true)
+        var options = SearchOptions(limit: 400)
+        let trimmed = try searcher.search("撤离", options: options)
+        let english = trimmed.hits.filter { $0.document.language == .en }.map(\.paragraph.text)
+        #expect(english.count == 101)
+        #expect(english.allSatisfy { $0.contains("withdraw") || $0.contains("evacuate") })
+        #expect(english.contains("the troops withdraw to the border"))
+
+        options.commonGlossWords = 0
+        let whole = try searcher.search("撤离", options: options)
+        let all = whole.hits.filter { $0.document.language == .en }.map(\.paragraph.text)
+        #expect(all.count == 301)
+        #expect(all.contains { $0.contains("from") })
+        #expect(whole.total > trimmed.total)
+    }
+
+    @Test func theDictionarysNotationIsNoWordToSearchFor() {
+        #expect(QueryTranslator.meaning(ofGloss: "split sth into two") == "split into two")
+        #expect(QueryTranslator.meaning(ofGloss: "cling to one's course") == "cling to course")
+        #expect(QueryTranslator.meaning(ofGloss: "fig casual acquaintance") == "casual acquaintance")
+        // A gloss of notation only is its meaning.
+        #expect(QueryTranslator.meaning(ofGloss: "oneself") == "oneself")
+        #expect(QueryTranslator.meaning(ofGloss: "asset recovery") == "asset recovery")
+    }
+}
