@@ -129,7 +129,8 @@ enum SegmentMerger {
                               document: { i in let k = part(i); return readers[k].documentIndex(of: i - paragraphBase[k]) + documentBase[k] })
         let totalLength = readers.reduce(0) { $0 + $1.totalLength }
 
-        let stored = StoredWriter(try FileOutput(path: base + ".stored", kind: .stored))
+        let stored = StoredWriter(try FileOutput(path: base + ".stored", kind: .stored), paragraphs: paragraphs,
+                                  documents: readers.reduce(0) { $0 + $1.documentCount })
         dropInputPages()
         for (i, r) in readers.enumerated() {
             for local in 0..<r.paragraphCount {

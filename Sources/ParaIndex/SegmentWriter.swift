@@ -201,7 +201,8 @@ struct SegmentWriter {
         try NormsWriter.write(path: base + ".norms", count: lengths.count, longest: Int(lengths.max() ?? 0),
                               length: { Int(lengths[$0]) }, document: { Int(paragraphDocument[$0]) })
 
-        let stored = StoredWriter(try FileOutput(path: base + ".stored", kind: .stored))
+        let stored = StoredWriter(try FileOutput(path: base + ".stored", kind: .stored), paragraphs: paragraphs.count,
+                                  documents: documents.count)
         for (i, p) in paragraphs.enumerated() { try stored.add(p, document: Int(paragraphDocument[i])) }
         for d in documents { try stored.add(d) }
         try stored.finish(totalLength: lengths.reduce(0) { $0 + UInt64($1) })
@@ -322,7 +323,13 @@ final class StoredWriter {
     private var paragraphOffsets: [UInt64] = []
     private var documentOffsets: [UInt64] = []
 
-    init(_ output: FileOutput) { self.output = output }
+    /// - Parameters: `paragraphs`, `documents`: how many records will be added, when known
+    ///   (their offset tables are then made once at their size, not grown by copying).
+    init(_ output: FileOutput, paragraphs: Int = 0, documents: Int = 0) {
+        self.output = output
+        paragraphOffsets.reserveCapacity(paragraphs)
+        documentOffsets.reserveCapacity(documents)
+    }
 
     func add(_ p: Paragraph, document: Int) throws {
         paragraphOffsets.append(UInt64(output.offset))
@@ -387,10 +394,18 @@ final class StoredWriter {
 
     func finish(totalLength: UInt64) throws {
         let paragraphTable = output.offset
-        var w = ByteWriter(capacity: 8 * (paragraphOffsets.count + documentOffsets.count) + 40)
-        for o in paragraphOffsets { w.u64(o) }
+        // (Written 64 KB at a time: the tables of a merge of millions of records are tens of
+        // megabytes, and a buffer of their size doubled the merge's memory at its end.)
+        var w = ByteWriter(capacity: 1 << 16)
+        func put(_ table: [UInt64]) throws {
+            for o in table {
+                w.u64(o)
+                if w.count >= 1 << 16 { output.write(w); try output.flushIfNeeded(); w.bytes.removeAll(keepingCapacity: true) }
+            }
+        }
+        try put(paragraphOffsets)
+        try put(documentOffsets)
         let documentTable = paragraphTable + 8 * paragraphOffsets.count
-        for o in documentOffsets { w.u64(o) }
         w.u64(UInt64(paragraphOffsets.count))
         w.u64(UInt64(documentOffsets.count))
         w.u64(UInt64(paragraphTable))
