@@ -95,19 +95,24 @@ package enum QueryTranslator {
     }
 
     /// The dictionary's notation in glosses, not their meaning: stand-ins for an object
-    /// (`split sth into two`, `cling to one's course`) and the marks of a literal or
-    /// figurative sense (`lit one spot`, `fig casual acquaintance`).
-    static let glossNotation: Set<String> = [
-        "sb", "sb's", "sth", "sth's", "one's", "oneself", "someone", "someone's", "somebody",
-        "somebody's", "something", "lit", "fig",
-    ]
+    /// (`split sth into two`, `cling to one's course`), and the marks of a literal or
+    /// figurative sense that open a gloss (`lit one spot`, `fig casual acquaintance`; not
+    /// `fig leaf`, `brightly lit`).
+    static let glossNotation: Set<String> = ["sb", "sb's", "sth", "sth's", "one's", "oneself"]
+    static let senseMarks: Set<String> = ["lit", "fig"]
 
-    /// A gloss without its notation (``glossNotation``), unless that is all it holds
-    /// (`oneself`, for 自己).
+    /// A gloss without its notation (``glossNotation``, ``senseMarks``), unless that leaves
+    /// no word but stop words (`oneself` for 自己, `by oneself`).
     package static func meaning(ofGloss gloss: String) -> String {
         let words = gloss.split(separator: " ")
-        let kept = words.filter { !glossNotation.contains($0.lowercased().trimmingCharacters(in: .punctuationCharacters)) }
-        return kept.isEmpty || kept.count == words.count ? gloss : kept.joined(separator: " ")
+        var kept: [Substring] = []
+        for (i, word) in words.enumerated() {
+            let w = word.lowercased().trimmingCharacters(in: .punctuationCharacters)
+            if glossNotation.contains(w) || i == 0 && words.count > 1 && senseMarks.contains(w) { continue }
+            kept.append(word)
+        }
+        guard kept.count < words.count, kept.contains(where: { !Analyzer.stopWords.contains($0.lowercased()) }) else { return gloss }
+        return kept.joined(separator: " ")
     }
 
     /// English nouns whose plural a stemmer cannot bring back to them (Porter leaves

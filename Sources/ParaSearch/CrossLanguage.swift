@@ -83,7 +83,6 @@ extension Searcher {
                 let excluded = query.excluded.isEmpty ? [] : translate(query.excluded.joined(separator: " "))
                 translated = QueryPlan(translating: plan, out.translations, excluding: excluded, weight: options.translatedTermWeight)
                 translated!.languages = [target]
-                if target == .en { try leaveOutCommonGlossWords(&translated!, share: options.commonGlossWords) }
                 out.translatedPlan = translated
             }
         }
@@ -127,7 +126,11 @@ extension Searcher {
             }
             if floored.relativeFloor >= 1 && !options.countTotal { translated = nil }
         }
-        if let translated {
+        if var translated {
+            if target == .en {
+                try leaveOutCommonGlossWords(&translated, share: options.commonGlossWords)
+                out.translatedPlan = translated
+            }
             let (ranked, total) = try rank(translated, options: floored)
             out.total += total
             merge(ranked.map { ($0, FoundThrough.translation) }, share: options.translationShare)
@@ -138,8 +141,8 @@ extension Searcher {
     }
 
     /// Leaves the common words of glosses of several words out of a translation into English
-    /// that has a rarer word: a word in more than `share` of the paragraphs stays only as a
-    /// gloss of its own. Glosses carry grammatical and general words (`withdraw from`,
+    /// that has a rarer word: a word in more than `share` of the paragraphs (of all languages,
+    /// as idf counts them) stays only as a gloss of its own. Glosses carry grammatical and general words (`withdraw from`,
     /// `have dealings with`, `one after another`); pooled with the rest, each made the whole
     /// translation as common as it is, and found paragraphs by itself alone (docs/quality.md).
     func leaveOutCommonGlossWords(_ plan: inout QueryPlan, share: Double) throws {
@@ -157,6 +160,7 @@ extension Searcher {
             var keep = rare
             for gloss in term.glosses where gloss.count == 1 { keep[gloss[0]] = true }
             plan.terms[t].alternatives = term.alternatives.indices.filter { keep[$0] }.map { term.alternatives[$0] }
+            plan.terms[t].glosses = []   // (its indexes were of the words before)
         }
     }
 

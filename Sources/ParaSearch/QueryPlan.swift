@@ -278,10 +278,10 @@ struct QueryPlan {
             exclusions.append(Sequence(terms: seq.terms.map { (termID(original.terms[$0.index].bytes, original.terms[$0.index].kind), $0.offset) }))
         }
         for translation in excluded {
-            for target in translation.targets {
+            for text in translation.targets {
                 var seq = Sequence(terms: [])
                 var first: Int? = nil
-                analyzer.analyze(target) { term, kind, position, _ in
+                analyzer.analyze(QueryTranslator.meaning(ofGloss: text)) { term, kind, position, _ in
                     if first == nil { first = position }
                     seq.terms.append((termID(Array(term), kind), position - first!))
                 }

@@ -86,7 +86,10 @@ public struct SearchResults: Sendable, Hashable, Codable {
     public var tookMilliseconds: Double
     /// The page of hits asked for, best first.
     public var hits: [SearchHit]
-    /// The dictionary translations the query was also searched with (empty when none).
+    /// The dictionary translations the query was also searched with (empty when none): the
+    /// glosses as the dictionary gives them, of which the search leaves out the notation
+    /// (`sth`) and, into English, common words of longer glosses
+    /// (``SearchOptions/commonGlossWords``).
     public var translations: [Translation] = []
     /// Whether the search stopped at ``SearchOptions/timeLimit``: the hits are the best found
     /// by then, and `total` counts what was seen.

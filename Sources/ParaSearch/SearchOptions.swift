@@ -54,9 +54,10 @@ public struct SearchOptions: Sendable {
     /// share of the direct list's best (see docs/quality.md).
     public var translationShare: Double = 0.8
     /// In a query translated into English, a word of a gloss of several words (`from` in
-    /// `withdraw from`) found in more than this share of the paragraphs is left out when the
-    /// word's translation holds a rarer word. A gloss of one word is always kept. 0 keeps
-    /// every word (see docs/quality.md for the measurements).
+    /// `withdraw from`) found in more than this share of the paragraphs (of all languages, as
+    /// idf counts them) is left out when the word's translation holds a rarer word. A gloss of
+    /// one word is always kept; an index of fewer than 1 ÷ share paragraphs has no rarer word.
+    /// 0 keeps every word (see docs/quality.md for the measurements).
     public var commonGlossWords: Double = 0.01
 
     /// How long one search may run. Past it, the search stops where it is and returns the

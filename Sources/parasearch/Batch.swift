@@ -61,12 +61,16 @@ struct Batch: ParsableCommand {
     @Option(name: .long, help: "Share of the direct list's best score that the translated list's best is scaled to.")
     var translationShare: Double?
 
+    @Option(name: .long, help: "Share of the paragraphs above which a word of a longer English gloss is left out of a translation that has a rarer word (0: none).")
+    var commonGlossWords: Double?
+
     func validate() throws {
         guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
         if let k1 { guard k1.isFinite, k1 >= 0 else { throw ValidationError("--k1 must be 0 or more") } }
         if let b { guard b.isFinite, (0...1).contains(b) else { throw ValidationError("--b must be from 0 to 1") } }
         if let proximity { guard proximity.isFinite, proximity >= 0 else { throw ValidationError("--proximity must be 0 or more") } }
         if let sectionWeight { guard sectionWeight.isFinite, sectionWeight >= 0 else { throw ValidationError("--section-weight must be 0 or more") } }
+        if let commonGlossWords { guard commonGlossWords.isFinite, (0...1).contains(commonGlossWords) else { throw ValidationError("--common-gloss-words must be from 0 to 1") } }
         guard timeLimit.isFinite, timeLimit >= 0 else { throw ValidationError("--time-limit takes seconds (0 for no limit)") }
     }
 
@@ -87,6 +91,7 @@ struct Batch: ParsableCommand {
         options.timeLimit = timeLimit > 0 && timeLimit < 86_400 ? .milliseconds(Int64(timeLimit * 1000)) : nil
         if let translatedWeight { options.translatedTermWeight = translatedWeight }
         if let translationShare { options.translationShare = translationShare }
+        if let commonGlossWords { options.commonGlossWords = commonGlossWords }
         var latencies: [Double] = []
         var out = ""
         let started = DispatchTime.now().uptimeNanoseconds

@@ -489,21 +489,26 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
 @Suite struct CommonGlossWordsTests {
     /// One Chinese paragraph on evacuating; in English, 200 paragraphs holding `from` and 100
     /// holding `evacuate` (each in far more than 1 % of the paragraphs), and one that holds
-    /// `withdraw`.
+    /// `withdraw`. Written in two commits, so that the words' paragraphs are counted across
+    /// two segments (`withdraw` and half of the others in the second).
     static func index() throws -> String {
         let dir = temporaryDirectory("common-gloss-words")
-        let writer = try IndexWriter(directory: dir)
-        var texts: [(Language, String)] = [(.zh, "居民已经撤离海岸")]
+        var texts: [(Language, String)] = [(.zh, "居民已经撤离海岸，撤侨工作完成")]
         texts += (0..<200).map { (.en, "the delegation came from the capital \($0)") }
         texts += (0..<100).map { (.en, "residents evacuate quickly \($0)") }
+        // 联合国 (United Nations) whole once; its first bigram, 联合, common.
+        texts += (0..<5).map { (.zh, "联合会议\($0)") } + [(.zh, "联合国大会")]
         texts.append((.en, "the troops withdraw to the border"))
-        for (i, (language, text)) in texts.enumerated() {
-            let meta = DocumentMetadata(id: "d\(i)", language: language, title: "", source: "d\(i).txt")
-            try writer.replace(source: meta.source, with: [IndexableDocument(document: ExtractedDocument(
-                metadata: meta, paragraphs: [Paragraph(ordinal: 1, number: "1", headings: [], text: text)]), contentHash: "\(i)")])
+        for half in [texts.prefix(texts.count / 2), texts.suffix(from: texts.count / 2)] {
+            let writer = try IndexWriter(directory: dir)
+            for (i, (language, text)) in zip(half.indices, half) {
+                let meta = DocumentMetadata(id: "d\(i)", language: language, title: "", source: "d\(i).txt")
+                try writer.replace(source: meta.source, with: [IndexableDocument(document: ExtractedDocument(
+                    metadata: meta, paragraphs: [Paragraph(ordinal: 1, number: "1", headings: [], text: text)]), contentHash: "\(i)")])
+            }
+            try writer.commit()
+            writer.close()
         }
-        try writer.commit()
-        writer.close()
         return dir
     }
 
@@ -511,7 +516,9 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
     /// gloss, is left out, so a paragraph holding only `from` is no match; `evacuate`, as
     /// common but a gloss of its own, stays.
     @Test func aCommonWordOfALongerGlossFindsNothingByItself() throws {
-        let searcher = Searcher(snapshot: try IndexSnapshot.open(directory: try Self.index()))
+        let snapshot = try IndexSnapshot.open(directory: try Self.index())
+        #expect(snapshot.segments.count == 2)
+        let searcher = Searcher(snapshot: snapshot)
         #expect(QueryTranslator.chineseToEnglish("撤离").first?.targets.contains("withdraw from") == true)
         var options = SearchOptions(limit: 400)
         let trimmed = try searcher.search("撤离", options: options)
@@ -519,21 +526,46 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
         #expect(english.count == 101)
         #expect(english.allSatisfy { $0.contains("withdraw") || $0.contains("evacuate") })
         #expect(english.contains("the troops withdraw to the border"))
+        // What the hits say was matched is what was searched for.
+        #expect(trimmed.hits.allSatisfy { hit in !hit.matches.contains { $0.term == "from" } })
 
         options.commonGlossWords = 0
         let whole = try searcher.search("撤离", options: options)
         let all = whole.hits.filter { $0.document.language == .en }.map(\.paragraph.text)
         #expect(all.count == 301)
         #expect(all.contains { $0.contains("from") })
+        #expect(whole.hits.contains { hit in hit.matches.contains { $0.term == "from" } })
         #expect(whole.total > trimmed.total)
+    }
+
+    /// Into Chinese nothing is left out: a translation's Chinese word is searched as all its
+    /// bigrams, the common `联合` of `联合国` too.
+    @Test func aQueryTranslatedIntoChineseIsAsBefore() throws {
+        let searcher = Searcher(snapshot: try IndexSnapshot.open(directory: try Self.index()))
+        var options = SearchOptions(limit: 20)
+        let a = try searcher.search("United Nations", options: options)
+        options.commonGlossWords = 0
+        let b = try searcher.search("United Nations", options: options)
+        #expect(a.translations.first?.targets.first == "联合国")
+        #expect(a.hits.contains { $0.paragraph.text == "联合会议0" })
+        #expect(a.hits.map(\.runID) == b.hits.map(\.runID) && a.hits.map(\.score) == b.hits.map(\.score))
     }
 
     @Test func theDictionarysNotationIsNoWordToSearchFor() {
         #expect(QueryTranslator.meaning(ofGloss: "split sth into two") == "split into two")
         #expect(QueryTranslator.meaning(ofGloss: "cling to one's course") == "cling to course")
         #expect(QueryTranslator.meaning(ofGloss: "fig casual acquaintance") == "casual acquaintance")
-        // A gloss of notation only is its meaning.
+        // A mark of sense only opens a gloss; elsewhere it is a word.
+        #expect(QueryTranslator.meaning(ofGloss: "fig leaf") == "leaf")
+        #expect(QueryTranslator.meaning(ofGloss: "brightly lit") == "brightly lit")
+        #expect(QueryTranslator.meaning(ofGloss: "bo fig tree") == "bo fig tree")
+        // A gloss that would keep stop words only is its meaning as it is.
         #expect(QueryTranslator.meaning(ofGloss: "oneself") == "oneself")
-        #expect(QueryTranslator.meaning(ofGloss: "asset recovery") == "asset recovery")
+        #expect(QueryTranslator.meaning(ofGloss: "by oneself") == "by oneself")
+        #expect(QueryTranslator.meaning(ofGloss: "someone else") == "someone else")
+        // And the translated query searches the meaning.
+        let plan = QueryPlan(translating: QueryPlan(Query(text: ["劈开"])), [Translation(source: "劈开", targets: ["split sth into two", "cleave"])], weight: 0.5)
+        let words = plan.terms.flatMap { $0.alternatives.isEmpty ? [$0.bytes] : $0.alternatives }.map { String(decoding: $0, as: UTF8.self) }
+        #expect(words.contains("split") && words.contains("cleav") && !words.contains("sth"))
     }
 }
