@@ -403,20 +403,35 @@ package final class SegmentReader: Sendable {
     /// are scattered through it: the first call indexes every bigram by its last character
     /// (one pass over the names, about 3 bytes a bigram kept), later calls look them up.
     package func bigrams(endingWith character: ArraySlice<UInt8>) throws -> [[UInt8]] {
-        func key<C: Collection>(_ bytes: C) -> UInt32 where C.Element == UInt8 {
+        @Sendable func key<C: Collection>(_ bytes: C) -> UInt32 where C.Element == UInt8 {
             bytes.reduce(0) { $0 << 8 | UInt32($1) }
         }
-        func scalarLength(_ lead: UInt8) -> Int { lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4 }
+        @Sendable func scalarLength(_ lead: UInt8) -> Int { lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4 }
         let index = try endingCache.get {
-            var index: [UInt32: [UInt8]] = [:]
-            for block in blockFirstTerms.indices {
-                try scanBlock(block) { name, _ in
-                    guard let lead = name.first, lead != IndexFormat.sectionMark, lead >= 0xC0 else { return true }
-                    let n = scalarLength(lead)
-                    guard n < name.count, n + scalarLength(name[n]) == name.count else { return true }
-                    index[key(name[n...]), default: []].append(contentsOf: name[..<n])
-                    return true
+            // The blocks in two halves on the two cores (a process's first query of a lone
+            // character waits for this pass), joined in dictionary order.
+            let blocks = blockFirstTerms.count
+            let parts = blocks >= 64 ? 2 : 1
+            let halves = Mutex<[Int: Result<[UInt32: [UInt8]], Error>]>([:])
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                var index: [UInt32: [UInt8]] = [:]
+                let result = Result { () throws -> [UInt32: [UInt8]] in
+                    for block in (blocks * part / parts)..<(blocks * (part + 1) / parts) {
+                        try scanBlock(block) { name, _ in
+                            guard let lead = name.first, lead != IndexFormat.sectionMark, lead >= 0xC0 else { return true }
+                            let n = scalarLength(lead)
+                            guard n < name.count, n + scalarLength(name[n]) == name.count else { return true }
+                            index[key(name[n...]), default: []].append(contentsOf: name[..<n])
+                            return true
+                        }
+                    }
+                    return index
                 }
+                halves.withLock { $0[part] = result }
+            }
+            var index = try halves.withLock { $0[0]! }.get()
+            if parts == 2 {
+                for (k, firsts) in try halves.withLock({ $0[1]! }).get() { index[k, default: []].append(contentsOf: firsts) }
             }
             return index
         }

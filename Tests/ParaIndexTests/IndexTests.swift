@@ -451,3 +451,28 @@ func document(_ id: String, source: String, language: Language = .en, _ texts: [
         #expect(problems.count == 1 && problems[0].message.contains("the manifest says its documents are in en, they are in en, zh"))
     }
 }
+
+@Suite struct BigramEndingTests {
+    /// The index of bigrams by their last character, made on two cores for a dictionary of
+    /// more than 64 blocks, lists what a scan of every term finds, in dictionary order.
+    @Test func bigramsEndingWithACharacterAreThoseAScanFinds() throws {
+        let dir = temporaryDirectory("bigram-endings")
+        var random = SplitMix64(state: 14)
+        let pool = Array("资产追回洗钱恐怖主义和平发展人权儿童教育卫生水资源能源经济增长就业工业创新基础设施城市消费气候海洋森林正义伙伴关系目标指标国家区域全球贫困饥饿粮食农业健康疾病死亡妇女女孩性别平等暴力歧视青年老人残疾移民难民数据统计技术贸易债务援助")
+        let texts = (0..<300).map { _ in String((0..<80).map { _ in pool[Int(random.next() % UInt64(pool.count))] }) }
+        let writer = try IndexWriter(directory: dir)
+        try writer.replace(source: "s", with: [document("d", source: "s", language: .zh, texts)])
+        try writer.commit()
+        writer.close()
+        let segment = try IndexSnapshot.open(directory: dir).segments[0]
+        #expect(segment.blockCount >= 64)
+        var all: [[UInt8]] = []
+        try segment.allTerms { name, _ in all.append(name) }
+        for c in Set(pool).sorted() {
+            let character = Array(String(c).utf8)
+            let scanned = all.filter { $0.count == 2 * character.count && $0.first != IndexFormat.sectionMark && $0.suffix(character.count).elementsEqual(character) }
+            #expect(try segment.bigrams(endingWith: character[...]) == scanned, "\(c)")
+            #expect(!scanned.isEmpty)
+        }
+    }
+}
