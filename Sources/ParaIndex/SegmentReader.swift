@@ -429,9 +429,12 @@ package final class SegmentReader: Sendable {
                 }
                 halves.withLock { $0[part] = result }
             }
-            var index = try halves.withLock { $0[0]! }.get()
+            // (Taken out of the lock's table, not copied: the first append would copy it all.)
+            var index = try halves.withLock { $0.removeValue(forKey: 0)! }.get()
             if parts == 2 {
-                for (k, firsts) in try halves.withLock({ $0[1]! }).get() { index[k, default: []].append(contentsOf: firsts) }
+                for (k, firsts) in try halves.withLock({ $0.removeValue(forKey: 1)! }).get() {
+                    index[k, default: []].append(contentsOf: firsts)
+                }
             }
             return index
         }

@@ -134,6 +134,11 @@ extension Searcher {
             let (ranked, total) = try rank(translated, options: floored)
             out.total += total
             merge(ranked.map { ($0, FoundThrough.translation) }, share: options.translationShare)
+        } else if throughVersions, target == .en, var plan = out.translatedPlan {
+            // (Not run, but it highlights the paragraphs found through their versions: what it
+            // would have searched for.)
+            try leaveOutCommonGlossWords(&plan, share: options.commonGlossWords)
+            out.translatedPlan = plan
         }
         out.candidates = merged.values.sorted { $0.score != $1.score ? $0.score > $1.score : $0.key < $1.key }
         if out.candidates.count > options.limit { out.candidates.removeLast(out.candidates.count - options.limit) }

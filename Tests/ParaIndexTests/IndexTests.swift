@@ -454,7 +454,7 @@ func document(_ id: String, source: String, language: Language = .en, _ texts: [
 
 @Suite struct BigramEndingTests {
     /// The index of bigrams by their last character, made on two cores for a dictionary of
-    /// more than 64 blocks, lists what a scan of every term finds, in dictionary order.
+    /// 64 blocks or more, lists what a scan of every term finds, in dictionary order.
     @Test func bigramsEndingWithACharacterAreThoseAScanFinds() throws {
         let dir = temporaryDirectory("bigram-endings")
         var random = SplitMix64(state: 14)
