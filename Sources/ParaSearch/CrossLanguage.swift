@@ -147,9 +147,10 @@ extension Searcher {
 
     /// Leaves the common words of glosses of several words out of a translation into English
     /// that has a rarer word: a word in more than `share` of the paragraphs (of all languages,
-    /// as idf counts them) stays only as a gloss of its own. Glosses carry grammatical and general words (`withdraw from`,
-    /// `have dealings with`, `one after another`); pooled with the rest, each made the whole
-    /// translation as common as it is, and found paragraphs by itself alone (docs/quality.md).
+    /// as idf counts them) stays only as a gloss of its own. Glosses carry grammatical and
+    /// general words (`withdraw from`, `have dealings with`, `one after another`); pooled with
+    /// the rest, each made the whole translation as common as it is, and found paragraphs by
+    /// itself alone (docs/quality.md).
     func leaveOutCommonGlossWords(_ plan: inout QueryPlan, share: Double) throws {
         guard share > 0 else { return }
         let cutoff = share * Double(snapshot.paragraphCount)
