@@ -14,6 +14,13 @@ private func document(_ numbers: [String?]) -> [Paragraph] {
     numbers.enumerated().map { paragraph($0.offset + 1, $0.element) }
 }
 
+/// Document `d<i>` (source `d<i>.txt`) of one paragraph, ¶1, holding `text`.
+private func addOneParagraphDocument(_ i: Int, _ language: Language, _ text: String, to writer: IndexWriter) throws {
+    let meta = DocumentMetadata(id: "d\(i)", language: language, title: "", source: "d\(i).txt")
+    try writer.replace(source: meta.source, with: [IndexableDocument(document: ExtractedDocument(
+        metadata: meta, paragraphs: [Paragraph(ordinal: 1, number: "1", headings: [], text: text)]), contentHash: "\(i)")])
+}
+
 @Suite struct ParagraphAlignmentTests {
     @Test func numberedParagraphsPairByNumberAndUnnumberedByOrderWhereCountsAgree() throws {
         // English: title block of two, ¶1–3, a closing line. Chinese: title block of one, ¶1–3,
@@ -442,9 +449,7 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
             var text = zh ? "资产管理" + (i % 80 == 0 ? "和资产追回" : "") : "asset management" + (i % 80 == 1 ? " and asset recovery" : "")
             // A number in both languages: the filter must turn the English ones away.
             if i % 80 == 2 || i % 80 == 3 { text += " 2030" }
-            let meta = DocumentMetadata(id: "d\(i)", language: zh ? .zh : .en, title: "", source: "d\(i).txt")
-            try writer.replace(source: meta.source, with: [IndexableDocument(document: ExtractedDocument(
-                metadata: meta, paragraphs: [Paragraph(ordinal: 1, number: "1", headings: [], text: text)]), contentHash: "\(i)")])
+            try addOneParagraphDocument(i, zh ? .zh : .en, text, to: writer)
         }
         try writer.commit()
         writer.close()
@@ -502,11 +507,7 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
         texts.append((.en, "the troops withdraw to the border"))
         for half in [texts.prefix(texts.count / 2), texts.suffix(from: texts.count / 2)] {
             let writer = try IndexWriter(directory: dir)
-            for (i, (language, text)) in zip(half.indices, half) {
-                let meta = DocumentMetadata(id: "d\(i)", language: language, title: "", source: "d\(i).txt")
-                try writer.replace(source: meta.source, with: [IndexableDocument(document: ExtractedDocument(
-                    metadata: meta, paragraphs: [Paragraph(ordinal: 1, number: "1", headings: [], text: text)]), contentHash: "\(i)")])
-            }
+            for (i, (language, text)) in zip(half.indices, half) { try addOneParagraphDocument(i, language, text, to: writer) }
             try writer.commit()
             writer.close()
         }
