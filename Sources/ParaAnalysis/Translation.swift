@@ -69,7 +69,7 @@ package enum QueryTranslator {
     /// Whether the dictionary has `word` as a headword (Simplified, as the index folds text).
     /// A lone character's query uses it to tell the character standing as a word of its own
     /// (`辐射和核`) from the character inside a longer word (`核心`, `结核`).
-    package static func isWord(_ word: String) -> Bool { Tables.words.glosses(of: word) != nil }
+    package static func isWord(_ word: String) -> Bool { Tables.words.contains(word) }
 
     /// Translations of a query's English words into Chinese words.
     package static func englishToChinese(_ query: String) -> [Translation] {
@@ -263,17 +263,39 @@ struct DictionaryTable: Sendable {
 
     /// The glosses of `word`, if the dictionary has it.
     func glosses(of word: String) -> [String]? {
-        let key = Array(word.utf8)
-        var lo = 0, hi = starts.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            let w = line(mid).word
-            if bytes[w].lexicographicallyPrecedes(key) { lo = mid + 1 } else { hi = mid }
+        guard let k = line(of: word) else { return nil }
+        return bytes[line(k).glosses].split(separator: UInt8(ascii: "|")).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Whether `word` is a headword.
+    func contains(_ word: String) -> Bool { line(of: word) != nil }
+
+    /// The line of headword `word`: a binary search that compares headwords in place (a
+    /// query's translation looks up every word of two to six characters in it, and a lone
+    /// character's query every bigram that holds it).
+    func line(of word: String) -> Int? {
+        var word = word
+        return word.withUTF8 { key in
+            bytes.withUnsafeBufferPointer { table in
+                // Line `k`'s headword against the key: below, equal or above (the tab that
+                // ends a headword sorts below every byte of a word).
+                func order(_ k: Int) -> Int {
+                    var i = Int(starts[k])
+                    for b in key {
+                        let c = table[i]
+                        if c != b { return c == 0x09 || c < b ? -1 : 1 }
+                        i += 1
+                    }
+                    return table[i] == 0x09 ? 0 : 1
+                }
+                var lo = 0, hi = starts.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if order(mid) < 0 { lo = mid + 1 } else { hi = mid }
+                }
+                return lo < starts.count && order(lo) == 0 ? lo : nil
+            }
         }
-        guard lo < starts.count else { return nil }
-        let l = line(lo)
-        guard bytes[l.word].elementsEqual(key) else { return nil }
-        return bytes[l.glosses].split(separator: UInt8(ascii: "|")).map { String(decoding: $0, as: UTF8.self) }
     }
 }
 

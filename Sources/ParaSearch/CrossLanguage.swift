@@ -71,20 +71,24 @@ extension Searcher {
         guard translating || throughVersions else { return try direct() }
 
         var out = CrossRanking(candidates: [], total: 0)
-        var translated: QueryPlan? = nil
         var floored = options
         // A query that requires a phrase or term is not translated: the translation could not
         // require it. (A document symbol is the same in every language: nothing to translate.)
-        if translating, let source, let target, query.phrases.allSatisfy(Query.isSymbol) {
+        if translating, let source, query.phrases.allSatisfy(Query.isSymbol) {
             let translate = source == .zh ? QueryTranslator.chineseToEnglish : QueryTranslator.englishToChinese
             out.translations = translate((query.text + query.prefixes).joined(separator: " "))
-            if !out.translations.isEmpty {
-                // What the query excludes, the translated query excludes in translation too.
-                let excluded = query.excluded.isEmpty ? [] : translate(query.excluded.joined(separator: " "))
-                translated = QueryPlan(translating: plan, out.translations, excluding: excluded, weight: options.translatedTermWeight)
-                translated!.languages = [target]
-                out.translatedPlan = translated
-            }
+        }
+        // The translated query's plan, made only when it runs or highlights (the direct list
+        // often leaves it nothing to find).
+        func translatedPlan() throws -> QueryPlan? {
+            guard !out.translations.isEmpty, let source, let target else { return nil }
+            let translate = source == .zh ? QueryTranslator.chineseToEnglish : QueryTranslator.englishToChinese
+            // What the query excludes, the translated query excludes in translation too.
+            let excluded = query.excluded.isEmpty ? [] : translate(query.excluded.joined(separator: " "))
+            var translated = QueryPlan(translating: plan, out.translations, excluding: excluded, weight: options.translatedTermWeight)
+            translated.languages = [target]
+            if target == .en { try leaveOutCommonGlossWords(&translated, share: options.commonGlossWords) }
+            return translated
         }
         // Each list's top `limit` is enough: scaling keeps a list's order, so nothing below a
         // list's top `limit` can enter the merged top `limit` through that list. (Ranking the
@@ -115,7 +119,8 @@ extension Searcher {
             out.total += total
             merge(found, share: 1)
         }
-        if translated != nil {
+        var runsTranslated = !out.translations.isEmpty
+        if runsTranslated {
             // Scaled, the translated list's best scores `translationShare` of the direct best,
             // and the rest in proportion: when the direct list is full, a translated paragraph
             // scoring below (direct k-th ÷ (share × direct best)) of its list's best stays
@@ -124,21 +129,17 @@ extension Searcher {
             if options.pruneByBounds, directRanked.count >= options.limit, let best = directRanked.first?.score, best > 0 {
                 floored.relativeFloor = directRanked[options.limit - 1].score / (options.translationShare * best) / (1 + 1e-9)
             }
-            if floored.relativeFloor >= 1 && !options.countTotal { translated = nil }
+            if floored.relativeFloor >= 1 && !options.countTotal { runsTranslated = false }
         }
-        if var translated {
-            if target == .en {
-                try leaveOutCommonGlossWords(&translated, share: options.commonGlossWords)
-                out.translatedPlan = translated
-            }
+        if runsTranslated, let translated = try translatedPlan() {
+            out.translatedPlan = translated
             let (ranked, total) = try rank(translated, options: floored)
             out.total += total
             merge(ranked.map { ($0, FoundThrough.translation) }, share: options.translationShare)
-        } else if throughVersions, target == .en, var plan = out.translatedPlan {
+        } else if throughVersions {
             // (Not run, but it highlights the paragraphs found through their versions: what it
             // would have searched for.)
-            try leaveOutCommonGlossWords(&plan, share: options.commonGlossWords)
-            out.translatedPlan = plan
+            out.translatedPlan = try translatedPlan()
         }
         out.candidates = merged.values.sorted { $0.score != $1.score ? $0.score > $1.score : $0.key < $1.key }
         if out.candidates.count > options.limit { out.candidates.removeLast(out.candidates.count - options.limit) }

@@ -21,6 +21,9 @@ import ParaIndex
 //       N threads sharing the snapshot (default 2). --plain: BM25 only (no proximity rerank, no
 //       translated query); --no-translate: no translated query.
 //       --slowest N: also list the N queries with the highest median latency (on stderr).
+//   parasearch-bench translate QUERIES.tsv
+//       the dictionary translation of each query (Chinese into English, English into Chinese)
+//       alone, as the default search makes it: prints one JSON line, µs per query.
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
@@ -209,13 +212,42 @@ func queryBenchmark(_ args: [String]) throws {
     ])
 }
 
+func translateBenchmark(_ args: [String]) throws {
+    guard let file = args.first else { print("usage: parasearch-bench translate QUERIES.tsv"); return }
+    let queries = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").compactMap { line in
+        line.hasPrefix("#") ? nil : line.split(separator: "\t", maxSplits: 1).dropFirst().first.map(String.init)
+    }
+    guard !queries.isEmpty else { print("no queries"); return }
+    let chinese = queries.map { q in q.unicodeScalars.contains { $0.value >= 0x3400 && $0.value <= 0x9FFF } }
+    // Best of five passes, per language.
+    var out: [String: Any] = ["bench": "translate"]
+    for (name, zh) in [("zh", true), ("en", false)] {
+        let list = zip(queries, chinese).filter { $0.1 == zh }.map(\.0)
+        guard !list.isEmpty else { continue }
+        let translate = zh ? QueryTranslator.chineseToEnglish : QueryTranslator.englishToChinese
+        var targets = 0
+        for q in list { targets += translate(q).reduce(0) { $0 + $1.targets.count } }   // (tables made on first use)
+        var best = Double.infinity
+        for _ in 0..<5 {
+            let start = now()
+            for q in list { _ = translate(q) }
+            best = min(best, now() - start)
+        }
+        out["\(name)_queries"] = list.count
+        out["\(name)_targets"] = targets
+        out["\(name)_us_per_query"] = best / Double(list.count) * 1e6
+    }
+    emit(out)
+}
+
 let args = Array(CommandLine.arguments.dropFirst())
 do {
     switch args.first {
     case "analyzer": analyzerBenchmark(Array(args.dropFirst()))
     case "index": try indexBenchmark(Array(args.dropFirst()))
     case "query": try queryBenchmark(Array(args.dropFirst()))
-    default: print("usage: parasearch-bench analyzer|index|query … (see the comment at the top of main.swift)")
+    case "translate": try translateBenchmark(Array(args.dropFirst()))
+    default: print("usage: parasearch-bench analyzer|index|query|translate … (see the comment at the top of main.swift)")
     }
 } catch {
     FileHandle.standardError.write(Data("parasearch-bench: \(error)\n".utf8))

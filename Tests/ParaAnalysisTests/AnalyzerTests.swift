@@ -161,3 +161,38 @@ func stemmed(_ word: String) -> String {
         }
     }
 }
+
+/// The dictionary's look-up (a binary search comparing headwords in place) against a set of
+/// every headword: each is found at its own line, and strings next to them in order are found
+/// exactly when they are headwords.
+@Suite struct DictionaryLookupTests {
+    @Test func everyHeadwordAndItsNeighboursAgreeWithASetOfAll() {
+        let table = QueryTranslator.Tables.words
+        var all: [String] = []
+        for k in table.starts.indices {
+            all.append(String(decoding: table.bytes[table.line(k).word], as: UTF8.self))
+        }
+        #expect(all.count > 90_000)
+        let headwords = Set(all)
+        for (k, word) in all.enumerated() {
+            #expect(table.line(of: word) == k, "\(word)")
+        }
+        var generator = SplitMix64(state: 7)
+        var checked = 0
+        for _ in 0..<20_000 {
+            let word = all[Int(generator.next() % UInt64(all.count))]
+            let scalars = Array(word.unicodeScalars)
+            // A prefix, the word and one more character, a character changed.
+            var probes = [String(String.UnicodeScalarView(scalars.dropLast())), word + "的", word + "a"]
+            if let last = scalars.last, let next = Unicode.Scalar(last.value + 1) {
+                probes.append(String(String.UnicodeScalarView(scalars.dropLast() + [next])))
+            }
+            for probe in probes {
+                #expect(table.contains(probe) == headwords.contains(probe), "\(probe)")
+                checked += 1
+            }
+        }
+        #expect(checked > 60_000)
+        #expect(!table.contains(""))
+    }
+}
