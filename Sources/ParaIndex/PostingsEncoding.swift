@@ -129,7 +129,7 @@ public struct Impact: Sendable, Hashable {
     /// The frontier of `impacts`, by decreasing frequency (and so decreasing length). One pass
     /// that keeps the (few) undominated pairs, not a sort of all of them: it runs for every
     /// block written.
-    static func frontier(_ impacts: [Impact]) -> [Impact] {
+    package static func frontier(_ impacts: [Impact]) -> [Impact] {
         var out: [Impact] = []
         for i in impacts {
             if out.contains(where: { $0.frequency >= i.frequency && $0.length <= i.length }) { continue }

@@ -94,7 +94,7 @@ extension Searcher {
                     // falls short.
                     let lead = order[n - 1]
                     let rest = n > 1 ? prefix[n - 2] : 0
-                    if !m[lead].isUnion {
+                    if !m[lead].isUnion || m[lead].isMerged {
                         // Past the postings whose own score cannot carry them, a block at a time.
                         m[lead].skip(through: end) { doc, frequency in
                             (scorer.score(lead, frequency: frequency, norm: scorer.norm(doc)) + rest) * margin < threshold
