@@ -282,8 +282,10 @@ struct DictionaryTable: Sendable {
                 func order(_ k: Int) -> Int {
                     var i = Int(starts[k])
                     for b in key {
+                        // (The tab first: a key holding one must not read on past the headword.)
                         let c = table[i]
-                        if c != b { return c == 0x09 || c < b ? -1 : 1 }
+                        if c == 0x09 { return -1 }
+                        if c != b { return c < b ? -1 : 1 }
                         i += 1
                     }
                     return table[i] == 0x09 ? 0 : 1

@@ -19,7 +19,8 @@ extension Searcher {
     /// skipped whole; otherwise the terms are partitioned again with their window bounds, so a
     /// common term whose block holds only weak postings stops driving the iteration there.
     /// With one essential list, its postings whose own score plus the others' bounds falls
-    /// short are passed over a block at a time. Every paragraph that could enter the top k is
+    /// short are passed over a block at a time (a lone character's merged list, in place).
+    /// Every paragraph that could enter the top k is
     /// still scored exactly as the exhaustive strategy scores it.
     ///
     /// Ranking-only lists (section terms) are never essential: they add to a paragraph found
@@ -95,7 +96,8 @@ extension Searcher {
                     let lead = order[n - 1]
                     let rest = n > 1 ? prefix[n - 2] : 0
                     if !m[lead].isUnion || m[lead].isMerged {
-                        // Past the postings whose own score cannot carry them, a block at a time.
+                        // Past the postings whose own score cannot carry them, a block at a time
+                        // (a merged list: along its arrays).
                         m[lead].skip(through: end) { doc, frequency in
                             (scorer.score(lead, frequency: frequency, norm: scorer.norm(doc)) + rest) * margin < threshold
                         }

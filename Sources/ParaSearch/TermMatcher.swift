@@ -95,8 +95,8 @@ struct TermMatcher {
     }
 
     /// For merged postings, the block (of ``MergedPostings/blockSize`` paragraphs) holding the
-    /// first paragraph at or after `target`, and its bound: its highest frequency at its
-    /// shortest length. Nil for other matchers, or when nothing is left.
+    /// first paragraph at or after `target`, and its bound: the best score of its frontier
+    /// (``MergedPostings/blockImpacts``). Nil for other matchers, or when nothing is left.
     func mergedBlockBound(atOrAfter target: Int, _ score: (Impact) -> Double) -> (lastDoc: Int, bound: Double)? {
         guard isMerged else { return nil }
         let merged = merged.unsafelyUnwrapped

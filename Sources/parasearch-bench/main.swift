@@ -22,8 +22,9 @@ import ParaIndex
 //       translated query); --no-translate: no translated query.
 //       --slowest N: also list the N queries with the highest median latency (on stderr).
 //   parasearch-bench translate QUERIES.tsv
-//       the dictionary translation of each query (Chinese into English, English into Chinese)
-//       alone, as the default search makes it: prints one JSON line, µs per query.
+//       the dictionary translation alone of each query line (one with a Chinese character into
+//       English, any other into Chinese; the search translates only a query's words, and not a
+//       query of both languages): prints one JSON line, µs per query by language.
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 

@@ -182,8 +182,9 @@ func stemmed(_ word: String) -> String {
         for _ in 0..<20_000 {
             let word = all[Int(generator.next() % UInt64(all.count))]
             let scalars = Array(word.unicodeScalars)
-            // A prefix, the word and one more character, a character changed.
-            var probes = [String(String.UnicodeScalarView(scalars.dropLast())), word + "的", word + "a"]
+            // A prefix, the word and one more character, a character changed, the word and a
+            // tab (the table's own separator).
+            var probes = [String(String.UnicodeScalarView(scalars.dropLast())), word + "的", word + "a", word + "\t", word + "\t1"]
             if let last = scalars.last, let next = Unicode.Scalar(last.value + 1) {
                 probes.append(String(String.UnicodeScalarView(scalars.dropLast() + [next])))
             }
@@ -192,7 +193,7 @@ func stemmed(_ word: String) -> String {
                 checked += 1
             }
         }
-        #expect(checked > 60_000)
+        #expect(checked > 100_000)
         #expect(!table.contains(""))
     }
 }

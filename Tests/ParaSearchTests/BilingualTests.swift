@@ -259,8 +259,11 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
     let context: Comment = "\(query) limit \(options.limit) offset \(options.offset) translate \(options.translate)"
     #expect(pruned.hits.map(\.runID) == all.hits.map(\.runID), context, sourceLocation: sourceLocation)
     #expect(pruned.hits.map(\.score) == all.hits.map(\.score), context, sourceLocation: sourceLocation)
-    // (A translated query left out because nothing of it could enter still shows what it is.)
+    // (A translated query left out because nothing of it could enter still shows what it is,
+    // and what the hits found through versions or translation are marked by.)
     #expect(pruned.translations == all.translations, context, sourceLocation: sourceLocation)
+    #expect(pruned.hits.map(\.snippet) == all.hits.map(\.snippet), context, sourceLocation: sourceLocation)
+    #expect(pruned.hits.map(\.highlights) == all.hits.map(\.highlights), context, sourceLocation: sourceLocation)
     return (all, pruned)
 }
 
