@@ -20,8 +20,8 @@ extension Searcher {
     /// common term whose block holds only weak postings stops driving the iteration there.
     /// With one essential list, its postings whose own score plus the others' bounds falls
     /// short are passed over a block at a time (a lone character's merged list, in place).
-    /// Every paragraph that could enter the top k is
-    /// still scored exactly as the exhaustive strategy scores it.
+    /// Every paragraph that could enter the top k is still scored exactly as the exhaustive
+    /// strategy scores it.
     ///
     /// Ranking-only lists (section terms) are never essential: they add to a paragraph found
     /// through the others and are bounded like any list, but a paragraph they alone hold is no
