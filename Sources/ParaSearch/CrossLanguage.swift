@@ -74,15 +74,14 @@ extension Searcher {
         var floored = options
         // A query that requires a phrase or term is not translated: the translation could not
         // require it. (A document symbol is the same in every language: nothing to translate.)
-        if translating, let source, query.phrases.allSatisfy(Query.isSymbol) {
-            let translate = source == .zh ? QueryTranslator.chineseToEnglish : QueryTranslator.englishToChinese
+        let translate = source == .zh ? QueryTranslator.chineseToEnglish : QueryTranslator.englishToChinese
+        if translating, source != nil, query.phrases.allSatisfy(Query.isSymbol) {
             out.translations = translate((query.text + query.prefixes).joined(separator: " "))
         }
         // The translated query's plan, made only when it runs or highlights (the direct list
         // often leaves it nothing to find).
         func translatedPlan() throws -> QueryPlan? {
-            guard !out.translations.isEmpty, let source, let target else { return nil }
-            let translate = source == .zh ? QueryTranslator.chineseToEnglish : QueryTranslator.englishToChinese
+            guard !out.translations.isEmpty, let target else { return nil }
             // What the query excludes, the translated query excludes in translation too.
             let excluded = query.excluded.isEmpty ? [] : translate(query.excluded.joined(separator: " "))
             var translated = QueryPlan(translating: plan, out.translations, excluding: excluded, weight: options.translatedTermWeight)
