@@ -3,7 +3,8 @@
 laid out the way the UN lays out its documents: a cover page with the header block, running
 heads and feet, paragraph numbers at the text's left edge (beside the text or alone on their
 line), footnotes below a rule, a paragraph broken by a page, a wrapped heading, an annex whose
-numbering restarts at 1, a joint symbol, and a Chinese document with hanging numbers.
+numbering restarts at 1, a joint symbol, a Chinese document with hanging numbers, and a
+document set in two columns under a full-width title.
 
 The PDFs are committed; this script is how they were made:
   pip install reportlab; apt-get install fonts-wqy-microhei
@@ -131,24 +132,26 @@ class Doc:
     def paragraph(self, number, text, alone=False, notes=(), indent_items=True):
         """A numbered paragraph; `notes` are (mark, text) footnotes cited in it."""
         self.notes.extend(notes)
-        first_x = self.text_indent
+        # (Offsets from the text's left edge, which moves when a paragraph goes on in the
+        # next column.)
+        first_dx = self.text_indent - self.left
         width = self.right - self.left if not self.hanging else self.right - self.text_indent
-        cont_x = self.text_indent if self.hanging else self.left
+        cont_dx = self.text_indent - self.left if self.hanging else 0
         items = text.split("\n")
         self.need(self.leading * 2)
         if alone:
             self.draw(self.number_left, self.y, f"{number}.")
             self.y -= self.leading
-            first_x = cont_x
+            first_dx = cont_dx
         for k, item in enumerate(items):
-            x0 = first_x if k == 0 else self.text_indent + (0 if self.hanging else 0)
-            lines = self.wrap(item, self.right - x0, width)
+            dx0 = first_dx if k == 0 else self.text_indent - self.left
+            lines = self.wrap(item, self.right - self.left - dx0, width)
             for i, l in enumerate(lines):
                 if self.y < 130 + 14 * len(self.notes):
                     self.new_page()
                 if k == 0 and i == 0 and not alone:
                     self.draw(self.number_left, self.y, f"{number}.")
-                self.draw(x0 if i == 0 else cont_x, self.y, l)
+                self.draw(self.left + (dx0 if i == 0 else cont_dx), self.y, l)
                 self.y -= self.leading
         self.y -= self.leading * 0.6
 
@@ -291,11 +294,63 @@ def chinese_un_centred(path):
     d.save()
 
 
+class TwoColumnDoc(Doc):
+    """Text in two columns: a full column goes on at the top of the next; the second, on the
+    next page. Footnotes run the full width below a rule."""
+
+    def __init__(self, path, *args, columns=((72, 285), (310, 523)), **kw):
+        super().__init__(path, *args, left=columns[0][0], right=columns[0][1], **kw)
+        self.columns, self.column, self.top = columns, 0, H - 80
+
+    def set_column(self, k):
+        self.column = k
+        self.left, self.right = self.columns[k]
+        self.number_left, self.text_indent = self.left, self.left + 18
+
+    def new_page(self):
+        if self.column == 0:
+            self.set_column(1)
+            self.y = self.top
+            return
+        self.set_column(0)
+        left, right = self.left, self.right
+        self.left, self.right = self.columns[0][0] + 35, self.columns[1][1] - 20   # full-width running lines
+        self.finish_page()
+        self.left, self.right = left, right
+        self.c.showPage()
+        self.page += 1
+        self.y = self.top = H - 80
+
+
+def english_two_columns(path):
+    d = TwoColumnDoc(path, "Times-Roman", "Times-Bold", size=9.5, leading=12, head="A/80/997", job="25-07777 (E)")
+    d.set_column(0)
+    cover(d, "General Assembly", ["A/80/997"], "9 May 2025", "Original: English",
+          ["Eightieth session", "Item 40 of the provisional agenda"],
+          "Cooperation on asset recovery", "Report of the Secretary-General")
+    d.top = d.y
+    d.heading("I. Introduction", x=d.left)
+    d.paragraph(1, "The present report responds to resolution 79/2, in which the General Assembly asked for "
+                   "an account of cooperation in recovering the proceeds of corruption across borders.")
+    d.paragraph(2, "Thirty States replied^1 to the request for information, which was sent in January.",
+                notes=[("1", "The replies are available from the Secretariat on request.")])
+    for n in range(3, 17):
+        if n == 5:
+            d.heading("II. Measures taken by States", x=d.left)
+        if n == 12:
+            d.heading("III. Conclusions", x=d.left)
+        d.paragraph(n, f"Paragraph {n} describes the measures that States took during the period under review. "
+                       + "Mutual legal assistance was requested more often than before, and central authorities "
+                         "answered faster when requests were complete. " * (2 + n % 3)
+                       + f"This ends paragraph {n}.")
+    d.save()
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "Tests/ParaExtractionTests/Fixtures/pdf"
     os.makedirs(out, exist_ok=True)
     for make, name in [(english_beside, "en-beside.pdf"), (english_alone, "en-alone.pdf"), (chinese_un, "zh-un.pdf"),
-                       (chinese_un_centred, "zh-centred.pdf")]:
+                       (chinese_un_centred, "zh-centred.pdf"), (english_two_columns, "en-two-columns.pdf")]:
         Doc.total = 0
         make(os.path.join(out, name))          # once to count the pages (`3/N`),
         Doc.total = Doc.last_pages

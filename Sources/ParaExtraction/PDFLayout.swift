@@ -55,7 +55,16 @@ struct PDFLayout {
 
     init(pages: [PDFPage]) {
         self.pages = pages
-        lines = pages.map { Self.lines(of: $0) }
+        // A document set in two columns is read column by column on the pages that show them;
+        // a document of one column keeps its tables of two long columns as rows.
+        let grouped = pages.map { Self.group(Self.runs(of: $0)) }
+        let split = grouped.map { Self.columns($0) }
+        let pagesInColumns = split.filter { $0 != nil }.count
+        let readColumns = 2 * pagesInColumns > grouped.filter { $0.count >= 12 }.count
+        lines = pages.indices.map { p in
+            if readColumns, let columns = split[p] { return columns.map { Self.makeLine($0.runs, band: $0.band, page: pages[p].number) } }
+            return Self.lines(grouped[p], page: pages[p].number)
+        }
         bodySize = Self.bodySize(lines)
         roles = lines.map { $0.map { _ in PDFLineRole.body } }
         linePitch = 0
@@ -69,14 +78,32 @@ struct PDFLayout {
     // MARK: - Lines
 
     /// Groups a page's runs into lines: runs whose vertical extents overlap by half the smaller
-    /// height share a line; raised small runs of figures are footnote markers.
+    /// height share a line; raised small runs of figures are footnote markers. (Columns are
+    /// read as the whole document sets them: ``init(pages:)``.)
     static func lines(of page: PDFPage) -> [PDFLine] {
-        // Text drawn twice, a pixel apart, to look bold is one run.
+        lines(group(runs(of: page)), page: page.number)
+    }
+
+    /// Grouped runs made lines, top to bottom.
+    static func lines(_ groups: [RunGroup], page: Int) -> [PDFLine] {
+        groups.map { makeLine($0.runs, band: $0.band, page: page) }.sorted { ($0.top, $0.left) < ($1.top, $1.left) }
+    }
+
+    /// A page's runs top to bottom; text drawn twice, a pixel apart, to look bold is one run.
+    static func runs(of page: PDFPage) -> [PDFTextRun] {
         var runs: [PDFTextRun] = []
         for r in page.runs.sorted(by: { ($0.top, $0.left) < ($1.top, $1.left) }) {
             if runs.suffix(4).contains(where: { $0.text == r.text && abs($0.left - r.left) < 3 && abs($0.top - r.top) < 3 }) { continue }
             runs.append(r)
         }
+        return runs
+    }
+
+    typealias RunGroup = (runs: [PDFTextRun], band: (top: Double, bottom: Double, size: Double))
+
+    /// Runs (sorted top to bottom) grouped into lines, each with the band of its largest run;
+    /// lines top to bottom, runs left to right.
+    static func group(_ runs: [PDFTextRun]) -> [RunGroup] {
         var groups: [[PDFTextRun]] = []
         // The band of each group's largest run, which later runs are compared with.
         var bands: [(top: Double, bottom: Double, size: Double)] = []
@@ -98,9 +125,108 @@ struct PDFLayout {
                 bands.append((run.top, run.bottom, run.size))
             }
         }
-        var out = groups.indices.map { makeLine(groups[$0].sorted { $0.left < $1.left }, band: bands[$0], page: page.number) }
-        out.sort { ($0.top, $0.left) < ($1.top, $1.left) }
+        return groups.indices
+            .map { (runs: groups[$0].sorted { $0.left < $1.left }, band: bands[$0]) }
+            .sorted { ($0.band.top, $0.runs.first?.left ?? 0) < ($1.band.top, $1.runs.first?.left ?? 0) }
+    }
+
+    /// A page's lines read column by column where it sets its text in two: a stretch of at
+    /// least a dozen lines that no run crosses at one gutter near the middle, prose on both
+    /// sides (each side's lines mostly filling a measure of at least 15 ems, the two measures
+    /// alike, few wide gaps inside a side: not a table). Its left column's lines come first,
+    /// then its right column's, moved left onto the left column's edge so that margins,
+    /// indents and the number column read as on a page of one column. Lines that span the
+    /// gutter (a title, a heading across the page, full-width notes) and a footnote rule end a
+    /// stretch and keep their place. Nil when no stretch is found.
+    static func columns(_ lines: [RunGroup]) -> [RunGroup]? {
+        guard lines.count >= 12 else { return nil }
+        let lefts = lines.compactMap { $0.runs.map(\.left).min() }, rights = lines.compactMap { $0.runs.map(\.right).max() }
+        guard let lo = lefts.min(), let hi = rights.max(), hi - lo > 0 else { return nil }
+        func isRule(_ g: RunGroup) -> Bool {
+            let t = g.runs.map(\.text).joined().trimmingCharacters(in: .whitespaces)
+            return t.count >= 5 && t.allSatisfy { $0 == "_" }
+        }
+        let rules = lines.map(isRule)
+        func free(_ i: Int, at x: Double) -> Bool {
+            !rules[i] && !lines[i].runs.contains { $0.left < x && $0.right > x }
+        }
+        // Whether a stretch reads as two columns, by the stretch and how many of its runs lie
+        // left of the gutter (which fixes the split: no run crosses it). The gutter moves a
+        // point at a time, and most moves split a stretch as the one before did.
+        var known: [[Int]: Bool] = [:]
+        // The stretches (ranges of lines) that read as two columns at gutter `x`.
+        func stretches(at x: Double) -> [Range<Int>] {
+            var out: [Range<Int>] = []
+            var i = 0
+            while i < lines.count {
+                guard free(i, at: x) else { i += 1; continue }
+                var j = i
+                while j < lines.count, free(j, at: x) { j += 1 }
+                if j - i >= 12 {
+                    let key = [i, j, lines[i..<j].reduce(0) { $0 + $1.runs.filter { $0.right <= x }.count }]
+                    let yes = known[key] ?? twoColumns(lines[i..<j], at: x)
+                    known[key] = yes
+                    if yes { out.append(i..<j) }
+                }
+                i = j
+            }
+            return out
+        }
+        var best: (x: Double, stretches: [Range<Int>], covered: Int)? = nil
+        var x = lo + 0.35 * (hi - lo)
+        while x <= lo + 0.65 * (hi - lo) {
+            let found = stretches(at: x)
+            let covered = found.reduce(0) { $0 + $1.count }
+            if covered > (best?.covered ?? 0) { best = (x, found, covered) }
+            x += 1
+        }
+        guard let best else { return nil }
+        var out: [RunGroup] = []
+        var i = 0
+        for s in best.stretches {
+            out += lines[i..<s.lowerBound]
+            let (left, right, shift) = sides(lines[s], at: best.x)
+            out += group(left)
+            out += group(right.map { var r = $0; r.left -= shift; return r })
+            i = s.upperBound
+        }
+        out += lines[i...]
         return out
+    }
+
+    /// The runs left and right of gutter `x` (each top to bottom), and how far the right
+    /// column's usual left edge stands from the left column's.
+    static func sides(_ lines: ArraySlice<RunGroup>, at x: Double) -> (left: [PDFTextRun], right: [PDFTextRun], shift: Double) {
+        var left: [PDFTextRun] = [], right: [PDFTextRun] = []
+        for l in lines { for r in l.runs { if r.right <= x { left.append(r) } else { right.append(r) } } }
+        func edge(_ runs: [PDFTextRun]) -> Double {
+            // The most common left edge of the side's lines (by their first run).
+            var count: [Int: Int] = [:]
+            for l in group(runs) { if let f = l.runs.first { count[Int(f.left.rounded()), default: 0] += 1 } }
+            return Double(count.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? 0)
+        }
+        return (left, right, edge(right) - edge(left))
+    }
+
+    /// Whether the lines, none crossing `x`, are two columns of prose either side of it.
+    static func twoColumns(_ lines: ArraySlice<RunGroup>, at x: Double) -> Bool {
+        let (left, right, _) = sides(lines, at: x)
+        let l = group(left), r = group(right)
+        guard l.count >= 5, r.count >= 5 else { return false }
+        let size = (l + r).map(\.band.size).sorted()[(l.count + r.count) / 2]
+        // The gutter: a real gap between the two sides, not a space between words.
+        guard let leftEdge = left.map(\.right).max(), let rightEdge = right.map(\.left).min(), rightEdge - leftEdge >= 0.8 * size
+        else { return false }
+        func prose(_ side: [RunGroup]) -> (measure: Double, ok: Bool) {
+            let starts = side.compactMap { $0.runs.first?.left }, ends = side.compactMap { $0.runs.last?.right }
+            guard let a = starts.min(), let b = ends.max() else { return (0, false) }
+            let full = ends.filter { b - $0 < 3 * size }.count
+            // Wide gaps inside a side's line: cells of a table.
+            let cells = side.filter { g in zip(g.runs, g.runs.dropFirst()).contains { $1.left - $0.right > 2.5 * size } }.count
+            return (b - a, b - a >= 15 * size && 2 * full >= side.count && 5 * cells <= side.count)
+        }
+        let pl = prose(l), pr = prose(r)
+        return pl.ok && pr.ok && pl.measure < 1.6 * pr.measure && pr.measure < 1.6 * pl.measure
     }
 
     static func makeLine(_ runs: [PDFTextRun], band: (top: Double, bottom: Double, size: Double), page: Int) -> PDFLine {

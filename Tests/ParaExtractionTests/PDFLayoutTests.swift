@@ -112,6 +112,76 @@ import ParaCore
         #expect(n[3].1.text == "特别报告员建议各国继续交流良好做法。")
     }
 
+    @Test(.enabled(if: available)) func twoColumnsReadColumnByColumn() throws {
+        let d = try Self.read("en-two-columns.pdf")
+        let n = Self.numbered(d)
+        #expect(n.map(\.0) == (1...16).map(String.init))
+        #expect(d.metadata.symbol == "A/80/997")
+        #expect(d.metadata.title == "Cooperation on asset recovery")
+        #expect(n[1].1.text == "Thirty States replied to the request for information, which was sent in January.")
+        #expect(n[1].1.notes == [Note(mark: "1", text: "The replies are available from the Secretariat on request.")])
+        // Each paragraph whole and alone, also where it goes on at the top of the next column
+        // (¶5, ¶13) or of the next page (¶8).
+        let repeated = "Mutual legal assistance was requested more often than before, and central authorities answered faster when requests were complete. "
+        for k in 2..<16 {
+            let number = k + 1
+            #expect(n[k].1.text == "Paragraph \(number) describes the measures that States took during the period under review. "
+                    + String(repeating: repeated, count: 2 + number % 3) + "This ends paragraph \(number).")
+        }
+        #expect(n[3].1.headings == ["I. Introduction"])
+        #expect(n[4].1.headings == ["II. Measures taken by States"])
+        #expect(n[11].1.headings == ["III. Conclusions"])
+        #expect(n[7].1.pages == [1, 2])
+        #expect(n[12].1.pages == [2])
+        #expect(d.paragraphs.count == 16)
+    }
+
+    /// A page of two prose columns, 14 lines each, under a title across the page.
+    /// `breaks`: after which lines each side leaves a blank line (a paragraph's end, or a
+    /// table row's).
+    func twoColumnPage(_ number: Int, leftWidth: Double = 210, rightLeft: Double = 310, rightWidth: Double = 210,
+                       breaks: (left: Set<Int>, right: Set<Int>) = ([], [])) -> PDFPage {
+        var runs = [run("A title across the whole page of the document", top: 80, left: 72, width: 450)]
+        for i in 0..<14 {
+            let top = { (after: Set<Int>) in 120 + Double(i + after.filter { $0 < i }.count) * 13 }
+            runs.append(run("left column line \(number).\(i) of prose that fills the measure", top: top(breaks.left), left: 72, width: leftWidth))
+            runs.append(run("right column line \(number).\(i) of prose that fills the measure", top: top(breaks.right), left: rightLeft, width: rightWidth))
+        }
+        return PDFPage(number: number, height: 800, runs: runs)
+    }
+
+    /// A page of one column: every line crosses the middle.
+    func oneColumnPage(_ number: Int) -> PDFPage {
+        PDFPage(number: number, height: 800, runs: (0..<14).map { i in
+            run("a line of one column \(number).\(i) that runs from one margin to the other", top: 120 + Double(i) * 13, left: 72, width: 450)
+        })
+    }
+
+    @Test func columnsAreReadWhereTheDocumentIsSetInThem() {
+        // A document in two columns: the left column's lines, then the right column's, moved
+        // onto the left column's edge; the title keeps its place.
+        let layout = PDFLayout(pages: [twoColumnPage(1), twoColumnPage(2), oneColumnPage(3)])
+        let texts = layout.lines[0].map(\.text)
+        #expect(texts.count == 29)
+        #expect(texts[0] == "A title across the whole page of the document")
+        #expect(Array(texts[1...14]) == (0..<14).map { "left column line 1.\($0) of prose that fills the measure" })
+        #expect(Array(texts[15...]) == (0..<14).map { "right column line 1.\($0) of prose that fills the measure" })
+        #expect(layout.lines[0][15].left == 72)
+        #expect(!layout.lines[0].contains { $0.tabular })
+        #expect(layout.lines[2].count == 14)
+        // A document of one column with a table of two long columns on one page: its rows stay
+        // rows.
+        let oneColumn = PDFLayout(pages: [oneColumnPage(1), twoColumnPage(2), oneColumnPage(3)])
+        #expect(oneColumn.lines[1].count == 15)
+        #expect(oneColumn.lines[1][1].text == "left column line 2.0 of prose that fills the measure | right column line 2.0 of prose that fills the measure")
+        // Two sides of unlike measure (a narrow column beside a wide one) are no columns.
+        let unlike = PDFLayout(pages: [twoColumnPage(1, leftWidth: 260, rightLeft: 350, rightWidth: 150)])
+        #expect(unlike.lines[0].count == 15)
+        // Paragraph breaks in either column leave them columns.
+        let paragraphs = PDFLayout(pages: [twoColumnPage(1, breaks: ([3, 8], [5, 11]))])
+        #expect(paragraphs.lines[0].count == 29)
+    }
+
     @Test func documentSymbolsOnACoverLine() {
         #expect(documentSymbols(in: "A/80/62*−E/2025/12*") == ["A/80/62", "E/2025/12"])
         #expect(documentSymbols(in: "A/79/947-S/2025/372") == ["A/79/947", "S/2025/372"])
