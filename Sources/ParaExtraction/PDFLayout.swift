@@ -55,14 +55,24 @@ struct PDFLayout {
 
     init(pages: [PDFPage]) {
         self.pages = pages
-        // A document set in two columns is read column by column on the pages that show them;
-        // a document of one column keeps its tables of two long columns as rows.
+        // A document set in two columns is read column by column on the pages that show them
+        // when they outnumber its pages of one column (most lines across the gutter): a report
+        // of one column keeps its tables of two long columns as rows. (A last page that holds
+        // only a left column is neither.)
         let grouped = pages.map { Self.group(Self.runs(of: $0)) }
         let split = grouped.map { Self.columns($0) }
-        let pagesInColumns = split.filter { $0 != nil }.count
-        let readColumns = 2 * pagesInColumns > grouped.filter { $0.count >= 12 }.count
+        let gutters = split.compactMap { $0?.gutter }.sorted()
+        var readColumns = false
+        if !gutters.isEmpty {
+            let x = gutters[gutters.count / 2]
+            let oneColumn = grouped.indices.filter { p in
+                split[p] == nil && grouped[p].count >= 12
+                    && 2 * grouped[p].filter { l in l.runs.contains { $0.left < x && $0.right > x } }.count >= grouped[p].count
+            }
+            readColumns = gutters.count > oneColumn.count
+        }
         lines = pages.indices.map { p in
-            if readColumns, let columns = split[p] { return columns.map { Self.makeLine($0.runs, band: $0.band, page: pages[p].number) } }
+            if readColumns, let columns = split[p]?.lines { return columns.map { Self.makeLine($0.runs, band: $0.band, page: pages[p].number) } }
             return Self.lines(grouped[p], page: pages[p].number)
         }
         bodySize = Self.bodySize(lines)
@@ -132,13 +142,14 @@ struct PDFLayout {
 
     /// A page's lines read column by column where it sets its text in two: a stretch of at
     /// least a dozen lines that no run crosses at one gutter near the middle, prose on both
-    /// sides (each side's lines mostly filling a measure of at least 15 ems, the two measures
+    /// sides (each side's lines mostly filling a measure of at least 15 ems (from the first quartile
+    /// of its lines' left edges to the third of their right edges), the two measures
     /// alike, few wide gaps inside a side: not a table). Its left column's lines come first,
     /// then its right column's, moved left onto the left column's edge so that margins,
     /// indents and the number column read as on a page of one column. Lines that span the
     /// gutter (a title, a heading across the page, full-width notes) and a footnote rule end a
-    /// stretch and keep their place. Nil when no stretch is found.
-    static func columns(_ lines: [RunGroup]) -> [RunGroup]? {
+    /// stretch and keep their place. Also the gutter. Nil when no stretch is found.
+    static func columns(_ lines: [RunGroup]) -> (gutter: Double, lines: [RunGroup])? {
         guard lines.count >= 12 else { return nil }
         let lefts = lines.compactMap { $0.runs.map(\.left).min() }, rights = lines.compactMap { $0.runs.map(\.right).max() }
         guard let lo = lefts.min(), let hi = rights.max(), hi - lo > 0 else { return nil }
@@ -191,7 +202,7 @@ struct PDFLayout {
             i = s.upperBound
         }
         out += lines[i...]
-        return out
+        return (best.x, out)
     }
 
     /// The runs left and right of gutter `x` (each top to bottom), and how far the right
@@ -218,8 +229,10 @@ struct PDFLayout {
         guard let leftEdge = left.map(\.right).max(), let rightEdge = right.map(\.left).min(), rightEdge - leftEdge >= 0.8 * size
         else { return false }
         func prose(_ side: [RunGroup]) -> (measure: Double, ok: Bool) {
-            let starts = side.compactMap { $0.runs.first?.left }, ends = side.compactMap { $0.runs.last?.right }
-            guard let a = starts.min(), let b = ends.max() else { return (0, false) }
+            // (Quartiles, not the extremes: a running foot or an outdented head may stand out.)
+            let starts = side.compactMap { $0.runs.first?.left }.sorted(), ends = side.compactMap { $0.runs.last?.right }.sorted()
+            guard !starts.isEmpty, !ends.isEmpty else { return (0, false) }
+            let a = starts[starts.count / 4], b = ends[ends.count * 3 / 4]
             let full = ends.filter { b - $0 < 3 * size }.count
             // Wide gaps inside a side's line: cells of a table.
             let cells = side.filter { g in zip(g.runs, g.runs.dropFirst()).contains { $1.left - $0.right > 2.5 * size } }.count

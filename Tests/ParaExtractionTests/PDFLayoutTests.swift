@@ -145,7 +145,9 @@ import ParaCore
         for i in 0..<14 {
             let top = { (after: Set<Int>) in 120 + Double(i + after.filter { $0 < i }.count) * 13 }
             runs.append(run("left column line \(number).\(i) of prose that fills the measure", top: top(breaks.left), left: 72, width: leftWidth))
-            runs.append(run("right column line \(number).\(i) of prose that fills the measure", top: top(breaks.right), left: rightLeft, width: rightWidth))
+            if rightWidth > 0 {
+                runs.append(run("right column line \(number).\(i) of prose that fills the measure", top: top(breaks.right), left: rightLeft, width: rightWidth))
+            }
         }
         return PDFPage(number: number, height: 800, runs: runs)
     }
@@ -177,6 +179,9 @@ import ParaCore
         // Two sides of unlike measure (a narrow column beside a wide one) are no columns.
         let unlike = PDFLayout(pages: [twoColumnPage(1, leftWidth: 260, rightLeft: 350, rightWidth: 150)])
         #expect(unlike.lines[0].count == 15)
+        // A last page that holds only a left column does not count against the columns.
+        let ending = PDFLayout(pages: [twoColumnPage(1), twoColumnPage(2, rightWidth: 0)])
+        #expect(ending.lines[0].count == 29)
         // Paragraph breaks in either column leave them columns.
         let paragraphs = PDFLayout(pages: [twoColumnPage(1, breaks: ([3, 8], [5, 11]))])
         #expect(paragraphs.lines[0].count == 29)
