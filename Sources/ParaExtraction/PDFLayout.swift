@@ -162,8 +162,7 @@ struct PDFLayout {
             !rules[i] && !lines[i].runs.contains { $0.left < x && $0.right > x }
         }
         // Whether a stretch reads as two columns, by the stretch and how many of its runs lie
-        // left of the gutter (which fixes the split: no run crosses it). The gutter moves a
-        // point at a time, and most moves split a stretch as the one before did.
+        // left of the gutter (which fixes the split: no run crosses it).
         var known: [[Int]: Bool] = [:]
         // The stretches (ranges of lines) that read as two columns at gutter `x`.
         func stretches(at x: Double) -> [Range<Int>] {
@@ -183,13 +182,18 @@ struct PDFLayout {
             }
             return out
         }
+        // One gutter between each two run edges that follow each other in the middle of the
+        // text: a split changes only at an edge (and a page's runs may lie far off it).
+        let from = lo + 0.35 * (hi - lo), to = lo + 0.65 * (hi - lo)
+        var edges = Set([from, to])
+        for l in lines { for r in l.runs { for e in [r.left, r.right] where e > from && e < to { edges.insert(e) } } }
+        let sortedEdges = edges.sorted()
         var best: (x: Double, stretches: [Range<Int>], covered: Int)? = nil
-        var x = lo + 0.35 * (hi - lo)
-        while x <= lo + 0.65 * (hi - lo) {
+        for (a, b) in zip(sortedEdges, sortedEdges.dropFirst()) {
+            let x = (a + b) / 2
             let found = stretches(at: x)
             let covered = found.reduce(0) { $0 + $1.count }
             if covered > (best?.covered ?? 0) { best = (x, found, covered) }
-            x += 1
         }
         guard let best else { return nil }
         var out: [RunGroup] = []

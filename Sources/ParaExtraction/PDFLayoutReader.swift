@@ -110,7 +110,8 @@ struct PDFLayoutReader {
             for (i, line) in pageLines.enumerated() where layout.roles[p][i] == .body && !skipped.contains([p, i]) {
                 defer { previous = line }
                 let size = layout.bodySize
-                let samePage = previous?.page == line.page
+                // The top of the next column is read as the top of a new page.
+                let samePage = previous.map { $0.page == line.page && line.top >= $0.top - line.height } ?? false
                 let gap = samePage ? line.top - previous!.top : 0
                 let bigGap = samePage && gap > max(layout.linePitch, line.height * 1.15) * 1.3
                 let styled = line.bold || line.size >= size * 1.05 + 0.5
