@@ -60,20 +60,23 @@ struct PDFLayout {
         // of one column keeps its tables of two long columns as rows. (A last page that holds
         // only a left column is neither.)
         let grouped = pages.map { Self.group(Self.runs(of: $0)) }
-        let split = grouped.map { Self.columns($0) }
-        let gutters = split.compactMap { $0?.gutter }.sorted()
-        var readColumns = false
-        if !gutters.isEmpty {
-            let x = gutters[gutters.count / 2]
+        let found = grouped.map { Self.columns($0) }
+        var columns: ColumnGeometry? = nil
+        let inColumns = found.compactMap { $0 }
+        if !inColumns.isEmpty {
+            func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
+            let geometry = ColumnGeometry(gutter: median(inColumns.map(\.gutter)), leftEnd: median(inColumns.map(\.leftEnd)),
+                                          rightStart: median(inColumns.map(\.rightStart)))
+            let x = geometry.gutter
             let oneColumn = grouped.indices.filter { p in
-                split[p] == nil && grouped[p].count >= 12
+                found[p] == nil && grouped[p].count >= 12
                     && 2 * grouped[p].filter { l in l.runs.contains { $0.left < x && $0.right > x } }.count >= grouped[p].count
             }
-            readColumns = gutters.count > oneColumn.count
+            if inColumns.count > oneColumn.count { columns = geometry }
         }
         lines = pages.indices.map { p in
-            if readColumns, let columns = split[p]?.lines { return columns.map { Self.makeLine($0.runs, band: $0.band, page: pages[p].number) } }
-            return Self.lines(grouped[p], page: pages[p].number)
+            guard let columns else { return Self.lines(grouped[p], page: pages[p].number) }
+            return Self.read(grouped[p], found[p], document: columns).map { Self.makeLine($0.runs, band: $0.band, page: pages[p].number) }
         }
         bodySize = Self.bodySize(lines)
         roles = lines.map { $0.map { _ in PDFLineRole.body } }
@@ -140,47 +143,32 @@ struct PDFLayout {
             .sorted { ($0.band.top, $0.runs.first?.left ?? 0) < ($1.band.top, $1.runs.first?.left ?? 0) }
     }
 
-    /// A page's lines read column by column where it sets its text in two: a stretch of at
-    /// least a dozen lines that no run crosses at one gutter near the middle, prose on both
-    /// sides (each side's lines mostly filling a measure of at least 15 ems (from the first quartile
-    /// of its lines' left edges to the third of their right edges), the two measures
-    /// alike, few wide gaps inside a side: not a table). Its left column's lines come first,
-    /// then its right column's, moved left onto the left column's edge so that margins,
-    /// indents and the number column read as on a page of one column. Lines that span the
-    /// gutter (a title, a heading across the page, full-width notes) and a footnote rule end a
-    /// stretch and keep their place. Also the gutter. Nil when no stretch is found.
-    static func columns(_ lines: [RunGroup]) -> (gutter: Double, lines: [RunGroup])? {
+    /// Where a page sets its text in two columns: the gutter, each column's edge at it (how far
+    /// left of the gutter the left column's lines end, how far right of it the right column's
+    /// start: third and first quartiles), and the stretches of lines in columns. A stretch is
+    /// at least a dozen lines that no run crosses at one gutter near the middle, prose on both
+    /// sides (each side's lines mostly filling a measure of at least 15 ems, from the first
+    /// quartile of its lines' left edges to the third of their right edges; the two measures
+    /// alike; few wide gaps inside a side: not a table). Lines that span the gutter (a title, a
+    /// heading across the page, full-width notes) and a footnote rule end a stretch. Nil when
+    /// no stretch is found.
+    static func columns(_ lines: [RunGroup]) -> (gutter: Double, leftEnd: Double, rightStart: Double, stretches: [Range<Int>])? {
         guard lines.count >= 12 else { return nil }
         let lefts = lines.compactMap { $0.runs.map(\.left).min() }, rights = lines.compactMap { $0.runs.map(\.right).max() }
         guard let lo = lefts.min(), let hi = rights.max(), hi - lo > 0 else { return nil }
-        func isRule(_ g: RunGroup) -> Bool {
-            let t = g.runs.map(\.text).joined().trimmingCharacters(in: .whitespaces)
-            return t.count >= 5 && t.allSatisfy { $0 == "_" }
-        }
         let rules = lines.map(isRule)
-        func free(_ i: Int, at x: Double) -> Bool {
-            !rules[i] && !lines[i].runs.contains { $0.left < x && $0.right > x }
-        }
         // Whether a stretch reads as two columns, by the stretch and how many of its runs lie
         // left of the gutter (which fixes the split: no run crosses it).
         var known: [[Int]: Bool] = [:]
         // The stretches (ranges of lines) that read as two columns at gutter `x`.
         func stretches(at x: Double) -> [Range<Int>] {
-            var out: [Range<Int>] = []
-            var i = 0
-            while i < lines.count {
-                guard free(i, at: x) else { i += 1; continue }
-                var j = i
-                while j < lines.count, free(j, at: x) { j += 1 }
-                if j - i >= 12 {
-                    let key = [i, j, lines[i..<j].reduce(0) { $0 + $1.runs.filter { $0.right <= x }.count }]
-                    let yes = known[key] ?? twoColumns(lines[i..<j], at: x)
-                    known[key] = yes
-                    if yes { out.append(i..<j) }
-                }
-                i = j
+            free(lines, rules, at: x).filter { s in
+                guard s.count >= 12 else { return false }
+                let key = [s.lowerBound, s.upperBound, lines[s].reduce(0) { $0 + $1.runs.filter { $0.right <= x }.count }]
+                let yes = known[key] ?? twoColumns(lines[s], at: x)
+                known[key] = yes
+                return yes
             }
-            return out
         }
         // One gutter between each two run edges that follow each other in the middle of the
         // text: a split changes only at an edge (and a page's runs may lie far off it).
@@ -196,36 +184,105 @@ struct PDFLayout {
             if covered > (best?.covered ?? 0) { best = (x, found, covered) }
         }
         guard let best else { return nil }
+        var ends: [Double] = [], starts: [Double] = []
+        for s in best.stretches {
+            let (left, right) = sides(lines[s], at: best.x)
+            ends += group(left).compactMap { $0.runs.last?.right }
+            starts += group(right).compactMap { $0.runs.first?.left }
+        }
+        ends.sort()
+        starts.sort()
+        return (best.x, best.x - ends[ends.count * 3 / 4], starts[starts.count / 4] - best.x, best.stretches)
+    }
+
+    /// Where a document sets its text in two columns: the usual gutter and each column's edge
+    /// at it (see ``columns(_:)``).
+    struct ColumnGeometry {
+        var gutter: Double
+        var leftEnd: Double
+        var rightStart: Double
+    }
+
+    /// A page of a document in two columns, read column by column: in each stretch, its left
+    /// column's lines come first, then its right column's, moved left onto the left column's
+    /// edge so that margins, indents and the number column read as on a page of one column.
+    /// Besides the stretches found on the page, any run of lines that no run crosses at the
+    /// gutter is read so where both of its sides stand at the document's column edges (one of
+    /// its left side's lines ending at the left column's, one of its right side's starting at
+    /// the right column's): the columns of a short page, or below a heading across the page.
+    static func read(_ lines: [RunGroup], _ found: (gutter: Double, leftEnd: Double, rightStart: Double, stretches: [Range<Int>])?,
+                     document: ColumnGeometry) -> [RunGroup] {
+        let x = found?.gutter ?? document.gutter
+        var stretches = found?.stretches ?? []
+        for s in free(lines, lines.map(isRule), at: x) where !stretches.contains(where: { $0.overlaps(s) }) {
+            let (left, right) = sides(lines[s], at: x)
+            guard !left.isEmpty, !right.isEmpty else { continue }
+            let size = lines[s].map(\.band.size).sorted()[s.count / 2]
+            let l = group(left), r = group(right)
+            if l.contains(where: { abs(x - document.leftEnd - ($0.runs.last?.right ?? 0)) <= 1.5 * size }),
+               r.contains(where: { abs(x + document.rightStart - ($0.runs.first?.left ?? 0)) <= size }) {
+                stretches.append(s)
+            }
+        }
+        stretches.sort { $0.lowerBound < $1.lowerBound }
         var out: [RunGroup] = []
         var i = 0
-        for s in best.stretches {
+        for s in stretches {
             out += lines[i..<s.lowerBound]
-            let (left, right, shift) = sides(lines[s], at: best.x)
-            out += group(left)
-            out += group(right.map { var r = $0; r.left -= shift; return r })
+            let (left, right) = sides(lines[s], at: x)
+            let shift = edge(right) - edge(left)
+            // Notes set in a column, below its own rule, come after both columns' text: all
+            // that follows a rule is read as notes.
+            func split(_ side: [RunGroup]) -> (text: ArraySlice<RunGroup>, notes: ArraySlice<RunGroup>) {
+                let rule = side.firstIndex(where: isRule) ?? side.endIndex
+                return (side[..<rule], side[rule...])
+            }
+            let l = split(group(left)), r = split(group(right.map { var r = $0; r.left -= shift; return r }))
+            out += l.text + r.text + l.notes + r.notes
             i = s.upperBound
         }
         out += lines[i...]
-        return (best.x, out)
+        return out
     }
 
-    /// The runs left and right of gutter `x` (each top to bottom), and how far the right
-    /// column's usual left edge stands from the left column's.
-    static func sides(_ lines: ArraySlice<RunGroup>, at x: Double) -> (left: [PDFTextRun], right: [PDFTextRun], shift: Double) {
+    /// A footnote rule: a row of underscores.
+    static func isRule(_ g: RunGroup) -> Bool {
+        let t = g.runs.map(\.text).joined().trimmingCharacters(in: .whitespaces)
+        return t.count >= 5 && t.allSatisfy { $0 == "_" }
+    }
+
+    /// The runs of consecutive lines that no run crosses at `x` (a rule ends them).
+    static func free(_ lines: [RunGroup], _ rules: [Bool], at x: Double) -> [Range<Int>] {
+        func isFree(_ i: Int) -> Bool { !rules[i] && !lines[i].runs.contains { $0.left < x && $0.right > x } }
+        var out: [Range<Int>] = []
+        var i = 0
+        while i < lines.count {
+            guard isFree(i) else { i += 1; continue }
+            var j = i
+            while j < lines.count, isFree(j) { j += 1 }
+            out.append(i..<j)
+            i = j
+        }
+        return out
+    }
+
+    /// The most common left edge of lines of runs (by their first run).
+    static func edge(_ runs: [PDFTextRun]) -> Double {
+        var count: [Int: Int] = [:]
+        for l in group(runs) { if let f = l.runs.first { count[Int(f.left.rounded()), default: 0] += 1 } }
+        return Double(count.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? 0)
+    }
+
+    /// The runs left and right of gutter `x`, each top to bottom.
+    static func sides(_ lines: ArraySlice<RunGroup>, at x: Double) -> (left: [PDFTextRun], right: [PDFTextRun]) {
         var left: [PDFTextRun] = [], right: [PDFTextRun] = []
         for l in lines { for r in l.runs { if r.right <= x { left.append(r) } else { right.append(r) } } }
-        func edge(_ runs: [PDFTextRun]) -> Double {
-            // The most common left edge of the side's lines (by their first run).
-            var count: [Int: Int] = [:]
-            for l in group(runs) { if let f = l.runs.first { count[Int(f.left.rounded()), default: 0] += 1 } }
-            return Double(count.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? 0)
-        }
-        return (left, right, edge(right) - edge(left))
+        return (left, right)
     }
 
     /// Whether the lines, none crossing `x`, are two columns of prose either side of it.
     static func twoColumns(_ lines: ArraySlice<RunGroup>, at x: Double) -> Bool {
-        let (left, right, _) = sides(lines, at: x)
+        let (left, right) = sides(lines, at: x)
         let l = group(left), r = group(right)
         guard l.count >= 5, r.count >= 5 else { return false }
         let size = (l + r).map(\.band.size).sorted()[(l.count + r.count) / 2]

@@ -139,11 +139,13 @@ import ParaCore
     /// A page of two prose columns, 14 lines each, under a title across the page.
     /// `breaks`: after which lines each side leaves a blank line (a paragraph's end, or a
     /// table row's).
+    /// `across`: after which line a heading runs across the page.
     func twoColumnPage(_ number: Int, leftWidth: Double = 210, rightLeft: Double = 310, rightWidth: Double = 210,
-                       breaks: (left: Set<Int>, right: Set<Int>) = ([], [])) -> PDFPage {
+                       breaks: (left: Set<Int>, right: Set<Int>) = ([], []), lines: Int = 14, across: Int? = nil) -> PDFPage {
         var runs = [run("A title across the whole page of the document", top: 80, left: 72, width: 450)]
-        for i in 0..<14 {
-            let top = { (after: Set<Int>) in 120 + Double(i + after.filter { $0 < i }.count) * 13 }
+        if let across { runs.append(run("A heading across the page", top: 120 + (Double(across) + 0.5) * 13, left: 150, width: 300)) }
+        for i in 0..<lines {
+            let top = { (after: Set<Int>) in 120 + Double(i + after.filter { $0 < i }.count + (across.map { i > $0 ? 1 : 0 } ?? 0)) * 13 }
             runs.append(run("left column line \(number).\(i) of prose that fills the measure", top: top(breaks.left), left: 72, width: leftWidth))
             if rightWidth > 0 {
                 runs.append(run("right column line \(number).\(i) of prose that fills the measure", top: top(breaks.right), left: rightLeft, width: rightWidth))
@@ -182,6 +184,30 @@ import ParaCore
         // A last page that holds only a left column does not count against the columns.
         let ending = PDFLayout(pages: [twoColumnPage(1), twoColumnPage(2, rightWidth: 0)])
         #expect(ending.lines[0].count == 29)
+        // In a document in columns, a page of a few lines, and the columns either side of a
+        // heading across the page (each too short to be found alone), are read in columns where
+        // both sides stand at the document's column edges; elsewhere (a cover's header block)
+        // they stay rows.
+        let short = PDFLayout(pages: [twoColumnPage(1), twoColumnPage(2), twoColumnPage(3, lines: 4),
+                                      twoColumnPage(4, across: 6), twoColumnPage(5, rightLeft: 400, rightWidth: 120, lines: 4)])
+        #expect(short.lines[2].map(\.text) == ["A title across the whole page of the document"]
+                + (0..<4).map { "left column line 3.\($0) of prose that fills the measure" }
+                + (0..<4).map { "right column line 3.\($0) of prose that fills the measure" })
+        #expect(short.lines[3].map(\.text) == ["A title across the whole page of the document"]
+                + (0...6).map { "left column line 4.\($0) of prose that fills the measure" }
+                + (0...6).map { "right column line 4.\($0) of prose that fills the measure" }
+                + ["A heading across the page"]
+                + (7..<14).map { "left column line 4.\($0) of prose that fills the measure" }
+                + (7..<14).map { "right column line 4.\($0) of prose that fills the measure" })
+        #expect(short.lines[4].count == 5 && short.lines[4].allSatisfy { $0.runs.count <= 1 || $0.tabular })
+        // Notes set in the left column below its own rule come after both columns' text.
+        var noted = twoColumnPage(2)
+        noted.runs.append(run("__________", top: 120 + 14 * 13, left: 72, width: 60))
+        noted.runs.append(run("right column line 2.14 of prose that fills the measure", top: 120 + 14 * 13, left: 310, width: 210))
+        noted.runs.append(run("1 A note set in the left column.", top: 120 + 15 * 13, left: 72, width: 150, size: 8))
+        let notes = PDFLayout(pages: [twoColumnPage(1), noted])
+        #expect(notes.lines[1].map(\.text).suffix(3) == ["right column line 2.14 of prose that fills the measure", "__________", "1 A note set in the left column."])
+        #expect(notes.roles[1].filter { $0 == .footnote }.count == 1)
         // Paragraph breaks in either column leave them columns.
         let paragraphs = PDFLayout(pages: [twoColumnPage(1, breaks: ([3, 8], [5, 11]))])
         #expect(paragraphs.lines[0].count == 29)
