@@ -2,8 +2,8 @@ import Foundation
 import ParaCore
 
 /// Word documents: `word/document.xml` through libxml2, with the list numbers Word generates
-/// (`w:numPr` + `word/numbering.xml`), headings from paragraph styles, tables row by row,
-/// deleted text skipped and inserted text kept.
+/// (`w:numPr` + `word/numbering.xml`, on the paragraph or on its style), headings from
+/// paragraph styles, tables row by row, deleted text skipped and inserted text kept.
 ///
 /// The archive is read in memory by ``ZipArchive``, entry by entry, and never extracted to disk,
 /// so entry paths cannot escape anywhere. Limits guard against zip bombs: entry count, each
@@ -36,6 +36,7 @@ struct DOCXExtractor {
             language = props.descendants(named: "language").first.flatMap { Language(rawValue: String($0.textContent.lowercased().prefix(2))) }
         }
         let headingStyles = Self.headingStyles(styles)
+        let styleNumbers = Self.styleNumbers(styles)
         var numbers = NumberingState()
         var units: [ReportSegmenter.Unit] = []
         guard let body = document.descendants(named: "body").first else {
@@ -44,7 +45,7 @@ struct DOCXExtractor {
         for block in body.children where block.kind == .element {
             switch block.name {
             case "p":
-                if let u = paragraphUnit(block, numbering, &numbers, headingStyles) { units.append(u) }
+                if let u = paragraphUnit(block, numbering, &numbers, headingStyles, styleNumbers) { units.append(u) }
             case "tbl":
                 for row in block.descendants(named: "tr") {
                     let cells = row.children.filter { $0.name == "tc" }.map { cell in
@@ -54,7 +55,7 @@ struct DOCXExtractor {
                 }
             case "sdt":
                 for p in block.descendants(named: "p") {
-                    if let u = paragraphUnit(p, numbering, &numbers, headingStyles) { units.append(u) }
+                    if let u = paragraphUnit(p, numbering, &numbers, headingStyles, styleNumbers) { units.append(u) }
                 }
             default:
                 break
@@ -81,18 +82,52 @@ struct DOCXExtractor {
         return out
     }
 
+    /// Paragraph styles' own list numbering (`w:pPr/w:numPr` in `word/styles.xml`), each with
+    /// the style it is based on: a paragraph of a numbered style is numbered without a
+    /// `w:numPr` of its own.
+    static func styleNumbers(_ styles: MarkupNode?) -> [String: (numID: String?, level: Int?, basedOn: String?)] {
+        var out: [String: (numID: String?, level: Int?, basedOn: String?)] = [:]
+        guard let styles else { return out }
+        for style in styles.descendants(named: "style") where style.attribute("type") == "paragraph" {
+            guard let id = style.attribute("styleId") else { continue }
+            let numPr = style.firstChild(named: "pPr")?.firstChild(named: "numPr")
+            out[id] = (numPr?.firstChild(named: "numId")?.attribute("val"),
+                       numPr?.firstChild(named: "ilvl")?.attribute("val").flatMap(Int.init),
+                       style.firstChild(named: "basedOn")?.attribute("val"))
+        }
+        return out
+    }
+
+    /// The list and level a paragraph of style `id` takes from its style or the styles it is
+    /// based on (the nearest that says; a chain is followed at most 16 deep, so a loop ends).
+    static func styleNumbering(_ id: String, _ styles: [String: (numID: String?, level: Int?, basedOn: String?)]) -> (numID: String?, level: Int?) {
+        var numID: String? = nil, level: Int? = nil
+        var current: String? = id
+        for _ in 0..<16 {
+            guard let c = current, let s = styles[c] else { break }
+            numID = numID ?? s.numID
+            level = level ?? s.level
+            current = s.basedOn
+        }
+        return (numID, level)
+    }
+
     private func paragraphUnit(_ p: MarkupNode, _ numbering: Numbering?, _ numbers: inout NumberingState,
-                               _ headingStyles: [String: Int]) -> ReportSegmenter.Unit? {
+                               _ headingStyles: [String: Int],
+                               _ styleNumbers: [String: (numID: String?, level: Int?, basedOn: String?)]) -> ReportSegmenter.Unit? {
         let properties = p.firstChild(named: "pPr")
         let styleID = properties?.firstChild(named: "pStyle")?.attribute("val") ?? ""
         var level = headingStyles[styleID]
         if level == nil, styleID.lowercased().hasPrefix("heading"), let n = Int(styleID.dropFirst(7)) { level = n }
         var text = runText(p)
-        // Word's automatic numbering: the number is not in the text, so it is rebuilt.
-        if let numPr = properties?.firstChild(named: "numPr"),
-           let numID = numPr.firstChild(named: "numId")?.attribute("val"), numID != "0",
-           let numbering {
-            let ilvl = Int(numPr.firstChild(named: "ilvl")?.attribute("val") ?? "0") ?? 0
+        // Word's automatic numbering: the number is not in the text, so it is rebuilt. The
+        // paragraph's own list and level come first, then its style's; a level not given is
+        // the one the list links to the style, else the first. (List `0` takes numbering off.)
+        let numPr = properties?.firstChild(named: "numPr")
+        let inherited = Self.styleNumbering(styleID, styleNumbers)
+        if let numID = numPr?.firstChild(named: "numId")?.attribute("val") ?? inherited.numID, numID != "0", let numbering {
+            let ilvl = numPr?.firstChild(named: "ilvl")?.attribute("val").flatMap(Int.init) ?? inherited.level
+                ?? numbering.level(numID: numID, style: styleID) ?? 0
             if let label = numbering.label(numID: numID, level: ilvl, state: &numbers) {
                 text = label + " " + text
             }
@@ -129,6 +164,8 @@ struct Numbering {
     }
     var abstractOf: [String: String] = [:]
     var levels: [String: [Int: Level]] = [:]
+    /// Levels linked to a paragraph style (`w:lvl/w:pStyle`), per abstract list.
+    var styleLevels: [String: [String: Int]] = [:]
     /// `w:lvlOverride/w:startOverride` per numId and level.
     var startOverrides: [String: [Int: Int]] = [:]
 
@@ -142,6 +179,7 @@ struct Numbering {
                 if let s = l.firstChild(named: "start")?.attribute("val").flatMap(Int.init) { level.start = s }
                 if let f = l.firstChild(named: "numFmt")?.attribute("val") { level.format = f }
                 if let t = l.firstChild(named: "lvlText")?.attribute("val") { level.text = t }
+                if let style = l.firstChild(named: "pStyle")?.attribute("val") { styleLevels[id, default: [:]][style] = i }
                 lv[i] = level
             }
             levels[id] = lv
@@ -155,6 +193,11 @@ struct Numbering {
                 }
             }
         }
+    }
+
+    /// The level of list `numID` linked to paragraph style `style`, if any.
+    func level(numID: String, style: String) -> Int? {
+        abstractOf[numID].flatMap { styleLevels[$0]?[style] }
     }
 
     /// The printed label of the next item at `level` of list `numID` (`54.`, `(a)`, `II.`).

@@ -103,6 +103,46 @@ import ParaCore
         #expect(doc.paragraphs.last?.text == "Donor | Amount")   // a table row
     }
 
+    @Test func docxNumberedThroughParagraphStylesGivesTheSameParagraphs() throws {
+        // The numbers come from the paragraph's style, two styles up its `basedOn` chain; a
+        // sub-item style is linked to the list's second level by the list itself.
+        let entries = ReportFixture.docxEntries().map { path, text -> (String, String) in
+            switch path {
+            case "word/document.xml":
+                return (path, text.replacingOccurrences(of: "<w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"7\"/></w:numPr></w:pPr>",
+                                                       with: "<w:pPr><w:pStyle w:val=\"ParaNum\"/></w:pPr>")
+                        .replacingOccurrences(of: "<w:tbl>", with: """
+                            <w:p><w:pPr><w:pStyle w:val="SubItem"/></w:pPr><w:r><w:t>First sub-item.</w:t></w:r></w:p>\
+                            <w:p><w:pPr><w:pStyle w:val="ParaNum"/><w:numPr><w:numId w:val="0"/></w:numPr></w:pPr><w:r><w:t>Not numbered.</w:t></w:r></w:p><w:tbl>
+                            """))
+            case "word/styles.xml":
+                return (path, text.replacingOccurrences(of: "</w:styles>", with: """
+                    <w:style w:type="paragraph" w:styleId="Numbered"><w:pPr><w:numPr><w:numId w:val="7"/></w:numPr></w:pPr></w:style>\
+                    <w:style w:type="paragraph" w:styleId="Body"><w:basedOn w:val="Numbered"/></w:style>\
+                    <w:style w:type="paragraph" w:styleId="ParaNum"><w:basedOn w:val="Body"/></w:style>\
+                    <w:style w:type="paragraph" w:styleId="SubItem"><w:pPr><w:numPr><w:numId w:val="7"/></w:numPr></w:pPr></w:style></w:styles>
+                    """))
+            case "word/numbering.xml":
+                return (path, text.replacingOccurrences(of: "<w:lvl w:ilvl=\"1\"><w:start w:val=\"1\"/>",
+                                                       with: "<w:lvl w:ilvl=\"1\"><w:start w:val=\"1\"/><w:pStyle w:val=\"SubItem\"/>"))
+            default:
+                return (path, text)
+            }
+        }
+        let url = dir.appendingPathComponent("styled.docx")
+        try ReportFixture.zip(to: url, entries: entries)
+        let doc = try DocumentExtractor().extract(path: url.path)[0]
+        // The sub-item takes the second level, `(a)`; list 0 on the paragraph takes its style's
+        // numbering off (an unnumbered line stays with the paragraph before it).
+        let last = try #require(doc.paragraphs.last { $0.number != nil })
+        #expect(last.number == "4")
+        #expect(last.text.hasSuffix("North Africa.\n(a) First sub-item.\nNot numbered."))
+        var trimmed = doc
+        let i = try #require(trimmed.paragraphs.lastIndex { $0.number != nil })
+        trimmed.paragraphs[i].text = last.text.replacingOccurrences(of: "\n(a) First sub-item.\nNot numbered.", with: "")
+        check(trimmed, "docx")
+    }
+
     @Test func pdfByLayoutGivesTheSameParagraphs() throws {
         guard PDFExtractor.toolPath("pdftohtml") != nil else {
             // CI installs poppler-utils; without it the error must name the package.
