@@ -35,10 +35,41 @@ struct DOCXExtractor {
             title = props.descendants(named: "title").first.map { collapseSpaces(trimmed(Substring($0.textContent))) } ?? ""
             language = props.descendants(named: "language").first.flatMap { Language(rawValue: String($0.textContent.lowercased().prefix(2))) }
         }
+        var units: [ReportSegmenter.Unit] = []
+        // Footnotes and endnotes live in parts of their own; the text cites them by id.
+        var noteTexts: [String: [String: String]] = [:]
+        for kind in ["footnote", "endnote"] {
+            guard let xml = try archive.read("word/\(kind)s.xml") else { continue }
+            let root = try Markup.parseXML(xml, file: file + ":word/\(kind)s.xml")
+            for note in root.children where note.name == kind {
+                // (Separators carry a type; real notes none, or "normal".)
+                guard let id = note.attribute("id"), (note.attribute("type") ?? "normal") == "normal" else { continue }
+                let text = collapseSpaces(trimmed(Substring(note.descendants(named: "p").map { runText($0) }.joined(separator: " "))))
+                if !text.isEmpty { noteTexts[kind, default: [:]][id] = text }
+            }
+        }
+        var noteCounts: [String: Int] = [:]
+        var notes: [(unit: Int, note: Note)] = []
+        // The notes a block cites, numbered as Word prints them: footnotes 1, 2, 3 …, endnotes
+        // i, ii, iii …, in the order of their first citation.
+        var marks: [String: String] = [:]
+        func cite(_ block: MarkupNode) {
+            for kind in ["footnote", "endnote"] {
+                for reference in block.descendants(named: "\(kind)Reference") {
+                    guard let id = reference.attribute("id"), let text = noteTexts[kind]?[id] else { continue }
+                    let key = kind + "/" + id
+                    if marks[key] == nil {
+                        noteCounts[kind, default: 0] += 1
+                        let n = noteCounts[kind]!
+                        marks[key] = kind == "footnote" ? String(n) : Numbering.roman(n).lowercased()
+                    }
+                    notes.append((max(0, units.count - 1), Note(mark: marks[key]!, text: text)))
+                }
+            }
+        }
         let headingStyles = Self.headingStyles(styles)
         let styleNumbers = Self.styleNumbers(styles)
         var numbers = NumberingState()
-        var units: [ReportSegmenter.Unit] = []
         guard let body = document.descendants(named: "body").first else {
             throw ParaError(.unreadableInput, file: file, "Word document has no body")
         }
@@ -46,22 +77,25 @@ struct DOCXExtractor {
             switch block.name {
             case "p":
                 if let u = paragraphUnit(block, numbering, &numbers, headingStyles, styleNumbers) { units.append(u) }
+                cite(block)
             case "tbl":
                 for row in block.descendants(named: "tr") {
                     let cells = row.children.filter { $0.name == "tc" }.map { cell in
                         cell.descendants(named: "p").map { runText($0) }.filter { !$0.isEmpty }.joined(separator: " ")
                     }.filter { !$0.isEmpty }
                     if !cells.isEmpty { units.append(ReportSegmenter.Unit(cells.joined(separator: " | "), standalone: true)) }
+                    cite(row)
                 }
             case "sdt":
                 for p in block.descendants(named: "p") {
                     if let u = paragraphUnit(p, numbering, &numbers, headingStyles, styleNumbers) { units.append(u) }
+                    cite(p)
                 }
             default:
                 break
             }
         }
-        return Result(units: units, title: title, language: language, symbol: symbolOnFirstPage(units.map(\.text)))
+        return Result(units: units, title: title, language: language, symbol: symbolOnFirstPage(units.map(\.text)), notes: notes)
     }
 
     /// Style ids whose name or outline level marks a heading → level (1-based).

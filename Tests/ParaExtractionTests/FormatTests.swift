@@ -143,6 +143,46 @@ import ParaCore
         check(trimmed, "docx")
     }
 
+    @Test func docxFootnotesAndEndnotesGoWithTheParagraphThatCitesThem() throws {
+        // A footnote cited in the second numbered paragraph (twice), an endnote in the table
+        // row, and the separator notes Word writes, which are no notes.
+        var cited = 0
+        let entries = ReportFixture.docxEntries().map { path, text -> (String, String) in
+            guard path == "word/document.xml" else { return (path, text) }
+            var out = ""
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                var l = String(line)
+                if l.contains("<w:numPr>") {
+                    cited += 1
+                    if cited == 2 {
+                        l = l.replacingOccurrences(of: "</w:p>", with: "<w:r><w:footnoteReference w:id=\"2\"/></w:r><w:r><w:footnoteReference w:id=\"2\"/></w:r></w:p>")
+                    }
+                }
+                out += l.replacingOccurrences(of: "<w:t>Amount</w:t></w:r>", with: "<w:t>Amount</w:t></w:r><w:r><w:endnoteReference w:id=\"1\"/></w:r>") + "\n"
+            }
+            return (path, out)
+        } + [
+            ("word/footnotes.xml", """
+             <w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">\
+             <w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>\
+             <w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>\
+             <w:footnote w:id="2"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> See A/79/100, para. 12.</w:t></w:r></w:p></w:footnote>\
+             </w:footnotes>
+             """),
+            ("word/endnotes.xml", """
+             <w:endnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">\
+             <w:endnote w:id="1"><w:p><w:r><w:t>In United States dollars.</w:t></w:r></w:p></w:endnote></w:endnotes>
+             """),
+        ]
+        let url = dir.appendingPathComponent("notes.docx")
+        try ReportFixture.zip(to: url, entries: entries)
+        let doc = try DocumentExtractor().extract(path: url.path)[0]
+        check(doc, "docx")
+        let numbered = doc.paragraphs.filter { $0.number != nil }
+        #expect(numbered.map(\.notes) == [[], [Note(mark: "1", text: "See A/79/100, para. 12.")], [], []])
+        #expect(doc.paragraphs.last?.notes == [Note(mark: "i", text: "In United States dollars.")])
+    }
+
     @Test func pdfByLayoutGivesTheSameParagraphs() throws {
         guard PDFExtractor.toolPath("pdftohtml") != nil else {
             // CI installs poppler-utils; without it the error must name the package.
