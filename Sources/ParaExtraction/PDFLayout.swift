@@ -55,10 +55,10 @@ struct PDFLayout {
 
     init(pages: [PDFPage]) {
         self.pages = pages
-        // A document set in two columns is read column by column on the pages that show them
-        // when they outnumber its pages of one column (most lines across the gutter): a report
-        // of one column keeps its tables of two long columns as rows. (A last page that holds
-        // only a left column is neither.)
+        // A document set in two columns is read column by column (``read(_:_:document:)``) when
+        // its pages with stretches in columns outnumber its pages of one column (most lines
+        // across the gutter): a report of one column keeps its tables of two long columns as
+        // rows. (A last page that holds only a left column is neither.)
         let grouped = pages.map { Self.group(Self.runs(of: $0)) }
         let found = grouped.map { Self.columns($0) }
         var columns: ColumnGeometry? = nil
@@ -156,13 +156,12 @@ struct PDFLayout {
         guard lines.count >= 12 else { return nil }
         let lefts = lines.compactMap { $0.runs.map(\.left).min() }, rights = lines.compactMap { $0.runs.map(\.right).max() }
         guard let lo = lefts.min(), let hi = rights.max(), hi - lo > 0 else { return nil }
-        let rules = lines.map(isRule)
         // Whether a stretch reads as two columns, by the stretch and how many of its runs lie
         // left of the gutter (which fixes the split: no run crosses it).
         var known: [[Int]: Bool] = [:]
         // The stretches (ranges of lines) that read as two columns at gutter `x`.
         func stretches(at x: Double) -> [Range<Int>] {
-            free(lines, rules, at: x).filter { s in
+            free(lines, at: x).filter { s in
                 guard s.count >= 12 else { return false }
                 let key = [s.lowerBound, s.upperBound, lines[s].reduce(0) { $0 + $1.runs.filter { $0.right <= x }.count }]
                 let yes = known[key] ?? twoColumns(lines[s], at: x)
@@ -185,14 +184,20 @@ struct PDFLayout {
         }
         guard let best else { return nil }
         var ends: [Double] = [], starts: [Double] = []
+        var gapLeft = -Double.infinity, gapRight = Double.infinity
         for s in best.stretches {
             let (left, right) = sides(lines[s], at: best.x)
             ends += group(left).compactMap { $0.runs.last?.right }
             starts += group(right).compactMap { $0.runs.first?.left }
+            gapLeft = max(gapLeft, left.map(\.right).max() ?? gapLeft)
+            gapRight = min(gapRight, right.map(\.left).min() ?? gapRight)
         }
         ends.sort()
         starts.sort()
-        return (best.x, best.x - ends[ends.count * 3 / 4], starts[starts.count / 4] - best.x, best.stretches)
+        // The gutter in the middle of the gap (any point of it splits the stretches alike), so
+        // that the column edges, taken from it, compare from page to page.
+        let x = (gapLeft + gapRight) / 2
+        return (x, x - ends[ends.count * 3 / 4], starts[starts.count / 4] - x, best.stretches)
     }
 
     /// Where a document sets its text in two columns: the usual gutter and each column's edge
@@ -207,22 +212,26 @@ struct PDFLayout {
     /// column's lines come first, then its right column's, moved left onto the left column's
     /// edge so that margins, indents and the number column read as on a page of one column.
     /// Besides the stretches found on the page, any run of lines that no run crosses at the
-    /// gutter is read so where both of its sides stand at the document's column edges (one of
-    /// its left side's lines ending at the left column's, one of its right side's starting at
-    /// the right column's): the columns of a short page, or below a heading across the page.
+    /// gutter is read so where both of its sides stand at the document's column edges (half of
+    /// its left side's lines at least ending within 1.5 em of the left column's, half of its
+    /// right side's starting within 1 em of the right column's), unless most of the page's
+    /// lines cross the gutter: the columns of a short page, or below a heading across the page.
     static func read(_ lines: [RunGroup], _ found: (gutter: Double, leftEnd: Double, rightStart: Double, stretches: [Range<Int>])?,
                      document: ColumnGeometry) -> [RunGroup] {
         let x = found?.gutter ?? document.gutter
         var stretches = found?.stretches ?? []
-        for s in free(lines, lines.map(isRule), at: x) where !stretches.contains(where: { $0.overlaps(s) }) {
+        // (Not on a page set in one column: most of its lines cross the gutter.)
+        let across = lines.filter { l in l.runs.contains { $0.left < x && $0.right > x } }.count
+        for s in free(lines, at: x) where 2 * across < lines.count && !stretches.contains(where: { $0.overlaps(s) }) {
             let (left, right) = sides(lines[s], at: x)
             guard !left.isEmpty, !right.isEmpty else { continue }
             let size = lines[s].map(\.band.size).sorted()[s.count / 2]
             let l = group(left), r = group(right)
-            if l.contains(where: { abs(x - document.leftEnd - ($0.runs.last?.right ?? 0)) <= 1.5 * size }),
-               r.contains(where: { abs(x + document.rightStart - ($0.runs.first?.left ?? 0)) <= size }) {
-                stretches.append(s)
-            }
+            // Half of each side's lines at least at its column's edge (the rest end a paragraph
+            // or start one indented).
+            let atLeft = l.filter { abs(x - document.leftEnd - ($0.runs.last?.right ?? 0)) <= 1.5 * size }.count
+            let atRight = r.filter { abs(x + document.rightStart - ($0.runs.first?.left ?? 0)) <= size }.count
+            if 2 * atLeft >= l.count, 2 * atRight >= r.count { stretches.append(s) }
         }
         stretches.sort { $0.lowerBound < $1.lowerBound }
         var out: [RunGroup] = []
@@ -251,9 +260,11 @@ struct PDFLayout {
         return t.count >= 5 && t.allSatisfy { $0 == "_" }
     }
 
-    /// The runs of consecutive lines that no run crosses at `x` (a rule ends them).
-    static func free(_ lines: [RunGroup], _ rules: [Bool], at x: Double) -> [Range<Int>] {
-        func isFree(_ i: Int) -> Bool { !rules[i] && !lines[i].runs.contains { $0.left < x && $0.right > x } }
+    /// The runs of consecutive lines that no run crosses at `x`. (A footnote rule set in one
+    /// column stays in the run: ``read(_:_:document:)`` puts the notes below it after both
+    /// columns' text; a rule across the page crosses the gutter.)
+    static func free(_ lines: [RunGroup], at x: Double) -> [Range<Int>] {
+        func isFree(_ i: Int) -> Bool { !lines[i].runs.contains { $0.left < x && $0.right > x } }
         var out: [Range<Int>] = []
         var i = 0
         while i < lines.count {
@@ -458,7 +469,10 @@ struct PDFLayout {
                 if page.height == 0 || l.top > page.height * 0.3 { start = i; roles[p][i] = .rule; break }
             }
             if let s = start {
-                for i in (s + 1)..<lines[p].count where roles[p][i] == .body { roles[p][i] = .footnote }
+                // (A second rule, the other column's, is a rule too, not a note's text.)
+                for i in (s + 1)..<lines[p].count where roles[p][i] == .body {
+                    roles[p][i] = lines[p][i].text.count >= 5 && lines[p][i].text.allSatisfy({ $0 == "_" }) ? .rule : .footnote
+                }
                 continue
             }
             // No rule: the smaller type at the foot of the page.

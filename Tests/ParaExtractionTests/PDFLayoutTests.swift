@@ -208,6 +208,35 @@ import ParaCore
         let notes = PDFLayout(pages: [twoColumnPage(1), noted])
         #expect(notes.lines[1].map(\.text).suffix(3) == ["right column line 2.14 of prose that fills the measure", "__________", "1 A note set in the left column."])
         #expect(notes.roles[1].filter { $0 == .footnote }.count == 1)
+        // A rule on a line of its own, the right column going on beside and below the notes.
+        var ruled = PDFPage(number: 2, height: 800, runs: [run("A title across the whole page of the document", top: 80, left: 72, width: 450)])
+        for i in 0..<16 {
+            let top = 120 + Double(i) * 13
+            if i < 12 { ruled.runs.append(run("left column line 2.\(i) of prose that fills the measure", top: top, left: 72, width: 210)) }
+            if i != 12 { ruled.runs.append(run("right column line 2.\(i) of prose that fills the measure", top: top, left: 310, width: 210)) }
+        }
+        ruled.runs.append(run("__________", top: 120 + 12 * 13, left: 72, width: 60))
+        ruled.runs.append(run("1 A note set in the left column.", top: 120 + 13 * 13, left: 72, width: 150, size: 8))
+        let ruledLayout = PDFLayout(pages: [twoColumnPage(1), ruled])
+        #expect(ruledLayout.lines[1].map(\.text).suffix(3) == ["right column line 2.15 of prose that fills the measure", "__________", "1 A note set in the left column."])
+        #expect(ruledLayout.roles[1].filter { $0 == .footnote }.count == 1)
+        // The document's column edges hold when a line below the columns ends inside their
+        // gutter: a short page is still read in columns; a page set in one column, with a
+        // table of two cells a row, is not.
+        var reaching = twoColumnPage(2)
+        reaching.runs.append(run("a line across the page below the columns, from margin to margin", top: 120 + 15 * 13, left: 72, width: 450))
+        reaching.runs.append(run("a short line ending in the gutter", top: 120 + 16 * 13, left: 72, width: 214))
+        let table = PDFPage(number: 4, height: 800, runs: (0..<14).map { i in
+            run("a line of one column 4.\(i) that runs from one margin to the other", top: 120 + Double(i) * 13, left: 72, width: 450)
+        } + (0..<3).flatMap { i in
+            [run("Recommendation \(i) of the table", top: 320 + Double(i) * 13, left: 72, width: 210),
+             run("Comment \(i) on the recommendation of the table", top: 320 + Double(i) * 13, left: 310, width: 210)]
+        })
+        let edges = PDFLayout(pages: [twoColumnPage(1), reaching, twoColumnPage(3, lines: 4), table])
+        #expect(edges.lines[2].map(\.text) == ["A title across the whole page of the document"]
+                + (0..<4).map { "left column line 3.\($0) of prose that fills the measure" }
+                + (0..<4).map { "right column line 3.\($0) of prose that fills the measure" })
+        #expect(edges.lines[3].suffix(3).map(\.text) == (0..<3).map { "Recommendation \($0) of the table | Comment \($0) on the recommendation of the table" })
         // Paragraph breaks in either column leave them columns.
         let paragraphs = PDFLayout(pages: [twoColumnPage(1, breaks: ([3, 8], [5, 11]))])
         #expect(paragraphs.lines[0].count == 29)
