@@ -346,11 +346,42 @@ def english_two_columns(path):
     d.save()
 
 
+def english_two_columns_narrow(path):
+    # A narrow gutter (12 points), smaller type, headings inside the columns, three pages.
+    d = TwoColumnDoc(path, "Helvetica", "Helvetica-Bold", size=9, leading=11, head="E/2025/97", job="25-09999 (E)",
+                     columns=((60, 291), (303, 535)))
+    d.set_column(0)
+    cover(d, "Economic and Social Council", ["E/2025/97"], "1 June 2025", "Original: English",
+          ["2025 session", "Item 5 of the provisional agenda"], "Narrow gutter", "Note by the Secretariat")
+    d.top = d.y
+    for n in range(1, 30):
+        if n % 7 == 0:
+            d.need(60)   # (a column break first, so that the heading takes the new column's edge)
+            d.heading(f"{'IVX'[n // 7 % 3]}. Section {n}", x=d.left)
+        d.paragraph(n, f"Paragraph {n} starts here and says that " + "the Council considered the matter in detail. " * (3 + n % 5)
+                    + f"(end {n})")
+    d.save()
+
+
+def chinese_two_columns(path):
+    # Chinese in two columns over two pages, the last page holding only a left column.
+    if "WQY" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("WQY", CJK_FONT, subfontIndex=0))
+    d = TwoColumnDoc(path, "WQY", "WQY", size=10, leading=15, cjk=True, head="A/80/996", job="25-08888 (C)")
+    d.set_column(0)
+    cover(d, "大会", ["A/80/996"], "2025年6月2日", "原文：中文", ["第八十届会议"], "两栏报告", "秘书长的报告", cjk=True)
+    d.top = d.y
+    for n in range(1, 20):
+        d.paragraph(n, f"第{n}段开始。" + "各国报告了在减缓和适应气候变化方面的进展。" * (2 + n % 4) + f"第{n}段结束。")
+    d.save()
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "Tests/ParaExtractionTests/Fixtures/pdf"
     os.makedirs(out, exist_ok=True)
     for make, name in [(english_beside, "en-beside.pdf"), (english_alone, "en-alone.pdf"), (chinese_un, "zh-un.pdf"),
-                       (chinese_un_centred, "zh-centred.pdf"), (english_two_columns, "en-two-columns.pdf")]:
+                       (chinese_un_centred, "zh-centred.pdf"), (english_two_columns, "en-two-columns.pdf"),
+                       (english_two_columns_narrow, "en-two-columns-narrow.pdf"), (chinese_two_columns, "zh-two-columns.pdf")]:
         Doc.total = 0
         make(os.path.join(out, name))          # once to count the pages (`3/N`),
         Doc.total = Doc.last_pages

@@ -36,7 +36,8 @@ struct DOCXExtractor {
             language = props.descendants(named: "language").first.flatMap { Language(rawValue: String($0.textContent.lowercased().prefix(2))) }
         }
         var units: [ReportSegmenter.Unit] = []
-        // Footnotes and endnotes live in parts of their own; the text cites them by id.
+        // Footnotes and endnotes live in parts of their own; the text cites them by id. A note
+        // without text (a picture) is kept to be counted: Word numbers it too.
         var noteTexts: [String: [String: String]] = [:]
         for kind in ["footnote", "endnote"] {
             guard let xml = try archive.read("word/\(kind)s.xml") else { continue }
@@ -44,31 +45,52 @@ struct DOCXExtractor {
             for note in root.children where note.name == kind {
                 // (Separators carry a type; real notes none, or "normal".)
                 guard let id = note.attribute("id"), (note.attribute("type") ?? "normal") == "normal" else { continue }
-                let text = collapseSpaces(trimmed(Substring(note.descendants(named: "p").map { runText($0) }.joined(separator: " "))))
-                if !text.isEmpty { noteTexts[kind, default: [:]][id] = text }
+                noteTexts[kind, default: [:]][id] = collapseSpaces(trimmed(Substring(note.descendants(named: "p").map { runText($0) }.joined(separator: " "))))
             }
         }
         var noteCounts: [String: Int] = [:]
-        var notes: [(unit: Int, note: Note)] = []
-        // The notes a block cites, numbered as Word prints them: footnotes 1, 2, 3 …, endnotes
-        // i, ii, iii …, in the order of their first citation.
         var marks: [String: String] = [:]
-        func cite(_ block: MarkupNode) {
-            for kind in ["footnote", "endnote"] {
-                for reference in block.descendants(named: "\(kind)Reference") {
-                    guard let id = reference.attribute("id"), let text = noteTexts[kind]?[id] else { continue }
-                    let key = kind + "/" + id
-                    if marks[key] == nil {
-                        noteCounts[kind, default: 0] += 1
-                        let n = noteCounts[kind]!
-                        marks[key] = kind == "footnote" ? String(n) : Numbering.roman(n).lowercased()
-                    }
-                    notes.append((max(0, units.count - 1), Note(mark: marks[key]!, text: text)))
+        // The notes a block cites, marked as Word prints them: footnotes 1, 2, 3 …, endnotes
+        // i, ii, iii …, in the order of first citation; a custom mark (`*`) is the text that
+        // follows the reference in its run, and takes no number. Deleted text cites nothing.
+        func cite(_ block: MarkupNode) -> [Note] {
+            var out: [Note] = []
+            var stack: [(node: MarkupNode, parent: MarkupNode?, index: Int)] = [(block, nil, 0)]
+            while let (n, parent, index) = stack.popLast() {
+                guard n.kind == .element, n.name != "del" else { continue }
+                let kind = n.name == "footnoteReference" ? "footnote" : n.name == "endnoteReference" ? "endnote" : nil
+                guard let kind else {
+                    for (i, c) in n.children.enumerated().reversed() { stack.append((c, n, i)) }
+                    continue
                 }
+                guard let id = n.attribute("id"), let text = noteTexts[kind]?[id] else { continue }
+                let key = kind + "/" + id
+                var noteText = text
+                if ["1", "true", "on"].contains(n.attribute("customMarkFollows") ?? "") {
+                    let mark = collapseSpaces(trimmed(Substring((parent?.children.dropFirst(index + 1) ?? []).filter { $0.name == "t" }
+                        .map(\.textContent).joined())))
+                    marks[key] = marks[key] ?? (mark.isEmpty ? "*" : mark)
+                    if let m = marks[key], noteText.hasPrefix(m) { noteText = collapseSpaces(trimmed(noteText.dropFirst(m.count))) }
+                } else if marks[key] == nil {
+                    noteCounts[kind, default: 0] += 1
+                    let count = noteCounts[kind] ?? 1
+                    marks[key] = kind == "footnote" ? String(count) : Numbering.roman(count).lowercased()
+                }
+                if !noteText.isEmpty, let mark = marks[key] { out.append(Note(mark: mark, text: noteText)) }
             }
+            return out
+        }
+        // A block that gives no unit (only a reference) passes its notes to the next.
+        var carried: [Note] = []
+        func add(_ unit: ReportSegmenter.Unit?, citing block: MarkupNode) {
+            carried += cite(block)
+            guard var unit else { return }
+            unit.notes = carried
+            carried = []
+            units.append(unit)
         }
         let headingStyles = Self.headingStyles(styles)
-        let styleNumbers = Self.styleNumbers(styles)
+        let styleNumbers = StyleNumbers(styles)
         var numbers = NumberingState()
         guard let body = document.descendants(named: "body").first else {
             throw ParaError(.unreadableInput, file: file, "Word document has no body")
@@ -76,26 +98,24 @@ struct DOCXExtractor {
         for block in body.children where block.kind == .element {
             switch block.name {
             case "p":
-                if let u = paragraphUnit(block, numbering, &numbers, headingStyles, styleNumbers) { units.append(u) }
-                cite(block)
+                add(paragraphUnit(block, numbering, &numbers, headingStyles, styleNumbers), citing: block)
             case "tbl":
                 for row in block.descendants(named: "tr") {
                     let cells = row.children.filter { $0.name == "tc" }.map { cell in
                         cell.descendants(named: "p").map { runText($0) }.filter { !$0.isEmpty }.joined(separator: " ")
                     }.filter { !$0.isEmpty }
-                    if !cells.isEmpty { units.append(ReportSegmenter.Unit(cells.joined(separator: " | "), standalone: true)) }
-                    cite(row)
+                    add(cells.isEmpty ? nil : ReportSegmenter.Unit(cells.joined(separator: " | "), standalone: true), citing: row)
                 }
             case "sdt":
                 for p in block.descendants(named: "p") {
-                    if let u = paragraphUnit(p, numbering, &numbers, headingStyles, styleNumbers) { units.append(u) }
-                    cite(p)
+                    add(paragraphUnit(p, numbering, &numbers, headingStyles, styleNumbers), citing: p)
                 }
             default:
                 break
             }
         }
-        return Result(units: units, title: title, language: language, symbol: symbolOnFirstPage(units.map(\.text)), notes: notes)
+        if !carried.isEmpty, !units.isEmpty { units[units.count - 1].notes += carried }
+        return Result(units: units, title: title, language: language, symbol: symbolOnFirstPage(units.map(\.text)))
     }
 
     /// Style ids whose name or outline level marks a heading → level (1-based).
@@ -117,51 +137,57 @@ struct DOCXExtractor {
     }
 
     /// Paragraph styles' own list numbering (`w:pPr/w:numPr` in `word/styles.xml`), each with
-    /// the style it is based on: a paragraph of a numbered style is numbered without a
-    /// `w:numPr` of its own.
-    static func styleNumbers(_ styles: MarkupNode?) -> [String: (numID: String?, level: Int?, basedOn: String?)] {
-        var out: [String: (numID: String?, level: Int?, basedOn: String?)] = [:]
-        guard let styles else { return out }
-        for style in styles.descendants(named: "style") where style.attribute("type") == "paragraph" {
-            guard let id = style.attribute("styleId") else { continue }
-            let numPr = style.firstChild(named: "pPr")?.firstChild(named: "numPr")
-            out[id] = (numPr?.firstChild(named: "numId")?.attribute("val"),
-                       numPr?.firstChild(named: "ilvl")?.attribute("val").flatMap(Int.init),
-                       style.firstChild(named: "basedOn")?.attribute("val"))
-        }
-        return out
-    }
+    /// the style it is based on, and the default paragraph style (a paragraph that names none
+    /// has it): a paragraph of a numbered style is numbered without a `w:numPr` of its own.
+    struct StyleNumbers {
+        var styles: [String: (numID: String?, level: Int?, basedOn: String?)] = [:]
+        var defaultStyle = ""
 
-    /// The list and level a paragraph of style `id` takes from its style or the styles it is
-    /// based on (the nearest that says; a chain is followed at most 16 deep, so a loop ends).
-    static func styleNumbering(_ id: String, _ styles: [String: (numID: String?, level: Int?, basedOn: String?)]) -> (numID: String?, level: Int?) {
-        var numID: String? = nil, level: Int? = nil
-        var current: String? = id
-        for _ in 0..<16 {
-            guard let c = current, let s = styles[c] else { break }
-            numID = numID ?? s.numID
-            level = level ?? s.level
-            current = s.basedOn
+        init(_ root: MarkupNode?) {
+            guard let root else { return }
+            for style in root.descendants(named: "style") where style.attribute("type") == "paragraph" {
+                guard let id = style.attribute("styleId") else { continue }
+                if ["1", "true", "on"].contains(style.attribute("default") ?? "") { defaultStyle = id }
+                let numPr = style.firstChild(named: "pPr")?.firstChild(named: "numPr")
+                styles[id] = (numPr?.firstChild(named: "numId")?.attribute("val"),
+                              numPr?.firstChild(named: "ilvl")?.attribute("val").flatMap(Int.init),
+                              style.firstChild(named: "basedOn")?.attribute("val"))
+            }
         }
-        return (numID, level)
+
+        /// The list and level a paragraph of style `id` takes from its style or the styles it
+        /// is based on (the nearest that says; a chain is followed at most 16 deep, so a loop
+        /// ends).
+        func numbering(_ id: String) -> (numID: String?, level: Int?) {
+            var numID: String? = nil, level: Int? = nil
+            var current: String? = id
+            for _ in 0..<16 {
+                guard let c = current, let s = styles[c] else { break }
+                numID = numID ?? s.numID
+                level = level ?? s.level
+                current = s.basedOn
+            }
+            return (numID, level)
+        }
     }
 
     private func paragraphUnit(_ p: MarkupNode, _ numbering: Numbering?, _ numbers: inout NumberingState,
                                _ headingStyles: [String: Int],
-                               _ styleNumbers: [String: (numID: String?, level: Int?, basedOn: String?)]) -> ReportSegmenter.Unit? {
+                               _ styleNumbers: StyleNumbers) -> ReportSegmenter.Unit? {
         let properties = p.firstChild(named: "pPr")
-        let styleID = properties?.firstChild(named: "pStyle")?.attribute("val") ?? ""
+        let styleID = properties?.firstChild(named: "pStyle")?.attribute("val") ?? styleNumbers.defaultStyle
         var level = headingStyles[styleID]
         if level == nil, styleID.lowercased().hasPrefix("heading"), let n = Int(styleID.dropFirst(7)) { level = n }
         var text = runText(p)
         // Word's automatic numbering: the number is not in the text, so it is rebuilt. The
-        // paragraph's own list and level come first, then its style's; a level not given is
-        // the one the list links to the style, else the first. (List `0` takes numbering off.)
+        // paragraph's own list comes first, then its style's; its level: its own, else the one
+        // the list links to the style, else the style's, else the first. (List `0` takes
+        // numbering off.)
         let numPr = properties?.firstChild(named: "numPr")
-        let inherited = Self.styleNumbering(styleID, styleNumbers)
+        let inherited = styleNumbers.numbering(styleID)
         if let numID = numPr?.firstChild(named: "numId")?.attribute("val") ?? inherited.numID, numID != "0", let numbering {
-            let ilvl = numPr?.firstChild(named: "ilvl")?.attribute("val").flatMap(Int.init) ?? inherited.level
-                ?? numbering.level(numID: numID, style: styleID) ?? 0
+            let ilvl = numPr?.firstChild(named: "ilvl")?.attribute("val").flatMap(Int.init)
+                ?? numbering.level(numID: numID, style: styleID) ?? inherited.level ?? 0
             if let label = numbering.label(numID: numID, level: ilvl, state: &numbers) {
                 text = label + " " + text
             }
@@ -182,6 +208,15 @@ struct DOCXExtractor {
             case "t": out += n.textContent
             case "tab": out += " "
             case "br", "cr": out += " "
+            case "r":
+                // A note's own mark (`*` after a reference that says a custom mark follows) is
+                // the note's, not the text's.
+                var children = n.children
+                if let i = children.firstIndex(where: { ($0.name == "footnoteReference" || $0.name == "endnoteReference")
+                    && ["1", "true", "on"].contains($0.attribute("customMarkFollows") ?? "") }) {
+                    children = Array(children[...i]) + children[(i + 1)...].filter { $0.name != "t" }
+                }
+                stack.append(contentsOf: children.reversed())
             default: stack.append(contentsOf: n.children.reversed())
             }
         }
@@ -218,8 +253,17 @@ struct Numbering {
             }
             levels[id] = lv
         }
+        // A list defined by a numbering style (`w:numStyleLink`) has the levels of the list
+        // that style names (`w:styleLink`), and shares its counters.
+        var linked: [String: String] = [:], links: [String: String] = [:]
+        for abstract in root.children where abstract.name == "abstractNum" {
+            guard let id = abstract.attribute("abstractNumId") else { continue }
+            if let style = abstract.firstChild(named: "styleLink")?.attribute("val") { links[style] = id }
+            if let style = abstract.firstChild(named: "numStyleLink")?.attribute("val") { linked[id] = style }
+        }
         for num in root.children where num.name == "num" {
-            guard let id = num.attribute("numId"), let abstract = num.firstChild(named: "abstractNumId")?.attribute("val") else { continue }
+            guard let id = num.attribute("numId"), var abstract = num.firstChild(named: "abstractNumId")?.attribute("val") else { continue }
+            if levels[abstract]?.isEmpty ?? true, let style = linked[abstract], let target = links[style] { abstract = target }
             abstractOf[id] = abstract
             for o in num.children where o.name == "lvlOverride" {
                 if let i = Int(o.attribute("ilvl") ?? ""), let s = o.firstChild(named: "startOverride")?.attribute("val").flatMap(Int.init) {

@@ -97,8 +97,7 @@ package struct DocumentExtractor: Sendable {
             case .xml: r = try XMLExtractor().extract(data, file: shown)
             default: r = try DOCXExtractor().extract(data, file: shown)
             }
-            var paragraphs = ReportSegmenter(layout: .blocks).paragraphs(of: r.units)
-            Self.attach(r.notes, of: r.units, to: &paragraphs)
+            let paragraphs = ReportSegmenter(layout: .blocks).paragraphs(of: r.units)
             var document = try structured(paragraphs: paragraphs, title: r.title, language: r.language, symbol: r.symbol,
                                           path: path, shown: shown, stem: stem)
             document.warnings = r.warnings
@@ -159,24 +158,6 @@ package struct DocumentExtractor: Sendable {
 
     /// Metadata for formats that carry their own (HTML, XML, DOCX, PDF): the file's, then a
     /// sidecar's (which wins), then the symbol in the file name, then the text's language.
-    /// Gives each note to the paragraph that holds the unit citing it: the first paragraph,
-    /// from the last one found on, whose text holds the unit's last words (a unit's number label
-    /// may be gone and units joined). A note whose unit is in no paragraph (a heading, a
-    /// dropped line) goes to the next paragraph, else the last: no note's text is lost.
-    static func attach(_ notes: [(unit: Int, note: Note)], of units: [ReportSegmenter.Unit], to paragraphs: inout [Paragraph]) {
-        guard !notes.isEmpty, !paragraphs.isEmpty else { return }
-        var last: Int? = nil
-        for (u, note) in notes {
-            let words = collapseSpaces(trimmed(Substring(u < units.count ? units[u].text : "")))
-            let tail = String(words.suffix(40))
-            var target: Int? = nil
-            if !tail.isEmpty, let i = paragraphs[(last ?? 0)...].firstIndex(where: { $0.text.contains(tail) }) { target = i }
-            let i = target ?? last.map { min($0 + 1, paragraphs.count - 1) } ?? 0
-            if !paragraphs[i].notes.contains(note) { paragraphs[i].notes.append(note) }
-            last = target ?? last
-        }
-    }
-
     private func structured(paragraphs: [Paragraph], title: String, language: Language?, symbol: String?,
                             extra: [String: String] = [:],
                             path: String, shown: String, stem: String) throws -> ExtractedDocument {

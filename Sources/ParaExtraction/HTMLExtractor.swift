@@ -11,8 +11,6 @@ struct MarkupExtraction {
     var symbol: String?
     /// What went wrong without losing the file (bad bytes, markup the parser repaired).
     var warnings: [String] = []
-    /// Notes cited from the units (a Word document's footnotes and endnotes), by unit index.
-    var notes: [(unit: Int, note: Note)] = []
 }
 
 struct HTMLExtractor {

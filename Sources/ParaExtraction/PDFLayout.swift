@@ -76,7 +76,7 @@ struct PDFLayout {
         }
         lines = pages.indices.map { p in
             guard let columns else { return Self.lines(grouped[p], page: pages[p].number) }
-            return Self.read(grouped[p], found[p], document: columns).map { Self.makeLine($0.runs, band: $0.band, page: pages[p].number) }
+            return Self.read(grouped[p], found[p], document: columns, pageHeight: pages[p].height).map { Self.makeLine($0.runs, band: $0.band, page: pages[p].number) }
         }
         bodySize = Self.bodySize(lines)
         roles = lines.map { $0.map { _ in PDFLineRole.body } }
@@ -150,8 +150,7 @@ struct PDFLayout {
     /// sides (each side's lines mostly filling a measure of at least 15 ems, from the first
     /// quartile of its lines' left edges to the third of their right edges; the two measures
     /// alike; few wide gaps inside a side: not a table). Lines that span the gutter (a title, a
-    /// heading across the page, full-width notes) and a footnote rule end a stretch. Nil when
-    /// no stretch is found.
+    /// heading across the page, full-width notes) end a stretch. Nil when no stretch is found.
     static func columns(_ lines: [RunGroup]) -> (gutter: Double, leftEnd: Double, rightStart: Double, stretches: [Range<Int>])? {
         guard lines.count >= 12 else { return nil }
         let lefts = lines.compactMap { $0.runs.map(\.left).min() }, rights = lines.compactMap { $0.runs.map(\.right).max() }
@@ -217,12 +216,13 @@ struct PDFLayout {
     /// right side's starting within 1 em of the right column's), unless most of the page's
     /// lines cross the gutter: the columns of a short page, or below a heading across the page.
     static func read(_ lines: [RunGroup], _ found: (gutter: Double, leftEnd: Double, rightStart: Double, stretches: [Range<Int>])?,
-                     document: ColumnGeometry) -> [RunGroup] {
+                     document: ColumnGeometry, pageHeight: Double) -> [RunGroup] {
         let x = found?.gutter ?? document.gutter
         var stretches = found?.stretches ?? []
-        // (Not on a page set in one column: most of its lines cross the gutter.)
+        // (Not on a page set in one column: a dozen lines or more, most across the gutter.)
         let across = lines.filter { l in l.runs.contains { $0.left < x && $0.right > x } }.count
-        for s in free(lines, at: x) where 2 * across < lines.count && !stretches.contains(where: { $0.overlaps(s) }) {
+        let oneColumn = lines.count >= 12 && 2 * across >= lines.count
+        for s in free(lines, at: x) where !oneColumn && !stretches.contains(where: { $0.overlaps(s) }) {
             let (left, right) = sides(lines[s], at: x)
             guard !left.isEmpty, !right.isEmpty else { continue }
             let size = lines[s].map(\.band.size).sorted()[s.count / 2]
@@ -243,7 +243,8 @@ struct PDFLayout {
             // Notes set in a column, below its own rule, come after both columns' text: all
             // that follows a rule is read as notes.
             func split(_ side: [RunGroup]) -> (text: ArraySlice<RunGroup>, notes: ArraySlice<RunGroup>) {
-                let rule = side.firstIndex(where: isRule) ?? side.endIndex
+                // (A rule in the top 30 % of the page is no footnote rule: a line to fill in.)
+                let rule = side.firstIndex { isRule($0) && (pageHeight == 0 || $0.band.top > pageHeight * 0.3) } ?? side.endIndex
                 return (side[..<rule], side[rule...])
             }
             let l = split(group(left)), r = split(group(right.map { var r = $0; r.left -= shift; return r }))
@@ -256,8 +257,11 @@ struct PDFLayout {
 
     /// A footnote rule: a row of underscores.
     static func isRule(_ g: RunGroup) -> Bool {
-        let t = g.runs.map(\.text).joined().trimmingCharacters(in: .whitespaces)
-        return t.count >= 5 && t.allSatisfy { $0 == "_" }
+        isRule(g.runs.map(\.text).joined().trimmingCharacters(in: .whitespaces))
+    }
+
+    static func isRule(_ text: String) -> Bool {
+        text.count >= 5 && text.allSatisfy { $0 == "_" }
     }
 
     /// The runs of consecutive lines that no run crosses at `x`. (A footnote rule set in one
@@ -465,13 +469,13 @@ struct PDFLayout {
             let page = pages[p]
             var start: Int? = nil
             // The rule is a row of underscores (dashes may be a table's).
-            for (i, l) in lines[p].enumerated() where roles[p][i] == .body && l.text.count >= 5 && l.text.allSatisfy({ $0 == "_" }) {
+            for (i, l) in lines[p].enumerated() where roles[p][i] == .body && Self.isRule(l.text) {
                 if page.height == 0 || l.top > page.height * 0.3 { start = i; roles[p][i] = .rule; break }
             }
             if let s = start {
                 // (A second rule, the other column's, is a rule too, not a note's text.)
                 for i in (s + 1)..<lines[p].count where roles[p][i] == .body {
-                    roles[p][i] = lines[p][i].text.count >= 5 && lines[p][i].text.allSatisfy({ $0 == "_" }) ? .rule : .footnote
+                    roles[p][i] = Self.isRule(lines[p][i].text) ? .rule : .footnote
                 }
                 continue
             }

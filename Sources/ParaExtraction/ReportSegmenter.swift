@@ -106,19 +106,37 @@ package struct ReportSegmenter: Sendable {
         package var headingLevel: Int?
         /// A block that is a paragraph of its own and never continues the one before (a table row).
         package var standalone: Bool
+        /// Notes the block cites (a Word document's footnotes): they go with the paragraph that
+        /// takes the block's text, or, from a heading or a dropped line, with the next one.
+        package var notes: [Note]
 
-        package init(_ text: String, headingLevel: Int? = nil, standalone: Bool = false) {
+        package init(_ text: String, headingLevel: Int? = nil, standalone: Bool = false, notes: [Note] = []) {
             self.text = text
             self.headingLevel = headingLevel
             self.standalone = standalone
+            self.notes = notes
         }
     }
 
     /// Segments blocks that came from markup (HTML, XML, DOCX): furniture is dropped from the
     /// text blocks, headings the markup marks are taken as headings.
     package func paragraphs(of units: [Unit]) -> [Paragraph] {
-        segment(dropFurniture(units.map { Unit(trimmed(Substring($0.text)), headingLevel: $0.headingLevel, standalone: $0.standalone) }
-            .filter { !$0.text.isEmpty }))
+        var carried: [Note] = []
+        var kept: [Unit] = []
+        for u in units {
+            var t = Unit(trimmed(Substring(u.text)), headingLevel: u.headingLevel, standalone: u.standalone, notes: carried + u.notes)
+            if t.text.isEmpty { carried = t.notes; continue }
+            carried = []
+            t.notes = Self.unique(t.notes)
+            kept.append(t)
+        }
+        if !carried.isEmpty, !kept.isEmpty { kept[kept.count - 1].notes = Self.unique(kept[kept.count - 1].notes + carried) }
+        return segment(dropFurniture(kept))
+    }
+
+    static func unique(_ notes: [Note]) -> [Note] {
+        var seen: Set<Note> = []
+        return notes.filter { seen.insert($0).inserted }
     }
 
     // MARK: - Page furniture
@@ -130,7 +148,10 @@ package struct ReportSegmenter: Sendable {
         var out: [Unit] = []
         out.reserveCapacity(input.count)
         var inFootnotes = false
+        // The notes of a dropped block go with the next block kept.
+        var carried: [Note] = []
         for unit in input {
+            carried += unit.notes
             var u = stripFootnoteReferences(unit.text)
             if u.isEmpty { continue }
             if isFootnoteRule(u) { inFootnotes = true; continue }
@@ -143,8 +164,10 @@ package struct ReportSegmenter: Sendable {
             if runningHeads.contains(u) { continue }
             if unit.headingLevel == nil, let c = counts[u], c >= 3, lineKind(u) == .text, !isClosingLine(u) { continue }
             u = collapseSpaces(u)
-            out.append(Unit(u, headingLevel: unit.headingLevel, standalone: unit.standalone))
+            out.append(Unit(u, headingLevel: unit.headingLevel, standalone: unit.standalone, notes: Self.unique(carried)))
+            carried = []
         }
+        if !carried.isEmpty, !out.isEmpty { out[out.count - 1].notes = Self.unique(out[out.count - 1].notes + carried) }
         return out
     }
 
@@ -223,6 +246,8 @@ package struct ReportSegmenter: Sendable {
         let decimalNumbering = !chinese && layout == .blocks && Self.keepsToDecimalNumbering(units)
         var queue = units[...]
         while let unit = queue.popFirst() {
+            state.receiver = nil
+            defer { state.place(unit.notes) }
             var u = unit.text
             if let level = unit.headingLevel, displayWidth(u, limit: 700) <= 600 {
                 state.pushHeading(level: level, text: u)
@@ -237,6 +262,7 @@ package struct ReportSegmenter: Sendable {
                let next = queue.first, case .text = lineKind(next.text), headingLevel(next.text) == nil {
                 queue.removeFirst()
                 state.startParagraph(number: String(n), text: next.text)
+                state.place(next.notes)
                 state.expected = n + 1
                 continue
             }
@@ -305,6 +331,10 @@ package struct ReportSegmenter: Sendable {
             }
         }
         state.flush()
+        // (Notes cited after the last paragraph's text, from a heading: the last paragraph's.)
+        if !state.pendingNotes.isEmpty, !state.paragraphs.isEmpty {
+            state.paragraphs[state.paragraphs.count - 1].notes = Self.unique(state.paragraphs[state.paragraphs.count - 1].notes + state.pendingNotes)
+        }
         if state.paragraphs.isEmpty && !state.headings.isEmpty {
             // Only headings: keep their text searchable rather than lose it.
             return state.headings.enumerated().map { Paragraph(ordinal: $0.offset + 1, number: nil, headings: [], text: $0.element.text) }
@@ -517,6 +547,11 @@ struct SegmentationState {
     var annexStarted = false
     /// Whether any numbered paragraph has been found.
     var sawParagraph = false
+    /// The open paragraph's notes; notes waiting for the next paragraph (cited from a heading);
+    /// the index of the paragraph that took the current block's text, if one did.
+    var notes: [Note] = []
+    var pendingNotes: [Note] = []
+    var receiver: Int? = nil
 
     init(segmenter: ReportSegmenter, typicalWidth: Int) {
         self.segmenter = segmenter
@@ -528,12 +563,15 @@ struct SegmentationState {
             let text = segmenter.joinPieces(pieces)
             if !text.isEmpty {
                 paragraphs.append(Paragraph(ordinal: paragraphs.count + 1, number: number,
-                                            headings: headings.map(\.text), text: text))
+                                            headings: headings.map(\.text), text: text, notes: notes))
+            } else {
+                pendingNotes = notes + pendingNotes
             }
         }
         pieces.removeAll()
         open = false
         number = nil
+        notes = []
     }
 
     mutating func startParagraph(number: String?, text: String) {
@@ -542,6 +580,22 @@ struct SegmentationState {
         open = true
         self.number = number
         pieces = [text]
+        notes = ReportSegmenter.unique(pendingNotes)
+        pendingNotes = []
+        receiver = paragraphs.count
+    }
+
+    /// Gives a block's notes to the paragraph that took its text (open, or just closed), else
+    /// keeps them for the next paragraph.
+    mutating func place(_ new: [Note]) {
+        guard !new.isEmpty else { return }
+        if let r = receiver, r < paragraphs.count {
+            paragraphs[r].notes = ReportSegmenter.unique(paragraphs[r].notes + new)
+        } else if receiver != nil, open {
+            notes = ReportSegmenter.unique(notes + new)
+        } else {
+            pendingNotes += new
+        }
     }
 
     mutating func pushHeading(level: Int, text: String) {
@@ -551,6 +605,7 @@ struct SegmentationState {
     }
 
     mutating func appendText(_ u: String) {
+        if open { receiver = paragraphs.count }
         if open && number != nil {
             pieces.append(u)
             return

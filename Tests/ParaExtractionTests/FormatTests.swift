@@ -183,6 +183,75 @@ import ParaCore
         #expect(doc.paragraphs.last?.notes == [Note(mark: "i", text: "In United States dollars.")])
     }
 
+    @Test func docxNumbersFromTheDefaultStyleLinkedLevelsAndNumberingStyles() throws {
+        // The default paragraph style numbers a paragraph that names none; a level linked to a
+        // style wins over the style's own; a list defined by a numbering style takes the levels
+        // of the list that style names; list 0 on a style takes numbering off.
+        let w = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\""
+        func p(_ text: String, _ props: String = "") -> String { "<w:p><w:pPr>\(props)</w:pPr><w:r><w:t>\(text)</w:t></w:r></w:p>" }
+        let document = "<w:document \(w)><w:body>" + p("Alpha.") + p("Beta.", "<w:pStyle w:val=\"Sub\"/>") + p("Gamma.")
+            + p("Delta.", "<w:numPr><w:numId w:val=\"8\"/></w:numPr>") + p("Epsilon.", "<w:pStyle w:val=\"Plain\"/>") + "</w:body></w:document>"
+        let numbering = "<w:numbering \(w)>"
+            + "<w:abstractNum w:abstractNumId=\"3\"><w:lvl w:ilvl=\"0\"><w:numFmt w:val=\"decimal\"/><w:lvlText w:val=\"%1.\"/></w:lvl>"
+            + "<w:lvl w:ilvl=\"1\"><w:pStyle w:val=\"Sub\"/><w:numFmt w:val=\"lowerLetter\"/><w:lvlText w:val=\"(%2)\"/></w:lvl></w:abstractNum>"
+            + "<w:abstractNum w:abstractNumId=\"4\"><w:styleLink w:val=\"Outline\"/><w:lvl w:ilvl=\"0\"><w:numFmt w:val=\"upperRoman\"/><w:lvlText w:val=\"%1.\"/></w:lvl></w:abstractNum>"
+            + "<w:abstractNum w:abstractNumId=\"5\"><w:numStyleLink w:val=\"Outline\"/></w:abstractNum>"
+            + "<w:num w:numId=\"7\"><w:abstractNumId w:val=\"3\"/></w:num><w:num w:numId=\"8\"><w:abstractNumId w:val=\"5\"/></w:num></w:numbering>"
+        let styles = "<w:styles \(w)>"
+            + "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:pPr><w:numPr><w:numId w:val=\"7\"/></w:numPr></w:pPr></w:style>"
+            + "<w:style w:type=\"paragraph\" w:styleId=\"Sub\"><w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"7\"/></w:numPr></w:pPr></w:style>"
+            + "<w:style w:type=\"paragraph\" w:styleId=\"Plain\"><w:basedOn w:val=\"Normal\"/><w:pPr><w:numPr><w:numId w:val=\"0\"/></w:numPr></w:pPr></w:style>"
+            + "</w:styles>"
+        let url = dir.appendingPathComponent("levels.docx")
+        try ReportFixture.zip(to: url, entries: [("word/document.xml", document), ("word/numbering.xml", numbering), ("word/styles.xml", styles)])
+        let units = try DOCXExtractor().extract(Data(contentsOf: url), file: "levels.docx").units
+        #expect(units.map(\.text) == ["1. Alpha.", "(a) Beta.", "2. Gamma.", "I. Delta.", "Epsilon."])
+    }
+
+    @Test func docxNoteMarksAsWordPrintsThem() throws {
+        // A custom mark from a heading, a short paragraph, a note without text (still
+        // numbered), a citation in deleted text (none), and a heading's note for the next
+        // paragraph.
+        func ref(_ id: Int, custom: String? = nil) -> String {
+            custom.map { "<w:r><w:footnoteReference w:customMarkFollows=\"1\" w:id=\"\(id)\"/><w:t>\($0)</w:t></w:r>" }
+                ?? "<w:r><w:footnoteReference w:id=\"\(id)\"/></w:r>"
+        }
+        func p(_ text: String, numbered: Bool = true, heading: Bool = false, _ tail: String = "") -> String {
+            let props = heading ? "<w:pPr><w:pStyle w:val=\"Heading1\"/></w:pPr>" : numbered ? "<w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"7\"/></w:numPr></w:pPr>" : ""
+            return "<w:p>\(props)<w:r><w:t xml:space=\"preserve\">\(text)</w:t></w:r>\(tail)</w:p>"
+        }
+        let body = p("I. Introduction", heading: true, ref(1, custom: "*"))
+            + p("Short one.", ref(2))
+            + p("The second paragraph cites a note without text", ref(3) + "<w:r><w:t xml:space=\"preserve\"> and a note with text.</w:t></w:r>" + ref(4))
+            + p("The third paragraph.", "<w:del w:id=\"9\"><w:r><w:footnoteReference w:id=\"5\"/></w:r></w:del>")
+            + p("II. Next", heading: true, ref(6))
+            + p("The fourth paragraph.")
+        func note(_ id: Int, _ inner: String) -> String { "<w:footnote w:id=\"\(id)\"><w:p>\(inner)</w:p></w:footnote>" }
+        let notes = "<w:footnotes xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+            + "<w:footnote w:type=\"separator\" w:id=\"-1\"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>"
+            + note(1, "<w:r><w:t>*</w:t></w:r><w:r><w:t xml:space=\"preserve\"> Issued without formal editing.</w:t></w:r>")
+            + note(2, "<w:r><w:t>Note two.</w:t></w:r>") + note(3, "<w:r><w:drawing/></w:r>") + note(4, "<w:r><w:t>Note four.</w:t></w:r>")
+            + note(5, "<w:r><w:t>Deleted note.</w:t></w:r>") + note(6, "<w:r><w:t>Note six.</w:t></w:r>") + "</w:footnotes>"
+        let entries = ReportFixture.docxEntries().map { path, text -> (String, String) in
+            path == "word/document.xml"
+                ? (path, "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>\(body)</w:body></w:document>")
+                : (path, text)
+        } + [("word/footnotes.xml", notes)]
+        let url = dir.appendingPathComponent("marks.docx")
+        try ReportFixture.zip(to: url, entries: entries)
+        let doc = try DocumentExtractor().extract(path: url.path)[0]
+        #expect(doc.paragraphs.map(\.number) == ["1", "2", "3", "4"])
+        #expect(doc.paragraphs.map(\.text) == ["Short one.", "The second paragraph cites a note without text and a note with text.",
+                                               "The third paragraph.", "The fourth paragraph."])
+        #expect(doc.paragraphs[0].headings == ["I. Introduction"])
+        #expect(doc.paragraphs.map(\.notes) == [
+            [Note(mark: "*", text: "Issued without formal editing."), Note(mark: "1", text: "Note two.")],
+            [Note(mark: "3", text: "Note four.")],
+            [],
+            [Note(mark: "4", text: "Note six.")],
+        ])
+    }
+
     @Test func pdfByLayoutGivesTheSameParagraphs() throws {
         guard PDFExtractor.toolPath("pdftohtml") != nil else {
             // CI installs poppler-utils; without it the error must name the package.

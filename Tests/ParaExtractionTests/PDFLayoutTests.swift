@@ -139,6 +139,32 @@ import ParaCore
     /// A page of two prose columns, 14 lines each, under a title across the page.
     /// `breaks`: after which lines each side leaves a blank line (a paragraph's end, or a
     /// table row's).
+    @Test(.enabled(if: available)) func twoColumnsWithANarrowGutterAndInChinese() throws {
+        // A 12-point gutter in smaller type, headings inside the columns (one at the top of a
+        // column), over two pages.
+        let narrow = try Self.read("en-two-columns-narrow.pdf")
+        let n = Self.numbered(narrow)
+        #expect(n.map(\.0) == (1...29).map(String.init))
+        #expect(narrow.paragraphs.count == 29)
+        for (k, (_, p)) in n.enumerated() {
+            let number = k + 1
+            #expect(p.text == "Paragraph \(number) starts here and says that "
+                    + String(repeating: "the Council considered the matter in detail. ", count: 3 + number % 5) + "(end \(number))")
+        }
+        #expect(n[6].1.headings == ["V. Section 7"] && n[13].1.headings == ["X. Section 14"])
+        #expect(n[20].1.headings == ["I. Section 21"] && n[27].1.headings == ["V. Section 28"])
+        // Chinese, the last page holding only a left column.
+        let zh = try Self.read("zh-two-columns.pdf")
+        let z = Self.numbered(zh)
+        #expect(z.map(\.0) == (1...19).map(String.init))
+        #expect(zh.paragraphs.count == 19)
+        for (k, (_, p)) in z.enumerated() {
+            let number = k + 1
+            #expect(p.text == "第\(number)段开始。" + String(repeating: "各国报告了在减缓和适应气候变化方面的进展。", count: 2 + number % 4) + "第\(number)段结束。")
+        }
+        #expect(zh.metadata.symbol == "A/80/996")
+    }
+
     /// `across`: after which line a heading runs across the page.
     func twoColumnPage(_ number: Int, leftWidth: Double = 210, rightLeft: Double = 310, rightWidth: Double = 210,
                        breaks: (left: Set<Int>, right: Set<Int>) = ([], []), lines: Int = 14, across: Int? = nil) -> PDFPage {
@@ -220,6 +246,15 @@ import ParaCore
         let ruledLayout = PDFLayout(pages: [twoColumnPage(1), ruled])
         #expect(ruledLayout.lines[1].map(\.text).suffix(3) == ["right column line 2.15 of prose that fills the measure", "__________", "1 A note set in the left column."])
         #expect(ruledLayout.roles[1].filter { $0 == .footnote }.count == 1)
+        // Each column with its own rule and note: the second rule is a rule, not note text.
+        var twoRules = twoColumnPage(2)
+        for left in [72.0, 310] {
+            twoRules.runs.append(run("__________", top: 120 + 15 * 13, left: left, width: 60))
+            twoRules.runs.append(run("\(left == 72 ? 1 : 2) A note set in a column.", top: 120 + 16 * 13, left: left, width: 150, size: 8))
+        }
+        let rulesLayout = PDFLayout(pages: [twoColumnPage(1), twoRules])
+        #expect(rulesLayout.lines[1].suffix(4).map(\.text) == ["__________", "1 A note set in a column.", "__________", "2 A note set in a column."])
+        #expect(Array(rulesLayout.roles[1].suffix(4)) == [.rule, .footnote, .rule, .footnote])
         // The document's column edges hold when a line below the columns ends inside their
         // gutter: a short page is still read in columns; a page set in one column, with a
         // table of two cells a row, is not.
