@@ -136,35 +136,35 @@ import ParaCore
         #expect(d.paragraphs.count == 16)
     }
 
-    /// A page of two prose columns, 14 lines each, under a title across the page.
-    /// `breaks`: after which lines each side leaves a blank line (a paragraph's end, or a
-    /// table row's).
+    /// Every paragraph of `d` numbered 1…`count` in turn, each with exactly `text(number)`.
+    static func expectEveryParagraph(_ d: ExtractedDocument, count: Int, text: (Int) -> String) {
+        let n = numbered(d)
+        #expect(n.map(\.0) == (1...count).map(String.init))
+        #expect(d.paragraphs.count == count)
+        for (k, (_, p)) in n.enumerated() { #expect(p.text == text(k + 1)) }
+    }
+
     @Test(.enabled(if: available)) func twoColumnsWithANarrowGutterAndInChinese() throws {
         // A 12-point gutter in smaller type, headings inside the columns (one at the top of a
         // column), over two pages.
         let narrow = try Self.read("en-two-columns-narrow.pdf")
-        let n = Self.numbered(narrow)
-        #expect(n.map(\.0) == (1...29).map(String.init))
-        #expect(narrow.paragraphs.count == 29)
-        for (k, (_, p)) in n.enumerated() {
-            let number = k + 1
-            #expect(p.text == "Paragraph \(number) starts here and says that "
-                    + String(repeating: "the Council considered the matter in detail. ", count: 3 + number % 5) + "(end \(number))")
+        Self.expectEveryParagraph(narrow, count: 29) {
+            "Paragraph \($0) starts here and says that " + String(repeating: "the Council considered the matter in detail. ", count: 3 + $0 % 5) + "(end \($0))"
         }
+        let n = Self.numbered(narrow)
         #expect(n[6].1.headings == ["V. Section 7"] && n[13].1.headings == ["X. Section 14"])
         #expect(n[20].1.headings == ["I. Section 21"] && n[27].1.headings == ["V. Section 28"])
         // Chinese, the last page holding only a left column.
         let zh = try Self.read("zh-two-columns.pdf")
-        let z = Self.numbered(zh)
-        #expect(z.map(\.0) == (1...19).map(String.init))
-        #expect(zh.paragraphs.count == 19)
-        for (k, (_, p)) in z.enumerated() {
-            let number = k + 1
-            #expect(p.text == "第\(number)段开始。" + String(repeating: "各国报告了在减缓和适应气候变化方面的进展。", count: 2 + number % 4) + "第\(number)段结束。")
+        Self.expectEveryParagraph(zh, count: 19) {
+            "第\($0)段开始。" + String(repeating: "各国报告了在减缓和适应气候变化方面的进展。", count: 2 + $0 % 4) + "第\($0)段结束。"
         }
         #expect(zh.metadata.symbol == "A/80/996")
     }
 
+    /// A page of two prose columns, 14 lines each, under a title across the page.
+    /// `breaks`: after which lines each side leaves a blank line (a paragraph's end, or a
+    /// table row's).
     /// `across`: after which line a heading runs across the page.
     func twoColumnPage(_ number: Int, leftWidth: Double = 210, rightLeft: Double = 310, rightWidth: Double = 210,
                        breaks: (left: Set<Int>, right: Set<Int>) = ([], []), lines: Int = 14, across: Int? = nil) -> PDFPage {
