@@ -336,8 +336,12 @@ package struct ReportSegmenter: Sendable {
             state.paragraphs[state.paragraphs.count - 1].notes = Self.unique(state.paragraphs[state.paragraphs.count - 1].notes + state.pendingNotes)
         }
         if state.paragraphs.isEmpty && !state.headings.isEmpty {
-            // Only headings: keep their text searchable rather than lose it.
-            return state.headings.enumerated().map { Paragraph(ordinal: $0.offset + 1, number: nil, headings: [], text: $0.element.text) }
+            // Only headings: keep their text searchable rather than lose it (and their notes).
+            let count = state.headings.count
+            return state.headings.enumerated().map {
+                Paragraph(ordinal: $0.offset + 1, number: nil, headings: [], text: $0.element.text,
+                          notes: $0.offset == count - 1 ? Self.unique(state.pendingNotes) : [])
+            }
         }
         return state.paragraphs
     }
@@ -564,10 +568,11 @@ struct SegmentationState {
             if !text.isEmpty {
                 paragraphs.append(Paragraph(ordinal: paragraphs.count + 1, number: number,
                                             headings: headings.map(\.text), text: text, notes: notes))
-            } else {
-                pendingNotes = notes + pendingNotes
+                notes = []
             }
         }
+        // (A paragraph left empty passes its notes on.)
+        pendingNotes = notes + pendingNotes
         pieces.removeAll()
         open = false
         number = nil
