@@ -347,7 +347,7 @@ def english_two_columns(path):
 
 
 def english_two_columns_narrow(path):
-    # A narrow gutter (12 points), smaller type, headings inside the columns, three pages.
+    # A narrow gutter (12 points), smaller type, headings inside the columns, two pages.
     d = TwoColumnDoc(path, "Helvetica", "Helvetica-Bold", size=9, leading=11, head="E/2025/97", job="25-09999 (E)",
                      columns=((60, 291), (303, 535)))
     d.set_column(0)

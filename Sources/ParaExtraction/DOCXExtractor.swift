@@ -125,7 +125,8 @@ struct DOCXExtractor {
         for style in styles.descendants(named: "style") where style.attribute("type") == "paragraph" {
             guard let id = style.attribute("styleId") else { continue }
             let name = style.firstChild(named: "name")?.attribute("val")?.lowercased() ?? ""
-            if let lvl = style.descendants(named: "outlineLvl").first?.attribute("val").flatMap(Int.init) {
+            // (Outline level 9 is body text.)
+            if let lvl = style.descendants(named: "outlineLvl").first?.attribute("val").flatMap(Int.init), (0...8).contains(lvl) {
                 out[id] = lvl + 1
             } else if name.hasPrefix("heading "), let n = Int(name.dropFirst(8)) {
                 out[id] = n
@@ -263,7 +264,7 @@ struct Numbering {
         }
         for num in root.children where num.name == "num" {
             guard let id = num.attribute("numId"), var abstract = num.firstChild(named: "abstractNumId")?.attribute("val") else { continue }
-            if levels[abstract]?.isEmpty ?? true, let style = linked[abstract], let target = links[style] { abstract = target }
+            if let style = linked[abstract], let target = links[style] { abstract = target }
             abstractOf[id] = abstract
             for o in num.children where o.name == "lvlOverride" {
                 if let i = Int(o.attribute("ilvl") ?? ""), let s = o.firstChild(named: "startOverride")?.attribute("val").flatMap(Int.init) {

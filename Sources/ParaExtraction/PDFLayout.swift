@@ -55,7 +55,7 @@ struct PDFLayout {
 
     init(pages: [PDFPage]) {
         self.pages = pages
-        // A document set in two columns is read column by column (``read(_:_:document:)``) when
+        // A document set in two columns is read column by column (``read(_:_:document:pageHeight:)``) when
         // its pages with stretches in columns outnumber its pages of one column (most lines
         // across the gutter): a report of one column keeps its tables of two long columns as
         // rows. (A last page that holds only a left column is neither.)
@@ -213,8 +213,9 @@ struct PDFLayout {
     /// Besides the stretches found on the page, any run of lines that no run crosses at the
     /// gutter is read so where both of its sides stand at the document's column edges (half of
     /// its left side's lines at least ending within 1.5 em of the left column's, half of its
-    /// right side's starting within 1 em of the right column's), unless most of the page's
-    /// lines cross the gutter: the columns of a short page, or below a heading across the page.
+    /// right side's starting within 1 em of the right column's), unless the page has a dozen
+    /// lines or more, most of them across the gutter: the columns of a short page, or below a
+    /// heading across the page. A footnote rule is one below the page's top 30 %.
     static func read(_ lines: [RunGroup], _ found: (gutter: Double, leftEnd: Double, rightStart: Double, stretches: [Range<Int>])?,
                      document: ColumnGeometry, pageHeight: Double) -> [RunGroup] {
         let x = found?.gutter ?? document.gutter
@@ -265,7 +266,7 @@ struct PDFLayout {
     }
 
     /// The runs of consecutive lines that no run crosses at `x`. (A footnote rule set in one
-    /// column stays in the run: ``read(_:_:document:)`` puts the notes below it after both
+    /// column stays in the run: ``read(_:_:document:pageHeight:)`` puts the notes below it after both
     /// columns' text; a rule across the page crosses the gutter.)
     static func free(_ lines: [RunGroup], at x: Double) -> [Range<Int>] {
         func isFree(_ i: Int) -> Bool { !lines[i].runs.contains { $0.left < x && $0.right > x } }

@@ -551,10 +551,11 @@ struct SegmentationState {
     var annexStarted = false
     /// Whether any numbered paragraph has been found.
     var sawParagraph = false
-    /// The open paragraph's notes; notes waiting for the next paragraph (cited from a heading);
-    /// the index of the paragraph that took the current block's text, if one did.
+    /// The open paragraph's notes.
     var notes: [Note] = []
+    /// Notes waiting for the next paragraph (cited from a heading).
     var pendingNotes: [Note] = []
+    /// The index of the paragraph that took the current block's text, if one did.
     var receiver: Int? = nil
 
     init(segmenter: ReportSegmenter, typicalWidth: Int) {
@@ -567,7 +568,7 @@ struct SegmentationState {
             let text = segmenter.joinPieces(pieces)
             if !text.isEmpty {
                 paragraphs.append(Paragraph(ordinal: paragraphs.count + 1, number: number,
-                                            headings: headings.map(\.text), text: text, notes: notes))
+                                            headings: headings.map(\.text), text: text, notes: ReportSegmenter.unique(notes)))
                 notes = []
             }
         }
@@ -585,7 +586,7 @@ struct SegmentationState {
         open = true
         self.number = number
         pieces = [text]
-        notes = ReportSegmenter.unique(pendingNotes)
+        notes = pendingNotes
         pendingNotes = []
         receiver = paragraphs.count
     }
@@ -595,9 +596,9 @@ struct SegmentationState {
     mutating func place(_ new: [Note]) {
         guard !new.isEmpty else { return }
         if let r = receiver, r < paragraphs.count {
-            paragraphs[r].notes = ReportSegmenter.unique(paragraphs[r].notes + new)
+            paragraphs[r].notes += new.filter { !paragraphs[r].notes.contains($0) }
         } else if receiver != nil, open {
-            notes = ReportSegmenter.unique(notes + new)
+            notes += new   // (duplicates go when the paragraph closes)
         } else {
             pendingNotes += new
         }

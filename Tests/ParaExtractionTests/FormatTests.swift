@@ -158,7 +158,8 @@ import ParaCore
                         l = l.replacingOccurrences(of: "</w:p>", with: "<w:r><w:footnoteReference w:id=\"2\"/></w:r><w:r><w:footnoteReference w:id=\"2\"/></w:r></w:p>")
                     }
                 }
-                out += l.replacingOccurrences(of: "<w:t>Amount</w:t></w:r>", with: "<w:t>Amount</w:t></w:r><w:r><w:endnoteReference w:id=\"1\"/></w:r>") + "\n"
+                out += l.replacingOccurrences(of: "<w:t>Amount</w:t></w:r></w:p></w:tc></w:tr>",
+                                              with: "<w:t>Amount</w:t></w:r><w:r><w:endnoteReference w:id=\"1\"/></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:p><w:r><w:t>Total</w:t></w:r></w:p></w:tc></w:tr>") + "\n"
             }
             return (path, out)
         } + [
@@ -180,7 +181,8 @@ import ParaCore
         check(doc, "docx")
         let numbered = doc.paragraphs.filter { $0.number != nil }
         #expect(numbered.map(\.notes) == [[], [Note(mark: "1", text: "See A/79/100, para. 12.")], [], []])
-        #expect(doc.paragraphs.last?.notes == [Note(mark: "i", text: "In United States dollars.")])
+        #expect(doc.paragraphs.suffix(2).map(\.text) == ["Donor | Amount", "Total"])
+        #expect(doc.paragraphs.suffix(2).map(\.notes) == [[Note(mark: "i", text: "In United States dollars.")], []])
     }
 
     @Test func docxNumbersFromTheDefaultStyleLinkedLevelsAndNumberingStyles() throws {
@@ -224,6 +226,8 @@ import ParaCore
             + p("Short one.", ref(2))
             + p("The second paragraph cites a note without text", ref(3) + "<w:r><w:t xml:space=\"preserve\"> and a note with text.</w:t></w:r>" + ref(4))
             + p("The third paragraph.", "<w:del w:id=\"9\"><w:r><w:footnoteReference w:id=\"5\"/></w:r></w:del>")
+            + p("Unnumbered text that goes on.", numbered: false, ref(7))
+            + p("https://www.un.org/en/", numbered: false, ref(8))
             + p("II. Next", heading: true, ref(6))
             + p("The fourth paragraph.")
         func note(_ id: Int, _ inner: String) -> String { "<w:footnote w:id=\"\(id)\"><w:p>\(inner)</w:p></w:footnote>" }
@@ -231,7 +235,8 @@ import ParaCore
             + "<w:footnote w:type=\"separator\" w:id=\"-1\"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>"
             + note(1, "<w:r><w:t>*</w:t></w:r><w:r><w:t xml:space=\"preserve\"> Issued without formal editing.</w:t></w:r>")
             + note(2, "<w:r><w:t>Note two.</w:t></w:r>") + note(3, "<w:r><w:drawing/></w:r>") + note(4, "<w:r><w:t>Note four.</w:t></w:r>")
-            + note(5, "<w:r><w:t>Deleted note.</w:t></w:r>") + note(6, "<w:r><w:t>Note six.</w:t></w:r>") + "</w:footnotes>"
+            + note(5, "<w:r><w:t>Deleted note.</w:t></w:r>") + note(6, "<w:r><w:t>Note six.</w:t></w:r>")
+            + note(7, "<w:r><w:t>Note seven.</w:t></w:r>") + note(8, "<w:r><w:t>Note eight.</w:t></w:r>") + "</w:footnotes>"
         let entries = ReportFixture.docxEntries().map { path, text -> (String, String) in
             path == "word/document.xml"
                 ? (path, "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>\(body)</w:body></w:document>")
@@ -242,13 +247,13 @@ import ParaCore
         let doc = try DocumentExtractor().extract(path: url.path)[0]
         #expect(doc.paragraphs.map(\.number) == ["1", "2", "3", "4"])
         #expect(doc.paragraphs.map(\.text) == ["Short one.", "The second paragraph cites a note without text and a note with text.",
-                                               "The third paragraph.", "The fourth paragraph."])
+                                               "The third paragraph.\nUnnumbered text that goes on.", "The fourth paragraph."])
         #expect(doc.paragraphs[0].headings == ["I. Introduction"])
         #expect(doc.paragraphs.map(\.notes) == [
             [Note(mark: "*", text: "Issued without formal editing."), Note(mark: "1", text: "Note two.")],
             [Note(mark: "3", text: "Note four.")],
-            [],
-            [Note(mark: "4", text: "Note six.")],
+            [Note(mark: "4", text: "Note seven.")],   // from the unnumbered text it took in
+            [Note(mark: "5", text: "Note eight."), Note(mark: "6", text: "Note six.")],   // from a dropped line, a heading
         ])
     }
 
