@@ -255,6 +255,15 @@ import ParaCore
         let rulesLayout = PDFLayout(pages: [twoColumnPage(1), twoRules])
         #expect(rulesLayout.lines[1].suffix(4).map(\.text) == ["__________", "1 A note set in a column.", "__________", "2 A note set in a column."])
         #expect(Array(rulesLayout.roles[1].suffix(4)) == [.rule, .footnote, .rule, .footnote])
+        // A line of underscores high on the page (a blank to fill in) is no footnote rule: it
+        // keeps its place in its column.
+        var blank = twoColumnPage(2, breaks: ([1], []))
+        blank.runs.append(run("__________", top: 120 + 2 * 13, left: 72, width: 60))
+        let blankLayout = PDFLayout(pages: [twoColumnPage(1), blank])
+        #expect(blankLayout.lines[1].map(\.text) == ["A title across the whole page of the document"]
+                + (0..<2).map { "left column line 2.\($0) of prose that fills the measure" } + ["__________"]
+                + (2..<14).map { "left column line 2.\($0) of prose that fills the measure" }
+                + (0..<14).map { "right column line 2.\($0) of prose that fills the measure" })
         // The document's column edges hold when a line below the columns ends inside their
         // gutter: a short page is still read in columns; a page set in one column, with a
         // table of two cells a row, is not.
