@@ -57,7 +57,7 @@ struct DOCXExtractor {
             var out: [Note] = []
             var stack: [(node: MarkupNode, parent: MarkupNode?, index: Int)] = [(block, nil, 0)]
             while let (n, parent, index) = stack.popLast() {
-                guard n.kind == .element, n.name != "del" else { continue }
+                guard n.kind == .element, n.name != "del", n.name != "Fallback" else { continue }
                 let kind = n.name == "footnoteReference" ? "footnote" : n.name == "endnoteReference" ? "endnote" : nil
                 guard let kind else {
                     for (i, c) in n.children.enumerated().reversed() { stack.append((c, n, i)) }
@@ -205,7 +205,9 @@ struct DOCXExtractor {
         while let n = stack.popLast() {
             if n.kind == .text { continue }
             switch n.name {
-            case "del", "delText", "instrText", "pPr", "rPr", "footnoteReference", "commentReference": continue
+            // (A drawing's text is given twice, for Word and for older readers: the second,
+            // `mc:Fallback`, is skipped.)
+            case "del", "delText", "instrText", "pPr", "rPr", "footnoteReference", "commentReference", "Fallback": continue
             case "t": out += n.textContent
             case "tab": out += " "
             case "br", "cr": out += " "

@@ -229,7 +229,10 @@ import ParaCore
             + p("Unnumbered text that goes on.", numbered: false, ref(7))
             + p("https://www.un.org/en/", numbered: false, ref(8))
             + p("II. Next", heading: true, ref(6))
-            + p("The fourth paragraph.")
+            + p("The fourth paragraph.", "<w:r><mc:AlternateContent xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\">"
+                + "<mc:Choice Requires=\"wps\"><w:txbxContent><w:p><w:r><w:t xml:space=\"preserve\"> Boxed.</w:t></w:r></w:p></w:txbxContent></mc:Choice>"
+                + "<mc:Fallback><w:txbxContent><w:p><w:r><w:t xml:space=\"preserve\"> Boxed.</w:t></w:r></w:p></w:txbxContent></mc:Fallback>"
+                + "</mc:AlternateContent></w:r>")
         func note(_ id: Int, _ inner: String) -> String { "<w:footnote w:id=\"\(id)\"><w:p>\(inner)</w:p></w:footnote>" }
         let notes = "<w:footnotes xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
             + "<w:footnote w:type=\"separator\" w:id=\"-1\"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>"
@@ -247,7 +250,7 @@ import ParaCore
         let doc = try DocumentExtractor().extract(path: url.path)[0]
         #expect(doc.paragraphs.map(\.number) == ["1", "2", "3", "4"])
         #expect(doc.paragraphs.map(\.text) == ["Short one.", "The second paragraph cites a note without text and a note with text.",
-                                               "The third paragraph.\nUnnumbered text that goes on.", "The fourth paragraph."])
+                                               "The third paragraph.\nUnnumbered text that goes on.", "The fourth paragraph. Boxed."])
         #expect(doc.paragraphs[0].headings == ["I. Introduction"])
         #expect(doc.paragraphs.map(\.notes) == [
             [Note(mark: "*", text: "Issued without formal editing."), Note(mark: "1", text: "Note two.")],
