@@ -55,10 +55,11 @@ struct PDFLayout {
 
     init(pages: [PDFPage]) {
         self.pages = pages
-        // A document set in two columns is read column by column (``read(_:_:document:pageHeight:)``) when
-        // its pages with stretches in columns outnumber its pages of one column (most lines
-        // across the gutter): a report of one column keeps its tables of two long columns as
-        // rows. (A last page that holds only a left column is neither.)
+        // A document set in two columns is read column by column
+        // (``read(_:_:document:pageHeight:)``) when its pages with stretches in columns
+        // outnumber its pages of one column (most lines across the gutter): a report of one
+        // column keeps its tables of two long columns as rows. (A last page that holds only a
+        // left column is neither.)
         let grouped = pages.map { Self.group(Self.runs(of: $0)) }
         let found = grouped.map { Self.columns($0) }
         var columns: ColumnGeometry? = nil
@@ -152,7 +153,9 @@ struct PDFLayout {
     /// alike; few wide gaps inside a side: not a table). Lines that span the gutter (a title, a
     /// heading across the page, full-width notes) end a stretch. Nil when no stretch is found.
     static func columns(_ lines: [RunGroup]) -> (gutter: Double, leftEnd: Double, rightStart: Double, stretches: [Range<Int>])? {
-        guard lines.count >= 12 else { return nil }
+        // (The search tries a gutter at each run edge and looks at every run: a page of more
+        // runs than any page of text, say a drawing's, is not searched.)
+        guard lines.count >= 12, lines.reduce(0, { $0 + $1.runs.count }) <= 3_000 else { return nil }
         let lefts = lines.compactMap { $0.runs.map(\.left).min() }, rights = lines.compactMap { $0.runs.map(\.right).max() }
         guard let lo = lefts.min(), let hi = rights.max(), hi - lo > 0 else { return nil }
         // Whether a stretch reads as two columns, by the stretch and how many of its runs lie
@@ -266,8 +269,8 @@ struct PDFLayout {
     }
 
     /// The runs of consecutive lines that no run crosses at `x`. (A footnote rule set in one
-    /// column stays in the run: ``read(_:_:document:pageHeight:)`` puts the notes below it after both
-    /// columns' text; a rule across the page crosses the gutter.)
+    /// column stays in the run: ``read(_:_:document:pageHeight:)`` puts the notes below it
+    /// after both columns' text; a rule across the page crosses the gutter.)
     static func free(_ lines: [RunGroup], at x: Double) -> [Range<Int>] {
         func isFree(_ i: Int) -> Bool { !lines[i].runs.contains { $0.left < x && $0.right > x } }
         var out: [Range<Int>] = []
