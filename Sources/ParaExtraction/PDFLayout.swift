@@ -77,7 +77,8 @@ struct PDFLayout {
         }
         lines = pages.indices.map { p in
             guard let columns else { return Self.lines(grouped[p], page: pages[p].number) }
-            return Self.read(grouped[p], found[p], document: columns, pageHeight: pages[p].height).map { Self.makeLine($0.runs, band: $0.band, page: pages[p].number) }
+            return Self.read(grouped[p], found[p], document: columns, pageHeight: pages[p].height)
+                .map { Self.makeLine($0.runs, band: $0.band, page: pages[p].number) }
         }
         bodySize = Self.bodySize(lines)
         roles = lines.map { $0.map { _ in PDFLineRole.body } }
