@@ -61,11 +61,16 @@ struct HTMLExtractor {
         if title.isEmpty { title = description }
         let lang = (root.attribute("lang") ?? root.attribute("xml:lang")).flatMap { Language(rawValue: String($0.lowercased().prefix(2))) }
 
+        let notes = Self.footnotes(root)
         var units: [ReportSegmenter.Unit] = []
         var line = ""
+        var lineNotes: [Note] = []
         func flush(_ headingLevel: Int? = nil, standalone: Bool = false) {
             let t = collapseSpaces(trimmed(Substring(line)))
-            if !t.isEmpty { units.append(ReportSegmenter.Unit(t, headingLevel: headingLevel, standalone: standalone)) }
+            if !t.isEmpty {
+                units.append(ReportSegmenter.Unit(t, headingLevel: headingLevel, standalone: standalone, notes: lineNotes))
+                lineNotes = []
+            }
             line = ""
         }
         // Iterative walk: (node, next child index, list counter for <ol>).
@@ -94,6 +99,9 @@ struct HTMLExtractor {
             }
             let name = child.name
             if Self.skipped.contains(name) { continue }
+            // A footnote's text goes with the block that cites it, in place of its mark.
+            if notes.definitions.contains(ObjectIdentifier(child)) { continue }
+            if let note = notes.references[ObjectIdentifier(child)] { lineNotes.append(note); continue }
             if name == "br" { line += " "; continue }
             if name == "td" || name == "th" { if !line.isEmpty { line += " | " } }
             if let level = headingLevel(name) {
@@ -123,8 +131,97 @@ struct HTMLExtractor {
             stack.append(Frame(node: child, next: 0, counter: counter, listDepth: depth))
         }
         flush()
+        if !lineNotes.isEmpty, !units.isEmpty { units[units.count - 1].notes += lineNotes }
         if symbol == nil { symbol = symbolOnFirstPage(units.map(\.text)) }
         return Result(units: units, title: title, language: lang, symbol: symbol, warnings: warnings)
+    }
+
+    /// Footnotes as pages exported from Word or written by document converters set them: a
+    /// link to an anchor (`<a href="#_ftn1">[1]</a>`, `<a href="#fn1"><sup>1</sup></a>`) whose
+    /// text is a mark (one to three figures or `*`, in brackets or not), where the block
+    /// holding the anchor links back to the reference (`<a href="#_ftnref1">`). Such a block
+    /// is the note (the largest `div`, `li`, `aside` or `section` around it that holds no other
+    /// note), its text without the link back; a link that does not come back is an ordinary
+    /// link (a table of contents) and stays text.
+    static func footnotes(_ root: MarkupNode) -> (references: [ObjectIdentifier: Note], definitions: Set<ObjectIdentifier>) {
+        // Every element by its id (and an anchor by its name), with its block ancestors.
+        // Every element by its id (and an anchor by its name): its place in the page and its
+        // block ancestors.
+        var anchors: [String: (order: Int, path: [MarkupNode])] = [:]
+        var links: [(node: MarkupNode, target: String, key: String?, order: Int, path: [MarkupNode])] = []
+        var stack: [(MarkupNode, [MarkupNode])] = [(root, [])]
+        var order = 0
+        while let (n, path) = stack.popLast() {
+            guard n.kind == .element, !skipped.contains(n.name) else { continue }
+            order += 1
+            let path = blocks.contains(n.name) || ["aside", "section"].contains(n.name) ? path + [n] : path
+            let key = n.attribute("id") ?? (n.name == "a" ? n.attribute("name") : nil)
+            if let key, anchors[key] == nil { anchors[key] = (order, path.last === n ? path : path + [n]) }
+            if n.name == "a", let href = n.attribute("href"), href.hasPrefix("#"), href.count > 1 {
+                links.append((n, String(href.dropFirst()), key, order, path))
+            }
+            for c in n.children.reversed() { stack.append((c, path)) }
+        }
+        func isMark(_ s: String) -> String? {
+            var t = collapseSpaces(trimmed(Substring(s)))
+            if t.hasPrefix("["), t.hasSuffix("]") { t = String(t.dropFirst().dropLast()) }
+            if t.hasPrefix("("), t.hasSuffix(")") { t = String(t.dropFirst().dropLast()) }
+            let digits = !t.isEmpty && t.count <= 3 && t.unicodeScalars.allSatisfy { asciiDigit($0) != nil }
+            let stars = !t.isEmpty && t.count <= 3 && t.unicodeScalars.allSatisfy { "*†‡".unicodeScalars.contains($0) }
+            return digits || stars ? t : nil
+        }
+        func linksBack(_ block: MarkupNode, to key: String) -> Bool {
+            var s = [block]
+            while let n = s.popLast() {
+                if n.name == "a", n.attribute("href") == "#" + key { return true }
+                s += n.children.filter { $0.kind == .element }
+            }
+            return false
+        }
+        /// A note's text: the block's words without its link(s) back.
+        func text(_ block: MarkupNode, without key: String) -> String {
+            var out = ""
+            var s = [block]
+            while let n = s.popLast() {
+                if n.kind == .text { out += n.text; continue }
+                if skipped.contains(n.name) || n.name == "a" && n.attribute("href") == "#" + key { continue }
+                if blocks.contains(n.name) || n.name == "br" { out += " " }
+                s += n.children.reversed()
+            }
+            return collapseSpaces(trimmed(Substring(out.replacingOccurrences(of: "↩︎", with: "").replacingOccurrences(of: "↩", with: ""))))
+        }
+        var references: [ObjectIdentifier: Note] = [:]
+        var definitions: Set<ObjectIdentifier> = []
+        var noteOf: [String: Note] = [:]
+        // The targets of links that look like footnote references (to tell a note's block
+        // from a block of several notes).
+        let targets = Set(links.filter { isMark($0.node.textContent) != nil }.map(\.target))
+        // How many of those anchors each block holds.
+        var held: [ObjectIdentifier: Int] = [:]
+        for t in targets { for b in anchors[t]?.path ?? [] { held[ObjectIdentifier(b), default: 0] += 1 } }
+        for link in links {
+            // (A note follows its reference: a link to an earlier anchor is the way back.)
+            guard let mark = isMark(link.node.textContent), let anchor = anchors[link.target], anchor.order > link.order,
+                  let key = link.key, !link.path.contains(where: { definitions.contains(ObjectIdentifier($0)) }) else { continue }
+            let path = anchor.path
+            if let known = noteOf[link.target] { references[ObjectIdentifier(link.node)] = Note(mark: mark, text: known.text); continue }
+            // The largest block around the anchor that holds neither the reference nor another
+            // note's anchor.
+            var block: MarkupNode? = nil
+            for b in path.reversed() {
+                if link.path.contains(where: { $0 === b }) || b.name == "body" || b.name == "html" { break }
+                if held[ObjectIdentifier(b), default: 0] > 1 { break }
+                block = b
+            }
+            guard let block, linksBack(block, to: key) else { continue }
+            let t = text(block, without: key)
+            guard !t.isEmpty else { continue }
+            let note = Note(mark: mark, text: t)
+            noteOf[link.target] = note
+            references[ObjectIdentifier(link.node)] = note
+            definitions.insert(ObjectIdentifier(block))
+        }
+        return (references, definitions)
     }
 
     private func headingLevel(_ name: String) -> Int? {

@@ -87,6 +87,41 @@ import ParaCore
         #expect(modern.warnings.isEmpty)
     }
 
+    @Test func htmlFootnotesGoWithTheParagraphThatCitesThem() throws {
+        // As Word exports them (a link to the note, the note linking back), cited twice; as a
+        // document converter writes them (a list of notes at the end); a link to a heading is
+        // an ordinary link.
+        let word = """
+            <html><head><title>Report</title></head><body>
+            <p><a href="#sec">1</a> Introduction</p>
+            <h2 id="sec">I. Introduction</h2>
+            <p>1. Member States reported progress.<a href="#_ftn1" name="_ftnref1"><sup>[1]</sup></a></p>
+            <p>2. The Secretary-General recommends cooperation.<a href="#_ftn2" name="_ftnref2"><sup>[2]</sup></a></p>
+            <p>3. A third paragraph.</p>
+            <div><br clear=all><hr align=left size=1 width="33%">
+            <div id=ftn1><p><a href="#_ftnref1" name="_ftn1"><sup>[1]</sup></a> See A/79/100, para. 12.</p><p>Also A/79/200.</p></div>
+            <div id=ftn2><p><a href="#_ftnref2" name="_ftn2"><sup>[2]</sup></a> Resolution 58/4, annex.</p></div>
+            </div></body></html>
+            """
+        let doc = try DocumentExtractor().extract(path: write("word-notes.html", Data(word.utf8)))[0]
+        #expect(doc.paragraphs.map(\.text) == ["1 Introduction", "Member States reported progress.",
+                                               "The Secretary-General recommends cooperation.", "A third paragraph."])
+        #expect(doc.paragraphs.map(\.notes) == [[], [Note(mark: "1", text: "See A/79/100, para. 12. Also A/79/200.")],
+                                                [Note(mark: "2", text: "Resolution 58/4, annex.")], []])
+        let converted = """
+            <html><body><main><h2>I. Introduction</h2>
+            <p>1. Member States reported progress.<a href="#fn1" class="footnote-ref" id="fnref1"><sup>1</sup></a></p>
+            <p>2. The second paragraph.<a href="#fn1" id="fnref1-2"><sup>1</sup></a></p>
+            <section class="footnotes"><hr /><ol>
+            <li id="fn1"><p>See A/79/100, para. 12.<a href="#fnref1" class="footnote-back">↩︎</a></p></li>
+            </ol></section></main></body></html>
+            """
+        let pandoc = try DocumentExtractor().extract(path: write("converted.html", Data(converted.utf8)))[0]
+        #expect(pandoc.paragraphs.map(\.text) == ["Member States reported progress.", "The second paragraph."])
+        #expect(pandoc.paragraphs.map(\.notes) == [[Note(mark: "1", text: "See A/79/100, para. 12.")],
+                                                   [Note(mark: "1", text: "See A/79/100, para. 12.")]])
+    }
+
     @Test func teiLikeXMLGivesTheSameParagraphs() throws {
         let doc = try DocumentExtractor().extract(path: write("report.xml", Data(ReportFixture.xml().utf8)))[0]
         check(doc, "xml", headings: false)
