@@ -93,7 +93,8 @@ struct HTMLExtractor {
             if child.kind == .text {
                 // Line breaks in HTML source are spaces, except inside <pre>.
                 let inPre = stack.contains { $0.node.name == "pre" }
-                line += inPre ? child.text : child.text.replacingOccurrences(of: "\r", with: " ")
+                let text = withoutConditionals(child.text)
+                line += inPre ? text : text.replacingOccurrences(of: "\r", with: " ")
                     .replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ")
                 continue
             }
@@ -137,97 +138,134 @@ struct HTMLExtractor {
     }
 
     /// Footnotes as pages exported from Word or written by document converters set them: a
-    /// link to an anchor (`<a href="#_ftn1">[1]</a>`, `<a href="#fn1"><sup>1</sup></a>`) whose
-    /// text is a mark (one to three figures or `*`, in brackets or not), where the block
-    /// holding the anchor links back to the reference (`<a href="#_ftnref1">`). Such a block
-    /// is the note (the largest `div`, `li`, `aside` or `section` around it that holds no other
-    /// note), its text without the link back; a link that does not come back is an ordinary
-    /// link (a table of contents) and stays text.
+    /// link whose text is a mark (`[1]`, `1`, `*`, an endnote's `i`; `1:2` for a second
+    /// citation) to an anchor further down (`<a href="#_ftn1">[1]</a>`, `<a href="#fn1">`),
+    /// where the note links back to the reference (by the link's id or name, or the id of the
+    /// element around it: `<sup id="cite_ref-1">`). The note is the nearest block around the
+    /// anchor that is a list item, an aside or has an id (else the anchor's own block), unless
+    /// it holds the reference, another note or a heading; its text is read without the links
+    /// back. Every citation of that anchor then gives the note. A link that does not come back
+    /// (a table of contents) is an ordinary link.
     static func footnotes(_ root: MarkupNode) -> (references: [ObjectIdentifier: Note], definitions: Set<ObjectIdentifier>) {
-        // Every element by its id (and an anchor by its name), with its block ancestors.
-        // Every element by its id (and an anchor by its name): its place in the page and its
-        // block ancestors.
-        var anchors: [String: (order: Int, path: [MarkupNode])] = [:]
-        var links: [(node: MarkupNode, target: String, key: String?, order: Int, path: [MarkupNode])] = []
-        var stack: [(MarkupNode, [MarkupNode])] = [(root, [])]
+        // Each element's innermost block (itself, for a block) and each block's parent block;
+        // every element by its id (and an anchor by its name), with its place in the page.
+        var parentBlock: [ObjectIdentifier: MarkupNode] = [:]
+        var anchors: [String: (order: Int, block: MarkupNode)] = [:]
+        var links: [(node: MarkupNode, target: String, key: String?, order: Int, block: MarkupNode?)] = []
+        // (`inline`: the id of the inline element around, by which a note may link back to a
+        // reference that has none of its own.)
+        var stack: [(node: MarkupNode, block: MarkupNode?, inline: String?)] = [(root, nil, nil)]
         var order = 0
-        while let (n, path) = stack.popLast() {
+        while let (n, outer, inline) = stack.popLast() {
             guard n.kind == .element, !skipped.contains(n.name) else { continue }
             order += 1
-            let path = blocks.contains(n.name) || ["aside", "section"].contains(n.name) ? path + [n] : path
+            let isBlock = blocks.contains(n.name)
+            if isBlock, let outer { parentBlock[ObjectIdentifier(n)] = outer }
+            let block = isBlock ? n : outer
             let key = n.attribute("id") ?? (n.name == "a" ? n.attribute("name") : nil)
-            if let key, anchors[key] == nil { anchors[key] = (order, path.last === n ? path : path + [n]) }
+            if let key, anchors[key] == nil, let block { anchors[key] = (order, block) }
             if n.name == "a", let href = n.attribute("href"), href.hasPrefix("#"), href.count > 1 {
-                links.append((n, String(href.dropFirst()), key, order, path))
+                links.append((n, String(href.dropFirst()), key ?? inline, order, block))
             }
-            for c in n.children.reversed() { stack.append((c, path)) }
+            let inner = isBlock ? nil : key ?? inline
+            for c in n.children.reversed() { stack.append((c, block, inner)) }
         }
-        func isMark(_ s: String) -> String? {
-            var t = collapseSpaces(trimmed(Substring(s)))
-            if t.hasPrefix("["), t.hasSuffix("]") { t = String(t.dropFirst().dropLast()) }
-            if t.hasPrefix("("), t.hasSuffix(")") { t = String(t.dropFirst().dropLast()) }
-            let digits = !t.isEmpty && t.count <= 3 && t.unicodeScalars.allSatisfy { asciiDigit($0) != nil }
-            let stars = !t.isEmpty && t.count <= 3 && t.unicodeScalars.allSatisfy { "*†‡".unicodeScalars.contains($0) }
-            return digits || stars ? t : nil
+        func chain(_ b: MarkupNode) -> [MarkupNode] {
+            var out = [b], current = b
+            while let p = parentBlock[ObjectIdentifier(current)], out.count < 10_000 { out.append(p); current = p }
+            return out
         }
-        func linksBack(_ block: MarkupNode, to key: String) -> Bool {
+        func mark(_ s: String) -> String? {
+            var t = collapseSpaces(trimmed(Substring(withoutConditionals(s))))
+            if (t.hasPrefix("[") && t.hasSuffix("]")) || (t.hasPrefix("(") && t.hasSuffix(")")) { t = String(t.dropFirst().dropLast()) }
+            if let colon = t.firstIndex(of: ":") { t = String(t[..<colon]) }   // (`1:2`, a second citation)
+            guard !t.isEmpty, t.count <= 4 else { return nil }
+            let u = t.unicodeScalars
+            if u.allSatisfy({ asciiDigit($0) != nil }) || u.allSatisfy({ "*†‡".unicodeScalars.contains($0) })
+                || u.allSatisfy({ "ivxl".unicodeScalars.contains($0) }) { return t }
+            return nil
+        }
+        let marked = links.filter { mark($0.node.textContent) != nil }
+        let targets = Set(marked.map(\.target))
+        // How many of those anchors each block holds.
+        var held: [ObjectIdentifier: Int] = [:]
+        for t in targets { for b in anchors[t].map({ chain($0.block) }) ?? [] { held[ObjectIdentifier(b), default: 0] += 1 } }
+        func contains(_ block: MarkupNode, where test: (MarkupNode) -> Bool) -> Bool {
             var s = [block]
             while let n = s.popLast() {
-                if n.name == "a", n.attribute("href") == "#" + key { return true }
+                if n.kind == .element && test(n) { return true }
                 s += n.children.filter { $0.kind == .element }
             }
             return false
         }
-        /// A note's text: the block's words without its link(s) back.
-        func text(_ block: MarkupNode, without key: String) -> String {
+        // The note for each target: its block, and the keys of the references it links back to.
+        var notes: [String: (block: MarkupNode, keys: Set<String>)] = [:]
+        for link in marked {
+            guard let key = link.key, let anchor = anchors[link.target], anchor.order > link.order else { continue }
+            if var known = notes[link.target] {
+                known.keys.insert(key)
+                notes[link.target] = known
+                continue
+            }
+            let citing = Set(link.block.map { chain($0).map(ObjectIdentifier.init) } ?? [])
+            var block: MarkupNode? = nil
+            for b in chain(anchor.block) {
+                if citing.contains(ObjectIdentifier(b)) || b.name == "body" || b.name == "html" || held[ObjectIdentifier(b), default: 0] > 1 { break }
+                if b.name == "li" || b.name == "aside" || b.attribute("id") != nil { block = b; break }
+            }
+            if block == nil, !citing.contains(ObjectIdentifier(anchor.block)), held[ObjectIdentifier(anchor.block), default: 0] <= 1 {
+                block = anchor.block
+            }
+            guard let block, !contains(block, where: { headingNames.contains($0.name) }),
+                  contains(block, where: { $0.name == "a" && $0.attribute("href") == "#" + key }) else { continue }
+            notes[link.target] = (block, [key])
+        }
+        // A note's text: its block's words without the links back, and the marks they carry.
+        func text(_ block: MarkupNode, without keys: Set<String>) -> String {
             var out = ""
             var s = [block]
             while let n = s.popLast() {
                 if n.kind == .text { out += n.text; continue }
-                if skipped.contains(n.name) || n.name == "a" && n.attribute("href") == "#" + key { continue }
+                if skipped.contains(n.name) { continue }
+                if n.name == "a", let href = n.attribute("href"), href.hasPrefix("#"), keys.contains(String(href.dropFirst())) { continue }
                 if blocks.contains(n.name) || n.name == "br" { out += " " }
                 s += n.children.reversed()
             }
-            return collapseSpaces(trimmed(Substring(out.replacingOccurrences(of: "↩︎", with: "").replacingOccurrences(of: "↩", with: ""))))
+            return collapseSpaces(trimmed(Substring(withoutConditionals(out).replacingOccurrences(of: "↩︎", with: "").replacingOccurrences(of: "↩", with: ""))))
         }
         var references: [ObjectIdentifier: Note] = [:]
         var definitions: Set<ObjectIdentifier> = []
-        var noteOf: [String: Note] = [:]
-        // The targets of links that look like footnote references (to tell a note's block
-        // from a block of several notes).
-        let targets = Set(links.filter { isMark($0.node.textContent) != nil }.map(\.target))
-        // How many of those anchors each block holds.
-        var held: [ObjectIdentifier: Int] = [:]
-        for t in targets { for b in anchors[t]?.path ?? [] { held[ObjectIdentifier(b), default: 0] += 1 } }
-        for link in links {
-            // (A note follows its reference: a link to an earlier anchor is the way back.)
-            guard let mark = isMark(link.node.textContent), let anchor = anchors[link.target], anchor.order > link.order,
-                  let key = link.key, !link.path.contains(where: { definitions.contains(ObjectIdentifier($0)) }) else { continue }
-            let path = anchor.path
-            if let known = noteOf[link.target] { references[ObjectIdentifier(link.node)] = Note(mark: mark, text: known.text); continue }
-            // The largest block around the anchor that holds neither the reference nor another
-            // note's anchor.
-            var block: MarkupNode? = nil
-            for b in path.reversed() {
-                if link.path.contains(where: { $0 === b }) || b.name == "body" || b.name == "html" { break }
-                if held[ObjectIdentifier(b), default: 0] > 1 { break }
-                block = b
-            }
-            guard let block, linksBack(block, to: key) else { continue }
-            let t = text(block, without: key)
+        var texts: [String: String] = [:]
+        for link in marked {
+            guard let note = notes[link.target], let m = mark(link.node.textContent) else { continue }
+            let t = texts[link.target] ?? text(note.block, without: note.keys)
+            texts[link.target] = t
             guard !t.isEmpty else { continue }
-            let note = Note(mark: mark, text: t)
-            noteOf[link.target] = note
-            references[ObjectIdentifier(link.node)] = note
-            definitions.insert(ObjectIdentifier(block))
+            references[ObjectIdentifier(link.node)] = Note(mark: m, text: t)
+            definitions.insert(ObjectIdentifier(note.block))
         }
         return (references, definitions)
     }
+
+    static let headingNames: Set<String> = ["h1", "h2", "h3", "h4", "h5", "h6"]
 
     private func headingLevel(_ name: String) -> Int? {
         guard name.count == 2, name.hasPrefix("h"), let d = Int(name.dropFirst()), (1...6).contains(d) else { return nil }
         return d
     }
+}
+
+/// Text without the conditional markers Word writes into the HTML it saves
+/// (`<![if !supportFootnotes]>`, `<![endif]>`), which the HTML parser keeps as text.
+func withoutConditionals(_ s: String) -> String {
+    guard s.contains("<![") else { return s }
+    var out = "", rest = Substring(s)
+    while let open = rest.range(of: "<![") {
+        out += rest[..<open.lowerBound]
+        guard let close = rest[open.upperBound...].range(of: "]>") else { rest = rest[open.lowerBound...]; break }
+        rest = rest[close.upperBound...]
+    }
+    return out + rest
 }
 
 /// The document's own symbol as UN documents print it at the top of the first page: a line that

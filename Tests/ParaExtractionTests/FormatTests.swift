@@ -93,8 +93,8 @@ import ParaCore
         // an ordinary link.
         let word = """
             <html><head><title>Report</title></head><body>
-            <p><a href="#sec">1</a> Introduction</p>
-            <h2 id="sec">I. Introduction</h2>
+            <p><a href="#sec" id="toc1">1</a> Introduction</p>
+            <h2 id="sec"><a href="#toc1">I. Introduction</a></h2>
             <p>1. Member States reported progress.<a href="#_ftn1" name="_ftnref1"><sup>[1]</sup></a></p>
             <p>2. The Secretary-General recommends cooperation.<a href="#_ftn2" name="_ftnref2"><sup>[2]</sup></a></p>
             <p>3. A third paragraph.</p>
@@ -117,6 +117,24 @@ import ParaCore
             </ol></section></main></body></html>
             """
         let pandoc = try DocumentExtractor().extract(path: write("converted.html", Data(converted.utf8)))[0]
+        // One note, with the page's other text beside it at the end; Word's conditional
+        // markers around the mark.
+        let single = """
+            <html><body><p>1. Member States reported progress.<a href="#_ftn1" name="_ftnref1"><![if !supportFootnotes]>[1]<![endif]></a></p>
+            <div id="bottom"><div><hr><div id="ftn1"><p><a href="#_ftnref1" name="_ftn1">[1]</a> See A/79/100.</p></div></div>
+            <p>2. Contact the Secretariat.</p></div></body></html>
+            """
+        let one = try DocumentExtractor().extract(path: write("single.html", Data(single.utf8)))[0]
+        #expect(one.paragraphs.map(\.text) == ["Member States reported progress.", "Contact the Secretariat."])
+        #expect(one.paragraphs.map(\.notes) == [[Note(mark: "1", text: "See A/79/100.")], []])
+        // A reference whose id is on the element around its link.
+        let cited = """
+            <html><body><p>1. Member States reported progress.<sup id="cite_ref-1"><a href="#cite_note-1">[1]</a></sup></p>
+            <ol class="references"><li id="cite_note-1"><span><a href="#cite_ref-1">^</a></span> See A/79/100.</li></ol></body></html>
+            """
+        let wiki = try DocumentExtractor().extract(path: write("cited.html", Data(cited.utf8)))[0]
+        #expect(wiki.paragraphs.map(\.text) == ["Member States reported progress."])
+        #expect(wiki.paragraphs.map(\.notes) == [[Note(mark: "1", text: "See A/79/100.")]])
         #expect(pandoc.paragraphs.map(\.text) == ["Member States reported progress.", "The second paragraph."])
         #expect(pandoc.paragraphs.map(\.notes) == [[Note(mark: "1", text: "See A/79/100, para. 12.")],
                                                    [Note(mark: "1", text: "See A/79/100, para. 12.")]])
