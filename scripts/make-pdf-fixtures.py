@@ -357,9 +357,11 @@ def english_two_columns_narrow(path):
     for n in range(1, 30):
         if n % 7 == 0:
             d.need(60)   # (a column break first, so that the heading takes the new column's edge)
-            d.heading(f"{'IVX'[n // 7 % 3]}. Section {n}", x=d.left)
+            if n == 21 and d.column == 0:
+                d.new_page()   # (this one at the top of the right column, without a section mark)
+            d.heading(f"{'IVX'[n // 7 % 3]}. Section {n}" if n != 21 else "Further measures", x=d.left)
         d.paragraph(n, f"Paragraph {n} starts here and says that " + "the Council considered the matter in detail. " * (3 + n % 5)
-                    + f"(end {n})")
+                    + f"(end {n}).")
     d.save()
 
 

@@ -149,11 +149,11 @@ import ParaCore
         // column), over two pages.
         let narrow = try Self.read("en-two-columns-narrow.pdf")
         Self.expectEveryParagraph(narrow, count: 29) {
-            "Paragraph \($0) starts here and says that " + String(repeating: "the Council considered the matter in detail. ", count: 3 + $0 % 5) + "(end \($0))"
+            "Paragraph \($0) starts here and says that " + String(repeating: "the Council considered the matter in detail. ", count: 3 + $0 % 5) + "(end \($0))."
         }
         let n = Self.numbered(narrow)
         #expect(n[6].1.headings == ["V. Section 7"] && n[13].1.headings == ["X. Section 14"])
-        #expect(n[20].1.headings == ["I. Section 21"] && n[27].1.headings == ["V. Section 28"])
+        #expect(n[20].1.headings == ["X. Section 14", "Further measures"] && n[27].1.headings == ["V. Section 28"])
         // Chinese, the last page holding only a left column.
         let zh = try Self.read("zh-two-columns.pdf")
         Self.expectEveryParagraph(zh, count: 19) {
