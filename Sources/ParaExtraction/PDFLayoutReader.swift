@@ -122,7 +122,9 @@ struct PDFLayoutReader {
                 // numbered sub-heading is set further in or out).
                 // A number that breaks the sequence (1 again in an annex) must stand there too.
                 // A table row's number is the table's, never a paragraph's.
-                if !line.tabular, let (n, rest) = leadingNumber(line.text), line.left <= left + size,
+                // (Past ¶999 a number has four figures; the sequence keeps a year that starts a
+                // line out.)
+                if !line.tabular, let (n, rest) = leadingNumber(line.text, fourFigures: expected >= 1000), line.left <= left + size,
                    isInSequence(n, expected: expected, suspended: suspended, sawNumbered: sawNumbered),
                    n >= expected || n != 1 || annexSeen || !isHeadingLike(line, p),
                    (n >= expected && n <= expected + 3 && !styled) || (inNumberColumn(line, column) && (!styled || (n >= expected && n <= expected + 3))) {
@@ -239,11 +241,11 @@ struct PDFLayoutReader {
     // MARK: - Numbers and headings
 
     /// `12. text`, `12.` alone, `12．`: the number and the text after it.
-    func leadingNumber(_ t: String) -> (Int, String)? {
+    func leadingNumber(_ t: String, fourFigures: Bool = false) -> (Int, String)? {
         let s = t.unicodeScalars
         var i = s.startIndex, value = 0, digits = 0
-        while i < s.endIndex, let d = asciiDigit(s[i]), digits < 4 { value = value * 10 + d; digits += 1; i = s.index(after: i) }
-        guard digits >= 1, digits <= 3, value > 0, i < s.endIndex, s[i] == "." || s[i] == "．" else { return nil }
+        while i < s.endIndex, let d = asciiDigit(s[i]), digits < 5 { value = value * 10 + d; digits += 1; i = s.index(after: i) }
+        guard digits >= 1, digits <= (fourFigures ? 4 : 3), value > 0, i < s.endIndex, s[i] == "." || s[i] == "．" else { return nil }
         let after = s.index(after: i)
         if after == s.endIndex { return (value, "") }
         guard isSpace(s[after]) || isCJKScalar(s[after]) || s[after] == "“" || s[after] == "\"" else { return nil }

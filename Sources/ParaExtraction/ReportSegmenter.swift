@@ -222,6 +222,16 @@ package struct ReportSegmenter: Sendable {
         return .text
     }
 
+    /// `1000. text` … `9999. text`: the number and the text.
+    static func fourFigureNumber(_ u: String) -> (Int, String)? {
+        let s = Array(u.unicodeScalars.prefix(6))
+        guard s.count == 6, s[0] != "0", s[0..<4].allSatisfy({ asciiDigit($0) != nil }), s[4] == "." || s[4] == "．",
+              s[5] == " " || s[5] == "\t" || isCJKScalar(s[5]) else { return nil }
+        let n = s[0..<4].reduce(0) { $0 * 10 + asciiDigit($1)! }
+        let rest = String(u.unicodeScalars.dropFirst(5)).trimmingLeadingSpaces()
+        return rest.isEmpty ? nil : (n, rest)
+    }
+
     /// A heading is short and does not end like a sentence.
     func isHeadingLike(_ u: String) -> Bool {
         guard displayWidth(u, limit: 200) <= 160 else { return false }
@@ -289,6 +299,13 @@ package struct ReportSegmenter: Sendable {
             if isClosingLine(u) {
                 state.startParagraph(number: nil, text: u)
                 state.flush()
+                continue
+            }
+            // Past ¶999 a number has four figures; only the next ones are taken (a year may
+            // start a line).
+            if state.expected >= 1000, let (n, rest) = Self.fourFigureNumber(u), n >= state.expected, n <= state.expected + 2 {
+                state.startParagraph(number: String(n), text: rest)
+                state.expected = n + 1
                 continue
             }
             switch lineKind(u) {

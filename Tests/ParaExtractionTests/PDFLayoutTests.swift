@@ -318,6 +318,30 @@ import ParaCore
         #expect(s == "asset recovery")
     }
 
+    @Test func paragraphNumbersPastNineHundredAndNinetyNine() {
+        // 1,004 paragraphs, 40 lines a page; a line that starts with a year stays text.
+        var pages: [PDFPage] = []
+        var runs: [PDFTextRun] = []
+        var row = 0
+        func line(_ text: String) {
+            runs.append(run(text, top: 100 + Double(row) * 14, left: 72, width: 450))
+            row += 1
+            if row == 40 {
+                pages.append(PDFPage(number: pages.count + 1, height: 800, runs: runs))
+                runs = []
+                row = 0
+            }
+        }
+        for n in 1...1004 {
+            line("\(n). Paragraph \(n) of a very long report, with words enough to fill the measure.")
+            if n == 1002 { line("2025. was the year in which this line, which starts with a year, was written down.") }
+        }
+        pages.append(PDFPage(number: pages.count + 1, height: 800, runs: runs))
+        let paragraphs = PDFLayoutReader(layout: PDFLayout(pages: pages)).paragraphs()
+        #expect(paragraphs.compactMap(\.number) == (1...1004).map(String.init))
+        #expect(paragraphs.first { $0.number == "1002" }?.text.hasSuffix("was written down.") == true)
+    }
+
     @Test func linesGroupRunsAndTakeRaisedMarkersOut() {
         let page = PDFPage(number: 1, height: 800, runs: [
             run("12.", top: 200, left: 100, width: 15),

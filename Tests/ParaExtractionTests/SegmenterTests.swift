@@ -8,6 +8,15 @@ import ParaCore
         ReportSegmenter(layout: layout).paragraphs(of: text)
     }
 
+    @Test func markupParagraphNumbersPastNineHundredAndNinetyNine() {
+        // 1,003 numbered blocks; a block that starts with a year stays text.
+        var units = (1...1003).map { ReportSegmenter.Unit("\($0). Paragraph \($0) of a very long report.") }
+        units.insert(ReportSegmenter.Unit("2025. was the year in which this block was written."), at: 1001)
+        let paragraphs = ReportSegmenter(layout: .blocks).paragraphs(of: units)
+        #expect(paragraphs.compactMap(\.number) == (1...1003).map(String.init))
+        #expect(paragraphs.first { $0.number == "1001" }?.text == "Paragraph 1001 of a very long report.\n2025. was the year in which this block was written.")
+    }
+
     @Test func englishHyphenationIsUndoneAndLinesJoinWithASpace() {
         let text = """
         I. Introduction
