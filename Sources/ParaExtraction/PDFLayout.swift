@@ -386,11 +386,13 @@ struct PDFLayout {
                        runs: kept, text: text, markers: markers, tabular: tabular)
     }
 
-    /// `12.` or `12` alone: a paragraph number standing apart from its text.
+    /// `12.` or `12` alone (`1012.`: four figures with the stop): a paragraph number standing
+    /// apart from its text.
     static func isParagraphNumberRun(_ t: String) -> Bool {
         var s = t.unicodeScalars[...]
-        if s.last == "." || s.last == "．" { s = s.dropLast() }
-        return !s.isEmpty && s.count <= 3 && s.allSatisfy { asciiDigit($0) != nil }
+        let stop = s.last == "." || s.last == "．"
+        if stop { s = s.dropLast() }
+        return !s.isEmpty && s.count <= (stop ? 4 : 3) && s.allSatisfy { asciiDigit($0) != nil }
     }
 
     /// A footnote marker: one to three figures (or `*`, `†`) in type well below the line's

@@ -124,7 +124,7 @@ struct PDFLayoutReader {
                 // A table row's number is the table's, never a paragraph's.
                 // (Past ¶999 a number has four figures; the sequence keeps a year that starts a
                 // line out.)
-                if !line.tabular, let (n, rest) = leadingNumber(line.text, fourFigures: expected >= 1000), line.left <= left + size,
+                if !line.tabular, let (n, rest) = leadingNumber(line.text, fourFigures: max(expected, suspended ?? 0) >= 1000), line.left <= left + size,
                    isInSequence(n, expected: expected, suspended: suspended, sawNumbered: sawNumbered),
                    n >= expected || n != 1 || annexSeen || !isHeadingLike(line, p),
                    (n >= expected && n <= expected + 3 && !styled) || (inNumberColumn(line, column) && (!styled || (n >= expected && n <= expected + 3))) {

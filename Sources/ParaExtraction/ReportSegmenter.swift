@@ -268,7 +268,7 @@ package struct ReportSegmenter: Sendable {
                 continue
             }
             // "2." alone on its line (text extracted from PDF): the paragraph's text is on the next.
-            if layout == .lines, let n = loneNumber(u), n >= state.expected, n <= state.expected + 2,
+            if layout == .lines, let n = loneNumber(u, fourFigures: state.expected >= 1000), n >= state.expected, n <= state.expected + 2,
                let next = queue.first, case .text = lineKind(next.text), headingLevel(next.text) == nil {
                 queue.removeFirst()
                 state.startParagraph(number: String(n), text: next.text)
@@ -303,7 +303,8 @@ package struct ReportSegmenter: Sendable {
             }
             // Past ¶999 a number has four figures; only the next ones are taken (a year may
             // start a line).
-            if state.expected >= 1000, let (n, rest) = Self.fourFigureNumber(u), n >= state.expected, n <= state.expected + 2 {
+            if state.expected >= 1000, let (n, rest) = Self.fourFigureNumber(u), n >= state.expected, n <= state.expected + 2,
+               n == state.expected || !isHeadingLike(u) {
                 state.startParagraph(number: String(n), text: rest)
                 state.expected = n + 1
                 continue
@@ -368,7 +369,7 @@ package struct ReportSegmenter: Sendable {
     func splitGluedParagraph(_ u: String, state: SegmentationState) -> (head: String, tail: String, headIsHeading: Bool)? {
         var next = state.expected
         // A line that itself starts paragraph N can carry N+1.
-        if case .numbered(let n, _) = lineKind(u), n == next { next += 1 }
+        if leadingNumber(u, expected: next) == next { next += 1 }
         // The next number, or one of the two after it when extraction lost a number.
         var found: Range<String.Index>? = nil
         for candidate in next...(next + 2) {
@@ -386,16 +387,23 @@ package struct ReportSegmenter: Sendable {
         if ".;:。；：".unicodeScalars.contains(last) && head.unicodeScalars.count - core.count <= 4 {
             return (head, tail, false)
         }
-        if case .numbered = lineKind(head) { return nil }
+        if leadingNumber(head, expected: state.expected) != nil { return nil }
         if isHeadingLike(head) && displayWidth(head, limit: 130) <= 120 { return (head, tail, true) }
         return nil
     }
 
-    /// `12.` alone.
-    func loneNumber(_ u: String) -> Int? {
+    /// The paragraph number a line starts with: three figures at most, four once the numbering
+    /// has passed 999.
+    func leadingNumber(_ u: String, expected: Int) -> Int? {
+        if case .numbered(let n, _) = lineKind(u) { return n }
+        return expected >= 1000 ? Self.fourFigureNumber(u)?.0 : nil
+    }
+
+    /// `12.` alone (`1012.` once the numbering has passed 999).
+    func loneNumber(_ u: String, fourFigures: Bool = false) -> Int? {
         guard u.hasSuffix(".") || u.hasSuffix("．") else { return nil }
         let digits = u.unicodeScalars.dropLast()
-        guard !digits.isEmpty, digits.count <= 3, digits.allSatisfy({ asciiDigit($0) != nil }) else { return nil }
+        guard !digits.isEmpty, digits.count <= (fourFigures ? 4 : 3), digits.allSatisfy({ asciiDigit($0) != nil }) else { return nil }
         return Int(String(String.UnicodeScalarView(digits)))
     }
 

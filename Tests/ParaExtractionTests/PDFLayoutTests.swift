@@ -335,10 +335,16 @@ import ParaCore
         for n in 1...1004 {
             line("\(n). Paragraph \(n) of a very long report, with words enough to fill the measure.")
             if n == 1002 { line("2025. was the year in which this line, which starts with a year, was written down.") }
+            if n == 1003 {
+                // An annex inside the body restarts at 1; the body's numbering then goes on.
+                line("Annex")
+                line("1. The annex's first paragraph, with words enough to fill the measure of a line.")
+                line("2. The annex's second paragraph, with words enough to fill the measure of a line.")
+            }
         }
         pages.append(PDFPage(number: pages.count + 1, height: 800, runs: runs))
         let paragraphs = PDFLayoutReader(layout: PDFLayout(pages: pages)).paragraphs()
-        #expect(paragraphs.compactMap(\.number) == (1...1004).map(String.init))
+        #expect(paragraphs.compactMap(\.number) == (1...1003).map(String.init) + ["1", "2", "1004"])
         #expect(paragraphs.first { $0.number == "1002" }?.text.hasSuffix("was written down.") == true)
     }
 

@@ -8,6 +8,18 @@ import ParaCore
         ReportSegmenter(layout: layout).paragraphs(of: text)
     }
 
+    @Test func wrappedTextParagraphNumbersPastNineHundredAndNinetyNine() {
+        // Hard-wrapped text: `1000.` alone on its line, and a paragraph past 999 whose text holds
+        // the next number after a figure (no paragraph glued on there).
+        var lines = (1...999).map { "\($0). Paragraph \($0) of a very long report." }
+        lines += ["1000.", "Paragraph 1000, its number alone on the line before.",
+                  "1001. Cases rose from 998 to 1002. Most were settled."]
+        let paragraphs = ReportSegmenter(layout: .lines).paragraphs(of: lines.joined(separator: "\n"))
+        #expect(paragraphs.compactMap(\.number) == (1...1001).map(String.init))
+        #expect(paragraphs.suffix(2).map(\.text) == ["Paragraph 1000, its number alone on the line before.",
+                                                     "Cases rose from 998 to 1002. Most were settled."])
+    }
+
     @Test func markupParagraphNumbersPastNineHundredAndNinetyNine() {
         // 1,003 numbered blocks; a block that starts with a year stays text.
         var units = (1...1003).map { ReportSegmenter.Unit("\($0). Paragraph \($0) of a very long report.") }
