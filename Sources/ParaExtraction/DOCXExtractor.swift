@@ -66,7 +66,7 @@ struct DOCXExtractor {
                 guard let id = n.attribute("id"), let text = noteTexts[kind]?[id] else { continue }
                 let key = kind + "/" + id
                 var noteText = text
-                if ["1", "true", "on"].contains(n.attribute("customMarkFollows") ?? "") {
+                if isOn(n.attribute("customMarkFollows")) {
                     let mark = collapseSpaces(trimmed(Substring((parent?.children.dropFirst(index + 1) ?? []).filter { $0.name == "t" }
                         .map(\.textContent).joined())))
                     marks[key] = marks[key] ?? (mark.isEmpty ? "*" : mark)
@@ -148,7 +148,7 @@ struct DOCXExtractor {
             guard let root else { return }
             for style in root.descendants(named: "style") where style.attribute("type") == "paragraph" {
                 guard let id = style.attribute("styleId") else { continue }
-                if ["1", "true", "on"].contains(style.attribute("default") ?? "") { defaultStyle = id }
+                if isOn(style.attribute("default")) { defaultStyle = id }
                 let numPr = style.firstChild(named: "pPr")?.firstChild(named: "numPr")
                 styles[id] = (numPr?.firstChild(named: "numId")?.attribute("val"),
                               numPr?.firstChild(named: "ilvl")?.attribute("val").flatMap(Int.init),
@@ -216,7 +216,7 @@ struct DOCXExtractor {
                 // the note's, not the text's.
                 var children = n.children
                 if let i = children.firstIndex(where: { ($0.name == "footnoteReference" || $0.name == "endnoteReference")
-                    && ["1", "true", "on"].contains($0.attribute("customMarkFollows") ?? "") }) {
+                    && isOn($0.attribute("customMarkFollows")) }) {
                     children = Array(children[...i]) + children[(i + 1)...].filter { $0.name != "t" }
                 }
                 stack.append(contentsOf: children.reversed())
@@ -225,6 +225,11 @@ struct DOCXExtractor {
         }
         return out
     }
+}
+
+/// A Word on/off attribute that is on (`1`, `true`, `on`).
+func isOn(_ value: String?) -> Bool {
+    value.map { ["1", "true", "on"].contains($0) } ?? false
 }
 
 /// `word/numbering.xml`: which abstract list a `numId` uses, and each level's start and format.

@@ -121,17 +121,10 @@ package struct ReportSegmenter: Sendable {
     /// Segments blocks that came from markup (HTML, XML, DOCX): furniture is dropped from the
     /// text blocks, headings the markup marks are taken as headings.
     package func paragraphs(of units: [Unit]) -> [Paragraph] {
-        var carried: [Note] = []
-        var kept: [Unit] = []
-        for u in units {
-            var t = Unit(trimmed(Substring(u.text)), headingLevel: u.headingLevel, standalone: u.standalone, notes: carried + u.notes)
-            if t.text.isEmpty { carried = t.notes; continue }
-            carried = []
-            t.notes = Self.unique(t.notes)
-            kept.append(t)
-        }
-        if !carried.isEmpty, !kept.isEmpty { kept[kept.count - 1].notes = Self.unique(kept[kept.count - 1].notes + carried) }
-        return segment(dropFurniture(kept))
+        // (Empty blocks go in `dropFurniture`, which passes their notes on.)
+        segment(dropFurniture(units.map {
+            Unit(trimmed(Substring($0.text)), headingLevel: $0.headingLevel, standalone: $0.standalone, notes: $0.notes)
+        }))
     }
 
     static func unique(_ notes: [Note]) -> [Note] {
@@ -164,10 +157,10 @@ package struct ReportSegmenter: Sendable {
             if runningHeads.contains(u) { continue }
             if unit.headingLevel == nil, let c = counts[u], c >= 3, lineKind(u) == .text, !isClosingLine(u) { continue }
             u = collapseSpaces(u)
-            out.append(Unit(u, headingLevel: unit.headingLevel, standalone: unit.standalone, notes: Self.unique(carried)))
+            out.append(Unit(u, headingLevel: unit.headingLevel, standalone: unit.standalone, notes: carried))
             carried = []
         }
-        if !carried.isEmpty, !out.isEmpty { out[out.count - 1].notes = Self.unique(out[out.count - 1].notes + carried) }
+        if !carried.isEmpty, !out.isEmpty { out[out.count - 1].notes += carried }
         return out
     }
 
