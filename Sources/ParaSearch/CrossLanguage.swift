@@ -227,7 +227,7 @@ extension Searcher {
         while i < order.count {
             let s = order[i].segment
             let segment = snapshot.segments[s]
-            var checker = MatchChecker(plan: exclusionsOnly, segment: segment, build: { try self.matcher($0, in: segment) })
+            var checker = MatchChecker(plan: exclusionsOnly, segment: segment, build: { try self.matcher(exclusionsOnly.terms[$0], in: segment) })
             try checker.prepare()
             var last = -1
             while i < order.count, order[i].segment == s {

@@ -5,21 +5,22 @@ import ParaIndex
 struct MatchChecker {
     let plan: QueryPlan
     let segment: SegmentReader
-    let build: (QueryPlan.Term) throws -> TermMatcher?
+    /// The matcher of the plan's term at an index, fresh (at its first paragraph).
+    let build: (Int) throws -> TermMatcher?
     private var phraseMatchers: [[TermMatcher?]] = []
     private var sectionMatchers: [[TermMatcher?]] = []
     private var exclusionMatchers: [[TermMatcher?]] = []
 
-    init(plan: QueryPlan, segment: SegmentReader, build: @escaping (QueryPlan.Term) throws -> TermMatcher?) {
+    init(plan: QueryPlan, segment: SegmentReader, build: @escaping (Int) throws -> TermMatcher?) {
         self.plan = plan
         self.segment = segment
         self.build = build
     }
 
     mutating func prepare() throws {
-        phraseMatchers = try plan.phrases.map { seq in try seq.terms.map { try build(plan.terms[$0.index]) } }
-        sectionMatchers = try plan.sections.map { seq in try seq.terms.map { try build(plan.terms[$0.index]) } }
-        exclusionMatchers = try plan.exclusions.map { seq in try seq.terms.map { try build(plan.terms[$0.index]) } }
+        phraseMatchers = try plan.phrases.map { seq in try seq.terms.map { try build($0.index) } }
+        sectionMatchers = try plan.sections.map { seq in try seq.terms.map { try build($0.index) } }
+        exclusionMatchers = try plan.exclusions.map { seq in try seq.terms.map { try build($0.index) } }
     }
 
     var isCorrupt: Bool {
@@ -32,6 +33,25 @@ struct MatchChecker {
         for i in sectionMatchers.indices where !Self.contains(&sectionMatchers[i], plan.sections[i], at: local) { return false }
         for i in exclusionMatchers.indices where Self.contains(&exclusionMatchers[i], plan.exclusions[i], at: local) { return false }
         return true
+    }
+
+    /// How often required phrase `i` occurs in paragraph `local` (after ``accepts(_:)`` took
+    /// it: its positions are read already).
+    mutating func occurrences(ofPhrase i: Int, at local: Int) -> Int {
+        Self.occurrences(&phraseMatchers[i], plan.phrases[i], at: local)
+    }
+
+    /// The fewest times any term of required phrase `i` occurs in paragraph `local`: at least
+    /// as often as the phrase, known without reading positions.
+    mutating func leastFrequency(ofPhrase i: Int, at local: Int) -> Int {
+        var least = Int.max
+        for k in phraseMatchers[i].indices {
+            guard phraseMatchers[i][k] != nil else { return 0 }
+            phraseMatchers[i][k]!.advance(to: local)
+            if phraseMatchers[i][k]!.doc != local { return 0 }
+            least = min(least, phraseMatchers[i][k]!.frequency())
+        }
+        return least
     }
 
     /// Whether the sequence occurs in paragraph `local` (all terms at their relative offsets).

@@ -146,8 +146,12 @@ extension Searcher {
     /// walk, each list leaping to the next paragraph all hold), each scored in full; the
     /// phrase itself (positions) is checked only for those that would enter the heap. The
     /// same hits as MaxScore over all the lists, with no walk over the common ones.
+    ///
+    /// With `rescore`, into a heap of final scores (``TopK/finalLift``): a paragraph whose
+    /// final score could reach the heap (at most its `ceiling`, given its BM25 score) and
+    /// that passes `accept` enters with the score `final` returns.
     func conjunctive(_ scorer: SegmentScorer, segment s: Int, required: [TermMatcher], heap: inout TopK, budget: Budget?,
-                     accept: (Int) throws -> Bool) throws {
+                     accept: (Int) throws -> Bool, rescore: Rescore? = nil) throws {
         var lists = required
         let n = scorer.count
         let m = scorer.matchers
@@ -204,14 +208,22 @@ extension Searcher {
             if matched {
                 let score = scorer.sum(d)
                 if heap.wouldAccept(score: score, key: s << 32 | d), heap.threshold.map({ score * (1 + 1e-9) >= $0 }) ?? true,
+                   rescore.map({ heap.wouldKeep(final: $0.ceiling(d, score) * (1 + 1e-9), key: s << 32 | d) }) ?? true,
                    try accept(d) {
-                    heap.offer(Candidate(segment: s, local: d, score: score))
+                    heap.offer(Candidate(segment: s, local: d, score: rescore?.final(d, score) ?? score))
                 }
             }
             lists[0].next()
             d = lists[0].doc
         }
     }
+}
+
+/// A paragraph's final score from its BM25 score (`final`), and a bound on it known before
+/// the costly part of it is read (`ceiling`).
+struct Rescore {
+    var ceiling: (Int, Double) -> Double
+    var final: (Int, Double) -> Double
 }
 
 /// The k best candidates: score descending, then paragraph key ascending.
@@ -228,12 +240,20 @@ struct TopK {
     let lift: Double
     let liftedK: Int
     private var topScores: [Double] = []
+    /// For a heap of final scores, each a paragraph's BM25 score plus a bonus that makes it at
+    /// most `finalLift` times that (1: no bonus): the walk offers BM25 scores to the
+    /// threshold and to ``wouldAccept(score:key:)``, the heap keeps the final ones, so a
+    /// paragraph is finished only when its BM25 score, lifted, could reach the k-th.
+    let finalLift: Double
+    private let kthShare: Double
 
-    init(capacity: Int, relativeFloor: Double = 0, lift: Double = 0, liftedK: Int = 0) {
+    init(capacity: Int, relativeFloor: Double = 0, lift: Double = 0, liftedK: Int = 0, finalLift: Double = 1) {
         self.capacity = capacity
         self.relativeFloor = relativeFloor
         self.lift = lift
         self.liftedK = lift > 0 ? liftedK : 0
+        self.finalLift = finalLift
+        kthShare = 1 / finalLift
     }
 
     @inline(__always)
@@ -241,11 +261,12 @@ struct TopK {
         a.score != b.score ? a.score < b.score : a.key > b.key
     }
 
-    /// The score a new candidate must reach: the k-th's once the heap is full, or, when
+    /// The score a new candidate must reach: the k-th's once the heap is full (divided by
+    /// `finalLift`), or, when
     /// higher, the floor under the best so far (the best itself is never pruned: the floor is
     /// below it) or the `liftedK`-th best score divided by `lift`.
     var threshold: Double? {
-        var out = items.count < capacity ? nil : items[0].score
+        var out = items.count < capacity ? nil : items[0].score * kthShare
         if relativeFloor > 0, best > 0 { out = max(out ?? 0, relativeFloor * best) }
         if liftedK > 0, topScores.count == liftedK { out = max(out ?? 0, topScores[0] / lift) }
         return out
@@ -254,7 +275,14 @@ struct TopK {
     func wouldAccept(score: Double, key: Int) -> Bool {
         guard capacity > 0 else { return false }
         if items.count < capacity { return true }
-        return Self.worse(items[0], Searcher.Candidate(segment: key >> 32, local: key & 0xFFFF_FFFF, score: score))
+        return Self.worse(items[0], Searcher.Candidate(segment: key >> 32, local: key & 0xFFFF_FFFF, score: score * finalLift))
+    }
+
+    /// Whether a candidate whose final score is at most `final` could enter.
+    func wouldKeep(final: Double, key: Int) -> Bool {
+        guard capacity > 0 else { return false }
+        if items.count < capacity { return true }
+        return Self.worse(items[0], Searcher.Candidate(segment: key >> 32, local: key & 0xFFFF_FFFF, score: final))
     }
 
     mutating func offer(_ c: Searcher.Candidate) {

@@ -12,8 +12,9 @@ extension Searcher {
     /// the summed idf of a CJK run's bigrams (a run found whole counts about as much again as
     /// its bigrams found anywhere) or by the smaller idf of an English pair.
     /// With `lifting` off, the tiers are left as they scored (`runs` says each one's tier).
+    /// `lookups` are the plan's terms looked up (``lookUp(_:options:)``).
     func rerank(_ candidates: [Candidate], plan: QueryPlan, options: SearchOptions,
-                characterLists: [MergedPostings?], lifting: Bool = true) throws -> [Candidate] {
+                lookups: Lookups, lifting: Bool = true) throws -> [Candidate] {
         let bm25 = options.bm25
         let average = snapshot.averageLength
         var out = candidates
@@ -27,10 +28,11 @@ extension Searcher {
             let segment = snapshot.segments[c.segment]
             if c.segment != currentSegment {
                 currentSegment = c.segment
-                matchers = try plan.proximity.map { seq in try seq.terms.map { try matcher(plan.terms[$0.index], in: segment) } }
+                // (Copies of the looked-up matchers, at their start.)
+                matchers = plan.proximity.map { seq in seq.terms.map { lookups.matchers[c.segment][$0.index] } }
                 alone = ([], [])
                 // (Not for a merge cut short by the time limit: the flags would walk every list again.)
-                if tiering, plan.loneCharacter != nil, let merged = characterLists[c.segment], merged.isComplete,
+                if tiering, plan.loneCharacter != nil, let merged = lookups.characterLists[c.segment], merged.isComplete,
                    options.budget?.wasSpent != true {
                     alone = (merged.docs, merged.standsAlone(cursor: segment.cursor) {
                         QueryTranslator.isWord(String(decoding: $0, as: UTF8.self))
@@ -44,15 +46,19 @@ extension Searcher {
                 let pf = MatchChecker.occurrences(&matchers[u], seq, at: c.local)
                 if pf > 0 && tiering && (plan.terms[seq.terms[0].index].kind == .bigram || u == plan.compound) { out[i].runs += 1 }
                 if pf > 0 && options.proximityWeight > 0 {
-                    // A CJK run weighs its bigrams' idfs summed; an English pair the rarer word's.
-                    let idfs = seq.terms.map { plan.terms[$0.index].idf }
-                    let idf = plan.terms[seq.terms[0].index].kind == .bigram ? idfs.reduce(0, +) : idfs.min()!
-                    bonus += options.proximityWeight * bm25.score(frequency: pf, norm: norm, idf: idf)
+                    bonus += options.proximityWeight * bm25.score(frequency: pf, norm: norm, idf: Self.bonusIDF(seq, plan))
                 }
             }
             out[i].score += bonus
         }
         return lifting ? Self.liftTiers(out) : out
+    }
+
+    /// The idf a sequence's bonus weighs: a CJK run its bigrams' idfs summed, an English pair
+    /// the rarer word's.
+    static func bonusIDF(_ seq: QueryPlan.Sequence, _ plan: QueryPlan) -> Double {
+        let idfs = seq.terms.map { plan.terms[$0.index].idf }
+        return plan.terms[seq.terms[0].index].kind == .bigram ? idfs.reduce(0, +) : idfs.min()!
     }
 
     /// Lifts each tier of run matches just above the best score of the tiers below it, so

@@ -145,7 +145,7 @@ public struct Searcher: Sendable {
         var out = CrossRanking(candidates: [], total: 0)
         for (s, segment) in snapshot.segments.enumerated() {
             let filter = try documentFilter(plan, segment, s)
-            var checker = MatchChecker(plan: plan, segment: segment, build: { try self.matcher($0, in: segment) })
+            var checker = MatchChecker(plan: plan, segment: segment, build: { try self.matcher(plan.terms[$0], in: segment) })
             try checker.prepare()
             for (i, d) in try segment.documents.enumerated() where try filter?.passes(i) ?? true {
                 if options.budget?.isSpent() == true { return out }
@@ -233,7 +233,7 @@ public struct Searcher: Sendable {
         let total = try retrieve(plan, lookups, into: &heap, options: options, countTotal: options.countTotal)
         var ranked = Self.liftable(heap.sorted(), lift: lift, limit: options.limit)
         if reranking {
-            ranked = try rerank(ranked, plan: plan, options: options, characterLists: lookups.characterLists)
+            ranked = try rerank(ranked, plan: plan, options: options, lookups: lookups)
         }
         if ranked.count > options.limit { ranked.removeLast(ranked.count - options.limit) }
         return (ranked, total)
@@ -285,7 +285,7 @@ public struct Searcher: Sendable {
             let counted = try retrieve(plan, lookups, into: &heap, options: options, countTotal: options.countTotal)
             total = counted
             let candidates = heap.sorted()
-            let reranked = try rerank(candidates, plan: plan, options: options, characterLists: lookups.characterLists, lifting: false)
+            let reranked = try rerank(candidates, plan: plan, options: options, lookups: lookups, lifting: false)
             let whole = reranked.filter { $0.runs > 0 }.map(\.score).sorted(by: >)
             // (Stopped by the time limit: the best found so far, as any search gives them.)
             if candidates.count < depth || whole.count >= options.limit && candidates.last!.score * lift < whole[options.limit - 1]
@@ -295,21 +295,16 @@ public struct Searcher: Sendable {
         }
         var whole = plan
         whole.phrases.append(plan.proximity[0])
-        // The best `depth` by BM25 of the paragraphs holding the run, reranked; when the heap
-        // was full, a paragraph below it could still reach the `limit`-th with its bonus
-        // unless the lowest kept, lifted, falls short of it: else again, deeper.
-        var depth = max(options.limit, options.rerankDepth)
-        var first: [Candidate] = []
-        while true {
-            var heap = TopK(capacity: depth, lift: lift, liftedK: options.limit)
-            _ = try retrieve(whole, lookups, into: &heap, options: options, countTotal: false)
-            let found = heap.sorted()
-            first = try rerank(Self.liftable(found, lift: lift, limit: options.limit), plan: plan, options: options,
-                               characterLists: lookups.characterLists, lifting: false)
-            let finals = first.map(\.score).sorted(by: >)
-            if found.count < depth || options.budget?.wasSpent == true || depth >= snapshot.paragraphCount
-                || finals.count >= options.limit && found.last!.score * lift < finals[options.limit - 1] { break }
-            depth *= 4
+        // The best `limit` of the paragraphs holding the run, by their final scores, in one
+        // walk: the phrase check that finds the run counts it for the bonus, and a paragraph is
+        // scored only while its BM25 score, lifted, could reach the `limit`-th final score.
+        var heap = TopK(capacity: options.limit, finalLift: lift)
+        _ = try retrieve(whole, lookups, into: &heap, options: options, countTotal: false, bonusOf: whole.phrases.count - 1)
+        // (Each holds the one run whole: the first tier.)
+        let first = heap.sorted().map { c -> Candidate in
+            var c = c
+            c.runs = 1
+            return c
         }
         var rest: [Candidate] = []
         if first.count < options.limit || options.countTotal && total == nil {
@@ -326,14 +321,19 @@ public struct Searcher: Sendable {
 
     /// Retrieves the best candidates of every segment into `heap` (unless `ranking` is off)
     /// and returns the number of matching paragraphs when `countTotal` (else 0).
+    ///
+    /// With `bonusOf`, the index of a required phrase, each candidate enters the heap with
+    /// its final score: BM25 plus the proximity bonus of that phrase, counted where the
+    /// phrase check found it (the heap's ``TopK/finalLift`` bounds the bonus).
     func retrieve(_ plan: QueryPlan, _ lookups: Lookups, into heap: inout TopK, options: SearchOptions,
-                  countTotal: Bool, ranking: Bool = true) throws -> Int {
+                  countTotal: Bool, ranking: Bool = true, bonusOf phrase: Int? = nil) throws -> Int {
         let average = snapshot.averageLength
         let bm25 = options.bm25
         var total = 0
         for (s, segment) in snapshot.segments.enumerated() {
             let filter = try documentFilter(plan, segment, s)
-            var checker = MatchChecker(plan: plan, segment: segment, build: { try self.matcher($0, in: segment) })
+            // (The terms were looked up already: their matchers are copied, still at the start.)
+            var checker = MatchChecker(plan: plan, segment: segment, build: { lookups.matchers[s][$0] })
             try checker.prepare()
             // The section terms present in this segment, then one scoring term per query term
             // present, in query order.
@@ -361,6 +361,18 @@ public struct Searcher: Sendable {
                 if let filter, try !filter.passes(segment.documentIndex(of: local)) { return false }
                 return try checker.accepts(local)
             }
+            let bonusIDF = phrase.map { Self.bonusIDF(plan.phrases[$0], plan) } ?? 0
+            // (As the rerank adds it: `rerank(_:plan:options:lookups:lifting:)`. The
+            // phrase occurs no more often than its least frequent term.)
+            let rescore = phrase.map { i in
+                Rescore(ceiling: { local, score in
+                    let most = checker.leastFrequency(ofPhrase: i, at: local)
+                    return score + options.proximityWeight * bm25.score(frequency: most, norm: scorer.norm(local), idf: bonusIDF)
+                }, final: { local, score in
+                    let pf = checker.occurrences(ofPhrase: i, at: local)
+                    return score + options.proximityWeight * bm25.score(frequency: pf, norm: scorer.norm(local), idf: bonusIDF)
+                })
+            }
             // The terms every match holds (those of its required phrases), rarest first.
             let required = Set(plan.phrases.flatMap { $0.terms.map(\.index) }).sorted {
                 (lookups.documentFrequencies[s][$0], $0) < (lookups.documentFrequencies[s][$1], $1)
@@ -382,15 +394,17 @@ public struct Searcher: Sendable {
                             total += 1
                             let norm = scorer.norm(d)
                             for i in 0..<n where scorer.matchers[i].doc == d { _ = scorer.contribute(i, d, norm) }
-                            heap.offer(Candidate(segment: s, local: d, score: scorer.sum(d)))
+                            let score = scorer.sum(d)
+                            heap.offer(Candidate(segment: s, local: d, score: rescore?.final(d, score) ?? score))
                         }
                         for i in 0..<n where scorer.matchers[i].doc == d { scorer.matchers[i].next() }
                     }
                 case .maxScore:
                     if options.pruneByBounds, !required.isEmpty {
                         try conjunctive(scorer, segment: s, required: required.map { lookups.matchers[s][$0]! }, heap: &heap,
-                                        budget: options.budget, accept: accept)
+                                        budget: options.budget, accept: accept, rescore: rescore)
                     } else {
+                        // (A required phrase makes `required` non-empty: no bonus to add here.)
                         try maxScore(scorer, segment: s, heap: &heap, budget: options.budget, accept: accept)
                     }
                 }
@@ -416,7 +430,7 @@ public struct Searcher: Sendable {
     func countMatches(_ plan: QueryPlan, segment: SegmentReader, _ row: [TermMatcher?], filter: DocumentFilter?,
                       budget: Budget?) throws -> Int {
         var matchers = plan.scoring.compactMap { row[$0] }
-        var checker = MatchChecker(plan: plan, segment: segment, build: { try self.matcher($0, in: segment) })
+        var checker = MatchChecker(plan: plan, segment: segment, build: { try self.matcher(plan.terms[$0], in: segment) })
         try checker.prepare()
         var count = 0
         var step = 0
