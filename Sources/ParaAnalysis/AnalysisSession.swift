@@ -154,7 +154,7 @@ package final class AnalysisSession {
         defer { position += 1 }
         if len > Analyzer.maxWordBytes { return i }
         var term = UnsafeBufferPointer(start: UnsafePointer(word), count: len)
-        if ascii && len <= 4 && stopWords.contains(word, len) {
+        if ascii && stopWords.contains(word, len) {
             // Indexed (so that phrases are exact) but marked: the query planner does not rank by them.
             body(term, .stopWord, position, start..<i)
             return i
@@ -188,18 +188,21 @@ func encodeUTF8(_ v: UInt32, into p: UnsafeMutablePointer<UInt8>) -> Int {
     }
 }
 
-/// Stop words are at most four letters: packed into a UInt32 and looked up in a small
-/// open-addressing table (a `Set` would hash with SipHash on every word).
+/// Stop words are at most eight letters (the longest has five): packed into a UInt64 and
+/// looked up in a small open-addressing table (a `Set` would hash with SipHash on every word).
 struct StopWordTable: @unchecked Sendable {
+    /// The longest word the table can hold.
+    static let maxLength = 8
     /// 128 slots, allocated once for the life of the process, read-only after set-up.
-    let slots: UnsafePointer<UInt32>
+    let slots: UnsafePointer<UInt64>
 
     static let shared: StopWordTable = {
-        let table = UnsafeMutablePointer<UInt32>.allocate(capacity: 128)
+        let table = UnsafeMutablePointer<UInt64>.allocate(capacity: 128)
         table.initialize(repeating: 0, count: 128)
         for w in Analyzer.stopWords {
-            let key = w.utf8.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-            var slot = Int((key &* 2654435761) >> 25)
+            precondition(w.utf8.count <= maxLength, "stop word '\(w)' longer than the table holds")
+            let key = w.utf8.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            var slot = slot(key)
             while table[slot] != 0 { slot = (slot + 1) & 127 }
             table[slot] = key
         }
@@ -207,10 +210,17 @@ struct StopWordTable: @unchecked Sendable {
     }()
 
     @inline(__always)
+    private static func slot(_ key: UInt64) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 57)
+    }
+
+    /// Whether the `len` bytes at `w` are a stop word (any word longer than ``maxLength`` is not).
+    @inline(__always)
     func contains(_ w: UnsafeMutablePointer<UInt8>, _ len: Int) -> Bool {
-        var key: UInt32 = 0
-        for x in 0..<len { key = key << 8 | UInt32(w[x]) }
-        var slot = Int((key &* 2654435761) >> 25)
+        guard len <= Self.maxLength else { return false }
+        var key: UInt64 = 0
+        for x in 0..<len { key = key << 8 | UInt64(w[x]) }
+        var slot = Self.slot(key)
         while true {
             let v = slots[slot]
             if v == key { return true }

@@ -22,6 +22,14 @@ private func table(_ text: String) -> [String] {
             "the 0 0-3", "recov 1 4-12", "of 2 13-15", "stolen 3 16-22", "asset 4 23-29", "was 5 30-33",
         ])
         #expect(Analyzer().terms("the assets").map(\.kind) == [.stopWord, .word])
+        // Every stop word of the set, the five-letter ones too, and no word that shares their
+        // last four letters.
+        for word in Analyzer.stopWords {
+            #expect(Analyzer().terms(word).map(\.kind) == [.stopWord], "\(word)")
+            #expect(Analyzer().terms(word.uppercased()).map(\.kind) == [.stopWord], "\(word)")
+        }
+        #expect(Analyzer().terms("here heir hese their there these theirs").map(\.kind)
+                == [.word, .word, .word, .stopWord, .stopWord, .stopWord, .word])
     }
 
     @Test func mixedChineseAndEnglishSplitAtScriptBoundaries() {
