@@ -267,32 +267,13 @@ public struct Searcher: Sendable {
 
     /// A query of one Chinese run or one compound word, whose paragraphs holding it whole rank
     /// first: those paragraphs are found as if the run were quoted (driven by its rarest
-    /// term, positions read only for paragraphs that could enter the top k), reranked with
-    /// the bonus; the paragraphs without it (no bonus: the run is not in them) fill the rest
-    /// by BM25, only when there are fewer than `limit` of the first kind.
+    /// term, positions read only for paragraphs that could enter the top k), scored with the
+    /// bonus as they are found; the paragraphs without it (no bonus: the run is not in them)
+    /// fill the rest by BM25, only when there are fewer than `limit` of the first kind.
+    /// (Ranking the best `rerankDepth` by BM25 first, for a run of common terms, was measured
+    /// slower than this one walk on every query where it made a difference.)
     private func rankWholeFirst(_ plan: QueryPlan, _ lookups: Lookups, lift: Double,
                                 options: SearchOptions) throws -> ([Candidate], Int) {
-        var total: Int? = nil
-        // A run of common terms (each in more than 2 % of the paragraphs) is found whole in
-        // many paragraphs: walking them all costs more than ranking the best `rerankDepth` by
-        // BM25 and reading their positions. That gives the same hits when `limit` of those
-        // hold it whole and no paragraph ranked below them could reach the `limit`-th of
-        // those with its bonus; else the paragraphs holding it are walked after all.
-        let rarest = plan.proximity[0].terms.map { plan.terms[$0.index].documentFrequency }.min() ?? 0
-        if rarest > snapshot.paragraphCount / 50 {
-            let depth = max(options.limit, options.rerankDepth)
-            var heap = TopK(capacity: depth)
-            let counted = try retrieve(plan, lookups, into: &heap, options: options, countTotal: options.countTotal)
-            total = counted
-            let candidates = heap.sorted()
-            let reranked = try rerank(candidates, plan: plan, options: options, lookups: lookups, lifting: false)
-            let whole = reranked.filter { $0.runs > 0 }.map(\.score).sorted(by: >)
-            // (Stopped by the time limit: the best found so far, as any search gives them.)
-            if candidates.count < depth || whole.count >= options.limit && candidates.last!.score * lift < whole[options.limit - 1]
-                || options.budget?.wasSpent == true {
-                return (Self.bestByTier(reranked, limit: options.limit), counted)
-            }
-        }
         var whole = plan
         whole.phrases.append(plan.proximity[0])
         // The best `limit` of the paragraphs holding the run, by their final scores, in one
@@ -307,16 +288,15 @@ public struct Searcher: Sendable {
             return c
         }
         var rest: [Candidate] = []
-        if first.count < options.limit || options.countTotal && total == nil {
+        var total = 0
+        if first.count < options.limit || options.countTotal {
             let fill = first.count < options.limit
             var others = TopK(capacity: fill ? options.limit + first.count : 0)
-            let counted = try retrieve(plan, lookups, into: &others, options: options,
-                                       countTotal: options.countTotal && total == nil, ranking: fill)
-            if total == nil { total = counted }
+            total = try retrieve(plan, lookups, into: &others, options: options, countTotal: options.countTotal, ranking: fill)
             let taken = Set(first.map(\.key))
             rest = others.sorted().filter { !taken.contains($0.key) }
         }
-        return (Self.bestByTier(first + rest, limit: options.limit), total ?? 0)
+        return (Self.bestByTier(first + rest, limit: options.limit), total)
     }
 
     /// Retrieves the best candidates of every segment into `heap` (unless `ranking` is off)

@@ -411,9 +411,9 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
             }
         }
         #expect(filled > 100 && compounds > 5)
-        // However deep the first reading goes (the best 3, 100 or 1,000 by BM25: the common-run
-        // path proves itself or gives way, the walk goes deeper), the hits and their scores are
-        // the same, and so is what the translated query adds to them.
+        // Whatever the rerank depth (3, 100 or 1,000), the hits and their scores are the same
+        // (the paragraphs holding the run are ranked in one walk, to the last that could
+        // enter), and so is what the translated query adds to them.
         // (Those read as one run or compound: a compound of three words also earns its pairs'
         // bonus, and its tiers stay those of the best `rerankDepth`.)
         for query in try queries.filter({ QueryPlan(try Query(parsing: $0)).proximity.count == 1 }).prefix(80) {
