@@ -98,9 +98,12 @@ extension Searcher {
                     if !m[lead].isUnion || m[lead].isMerged {
                         // Past the postings whose own score cannot carry them, a block at a time
                         // (a merged list: along its arrays).
-                        m[lead].skip(through: end) { doc, frequency in
-                            (scorer.score(lead, frequency: frequency, norm: scorer.norm(doc)) + rest) * margin < threshold
-                        }
+                        // A posting scores w·f / (f + norm): below `cut` exactly when
+                        // f · (w − cut) < cut · norm, with no division (and `cut` taken a margin
+                        // lower, so that rounding never drops what the score itself would keep).
+                        let cut = threshold / (margin * margin) - rest
+                        let gain = scorer.weightedIDF(lead) - cut
+                        m[lead].skip(through: end) { doc, frequency in Double(frequency) * gain < cut * scorer.norm(doc) }
                     }
                     d = m[lead].doc
                     if d > end { break }

@@ -79,6 +79,10 @@ final class SegmentScorer {
         weights[i] * bm25.score(frequency: maxFrequency, norm: i < rankingOnly ? bm25.k1 : lengthNorm(minLength), idf: idfs[i])
     }
 
+    /// Term `i`'s weight times its idf: the most it can add to any paragraph.
+    @inline(__always)
+    func weightedIDF(_ i: Int) -> Double { weights[i] * idfs[i] }
+
     /// Term `i`'s score on a paragraph that holds it `frequency` times, `norm` its length
     /// normaliser: the one expression every strategy and every pruning test uses.
     @inline(__always)
