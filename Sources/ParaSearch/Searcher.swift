@@ -78,6 +78,9 @@ public struct Searcher: Sendable {
         let highlighter = Highlighter(plan: plan, window: options.snippetLength)
         let translatedHighlighter = ranked.translatedPlan.map { Highlighter(plan: $0, window: options.snippetLength) }
         var alignments: [Versions.PairKey: [Int: Int]?] = [:]
+        for s in Set(ranked.candidates.map(\.segment)) {
+            snapshot.segments[s].touchRecords(of: ranked.candidates.filter { $0.segment == s }.map(\.local))
+        }
         var hits: [SearchHit] = []
         for (rank, c) in ranked.candidates.enumerated() {
             let segment = snapshot.segments[c.segment]
