@@ -22,7 +22,9 @@ public struct SearchOptions: Sendable {
     /// Weight of the proximity bonus for query terms found next to each other as in the
     /// query (a Chinese run's bigrams, an English phrase). 0 turns it off.
     public var proximityWeight: Double = 0.25
-    /// How many BM25 candidates the proximity bonus may reorder.
+    /// How many BM25 candidates the proximity bonus may reorder. (A query ranked phrase first,
+    /// one Chinese run or one compound word, ranks every paragraph holding the run whole,
+    /// whatever this is.)
     public var rerankDepth: Int = 100
     /// Rank paragraphs that contain more of the query's CJK runs whole (as phrases) first.
     public var runsFirst: Bool = true

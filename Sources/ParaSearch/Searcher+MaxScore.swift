@@ -26,8 +26,11 @@ extension Searcher {
     /// Ranking-only lists (section terms) are never essential: they add to a paragraph found
     /// through the others and are bounded like any list, but a paragraph they alone hold is no
     /// match.
+    ///
+    /// With `rescore`, a paragraph that passes `accept` enters the heap with its final score
+    /// (a heap of final scores: ``TopK/finalLift``), as in ``conjunctive(_:segment:required:heap:budget:accept:rescore:)``.
     func maxScore(_ scorer: SegmentScorer, segment s: Int, heap: inout TopK, budget: Budget?,
-                          accept: (Int) throws -> Bool) throws {
+                  accept: (Int) throws -> Bool, rescore: Rescore? = nil) throws {
         let n = scorer.count
         let lead = scorer.rankingOnly
         let m = scorer.matchers
@@ -98,12 +101,21 @@ extension Searcher {
                     if !m[lead].isUnion || m[lead].isMerged {
                         // Past the postings whose own score cannot carry them, a block at a time
                         // (a merged list: along its arrays).
-                        // A posting scores w·f / (f + norm): below `cut` exactly when
-                        // f · (w − cut) < cut · norm, with no division (and `cut` taken a margin
-                        // lower, so that rounding never drops what the score itself would keep).
-                        let cut = threshold / (margin * margin) - rest
-                        let gain = scorer.weightedIDF(lead) - cut
-                        m[lead].skip(through: end) { doc, frequency in Double(frequency) * gain < cut * scorer.norm(doc) }
+                        if scorer.lengthNorm.base >= 0 && scorer.lengthNorm.slope >= 0 {
+                            // A posting scores w·f / (f + norm): with no norm below 0, below
+                            // `cut` exactly when f · (w − cut) < cut · norm, with no division
+                            // (and `cut` taken a margin lower, so that rounding never drops what
+                            // the score itself would keep).
+                            let cut = threshold / (margin * margin) - rest
+                            let gain = scorer.weightedIDF(lead) - cut
+                            m[lead].skip(through: end) { doc, frequency in Double(frequency) * gain < cut * scorer.norm(doc) }
+                        } else {
+                            // (BM25 parameters outside their range — b above 1 — can make a norm
+                            // negative: the score itself is compared.)
+                            m[lead].skip(through: end) { doc, frequency in
+                                (scorer.score(lead, frequency: frequency, norm: scorer.norm(doc)) + rest) * margin < threshold
+                            }
+                        }
                     }
                     d = m[lead].doc
                     if d > end { break }
@@ -133,7 +145,7 @@ extension Searcher {
                 if !pruned {
                     let score = scorer.sum(d)
                     if heap.wouldAccept(score: score, key: s << 32 | d), try accept(d) {
-                        heap.offer(Candidate(segment: s, local: d, score: score))
+                        heap.offer(Candidate(segment: s, local: d, score: rescore?.final(d, score) ?? score))
                         essential = firstEssential(heap.threshold)
                     }
                 }
@@ -265,9 +277,8 @@ struct TopK {
     }
 
     /// The score a new candidate must reach: the k-th's once the heap is full (divided by
-    /// `finalLift`), or, when
-    /// higher, the floor under the best so far (the best itself is never pruned: the floor is
-    /// below it) or the `liftedK`-th best score divided by `lift`.
+    /// `finalLift`), or, when higher, the floor under the best so far (the best itself is never
+    /// pruned: the floor is below it) or the `liftedK`-th best score divided by `lift`.
     var threshold: Double? {
         var out = items.count < capacity ? nil : items[0].score * kthShare
         if relativeFloor > 0, best > 0 { out = max(out ?? 0, relativeFloor * best) }

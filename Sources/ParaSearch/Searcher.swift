@@ -387,8 +387,7 @@ public struct Searcher: Sendable {
                         try conjunctive(scorer, segment: s, required: required.map { lookups.matchers[s][$0]! }, heap: &heap,
                                         budget: options.budget, accept: accept, rescore: rescore)
                     } else {
-                        // (A required phrase makes `required` non-empty: no bonus to add here.)
-                        try maxScore(scorer, segment: s, heap: &heap, budget: options.budget, accept: accept)
+                        try maxScore(scorer, segment: s, heap: &heap, budget: options.budget, accept: accept, rescore: rescore)
                     }
                 }
             }
@@ -413,7 +412,8 @@ public struct Searcher: Sendable {
     func countMatches(_ plan: QueryPlan, segment: SegmentReader, _ row: [TermMatcher?], filter: DocumentFilter?,
                       budget: Budget?) throws -> Int {
         var matchers = plan.scoring.compactMap { row[$0] }
-        var checker = MatchChecker(plan: plan, segment: segment, build: { try self.matcher(plan.terms[$0], in: segment) })
+        // (Copies of the looked-up matchers, at their start.)
+        var checker = MatchChecker(plan: plan, segment: segment, build: { row[$0] })
         try checker.prepare()
         var count = 0
         var step = 0

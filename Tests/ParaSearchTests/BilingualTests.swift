@@ -429,6 +429,46 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
         }
     }
 
+    /// Ties at the last place (forty paragraphs of one text holding the run once), a run of one
+    /// bigram repeated (`哈哈哈`, whose occurrences overlap), two segments, and pages past the
+    /// first: phrase first gives the oracle's hits (no pruning, every candidate reranked with
+    /// tiers), in its order, and its total.
+    @Test func wholeFirstWithTiesRepeatedBigramsAndPages() throws {
+        let dir = temporaryDirectory("whole-first-ties")
+        var texts: [String] = (0..<40).map { _ in "会议讨论核安全问题" }
+        texts += (0..<3).map { "核安全与核安全标准\($0)" }
+        texts += (0..<20).map { "核安问题与安全\($0)" }
+        texts += ["哈哈哈哈大笑", "哈哈哈", "哈哈一笑哈哈", "他说哈哈哈然后哈哈哈哈", "哈哈"]
+        texts += (0..<30).map { "哈哈哈的笑声\($0 % 3)" }
+        for half in [texts.prefix(texts.count / 2), texts.suffix(from: texts.count / 2)] {
+            let writer = try IndexWriter(directory: dir)
+            for (i, text) in zip(half.indices, half) { try addOneParagraphDocument(i, .zh, text, to: writer) }
+            try writer.commit()
+            writer.close()
+        }
+        let snapshot = try IndexSnapshot.open(directory: dir)
+        #expect(snapshot.segments.count == 2)
+        let searcher = Searcher(snapshot: snapshot)
+        for query in ["核安全", "哈哈哈"] {
+            for (limit, offset) in [(1, 0), (10, 0), (10, 10), (7, 36), (60, 0)] {
+                var options = SearchOptions(limit: limit)
+                options.offset = offset
+                options.translate = false
+                let fast = try searcher.search(query, options: options)
+                options.pruneByBounds = false
+                options.rerankDepth = 1_000_000
+                let all = try searcher.search(query, options: options)
+                #expect(fast.hits.map(\.runID) == all.hits.map(\.runID), "\(query) limit \(limit) offset \(offset)")
+                #expect(fast.total == all.total, "\(query)")
+                #expect(fast.hits.count == min(limit, max(0, all.total - offset)), "\(query) limit \(limit) offset \(offset)")
+            }
+        }
+        // The three paragraphs holding the run twice first, then the forty ties in the order of
+        // their paragraphs.
+        let top = try searcher.search("核安全", options: SearchOptions(limit: 10)).hits.map(\.paragraph.text)
+        #expect(top.prefix(3).allSatisfy { $0.hasPrefix("核安全与核安全") } && top.dropFirst(3).allSatisfy { $0 == "会议讨论核安全问题" })
+    }
+
     /// The bound itself: a run's bonus is charged to its bigrams, a pair's to its last
     /// scoring word, and a term in two sequences carries both.
     @Test func theBonusBoundChargesEachSequenceToItsTerms() throws {

@@ -188,6 +188,21 @@ struct Oracle {
         }
     }
 
+    /// Other BM25 parameters, the edges of their range included (k1 0: every length alike; b 0
+    /// and 1): MaxScore, whose lone list drops its weak postings by a test without division,
+    /// gives the exhaustive walk's hits, scores and total.
+    @Test(arguments: [BM25(k1: 1.2, b: 0.75), BM25(k1: 0, b: 0.5), BM25(k1: 2.5, b: 0), BM25(k1: 2.5, b: 1), BM25(k1: 8, b: 1)])
+    func maxScoreAndExhaustiveAgreeAtOtherParameters(bm25: BM25) throws {
+        for seed in 1...3 {
+            let (snapshot, _) = try Self.corpus(seed: UInt64(seed) + 500)
+            let searcher = Searcher(snapshot: snapshot)
+            var rng = SplitMix64(state: UInt64(seed) &* 4242)
+            for _ in 0..<30 {
+                _ = try expectMaxScoreEqualsExhaustive(searcher, Self.randomQuery(&rng), limit: Int.random(in: 1...15, using: &rng), bm25: bm25)
+            }
+        }
+    }
+
     /// Required phrases, exclusions and a language filter on top of free text: the hits, their
     /// scores and the total are the oracle's, computed the slow way.
     @Test(arguments: 1...6)
@@ -391,8 +406,9 @@ struct Oracle {
 /// Runs `query` with plain BM25 both ways and expects the same hits, in the same order, with
 /// the same scores (ties broken by paragraph, deterministically) and the same total; returns
 /// the exhaustive results.
-func expectMaxScoreEqualsExhaustive(_ searcher: Searcher, _ query: String, limit: Int) throws -> SearchResults {
+func expectMaxScoreEqualsExhaustive(_ searcher: Searcher, _ query: String, limit: Int, bm25: BM25 = .default) throws -> SearchResults {
     var options = SearchOptions(limit: limit)
+    options.bm25 = bm25
     options.proximityWeight = 0
     options.runsFirst = false
     options.translate = false
