@@ -170,23 +170,30 @@ extension Searcher {
     /// With `rescore`, into a heap of final scores (``TopK/finalLift``): a paragraph whose
     /// final score could reach the heap (at most its `ceiling`, given its BM25 score) and
     /// that passes `accept` enters with the score `final` returns.
-    func conjunctive(_ scorer: SegmentScorer, segment s: Int, required: [TermMatcher], heap: inout TopK, budget: Budget?,
-                     accept: (Int) throws -> Bool, rescore: Rescore? = nil) throws {
+    ///
+    /// `required[j]` is walked as the scorer's list `scored[j]` when it is one of them (so that
+    /// its blocks are decoded once), else as a list of its own (a stop word of a phrase).
+    func conjunctive(_ scorer: SegmentScorer, segment s: Int, required: [TermMatcher], scored: [Int?], heap: inout TopK,
+                     budget: Budget?, accept: (Int) throws -> Bool, rescore: Rescore? = nil) throws {
         var lists = required
         let n = scorer.count
         let m = scorer.matchers
+        @inline(__always) func doc(_ j: Int) -> Int {
+            if let i = scored[j] { return m[i].doc }
+            return lists[j].doc
+        }
         var step = 0
-        var d = lists[0].doc
+        var d = doc(0)
         // The paragraphs up to `windowEnd` score at most `windowBound` (every term's block there).
         var windowEnd = -1
         var windowBound = Double.infinity
         search: while d != PostingsCursor.end, !budget.isSpent(at: step) {
             step += 1
             // Leap until every required list is at the same paragraph.
-            for i in lists.indices {
-                lists[i].advance(to: d)
-                if lists[i].doc != d {
-                    d = lists[i].doc
+            for j in lists.indices {
+                if let i = scored[j] { m[i].advance(to: d) } else { lists[j].advance(to: d) }
+                if doc(j) != d {
+                    d = doc(j)
                     continue search
                 }
             }
@@ -233,8 +240,8 @@ extension Searcher {
                     heap.offer(Candidate(segment: s, local: d, score: rescore?.final(d, score) ?? score))
                 }
             }
-            lists[0].next()
-            d = lists[0].doc
+            if let i = scored[0] { m[i].next() } else { lists[0].next() }
+            d = doc(0)
         }
     }
 }

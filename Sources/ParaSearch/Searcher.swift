@@ -322,9 +322,11 @@ public struct Searcher: Sendable {
             // present, in query order.
             var matchers: [TermMatcher] = []
             var bounds: [Double] = [], weights: [Double] = [], idfs: [Double] = []
+            var scoredAt: [Int: Int] = [:]   // a query term's list among `matchers`
             func add(_ t: Int, weight: Double) {
                 guard let m = lookups.matchers[s][t], let info = lookups.bounds[s][t] else { return }
                 let term = plan.terms[t]
+                scoredAt[t] = matchers.count
                 matchers.append(m)
                 // (Section terms are scored without length normalisation: b = 0.)
                 let norm = term.isSection ? bm25.k1 : bm25.norm(length: info.minLength, average: average)
@@ -384,8 +386,9 @@ public struct Searcher: Sendable {
                     }
                 case .maxScore:
                     if options.pruneByBounds, !required.isEmpty {
-                        try conjunctive(scorer, segment: s, required: required.map { lookups.matchers[s][$0]! }, heap: &heap,
-                                        budget: options.budget, accept: accept, rescore: rescore)
+                        try conjunctive(scorer, segment: s, required: required.map { lookups.matchers[s][$0]! },
+                                        scored: required.map { scoredAt[$0] }, heap: &heap, budget: options.budget,
+                                        accept: accept, rescore: rescore)
                     } else {
                         try maxScore(scorer, segment: s, heap: &heap, budget: options.budget, accept: accept, rescore: rescore)
                     }
