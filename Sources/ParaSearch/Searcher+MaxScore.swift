@@ -28,7 +28,7 @@ extension Searcher {
     /// match.
     ///
     /// With `rescore`, a paragraph that passes `accept` enters the heap with its final score
-    /// (a heap of final scores: ``TopK/finalLift``), as in ``conjunctive(_:segment:required:heap:budget:accept:rescore:)``.
+    /// (a heap of final scores: ``TopK/finalLift``), as in ``conjunctive(_:segment:required:scored:heap:budget:accept:rescore:)``.
     func maxScore(_ scorer: SegmentScorer, segment s: Int, heap: inout TopK, budget: Budget?,
                   accept: (Int) throws -> Bool, rescore: Rescore? = nil) throws {
         let n = scorer.count
