@@ -248,21 +248,33 @@ package final class SegmentReader: Sendable {
     }
 
     private func documentLanguages() throws -> (codes: [UInt8], set: Set<Language>) {
-        try languageCache.get {
-            var codes: [UInt8] = []
-            codes.reserveCapacity(documentCount)
-            // (Compared as bytes, and the set made once at the end: a segment of many small
-            // documents is read in a few milliseconds.)
-            var seen = 0
-            for index in 0..<documentCount {
-                var d = try documentRecord(index)
-                let code = try Self.languageCode(&d)
-                codes.append(code)
-                seen |= 1 << code
-            }
-            let all = Language.allCases
-            return (codes, Set(all.indices.filter { seen & (1 << $0) != 0 }.map { all[$0] }))
+        try languageCache.get { try readLanguages() }
+    }
+
+    /// Every document's language, from its record.
+    private func readLanguages() throws -> (codes: [UInt8], set: Set<Language>) {
+        var codes: [UInt8] = []
+        codes.reserveCapacity(documentCount)
+        // (Compared as bytes, and the set made once at the end: a segment of many small
+        // documents is read in a few milliseconds.)
+        var seen = 0
+        for index in 0..<documentCount {
+            var d = try documentRecord(index)
+            let code = try Self.languageCode(&d)
+            codes.append(code)
+            seen |= 1 << code
         }
+        let all = Language.allCases
+        return (codes, Set(all.indices.filter { seen & (1 << $0) != 0 }.map { all[$0] }))
+    }
+
+    /// Makes the per-document language table now, for a process about to run many queries
+    /// (on a thread of its own): the searches running meanwhile are not held up, they read
+    /// records until the table is there. Damaged records leave it unmade (a search reports
+    /// them).
+    package func makeLanguageTable() {
+        guard languageCache.current == nil, let made = try? readLanguages() else { return }
+        languageCache.offer(made)
     }
 
     private static let languageNames = Language.allCases.map { Array($0.rawValue.utf8) }
@@ -588,6 +600,13 @@ package final class OnceCache<Value>: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return value
+    }
+
+    /// Keeps `value` unless one is made already (made elsewhere, without holding the lock).
+    package func offer(_ value: Value) {
+        lock.lock()
+        defer { lock.unlock() }
+        if self.value == nil { self.value = value }
     }
 
     package func get(_ make: () throws -> Value) rethrows -> Value {

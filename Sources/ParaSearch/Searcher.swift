@@ -19,6 +19,17 @@ public struct Searcher: Sendable {
         self.snapshot = snapshot
     }
 
+    /// Starts making, on another thread, what many queries share and one query would not pay
+    /// for: each segment's per-document language table (a translated query filters its
+    /// candidates by language; until the table is made, each reads its document's record).
+    /// For a process that runs many queries, as `batch` does.
+    package func prepareInBackground() {
+        let segments = snapshot.segments
+        DispatchQueue.global(qos: .utility).async {
+            for segment in segments { segment.makeLanguageTable() }
+        }
+    }
+
     func versions() throws -> Versions {
         try versionsCache.get { try Versions(snapshot: snapshot) }
     }

@@ -78,6 +78,8 @@ struct Batch: ParsableCommand {
         let snapshot = try openIndex(index, defaultDirectory: index == "Index")
         let list = try reportingErrors { try readQueries(queries) }
         let searcher = Searcher(snapshot: snapshot)
+        // (Many queries: what they share is made on the other core while the first ones run.)
+        searcher.prepareInBackground()
         var options = SearchOptions(limit: limit)
         options.countTotal = format == .jsonl
         options.snippets = format == .jsonl

@@ -501,6 +501,43 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
         return dir
     }
 
+    /// Prepared in the background (as `batch` does), the table is made without a search
+    /// asking for it, holds every document's language as the records say, and searches give
+    /// the same hits, scores and totals whether they run before it is there or after.
+    @Test func theTableMadeInTheBackgroundAgreesWithTheRecords() throws {
+        let dir = try Self.index()
+        var options = SearchOptions(limit: 10)
+        options.translate = false
+        let queries = ["追回 lang:zh", "recovery lang:en", "2030 lang:zh", "资产 asset lang:zh"]
+        let plain = Searcher(snapshot: try IndexSnapshot.open(directory: dir))
+        let expected = try queries.map { try plain.search($0, options: options) }
+
+        let snapshot = try IndexSnapshot.open(directory: dir)
+        let searcher = Searcher(snapshot: snapshot)
+        #expect(snapshot.segments.allSatisfy { $0.madeDocumentLanguageCodes == nil })
+        searcher.prepareInBackground()
+        let during = try queries.map { try searcher.search($0, options: options) }
+        var waited = 0
+        while !snapshot.segments.allSatisfy({ $0.madeDocumentLanguageCodes != nil }) && waited < 10_000 {
+            usleep(1_000)
+            waited += 1
+        }
+        let made = snapshot.segments.map(\.madeDocumentLanguageCodes)
+        #expect(made.allSatisfy { $0 != nil })
+        for (segment, codes) in zip(snapshot.segments, made) {
+            let languages = try segment.documents.map { UInt8(Language.allCases.firstIndex(of: $0.metadata.language)!) }
+            #expect(codes == languages)
+        }
+        let after = try queries.map { try searcher.search($0, options: options) }
+        for (q, (e, (d, a))) in zip(queries, zip(expected, zip(during, after))) {
+            for r in [d, a] {
+                #expect(r.hits.map(\.runID) == e.hits.map(\.runID), "\(q)")
+                #expect(r.hits.map(\.score) == e.hits.map(\.score), "\(q)")
+                #expect(r.total == e.total, "\(q)")
+            }
+        }
+    }
+
     /// A query that filters few candidates by language reads their records, not the whole
     /// per-document table; one that checks more than an eighth of the documents makes the
     /// table. Either way the hits, scores and totals are those of the table.
