@@ -19,7 +19,8 @@ extension Searcher {
     /// skipped whole; otherwise the terms are partitioned again with their window bounds, so a
     /// common term whose block holds only weak postings stops driving the iteration there.
     /// With one essential list, its postings whose own score plus the others' bounds falls
-    /// short are passed over a block at a time (a lone character's merged list, in place).
+    /// short are passed over a block at a time (a lone character's merged list, in place; a
+    /// word's pooled translations, a posting at a time), without scoring them.
     /// Every paragraph that could enter the top k is still scored exactly as the exhaustive
     /// strategy scores it.
     ///

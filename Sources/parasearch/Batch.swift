@@ -78,8 +78,9 @@ struct Batch: ParsableCommand {
         let snapshot = try openIndex(index, defaultDirectory: index == "Index")
         let list = try reportingErrors { try readQueries(queries) }
         let searcher = Searcher(snapshot: snapshot)
-        // (Many queries: what they share is made on the other core while the first ones run.)
-        searcher.prepareInBackground()
+        // (Many queries: what they share is made on the other core while the first ones run.
+        // The language table serves translated queries and `lang:` filters only.)
+        if !noTranslate || list.contains(where: { $0.1.contains("lang:") }) { searcher.prepareInBackground() }
         var options = SearchOptions(limit: limit)
         options.countTotal = format == .jsonl
         options.snippets = format == .jsonl

@@ -516,7 +516,9 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
         let searcher = Searcher(snapshot: snapshot)
         #expect(snapshot.segments.allSatisfy { $0.madeDocumentLanguageCodes == nil })
         searcher.prepareInBackground()
-        let during = try queries.map { try searcher.search($0, options: options) }
+        // (Meanwhile only the queries of few candidates, which read their records and never
+        // make the table themselves: the table checked below is the background's.)
+        let during = try queries.prefix(3).map { try searcher.search($0, options: options) }
         var waited = 0
         while !snapshot.segments.allSatisfy({ $0.madeDocumentLanguageCodes != nil }) && waited < 10_000 {
             usleep(1_000)
@@ -529,11 +531,13 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
             #expect(codes == languages)
         }
         let after = try queries.map { try searcher.search($0, options: options) }
-        for (q, (e, (d, a))) in zip(queries, zip(expected, zip(during, after))) {
-            for r in [d, a] {
-                #expect(r.hits.map(\.runID) == e.hits.map(\.runID), "\(q)")
-                #expect(r.hits.map(\.score) == e.hits.map(\.score), "\(q)")
-                #expect(r.total == e.total, "\(q)")
+        for (i, q) in queries.enumerated() {
+            var results = [after[i]]
+            if i < during.count { results.append(during[i]) }
+            for r in results {
+                #expect(r.hits.map(\.runID) == expected[i].hits.map(\.runID), "\(q)")
+                #expect(r.hits.map(\.score) == expected[i].hits.map(\.score), "\(q)")
+                #expect(r.total == expected[i].total, "\(q)")
             }
         }
     }
