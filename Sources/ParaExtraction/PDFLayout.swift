@@ -68,11 +68,7 @@ struct PDFLayout {
             func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
             let geometry = ColumnGeometry(gutter: median(inColumns.map(\.gutter)), leftEnd: median(inColumns.map(\.leftEnd)),
                                           rightStart: median(inColumns.map(\.rightStart)))
-            let x = geometry.gutter
-            let oneColumn = grouped.indices.filter { p in
-                found[p] == nil && grouped[p].count >= 12
-                    && 2 * grouped[p].filter { l in l.runs.contains { $0.left < x && $0.right > x } }.count >= grouped[p].count
-            }
+            let oneColumn = grouped.indices.filter { found[$0] == nil && Self.setInOneColumn(grouped[$0], gutter: geometry.gutter) }
             if inColumns.count > oneColumn.count { columns = geometry }
         }
         lines = pages.indices.map { p in
@@ -224,9 +220,7 @@ struct PDFLayout {
                      document: ColumnGeometry, pageHeight: Double) -> [RunGroup] {
         let x = found?.gutter ?? document.gutter
         var stretches = found?.stretches ?? []
-        // (Not on a page set in one column: a dozen lines or more, most across the gutter.)
-        let across = lines.filter { l in l.runs.contains { $0.left < x && $0.right > x } }.count
-        let oneColumn = lines.count >= 12 && 2 * across >= lines.count
+        let oneColumn = setInOneColumn(lines, gutter: x)
         for s in free(lines, at: x) where !oneColumn && !stretches.contains(where: { $0.overlaps(s) }) {
             let (left, right) = sides(lines[s], at: x)
             guard !left.isEmpty, !right.isEmpty else { continue }
@@ -269,11 +263,21 @@ struct PDFLayout {
         text.count >= 5 && text.allSatisfy { $0 == "_" }
     }
 
+    /// Whether a run of the line crosses `x`.
+    static func crosses(_ line: RunGroup, _ x: Double) -> Bool {
+        line.runs.contains { $0.left < x && $0.right > x }
+    }
+
+    /// A page set in one column: a dozen lines or more, most of them across the gutter.
+    static func setInOneColumn(_ lines: [RunGroup], gutter x: Double) -> Bool {
+        lines.count >= 12 && 2 * lines.filter { crosses($0, x) }.count >= lines.count
+    }
+
     /// The runs of consecutive lines that no run crosses at `x`. (A footnote rule set in one
     /// column stays in the run: ``read(_:_:document:pageHeight:)`` puts the notes below it
     /// after both columns' text; a rule across the page crosses the gutter.)
     static func free(_ lines: [RunGroup], at x: Double) -> [Range<Int>] {
-        func isFree(_ i: Int) -> Bool { !lines[i].runs.contains { $0.left < x && $0.right > x } }
+        func isFree(_ i: Int) -> Bool { !crosses(lines[i], x) }
         var out: [Range<Int>] = []
         var i = 0
         while i < lines.count {

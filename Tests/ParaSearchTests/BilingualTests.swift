@@ -381,6 +381,25 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
         #expect(compared > 300)
     }
 
+    /// `query` searched as ranked phrase first (untranslated) and by the oracle (no pruning, a
+    /// rerank depth past the corpus: every candidate reranked with tiers); expects the same
+    /// hits in the same order and the same total, and returns both results.
+    static func searchedAgainstTheTieringOracle(_ searcher: Searcher, _ query: String, limit: Int, offset: Int = 0,
+                                                sourceLocation: SourceLocation = #_sourceLocation) throws
+        -> (fast: SearchResults, all: SearchResults) {
+        var options = SearchOptions(limit: limit)
+        options.offset = offset
+        options.translate = false
+        let fast = try searcher.search(query, options: options)
+        options.pruneByBounds = false
+        options.rerankDepth = 1_000_000
+        let all = try searcher.search(query, options: options)
+        let context: Comment = "\(query) limit \(limit) offset \(offset)"
+        #expect(fast.hits.map(\.runID) == all.hits.map(\.runID), context, sourceLocation: sourceLocation)
+        #expect(fast.total == all.total, context, sourceLocation: sourceLocation)
+        return (fast, all)
+    }
+
     /// A query of one Chinese run or one compound word ranks every paragraph that holds it
     /// whole first, as reranking all candidates with tiers does (the oracle: no pruning, a
     /// rerank depth past the corpus), though only those that can enter the top k are read.
@@ -399,14 +418,7 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
         for query in queries {
             if query.contains("-") { compounds += 1 }
             for limit in [1, 10, 30] {
-                var options = SearchOptions(limit: limit)
-                options.translate = false
-                let fast = try searcher.search(query, options: options)
-                options.pruneByBounds = false
-                options.rerankDepth = 1_000_000
-                let all = try searcher.search(query, options: options)
-                #expect(fast.hits.map(\.runID) == all.hits.map(\.runID), "\(query) limit \(limit)")
-                #expect(fast.total == all.total, "\(query)")
+                let (fast, _) = try Self.searchedAgainstTheTieringOracle(searcher, query, limit: limit)
                 if fast.hits.count == limit { filled += 1 }
             }
         }
@@ -451,15 +463,7 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
         let searcher = Searcher(snapshot: snapshot)
         for query in ["核安全", "哈哈哈"] {
             for (limit, offset) in [(1, 0), (10, 0), (10, 10), (7, 36), (60, 0)] {
-                var options = SearchOptions(limit: limit)
-                options.offset = offset
-                options.translate = false
-                let fast = try searcher.search(query, options: options)
-                options.pruneByBounds = false
-                options.rerankDepth = 1_000_000
-                let all = try searcher.search(query, options: options)
-                #expect(fast.hits.map(\.runID) == all.hits.map(\.runID), "\(query) limit \(limit) offset \(offset)")
-                #expect(fast.total == all.total, "\(query)")
+                let (fast, all) = try Self.searchedAgainstTheTieringOracle(searcher, query, limit: limit, offset: offset)
                 #expect(fast.hits.count == min(limit, max(0, all.total - offset)), "\(query) limit \(limit) offset \(offset)")
             }
         }
