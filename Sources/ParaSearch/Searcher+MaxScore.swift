@@ -99,9 +99,8 @@ extension Searcher {
                     // falls short.
                     let lead = order[n - 1]
                     let rest = n > 1 ? prefix[n - 2] : 0
-                    // Past the postings whose own score cannot carry them: a block at a time
-                    // (a merged list: along its arrays), or, for a word's translations pooled, a
-                    // posting at a time without scoring it.
+                    // Past the postings whose own score cannot carry them, without scoring them
+                    // (``TermMatcher/skip(through:while:)``).
                     if scorer.lengthNorm.base >= 0 && scorer.lengthNorm.slope >= 0 {
                         // A posting scores w·f / (f + norm): with no norm below 0, below `cut`
                         // exactly when f · (w − cut) < cut · norm, with no division (and `cut`
@@ -109,14 +108,8 @@ extension Searcher {
                         // itself would keep).
                         let cut = threshold / (margin * margin) - rest
                         let gain = scorer.weightedIDF(lead) - cut
-                        if !m[lead].isUnion || m[lead].isMerged {
-                            m[lead].skip(through: end) { doc, frequency in Double(frequency) * gain < cut * scorer.norm(doc) }
-                        } else {
-                            while m[lead].doc <= end, Double(m[lead].frequency()) * gain < cut * scorer.norm(m[lead].doc) {
-                                m[lead].next()
-                            }
-                        }
-                    } else if !m[lead].isUnion || m[lead].isMerged {
+                        m[lead].skip(through: end) { doc, frequency in Double(frequency) * gain < cut * scorer.norm(doc) }
+                    } else {
                         // (BM25 parameters outside their range — b above 1 — can make a norm
                         // negative: the score itself is compared.)
                         m[lead].skip(through: end) { doc, frequency in

@@ -90,7 +90,15 @@ struct TermMatcher {
             mergedIndex += 1
             doc = mergedIndex < docs.count ? Int(docs[mergedIndex]) : PostingsCursor.end
         } else {
-            advance(to: doc + 1)
+            // Every list stands at or after `doc`: those at it move on by one.
+            let at = doc
+            if first.doc == at { first.next() }
+            var m = first.doc
+            for i in rest.indices {
+                if rest[i].doc == at { rest[i].next() }
+                m = min(m, rest[i].doc)
+            }
+            doc = m
         }
     }
 
@@ -130,8 +138,9 @@ struct TermMatcher {
         doc = lo < docs.count ? Int(docs[lo]) : PostingsCursor.end
     }
 
-    /// For a single list or a lone character merged: moves past its postings up to `last`
-    /// that `drop` rejects (see ``PostingsCursor/skip(through:while:)``).
+    /// Moves past the postings up to `last` that `drop` rejects (see
+    /// ``PostingsCursor/skip(through:while:)``): for a single list a block at a time, for a
+    /// lone character merged along its arrays, for a union a paragraph at a time.
     mutating func skip(through last: Int, while drop: (Int, Int) -> Bool) {
         if isMerged {
             let merged = merged.unsafelyUnwrapped
@@ -146,7 +155,31 @@ struct TermMatcher {
             doc = i < docs.count ? Int(docs[i]) : PostingsCursor.end
             return
         }
-        precondition(!isUnion, "a live union is not skipped posting by posting")
+        if isUnion {
+            guard wholeTermsOnly else {
+                while doc <= last, drop(doc, frequency()) { next() }
+                return
+            }
+            // A word's translations: a posting at a time (no block bounds them together), their
+            // counts at each paragraph added and the lists there moved on by one, in one loop.
+            var at = doc
+            rest.withUnsafeMutableBufferPointer { rest in
+                while at <= last {
+                    var f = first.doc == at ? first.frequency : 0
+                    for i in rest.indices where rest[i].doc == at { f += rest[i].frequency }
+                    if !drop(at, f) { break }
+                    if first.doc == at { first.next() }
+                    var m = first.doc
+                    for i in rest.indices {
+                        if rest[i].doc == at { rest[i].next() }
+                        m = min(m, rest[i].doc)
+                    }
+                    at = m
+                }
+            }
+            doc = at
+            return
+        }
         first.skip(through: last, while: drop)
         doc = first.doc
     }
