@@ -151,8 +151,7 @@ package enum QueryTranslator {
         let bytes = index.table.bytes
         // (Only glosses that begin with the stem, as written: `the development` stems as
         // `development` does, but is another sense.)
-        for k in Tables.stemmedGlosses.entries(stemmingTo: stems, prefix: prefix) {
-            let e = index.entries[Int(k)]
+        for e in Tables.stemmedGlosses.entries(stemmingTo: stems, prefix: prefix) {
             let word = String(decoding: bytes[Int(e.word.lowerBound)..<Int(e.word.upperBound)], as: UTF8.self)
             let rank = Int(e.rank)
             if let k = ranked.firstIndex(where: { $0.word == word }) {
@@ -305,8 +304,12 @@ struct DictionaryTable: Sendable {
 /// each), sorted without regard to case, each with its word and rank: the gloss's place among
 /// the word's glosses first, then words of two characters before longer ones, then the word
 /// that more headwords hold (a common word makes many compounds: 资产 in 固定资产 …).
-struct GlossIndex: Sendable {
-    struct Entry: Sendable {
+///
+/// Grouped by the gloss's first byte, and a group sorted only when a query first asks for it:
+/// sorting all of them was most of an English query's first search (40 ms of a one-shot
+/// `parasearch search`), and a query needs the groups of its words' first letters.
+final class GlossIndex: Sendable {
+    struct Entry: Sendable, Equatable {
         /// The gloss's first eight bytes in lower case, big-endian (most comparisons end there).
         var head: UInt64
         var gloss: Range<Int32>
@@ -314,13 +317,15 @@ struct GlossIndex: Sendable {
         var rank: Int32
     }
     let table: DictionaryTable
-    let entries: [Entry]
+    /// The entries by their gloss's first byte in lower case, in dictionary order.
+    private let unsorted: [[Entry]]
+    /// The groups sorted so far.
+    private let sorted = Mutex<[Int: [Entry]]>([:])
 
     init(_ table: DictionaryTable) {
         self.table = table
         let bytes = table.bytes
-        var entries: [Entry] = []
-        entries.reserveCapacity(table.starts.count * 2)
+        var groups = [[Entry]](repeating: [], count: 256)
         for k in table.starts.indices {
             let l = table.line(k)
             var characters = 0
@@ -336,29 +341,51 @@ struct GlossIndex: Sendable {
                     var head: UInt64 = 0
                     for j in 0..<8 { head = head << 8 | UInt64(start + j < i ? Self.lower(bytes[start + j]) : 0) }
                     let rank = (position * 4 + (characters == 2 ? 0 : 1)) * 10000 + max(0, 9999 - l.compounds)
-                    entries.append(Entry(head: head, gloss: Int32(start)..<Int32(i),
-                                         word: Int32(l.word.lowerBound)..<Int32(l.word.upperBound), rank: Int32(rank)))
+                    groups[Int(head >> 56)].append(Entry(head: head, gloss: Int32(start)..<Int32(i),
+                                                         word: Int32(l.word.lowerBound)..<Int32(l.word.upperBound), rank: Int32(rank)))
                 }
                 position += 1
                 start = i + 1
                 spaces = 0
             }
         }
-        entries.sort { a, b in
-            if a.head != b.head { return a.head < b.head }
-            let x = bytes[Int(a.gloss.lowerBound)..<Int(a.gloss.upperBound)].lazy.map(Self.lower)
-            let y = bytes[Int(b.gloss.lowerBound)..<Int(b.gloss.upperBound)].lazy.map(Self.lower)
-            if !x.elementsEqual(y) { return x.lexicographicallyPrecedes(y) }
-            return a.rank < b.rank
-        }
-        self.entries = entries
+        unsorted = groups
     }
 
     @inline(__always)
     static func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
 
-    /// The entries whose gloss starts with `prefix` (in lower case), as a range of ``entries``.
-    func range(withPrefix prefix: [UInt8]) -> Range<Int> {
+    /// Whether entry `a` goes before `b`: by gloss in lower case (a gloss before the longer
+    /// ones it begins), then by rank, then in dictionary order.
+    static func precedes(_ a: Entry, _ b: Entry, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if a.head != b.head { return a.head < b.head }
+        var i = Int(a.gloss.lowerBound), j = Int(b.gloss.lowerBound)
+        let aEnd = Int(a.gloss.upperBound), bEnd = Int(b.gloss.upperBound)
+        while i < aEnd && j < bEnd {
+            let x = lower(bytes[i]), y = lower(bytes[j])
+            if x != y { return x < y }
+            i += 1
+            j += 1
+        }
+        if i < aEnd || j < bEnd { return i == aEnd }
+        return a.rank != b.rank ? a.rank < b.rank : a.gloss.lowerBound < b.gloss.lowerBound
+    }
+
+    /// The entries whose gloss begins with byte `first` (in lower case), sorted.
+    func group(_ first: UInt8) -> [Entry] {
+        sorted.withLock { made in
+            if let group = made[Int(first)] { return group }
+            var group = unsorted[Int(first)]
+            table.bytes.withUnsafeBufferPointer { bytes in group.sort { Self.precedes($0, $1, bytes) } }
+            made[Int(first)] = group
+            return group
+        }
+    }
+
+    /// The entries whose gloss starts with `prefix` (in lower case, not empty), sorted.
+    func entries(withPrefix prefix: [UInt8]) -> ArraySlice<Entry> {
+        guard let first = prefix.first else { return [] }
+        let entries = group(first)
         let bytes = table.bytes
         // Compares an entry's gloss with the prefix: <0, 0 (it starts with it), >0.
         func compare(_ e: Entry) -> Int {
@@ -382,8 +409,11 @@ struct GlossIndex: Sendable {
             let mid = (end + hi) / 2
             if compare(entries[mid]) <= 0 { end = mid + 1 } else { hi = mid }
         }
-        return lo..<end
+        return entries[lo..<end]
     }
+
+    /// Every entry, unsorted (for tests).
+    var allEntries: [Entry] { unsorted.flatMap { $0 } }
 }
 
 /// The gloss index's entries by the stems of their glosses (`human right` for `human rights`),
@@ -395,15 +425,15 @@ struct GlossIndex: Sendable {
 /// glosses, and one pass of the English queries over the 907k-paragraph index took a median
 /// of 0.41–0.43 ms against 0.37–0.38 ms with five.)
 final class StemmedGlosses: Sendable {
-    /// Each bucket (by the glosses' first letters): its stem keys' entries of ``GlossIndex/entries``.
-    private let buckets = Mutex<[[UInt8]: [String: [Int32]]]>([:])
+    /// Each bucket (by the glosses' first letters): its stem keys' entries.
+    private let buckets = Mutex<[[UInt8]: [String: [GlossIndex.Entry]]]>([:])
     let index: GlossIndex
 
     init(_ index: GlossIndex) { self.index = index }
 
     /// The entries whose glosses begin with `prefix` (lower case) and stem to `stems`, in
     /// gloss order.
-    func entries(stemmingTo stems: [String], prefix: [UInt8]) -> [Int32] {
+    func entries(stemmingTo stems: [String], prefix: [UInt8]) -> [GlossIndex.Entry] {
         let head = Array(prefix.prefix(5))
         let bucket = buckets.withLock { $0[head] } ?? {
             let made = makeBucket(head)
@@ -411,19 +441,18 @@ final class StemmedGlosses: Sendable {
             return made
         }()
         let bytes = index.table.bytes
-        return (bucket[stems.joined(separator: " ")] ?? []).filter { k in
-            let gloss = index.entries[Int(k)].gloss
+        return (bucket[stems.joined(separator: " ")] ?? []).filter { e in
+            let gloss = e.gloss
             return gloss.count >= prefix.count && zip(bytes[Int(gloss.lowerBound)...], prefix).allSatisfy { GlossIndex.lower($0) == $1 }
         }
     }
 
-    private func makeBucket(_ head: [UInt8]) -> [String: [Int32]] {
+    private func makeBucket(_ head: [UInt8]) -> [String: [GlossIndex.Entry]] {
         let bytes = index.table.bytes
         let session = AnalysisSession(cachingStems: false)
-        var byStems: [String: [Int32]] = [:]
+        var byStems: [String: [GlossIndex.Entry]] = [:]
         var previous: (gloss: ArraySlice<UInt8>, key: String)? = nil
-        for k in index.range(withPrefix: head) {
-            let e = index.entries[k]
+        for e in index.entries(withPrefix: head) {
             let gloss = bytes[Int(e.gloss.lowerBound)..<Int(e.gloss.upperBound)]
             // (The entries are sorted by gloss: the entries of one gloss come together.)
             let key: String
@@ -434,7 +463,7 @@ final class StemmedGlosses: Sendable {
                 key = QueryTranslator.englishWords(lowered, session: session).map(\.stem).joined(separator: " ")
             }
             previous = (gloss, key)
-            byStems[key, default: []].append(Int32(k))
+            byStems[key, default: []].append(e)
         }
         return byStems
     }

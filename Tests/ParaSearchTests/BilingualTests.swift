@@ -319,16 +319,33 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
                 var prefix = Array(word.stem.utf8)
                 if prefix.count > 2, prefix.last == UInt8(ascii: "i") || prefix.last == UInt8(ascii: "e") { prefix.removeLast() }
                 let index = QueryTranslator.Tables.glosses
-                let scan = index.range(withPrefix: prefix).filter { k in
-                    let e = index.entries[k]
+                let scan = index.entries(withPrefix: prefix).filter { e in
                     let gloss = String(decoding: index.table.bytes[Int(e.gloss.lowerBound)..<Int(e.gloss.upperBound)].map(GlossIndex.lower), as: UTF8.self)
                     return QueryTranslator.englishWords(gloss).map(\.stem) == stems
                 }
-                #expect(QueryTranslator.Tables.stemmedGlosses.entries(stemmingTo: stems, prefix: prefix).map(Int.init) == scan, "\(word.surface)")
+                #expect(QueryTranslator.Tables.stemmedGlosses.entries(stemmingTo: stems, prefix: prefix) == scan, "\(word.surface)")
                 checked += 1
             }
         }
         #expect(checked > 200)
+    }
+
+    /// The gloss index's groups, each sorted when first asked for, are the whole index sorted
+    /// at once, cut at each first byte; and a prefix finds what a scan of every gloss finds.
+    @Test func glossGroupsAreTheIndexSortedWhole() throws {
+        let index = QueryTranslator.Tables.glosses
+        let all = index.allEntries
+        let whole = index.table.bytes.withUnsafeBufferPointer { bytes in all.sorted { GlossIndex.precedes($0, $1, bytes) } }
+        let groups = (0...255).flatMap { index.group(UInt8($0)) }
+        #expect(all.count > 100_000)
+        #expect(groups == whole)
+        let lower = { (e: GlossIndex.Entry) in index.table.bytes[Int(e.gloss.lowerBound)..<Int(e.gloss.upperBound)].map(GlossIndex.lower) }
+        for prefix in ["h", "human", "human rights", "rec", "zz", "x-ray", "the "] {
+            let p = Array(prefix.utf8)
+            let found = Array(index.entries(withPrefix: p))
+            #expect(found == whole.filter { lower($0).starts(with: p) }, "\(prefix)")
+            #expect(found.count > 0 || prefix == "zz", "\(prefix)")
+        }
     }
 }
 
