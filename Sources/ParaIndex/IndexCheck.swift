@@ -101,7 +101,12 @@ package enum IndexCheck {
             // Documents cover the paragraphs in order, each paragraph pointing back at its own.
             do {
                 var expectedFirst = 0
+                // (In version 5 the lengths file also holds each document's language.)
+                let codes = try segment.documentLanguageCodes
                 for (i, d) in try segment.documents.enumerated() {
+                    if codes[i] != Language.code(of: d.metadata.language) {
+                        problem("norms", "document \(i) is in \(d.metadata.language.rawValue), the lengths file says code \(codes[i])")
+                    }
                     if d.firstParagraph != expectedFirst { problem("stored", "document \(i) starts at paragraph \(d.firstParagraph), expected \(expectedFirst)") }
                     expectedFirst = d.firstParagraph + d.paragraphCount
                     for p in d.firstParagraph..<min(expectedFirst, segment.paragraphCount) where segment.documentIndex(of: p) != i {

@@ -2,8 +2,10 @@ import ParaCore
 
 /// Constants of the on-disk format (see `OnDiskFormat.md` in this module's documentation).
 package enum IndexFormat {
-    /// Version written into every file header; a reader refuses any other.
-    package static let version: UInt32 = 4
+    /// Version written into every file header. A reader also reads `oldestReadable` (the
+    /// version before, whose lengths file lacks the documents' languages) and refuses any other.
+    package static let version: UInt32 = 5
+    package static let oldestReadable: UInt32 = 4
     static let magic: [UInt8] = Array("PARASRCH".utf8)
     static let footerMagic: [UInt8] = Array("PEND".utf8)
     static let headerSize = 16
@@ -77,10 +79,23 @@ package enum IndexFormat {
         }
         var r = ByteReader(bytes, from: 12, file: file)
         let v = try r.u32()
-        guard v == version else {
-            throw ParaError(.incompatible, file: file, "index format version \(v) is not supported (this ParaSearch reads version \(version)); rebuild the index")
+        guard v >= oldestReadable && v <= version else {
+            throw ParaError(.incompatible, file: file, "index format version \(v) is not supported (this ParaSearch reads versions \(oldestReadable) and \(version)); rebuild the index")
         }
         return headerSize..<end
+    }
+
+    /// The version in a validated file's header.
+    static func version(of bytes: UnsafeRawBufferPointer) -> UInt32 {
+        UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 12, as: UInt32.self))
+    }
+}
+
+extension Language {
+    /// The language's code on disk (a document's language in the lengths file): its place
+    /// among the cases, `zh` 0 and `en` 1. A new language goes last.
+    package static func code(of language: Language) -> UInt8 {
+        UInt8(allCases.firstIndex(of: language)!)
     }
 }
 

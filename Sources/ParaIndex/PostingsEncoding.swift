@@ -1,4 +1,4 @@
-/// Encodes one term's postings, one posting at a time, in the layout of format version 3 (unchanged in version 4):
+/// Encodes one term's postings, one posting at a time, in the layout of format version 3 (unchanged in versions 4 and 5):
 ///
 ///     postings(term)  := [varint skipBytes skip{blocks}] block{blocks}   blocks = ⌈df / 128⌉;
 ///                        the skip section only when blocks > 1

@@ -126,7 +126,8 @@ enum SegmentMerger {
         }
         try NormsWriter.write(path: base + ".norms", count: paragraphs, longest: readers.map(\.longestParagraph).max() ?? 0,
                               length: { i in let k = part(i); return readers[k].length(of: i - paragraphBase[k]) },
-                              document: { i in let k = part(i); return readers[k].documentIndex(of: i - paragraphBase[k]) + documentBase[k] })
+                              document: { i in let k = part(i); return readers[k].documentIndex(of: i - paragraphBase[k]) + documentBase[k] },
+                              languages: try readers.flatMap { try $0.documentLanguageCodes })
         let totalLength = readers.reduce(0) { $0 + $1.totalLength }
 
         let stored = StoredWriter(try FileOutput(path: base + ".stored", kind: .stored), paragraphs: paragraphs,

@@ -36,6 +36,9 @@ package final class SegmentReader: Sendable {
     /// Bytes per length in `.norms` (2 or 4); the document indexes follow the lengths.
     private let lengthWidth: Int
     private let documentIndexes: Int
+    /// Where each document's language code starts in `.norms` (version 5 on; nil in version
+    /// 4, whose languages are read from the stored records).
+    private let writtenLanguages: Int?
     package let termCount: Int
     package let paragraphCount: Int
     package let documentCount: Int
@@ -132,11 +135,14 @@ package final class SegmentReader: Sendable {
         }
         var n = ByteReader(normsFile.bytes, from: normsBody.lowerBound, to: normsBody.upperBound, file: normsFile.path)
         let width = Int(try n.u32())
-        guard width == 2 || width == 4, normsBody.count == 4 + (width + 4) * paragraphCount else {
+        // (Version 4 has no languages: they are read from the stored records.)
+        let languageBytes = IndexFormat.version(of: normsFile.bytes) >= 5 ? documentCount : 0
+        guard width == 2 || width == 4, normsBody.count == 4 + (width + 4) * paragraphCount + languageBytes else {
             throw ParaError(.corrupt, file: normsFile.path, "index file is damaged: the lengths table does not fit \(paragraphCount) paragraphs")
         }
         lengthWidth = width
         documentIndexes = normsBody.lowerBound + 4 + width * paragraphCount
+        writtenLanguages = languageBytes > 0 ? documentIndexes + 4 * paragraphCount : nil
         // Every paragraph's document index must be in range.
         var longest = 0
         for i in 0..<paragraphCount {
@@ -211,8 +217,9 @@ package final class SegmentReader: Sendable {
         }
     }
 
-    /// The language of each document, as its index in `Language.allCases`, read once (the
-    /// language fields only: a segment of many small documents is not decoded whole for it).
+    /// The language of each document, as its code (``ParaCore/Language/code(of:)``): from the
+    /// lengths file, or in version 4 read once from the records (the language fields only: a
+    /// segment of many small documents is not decoded whole for it).
     package var documentLanguageCodes: [UInt8] {
         get throws { try documentLanguages().codes }
     }
@@ -251,29 +258,37 @@ package final class SegmentReader: Sendable {
         try languageCache.get { try readLanguages() }
     }
 
-    /// Every document's language, from its record.
+    /// Every document's language, from the lengths file or else from each record.
     private func readLanguages() throws -> (codes: [UInt8], set: Set<Language>) {
         var codes: [UInt8] = []
         codes.reserveCapacity(documentCount)
         // (Compared as bytes, and the set made once at the end: a segment of many small
         // documents is read in a few milliseconds.)
         var seen = 0
-        for index in 0..<documentCount {
-            var d = try documentRecord(index)
-            let code = try Self.languageCode(&d)
-            codes.append(code)
-            seen |= 1 << code
+        if let writtenLanguages {
+            codes = Array(normsFile.bytes[writtenLanguages..<(writtenLanguages + documentCount)])
+            for code in codes { seen |= 1 << min(code, 7) }
+            if seen >> Language.allCases.count != 0 {
+                throw ParaError(.corrupt, file: normsFile.path, "index file is damaged: an unknown language code")
+            }
+        } else {
+            for index in 0..<documentCount {
+                var d = try documentRecord(index)
+                let code = try Self.languageCode(&d)
+                codes.append(code)
+                seen |= 1 << code
+            }
         }
         let all = Language.allCases
         return (codes, Set(all.indices.filter { seen & (1 << $0) != 0 }.map { all[$0] }))
     }
 
-    /// Makes the per-document language table now, for a process about to run many queries
-    /// (on a thread of its own): the searches running meanwhile are not held up, they read
-    /// records until the table is there. Damaged records leave it unmade (a search reports
-    /// them).
+    /// Makes the per-document language table of a version 4 segment now, for a process about
+    /// to run many queries (on a thread of its own): the searches running meanwhile are not
+    /// held up, they read records until the table is there. Damaged records leave it unmade (a
+    /// search reports them). A version 5 segment has it written.
     package func makeLanguageTable() {
-        guard languageCache.current == nil, let made = try? readLanguages() else { return }
+        guard languageCache.current == nil, writtenLanguages == nil, let made = try? readLanguages() else { return }
         languageCache.offer(made)
     }
 
@@ -289,15 +304,17 @@ package final class SegmentReader: Sendable {
         return UInt8(code)
     }
 
-    /// Document `index`'s language code (as in ``documentLanguageCodes``). Read from its record
-    /// until the table is worth making: a search that filters a few hundred candidates by
-    /// language (a translated query) need not read every record of a large segment first
-    /// (40 ms of a one-shot search of 907,000 records). Once such reads add up to an eighth of
-    /// the documents, the table is made and used.
+    /// Document `index`'s language code (as in ``documentLanguageCodes``): from the lengths
+    /// file, or in a version 4 segment from its record until the table is worth making — a
+    /// search that filters a few hundred candidates by language (a translated query) need not
+    /// read every record of a large segment first (40 ms of a one-shot search of 907,000
+    /// records). Once such reads add up to an eighth of the documents, the table is made and
+    /// used.
     package func documentLanguageCode(_ index: Int) throws -> UInt8 {
         guard index >= 0 && index < documentCount else {
             throw ParaError(.corrupt, file: storedFile.path, "document \(index) out of range")
         }
+        if writtenLanguages != nil { return try documentLanguages().codes[index] }
         if directLanguageReads.add(1, ordering: .relaxed).newValue > documentCount / 8 {
             return try documentLanguages().codes[index]
         }
@@ -305,8 +322,12 @@ package final class SegmentReader: Sendable {
         return try Self.languageCode(&d)
     }
 
-    /// The per-document language table, when it is made already.
-    package var madeDocumentLanguageCodes: [UInt8]? { languageCache.current?.codes }
+    /// The per-document language table, when it is made already (or written: then it is
+    /// read now, a byte a document).
+    package var madeDocumentLanguageCodes: [UInt8]? {
+        if writtenLanguages != nil { return try? documentLanguages().codes }
+        return languageCache.current?.codes
+    }
 
     /// A reader at the start of document `index`'s stored record (its id first).
     private func documentRecord(_ index: Int) throws -> ByteReader {

@@ -199,7 +199,8 @@ struct SegmentWriter {
         try positionsFile.finish()
 
         try NormsWriter.write(path: base + ".norms", count: lengths.count, longest: Int(lengths.max() ?? 0),
-                              length: { Int(lengths[$0]) }, document: { Int(paragraphDocument[$0]) })
+                              length: { Int(lengths[$0]) }, document: { Int(paragraphDocument[$0]) },
+                              languages: documents.map { Language.code(of: $0.metadata.language) })
 
         let stored = StoredWriter(try FileOutput(path: base + ".stored", kind: .stored), paragraphs: paragraphs.count,
                                   documents: documents.count)
@@ -296,10 +297,13 @@ final class DictionaryWriter {
 }
 
 /// Writes a `.norms` file: the lengths at 2 bytes each when the longest fits (else 4), then
-/// the document indexes. Scoring reads a length for every paragraph it considers, at random:
-/// 2 bytes instead of an interleaved 8 keep four times as many of them in each cache line.
+/// the document indexes, then each document's language code. Scoring reads a length for every
+/// paragraph it considers, at random: 2 bytes instead of an interleaved 8 keep four times as
+/// many of them in each cache line. A query filtered by language (a translated one) reads a
+/// code for each candidate: a byte here, not a stored record.
 enum NormsWriter {
-    static func write(path: String, count: Int, longest: Int, length: (Int) -> Int, document: (Int) -> Int) throws {
+    static func write(path: String, count: Int, longest: Int, length: (Int) -> Int, document: (Int) -> Int,
+                      languages: [UInt8]) throws {
         let norms = try FileOutput(path: path, kind: .norms)
         let width = longest <= Int(UInt16.max) ? 2 : 4
         var w = ByteWriter(capacity: 1 << 16)
@@ -312,6 +316,7 @@ enum NormsWriter {
             w.u32(UInt32(document(i)))
             if w.count >= 1 << 16 { norms.write(w); try norms.flushIfNeeded(); w.bytes.removeAll(keepingCapacity: true) }
         }
+        w.raw(languages)
         norms.write(w)
         try norms.finish()
     }

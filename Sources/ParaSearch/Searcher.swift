@@ -20,9 +20,9 @@ public struct Searcher: Sendable {
     }
 
     /// Starts making, on another thread, what many queries share and one query would not pay
-    /// for: each segment's per-document language table (a translated query filters its
-    /// candidates by language; until the table is made, each reads its document's record).
-    /// For a process that runs many queries, as `batch` does.
+    /// for: each version 4 segment's per-document language table (a translated query filters
+    /// its candidates by language; until the table is made, each reads its document's record;
+    /// version 5 writes the table). For a process that runs many queries, as `batch` does.
     package func prepareInBackground() {
         let segments = snapshot.segments
         DispatchQueue.global(qos: .utility).async {

@@ -17,13 +17,15 @@ import ParaCore
     @Test(arguments: [1, 2, 3]) func olderVersionsAreRefusedWithAClearMessage(version: Int) {
         let dir = Self.fixtures.appendingPathComponent("v\(version)").path
         #expect(throws: ParaError(.incompatible, file: dir + "/manifest",
-                                  "index format version \(version) is not supported (this ParaSearch reads version 4); rebuild the index")) {
+                                  "index format version \(version) is not supported (this ParaSearch reads versions 4 and 5); rebuild the index")) {
             _ = try IndexSnapshot.open(directory: dir)
         }
     }
 
-    @Test func version4FixtureIsReadable() throws {
-        let snapshot = try IndexSnapshot.open(directory: Self.fixtures.appendingPathComponent("v4").path)
+    /// Version 5 (the current one) and version 4, whose lengths file has no languages: each
+    /// document's language then comes from its record.
+    @Test(arguments: [4, 5]) func fixtureIsReadable(version: Int) throws {
+        let snapshot = try IndexSnapshot.open(directory: Self.fixtures.appendingPathComponent("v\(version)").path)
         #expect(snapshot.generation == 1)
         let segment = snapshot.segments[0]
         #expect(try segment.documents.map(\.metadata) == [Self.document.document.metadata])
@@ -32,6 +34,50 @@ import ParaCore
         var cursor = segment.cursor(info)
         #expect(cursor.doc == 0 && cursor.frequency == 1 && cursor.positions() == [2])
         #expect(segment.length(of: 0) == 3)
+        // (Version 4 makes the table from the records on first need only.)
+        #expect((segment.madeDocumentLanguageCodes != nil) == (version == 5))
+        #expect(try segment.documentLanguageCode(0) == Language.code(of: .zh))
+        #expect(try segment.documentLanguageCodes == [Language.code(of: .zh)])
+        let copy = temporaryDirectory()
+        for name in ["manifest", "seg-000001.terms", "seg-000001.postings", "seg-000001.positions", "seg-000001.norms", "seg-000001.stored"] {
+            try FileManager.default.copyItem(at: Self.fixtures.appendingPathComponent("v\(version)/" + name), to: URL(fileURLWithPath: copy + "/" + name))
+        }
+        #expect(IndexCheck.run(directory: copy).problems.isEmpty)
+    }
+
+    /// A version 4 index takes new documents (in version 5 segments) without a rebuild, and a
+    /// merge writes their languages, the old segment's read from its records.
+    @Test func aVersion4IndexTakesNewDocumentsAndMerges() throws {
+        let dir = temporaryDirectory()
+        for name in ["manifest", "seg-000001.terms", "seg-000001.postings", "seg-000001.positions", "seg-000001.norms", "seg-000001.stored"] {
+            try FileManager.default.copyItem(at: Self.fixtures.appendingPathComponent("v4/" + name), to: URL(fileURLWithPath: dir + "/" + name))
+        }
+        let english = IndexableDocument(
+            document: ExtractedDocument(
+                metadata: DocumentMetadata(id: "b", symbol: nil, language: .en, title: "B", source: "b.md"),
+                paragraphs: [Paragraph(ordinal: 1, number: "1", headings: [], text: "asset recovery")]),
+            contentHash: "b")
+        do {
+            let writer = try IndexWriter(directory: dir)
+            try writer.replace(source: "b.md", with: [english])
+            try writer.commit()
+            writer.close()
+        }
+        var snapshot = try IndexSnapshot.open(directory: dir)
+        #expect(snapshot.segments.count == 2)
+        #expect(snapshot.segments.map { $0.madeDocumentLanguageCodes != nil } == [false, true])
+        #expect(try snapshot.segments.map { try $0.documentLanguageCodes } == [[0], [1]])
+        do {
+            let writer = try IndexWriter(directory: dir)
+            writer.mergeAllSegments()
+            try writer.commit()
+            writer.close()
+        }
+        snapshot = try IndexSnapshot.open(directory: dir)
+        #expect(snapshot.segments.count == 1)
+        #expect(try snapshot.segments[0].documentLanguageCodes == [Language.code(of: .zh), Language.code(of: .en)])
+        #expect(snapshot.segments[0].madeDocumentLanguageCodes == [0, 1])
+        #expect(IndexCheck.run(directory: dir).problems.isEmpty)
     }
 
     /// Writes the fixture's input and compares every file with the committed bytes. With
@@ -48,22 +94,22 @@ import ParaCore
         // The manifest records each file's fingerprint (device, inode, change time): compare
         // the rest, and that every file has one.
         var written = try #require(try Manifest.read(directory: dir))
-        let fixture = try #require(try Manifest.read(directory: Self.fixtures.appendingPathComponent("v4").path))
         #expect(written.segments.allSatisfy { Set(($0.files ?? [:]).keys) == ["terms", "postings", "positions", "norms", "stored"] })
         for i in written.segments.indices { written.segments[i].files = nil }
         if update {
-            try written.publish(directory: Self.fixtures.appendingPathComponent("v4").path, keepingPrevious: true) {}
+            try written.publish(directory: Self.fixtures.appendingPathComponent("v5").path, keepingPrevious: true) {}
         }
+        let fixture = try #require(try Manifest.read(directory: Self.fixtures.appendingPathComponent("v5").path))
         #expect(written == fixture)
         for name in ["seg-000001.terms", "seg-000001.postings", "seg-000001.positions",
                      "seg-000001.norms", "seg-000001.stored"] {
             let written = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name))
-            let path = Self.fixtures.appendingPathComponent("v4/" + name)
+            let path = Self.fixtures.appendingPathComponent("v5/" + name)
             if update {
                 try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try written.write(to: path)
             }
-            #expect(written == (try Data(contentsOf: path)), "\(name) differs from the version 4 fixture")
+            #expect(written == (try Data(contentsOf: path)), "\(name) differs from the version 5 fixture")
         }
     }
 }
