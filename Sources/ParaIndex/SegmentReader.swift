@@ -24,10 +24,15 @@ package final class SegmentReader: Sendable {
     let storedFile: MappedFile
     private let termsBody: Range<Int>
     private let normsBody: Range<Int>
-    private let blockFirstTerms: [[UInt8]]
+    /// Where each dictionary block's first term is in `.terms` (ranges, not copies: a one-shot
+    /// search opens tens of thousands of blocks' index and looks up a few).
+    private let blockFirstTerms: [Range<Int>]
     /// Whether the segment has section terms (they sort first: the first term tells). A
     /// search looks none up in a segment without them, as an index of JSON Lines records is.
-    package var hasSectionTerms: Bool { blockFirstTerms.first?.first == IndexFormat.sectionMark }
+    package var hasSectionTerms: Bool {
+        guard let first = blockFirstTerms.first, !first.isEmpty else { return false }
+        return termsFile.bytes[first.lowerBound] == IndexFormat.sectionMark
+    }
     /// Per dictionary block: its offset in `.terms`, and where its first term's postings and
     /// positions start.
     private let blockOffsets: [(terms: Int, postings: Int, positions: Int)]
@@ -106,12 +111,16 @@ package final class SegmentReader: Sendable {
         }
         var bi = ByteReader(termsFile.bytes, from: blockIndexOffset, to: termsBody.upperBound - 16, file: termsFile.path)
         let blocks = try bi.int()
-        var firsts: [[UInt8]] = []
-        var offsets: [(Int, Int, Int)] = []
+        var firsts: [Range<Int>] = []
+        var offsets: [(terms: Int, postings: Int, positions: Int)] = []
+        firsts.reserveCapacity(blocks)
+        offsets.reserveCapacity(blocks)
         let postingsEnd = postingsFile.bytes.count - IndexFormat.footerSize
         let positionsEnd = positionsFile.bytes.count - IndexFormat.footerSize
         for _ in 0..<blocks {
-            firsts.append(Array(try bi.bytes(try bi.int())))
+            let length = try bi.int()
+            firsts.append(bi.offset..<(bi.offset + length))
+            _ = try bi.bytes(length)
             let o = try bi.int(max: blockIndexOffset)
             let po = try bi.int(max: postingsEnd), qo = try bi.int(max: positionsEnd)
             guard o >= termsBody.lowerBound, po >= IndexFormat.headerSize, qo >= IndexFormat.headerSize else {
@@ -418,13 +427,19 @@ package final class SegmentReader: Sendable {
         return Paragraph(ordinal: ordinal, number: number, headings: headings, text: text, pages: pages, notes: notes)
     }
 
+    /// Block `block`'s first term against `term`, in byte order: <0, 0, >0.
+    private func compareToFirstTerm(of block: Int, _ term: [UInt8]) -> Int {
+        let first = UnsafeRawBufferPointer(rebasing: termsFile.bytes[blockFirstTerms[block]])
+        return term.withUnsafeBytes { compareBytes(first, $0) }
+    }
+
     /// Looks a term up in the dictionary: binary search over the block index, then a scan of
     /// one prefix-compressed block.
     package func lookup(_ term: [UInt8]) throws -> TermInfo? {
         var lo = 0, hi = blockFirstTerms.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if compareTerms(blockFirstTerms[mid], term) <= 0 { lo = mid + 1 } else { hi = mid }
+            if compareToFirstTerm(of: mid, term) <= 0 { lo = mid + 1 } else { hi = mid }
         }
         guard lo > 0 else { return nil }
         var found: TermInfo? = nil
@@ -441,7 +456,7 @@ package final class SegmentReader: Sendable {
         var lo = 0, hi = blockFirstTerms.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if compareTerms(blockFirstTerms[mid], prefix) < 0 { lo = mid + 1 } else { hi = mid }
+            if compareToFirstTerm(of: mid, prefix) < 0 { lo = mid + 1 } else { hi = mid }
         }
         var block = max(0, lo - 1)
         var done = false
