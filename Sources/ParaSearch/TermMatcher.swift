@@ -142,6 +142,13 @@ struct TermMatcher {
     /// ``PostingsCursor/skip(through:while:)``): for a single list a block at a time, for a
     /// lone character merged along its arrays, for a union a paragraph at a time.
     mutating func skip(through last: Int, while drop: (Int, Int) -> Bool) {
+        // (The single list first, and the union's loop apart: the scoring loop's common case
+        // stays small enough to be inlined there with `drop`.)
+        if !isUnion {
+            first.skip(through: last, while: drop)
+            doc = first.doc
+            return
+        }
         if isMerged {
             let merged = merged.unsafelyUnwrapped
             let docs = merged.docs, starts = merged.starts
@@ -155,33 +162,34 @@ struct TermMatcher {
             doc = i < docs.count ? Int(docs[i]) : PostingsCursor.end
             return
         }
-        if isUnion {
-            guard wholeTermsOnly else {
-                while doc <= last, drop(doc, frequency()) { next() }
-                return
-            }
-            // A word's translations: a posting at a time (no block bounds them together), their
-            // counts at each paragraph added and the lists there moved on by one, in one loop.
-            var at = doc
-            rest.withUnsafeMutableBufferPointer { rest in
-                while at <= last {
-                    var f = first.doc == at ? first.frequency : 0
-                    for i in rest.indices where rest[i].doc == at { f += rest[i].frequency }
-                    if !drop(at, f) { break }
-                    if first.doc == at { first.next() }
-                    var m = first.doc
-                    for i in rest.indices {
-                        if rest[i].doc == at { rest[i].next() }
-                        m = min(m, rest[i].doc)
-                    }
-                    at = m
-                }
-            }
-            doc = at
+        skipUnion(through: last, while: drop)
+    }
+
+    /// ``skip(through:while:)`` for a live union: a posting at a time (no block bounds its
+    /// lists together), for a word's translations their counts at each paragraph added and
+    /// the lists there moved on by one, in one loop.
+    @inline(never)
+    private mutating func skipUnion(through last: Int, while drop: (Int, Int) -> Bool) {
+        guard wholeTermsOnly else {
+            while doc <= last, drop(doc, frequency()) { next() }
             return
         }
-        first.skip(through: last, while: drop)
-        doc = first.doc
+        var at = doc
+        rest.withUnsafeMutableBufferPointer { rest in
+            while at <= last {
+                var f = first.doc == at ? first.frequency : 0
+                for i in rest.indices where rest[i].doc == at { f += rest[i].frequency }
+                if !drop(at, f) { break }
+                if first.doc == at { first.next() }
+                var m = first.doc
+                for i in rest.indices {
+                    if rest[i].doc == at { rest[i].next() }
+                    m = min(m, rest[i].doc)
+                }
+                at = m
+            }
+        }
+        doc = at
     }
 
     /// For a single list, its block holding the first posting at or after `target` and the
