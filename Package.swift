@@ -2,7 +2,7 @@
 import PackageDescription
 
 // The import graph is the pipeline: each module imports only the stages before it.
-//   ParaCore ◄─ ParaExtraction (◄─ CLibXML2, CSystemZlib) ◄─ ParaAnalysis (◄─ CSystemZlib) ◄─ ParaIndex (◄─ CSystemZlib) ◄─ ParaSearch (◄─ CSystemMalloc) ◄─ parasearch
+//   ParaCore ◄─ ParaExtraction (◄─ CLibXML2, CSystemZlib) ◄─ ParaAnalysis (◄─ CSystemZlib) ◄─ ParaIndex (◄─ CSystemZlib) ◄─ ParaSearch ◄─ parasearch
 let package = Package(
     name: "ParaSearch",
     // (Synchronization.Mutex, for the Sendable writer.)
@@ -32,9 +32,7 @@ let package = Package(
         // (zlib inflates the query-translation dictionary.)
         .target(name: "ParaAnalysis", dependencies: ["ParaCore", "CSystemZlib"]),
         .target(name: "ParaIndex", dependencies: ["ParaCore", "ParaAnalysis", "CSystemZlib"]),
-        // (glibc's allocator settings, for a process that runs many searches.)
-        .systemLibrary(name: "CSystemMalloc"),
-        .target(name: "ParaSearch", dependencies: ["ParaCore", "ParaExtraction", "ParaAnalysis", "ParaIndex", "CSystemMalloc"]),
+        .target(name: "ParaSearch", dependencies: ["ParaCore", "ParaExtraction", "ParaAnalysis", "ParaIndex"]),
         .executableTarget(
             name: "parasearch",
             // (The tools of this package also reach the stages' `package` API directly.)

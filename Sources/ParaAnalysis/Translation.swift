@@ -317,10 +317,9 @@ final class GlossIndex: Sendable {
         var rank: Int32
     }
     let table: DictionaryTable
-    /// The entries by their gloss's first byte in lower case, in dictionary order.
-    private let unsorted: [[Entry]]
-    /// The groups sorted so far.
-    private let sorted = Mutex<[Int: [Entry]]>([:])
+    /// The entries by their gloss's first byte in lower case: in dictionary order, until a
+    /// group is sorted (and replaced by its sorted copy).
+    private let groups: Mutex<(entries: [[Entry]], sorted: [Bool])>
 
     init(_ table: DictionaryTable) {
         self.table = table
@@ -349,7 +348,7 @@ final class GlossIndex: Sendable {
                 spaces = 0
             }
         }
-        unsorted = groups
+        self.groups = Mutex((groups, [Bool](repeating: false, count: 256)))
     }
 
     @inline(__always)
@@ -373,16 +372,24 @@ final class GlossIndex: Sendable {
 
     /// The entries whose gloss begins with byte `first` (in lower case), sorted.
     func group(_ first: UInt8) -> [Entry] {
-        sorted.withLock { made in
-            if let group = made[Int(first)] { return group }
-            var group = unsorted[Int(first)]
-            table.bytes.withUnsafeBufferPointer { bytes in group.sort { Self.precedes($0, $1, bytes) } }
-            made[Int(first)] = group
-            return group
+        let k = Int(first)
+        let (entries, done) = groups.withLock { ($0.entries[k], $0.sorted[k]) }
+        if done { return entries }
+        // Sorted outside the lock (searches that need other groups go on); the first sorted
+        // copy is kept.
+        var group = entries
+        table.bytes.withUnsafeBufferPointer { bytes in group.sort { Self.precedes($0, $1, bytes) } }
+        return groups.withLock { g in
+            if !g.sorted[k] {
+                g.entries[k] = group
+                g.sorted[k] = true
+            }
+            return g.entries[k]
         }
     }
 
-    /// The entries whose gloss starts with `prefix` (in lower case, not empty), sorted.
+    /// The entries whose gloss starts with `prefix` (in lower case), sorted; none for an empty
+    /// prefix (an English word's stem is never empty).
     func entries(withPrefix prefix: [UInt8]) -> ArraySlice<Entry> {
         guard let first = prefix.first else { return [] }
         let entries = group(first)
@@ -412,8 +419,8 @@ final class GlossIndex: Sendable {
         return entries[lo..<end]
     }
 
-    /// Every entry, unsorted (for tests).
-    var allEntries: [Entry] { unsorted.flatMap { $0 } }
+    /// Every entry, in no particular order (for tests).
+    var allEntries: [Entry] { groups.withLock { $0.entries.flatMap { $0 } } }
 }
 
 /// The gloss index's entries by the stems of their glosses (`human right` for `human rights`),

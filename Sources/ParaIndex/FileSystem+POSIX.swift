@@ -87,6 +87,22 @@ enum FileSystem {
         #endif
     }
 
+    /// Keeps up to 64 MB of freed memory in the process for its next use, and allocations
+    /// below 32 MB (glibc's largest threshold) in the heap. A search of common terms reads
+    /// their skip entries into arrays of a few hundred kilobytes and frees them at its end;
+    /// given back to the system and faulted in again at the next search, they cost the
+    /// heaviest queries a tenth of their time (docs/performance.md). Process-wide, so the
+    /// command line sets it for a process that runs many searches, not the library. A no-op
+    /// without glibc.
+    static func keepFreedMemoryForSearches() {
+        #if canImport(Glibc)
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
+        let mallopt = unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32) -> Int32).self)
+        _ = mallopt(-1, 64 << 20)   // M_TRIM_THRESHOLD (glibc's malloc.h)
+        _ = mallopt(-3, 32 << 20)   // M_MMAP_THRESHOLD
+        #endif
+    }
+
     #if canImport(Glibc)
     private static let mallocTrim: (@convention(c) (Int) -> Int32)? = {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }

@@ -93,7 +93,8 @@ package enum IndexCheck {
                 report.problems.append(ParaError(.corrupt, file: directory + "/" + Manifest.fileName,
                     "segment \(entry.name): the manifest says \(entry.paragraphs) paragraphs and \(entry.documents) documents, the segment holds \(segment.paragraphCount) and \(segment.documentCount)"))
             }
-            // (This reader was opened without the manifest's list: it reads the records.)
+            // (This reader was opened without the manifest's list: it reads the languages from
+            // the lengths file, or in version 4 from the records; below, each against its record.)
             if let listed = entry.languages, let held = try? segment.languages.map(\.rawValue).sorted(), listed != held {
                 report.problems.append(ParaError(.corrupt, file: directory + "/" + Manifest.fileName,
                     "segment \(entry.name): the manifest says its documents are in \(listed.joined(separator: ", ")), they are in \(held.joined(separator: ", "))"))
@@ -102,10 +103,16 @@ package enum IndexCheck {
             do {
                 var expectedFirst = 0
                 // (In version 5 the lengths file also holds each document's language.)
-                let codes = try segment.documentLanguageCodes
+                let codes: [UInt8]?
+                do { codes = try segment.documentLanguageCodes } catch let e as ParaError {
+                    codes = nil
+                    problem("norms", e.message)
+                }
+                var mismatched = false
                 for (i, d) in try segment.documents.enumerated() {
-                    if codes[i] != Language.code(of: d.metadata.language) {
-                        problem("norms", "document \(i) is in \(d.metadata.language.rawValue), the lengths file says code \(codes[i])")
+                    if let codes, codes[i] != Language.code(of: d.metadata.language), !mismatched {
+                        problem("norms", "document \(i) is in \(d.metadata.language.rawValue), its language code in the lengths file is \(codes[i])")
+                        mismatched = true
                     }
                     if d.firstParagraph != expectedFirst { problem("stored", "document \(i) starts at paragraph \(d.firstParagraph), expected \(expectedFirst)") }
                     expectedFirst = d.firstParagraph + d.paragraphCount

@@ -32,6 +32,12 @@ public final class IndexSnapshot: Sendable {
         totalLength = segments.reduce(0) { $0 + $1.totalLength }
     }
 
+    /// Sets the process's allocator to keep freed memory for the next search (see
+    /// ``FileSystem/keepFreedMemoryForSearches()``): for a process that runs many searches,
+    /// as `parasearch batch` does. Not done by the library itself, since it changes the whole
+    /// process.
+    package static func keepFreedMemoryForSearches() { FileSystem.keepFreedMemoryForSearches() }
+
     /// Documents, paragraphs and segments of the latest commit, from the manifest alone
     /// (nothing else is opened or verified).
     package static func counts(directory: String) throws -> (documents: Int, paragraphs: Int, segments: Int) {

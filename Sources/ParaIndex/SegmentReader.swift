@@ -110,7 +110,8 @@ package final class SegmentReader: Sendable {
             throw ParaError(.corrupt, file: termsFile.path, "index file is damaged: block index offset out of range")
         }
         var bi = ByteReader(termsFile.bytes, from: blockIndexOffset, to: termsBody.upperBound - 16, file: termsFile.path)
-        let blocks = try bi.int()
+        // (Each entry takes at least 4 bytes: a damaged count cannot reserve more than the file holds.)
+        let blocks = try bi.int(max: (termsBody.upperBound - 16 - blockIndexOffset) / 4)
         var firsts: [Range<Int>] = []
         var offsets: [(terms: Int, postings: Int, positions: Int)] = []
         firsts.reserveCapacity(blocks)
@@ -138,7 +139,10 @@ package final class SegmentReader: Sendable {
         paragraphTable = Int(clamping: try s.u64())
         documentTable = Int(clamping: try s.u64())
         totalLength = try s.u64()
-        guard paragraphTable >= storedBody.lowerBound, paragraphTable + 8 * paragraphCount == documentTable,
+        // (The counts bounded first, so that the sums below cannot overflow.)
+        guard paragraphCount <= storedBody.count / 8, documentCount <= storedBody.count / 8,
+              paragraphTable >= storedBody.lowerBound, paragraphTable <= storedBody.upperBound,
+              paragraphTable + 8 * paragraphCount == documentTable,
               documentTable + 8 * documentCount == storedBody.upperBound - 40 else {
             throw ParaError(.corrupt, file: storedFile.path, "index file is damaged: stored tables out of range")
         }
@@ -226,7 +230,7 @@ package final class SegmentReader: Sendable {
         }
     }
 
-    /// The language of each document, as its code (``ParaCore/Language/code(of:)``): from the
+    /// The language of each document, as its code (`Language.code(of:)`): from the
     /// lengths file, or in version 4 read once from the records (the language fields only: a
     /// segment of many small documents is not decoded whole for it).
     package var documentLanguageCodes: [UInt8] {
@@ -323,7 +327,13 @@ package final class SegmentReader: Sendable {
         guard index >= 0 && index < documentCount else {
             throw ParaError(.corrupt, file: storedFile.path, "document \(index) out of range")
         }
-        if writtenLanguages != nil { return try documentLanguages().codes[index] }
+        if let writtenLanguages {
+            let code = normsFile.bytes[writtenLanguages + index]
+            guard Int(code) < Language.allCases.count else {
+                throw ParaError(.corrupt, file: normsFile.path, "index file is damaged: an unknown language code")
+            }
+            return code
+        }
         if directLanguageReads.add(1, ordering: .relaxed).newValue > documentCount / 8 {
             return try documentLanguages().codes[index]
         }

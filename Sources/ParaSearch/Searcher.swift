@@ -2,7 +2,6 @@ import Foundation
 import ParaCore
 import ParaAnalysis
 import ParaIndex
-import CSystemMalloc
 
 /// Search over an ``IndexSnapshot``: BM25 with MaxScore top-k, phrase and exclusion checks,
 /// a proximity bonus, citations and snippets.
@@ -498,20 +497,5 @@ struct DocumentFilter {
             if wanted & (1 << code) == 0 { return false }
         }
         return true
-    }
-}
-
-extension Searcher {
-    /// For a process that runs many searches (`batch`, the bench tool): keeps up to 64 MB of
-    /// freed memory for the next search instead of giving it back to the system after each.
-    /// A search of common terms reads their skip entries into arrays of a few hundred
-    /// kilobytes and frees them at its end; returned and faulted in again at the next search,
-    /// they cost the heaviest queries a tenth of their time (docs/performance.md). On glibc
-    /// only; elsewhere nothing is changed.
-    package static func keepFreedMemoryForSearches() {
-        #if canImport(Glibc)
-        _ = mallopt(M_TRIM_THRESHOLD, 64 << 20)
-        _ = mallopt(M_MMAP_THRESHOLD, 32 << 20)   // (glibc's largest)
-        #endif
     }
 }

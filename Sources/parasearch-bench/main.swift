@@ -152,7 +152,7 @@ func queryBenchmark(_ args: [String]) throws {
     let snapshot = try IndexSnapshot.open(directory: directory)
     let openSeconds = now() - openStart
     let searcher = Searcher(snapshot: snapshot)
-    Searcher.keepFreedMemoryForSearches()   // (as `batch` does)
+    IndexSnapshot.keepFreedMemoryForSearches()   // (as `batch` does)
     _ = try searcher.search(queries[0], options: options)
     let firstQuerySeconds = now() - openStart
 

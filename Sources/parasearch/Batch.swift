@@ -78,7 +78,7 @@ struct Batch: ParsableCommand {
         let snapshot = try openIndex(index, defaultDirectory: index == "Index")
         let list = try reportingErrors { try readQueries(queries) }
         let searcher = Searcher(snapshot: snapshot)
-        Searcher.keepFreedMemoryForSearches()
+        IndexSnapshot.keepFreedMemoryForSearches()
         // (Many queries: what they share is made on the other core while the first ones run.
         // The language table serves translated queries and `lang:` filters only.)
         if !noTranslate || list.contains(where: { $0.1.contains("lang:") }) { searcher.prepareInBackground() }

@@ -45,6 +45,36 @@ import ParaCore
         #expect(IndexCheck.run(directory: copy).problems.isEmpty)
     }
 
+    /// A language byte that is no language, or another language than the document's record
+    /// says (bytes that pass the checksum): reading it is an error, not a trap, and `check`
+    /// names the lengths file and marks the segment damaged.
+    @Test(arguments: [7, 1]) func aWrongLanguageByteIsReported(code: UInt8) throws {
+        let dir = temporaryDirectory()
+        for name in ["manifest", "seg-000001.terms", "seg-000001.postings", "seg-000001.positions", "seg-000001.norms", "seg-000001.stored"] {
+            try FileManager.default.copyItem(at: Self.fixtures.appendingPathComponent("v5/" + name), to: URL(fileURLWithPath: dir + "/" + name))
+        }
+        let norms = URL(fileURLWithPath: dir + "/seg-000001.norms")
+        var bytes = [UInt8](try Data(contentsOf: norms))
+        bytes.removeLast(8)
+        #expect(bytes.last == Language.code(of: .zh))
+        bytes[bytes.count - 1] = code
+        let crc = CRC32.checksum(bytes)
+        bytes += withUnsafeBytes(of: crc.littleEndian) { Array($0) } + Array("PEND".utf8)
+        try Data(bytes).write(to: norms)
+
+        let segment = try IndexSnapshot.open(directory: dir).segments[0]
+        if code == 7 {
+            #expect(throws: ParaError.self) { _ = try segment.documentLanguageCode(0) }
+            #expect(throws: ParaError.self) { _ = try segment.documentLanguageCodes }
+            #expect(segment.madeDocumentLanguageCodes == nil)
+        } else {
+            #expect(try segment.documentLanguageCode(0) == code)
+        }
+        let report = IndexCheck.run(directory: dir)
+        #expect(report.damagedSegments == ["seg-000001"])
+        #expect(report.problems.contains { $0.file?.hasSuffix("seg-000001.norms") == true && $0.message.contains("language") })
+    }
+
     /// A version 4 index takes new documents (in version 5 segments) without a rebuild, and a
     /// merge writes their languages, the old segment's read from its records.
     @Test func aVersion4IndexTakesNewDocumentsAndMerges() throws {
