@@ -105,8 +105,10 @@ package enum IndexCheck {
                 // (In version 5 the lengths file also holds each document's language.)
                 let codes: [UInt8]?
                 do { codes = try segment.documentLanguageCodes } catch let e as ParaError {
+                    // (The error names its file: the lengths file, or in version 4 the records.)
                     codes = nil
-                    problem("norms", e.message)
+                    report.problems.append(e)
+                    report.damagedSegments.insert(entry.name)
                 }
                 var mismatched = false
                 for (i, d) in try segment.documents.enumerated() {
