@@ -167,7 +167,9 @@ struct TermMatcher {
 
     /// ``skip(through:while:)`` for a live union: a posting at a time (no block bounds its
     /// lists together), for a word's translations their counts at each paragraph added and
-    /// the lists there moved on by one, in one loop.
+    /// the lists there moved on by one, in one loop. (The step is `next()`'s, written out over
+    /// the buffer: calling a shared step from both measured 3–5 % slower at the default's
+    /// median, and `frequency()` with `next()` 15 % slower on the pooled queries.)
     @inline(never)
     private mutating func skipUnion(through last: Int, while drop: (Int, Int) -> Bool) {
         guard wholeTermsOnly else {

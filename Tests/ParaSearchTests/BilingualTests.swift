@@ -577,7 +577,7 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
         let made = snapshot.segments.map(\.madeDocumentLanguageCodes)
         #expect(made.allSatisfy { $0 != nil })
         for (segment, codes) in zip(snapshot.segments, made) {
-            let languages = try segment.documents.map { UInt8(Language.allCases.firstIndex(of: $0.metadata.language)!) }
+            let languages = try segment.documents.map { Language.code(of: $0.metadata.language) }
             #expect(codes == languages)
         }
         let after = try queries.map { try searcher.search($0, options: options) }
