@@ -194,6 +194,40 @@ public struct PostingsCursor {
         return (skips[b].lastDoc, best)
     }
 
+    /// The last paragraph of ``blockBound(atOrAfter:_:)``'s block, read from the skip entries
+    /// without decoding it; `nil` past the last posting. Its impacts are then
+    /// ``appendFrontier(to:)``'s. Targets must not decrease between calls.
+    package mutating func blockEnd(atOrAfter target: Int) -> Int? {
+        guard doc != Self.end else { return nil }
+        if blockCount == 1 {
+            let last = Int(docs[blockLength - 1])
+            return last >= target ? last : nil
+        }
+        var b = max(shallowBlock, block)
+        while b < blockCount && lastDoc(ofBlock: b) < target { b += 1 }
+        shallowBlock = b
+        guard b < blockCount, !isCorrupt else { return nil }
+        return skips[b].lastDoc
+    }
+
+    /// The block ``blockEnd(atOrAfter:)`` found: its highest frequency and its shortest length
+    /// (for a term of one block, the term's). (Mutating, like ``appendFrontier(to:)``, so that
+    /// a cursor in an array is read in place, not copied.)
+    package mutating func frontierExtremes() -> (frequency: Int, length: Int) {
+        if blockCount == 1 { return (maxFrequency, minLength) }
+        let start = shallowBlock == 0 ? 0 : skips[shallowBlock - 1].impactsEnd, end = skips[shallowBlock].impactsEnd
+        // (A frontier runs from the highest frequency to the shortest length.)
+        return (impacts[start].frequency, impacts[end - 1].length)
+    }
+
+    /// Appends the impacts of the block ``blockEnd(atOrAfter:)`` found (frequencies falling;
+    /// for a term of one block, its highest frequency at its shortest length).
+    package mutating func appendFrontier(to frontier: inout [Impact]) {
+        if blockCount == 1 { return frontier.append(Impact(frequency: maxFrequency, length: minLength)) }
+        let start = shallowBlock == 0 ? 0 : skips[shallowBlock - 1].impactsEnd
+        for k in start..<skips[shallowBlock].impactsEnd { frontier.append(impacts[k]) }
+    }
+
     /// The last paragraph of block `b` (of a term with skip entries), decoding skip entries up
     /// to it if need be; `Int.max` (and the cursor ends) if they are damaged.
     @inline(__always)

@@ -18,6 +18,9 @@ extension Searcher {
     /// skip entries, without decoding). A window whose bounds add up below the k-th score is
     /// skipped whole; otherwise the terms are partitioned again with their window bounds, so a
     /// common term whose block holds only weak postings stops driving the iteration there.
+    /// A word's pooled translations are bounded by their members' blocks together: first
+    /// loosely, then — when that leaves the window in reach — from their impact frontiers
+    /// merged by length (``TermMatcher/frontierBound(reaching:loose:_:)``).
     /// With one essential list, its postings whose own score plus the others' bounds falls
     /// short are passed over a block at a time (a lone character's merged list, in place; a
     /// word's pooled translations, a posting at a time), without scoring them.
@@ -42,6 +45,7 @@ extension Searcher {
         var order = Array(0..<n)
         var prefix = [Double](repeating: 0, count: n)
         var next = 0   // every paragraph before this one is decided
+        let pools = (0..<n).filter { m[$0].isUnion && m[$0].wholeTermsOnly }
         var step = 0
         while !budget.isSpent(at: step) {
             step += 1
@@ -76,6 +80,17 @@ extension Searcher {
                 total += bound[i]
             }
             next = end + 1
+            // The pools' bounds from their frontiers, when the loose ones leave the window in
+            // reach: each only as far as it must go to take the window out of reach.
+            if !pools.isEmpty, let threshold = heap.threshold, total * margin >= threshold {
+                for i in pools where bound[i] > 0 {
+                    let others = total - bound[i]
+                    bound[i] = m[i].frontierBound(reaching: threshold / margin - others, loose: bound[i]) {
+                        scorer.bound(i, maxFrequency: $0.frequency, minLength: $0.length)
+                    }
+                    total = others + bound[i]
+                }
+            }
             if let threshold = heap.threshold, total * margin < threshold { continue }
             // The ranking-only lists first, whatever their bounds: they are never essential.
             order[lead...].sort { bound[$0] < bound[$1] }

@@ -23,6 +23,9 @@ struct TermMatcher {
     private(set) var doc: Int = PostingsCursor.end
     private var cachedDoc = -1
     private var cachedPositions: [Int] = []
+    /// For a union of whole terms, its members' current blocks and their bounds (a reference:
+    /// the scoring loops copy matchers' fields, and this one is large).
+    private let pool: PoolBlocks?
 
     /// A union of whole terms only (no character inside a bigram).
     let wholeTermsOnly: Bool
@@ -39,6 +42,7 @@ struct TermMatcher {
         self.parts = parts
         self.isUnion = isUnion
         wholeTermsOnly = parts.allSatisfy { $0 == .whole }
+        pool = isUnion && wholeTermsOnly ? PoolBlocks() : nil
         merged = nil
         isMerged = false
         doc = cursors.map(\.doc).min() ?? PostingsCursor.end
@@ -52,6 +56,7 @@ struct TermMatcher {
         parts = [.startsWithChar]
         isUnion = true
         wholeTermsOnly = false
+        pool = nil
         self.merged = merged
         isMerged = true
         doc = merged.docs.isEmpty ? PostingsCursor.end : Int(merged.docs[0])
@@ -205,25 +210,102 @@ struct TermMatcher {
     /// For a union of whole terms, the bound of its members' blocks holding the first
     /// postings at or after `target`: their highest frequencies summed at their shortest length
     /// (no paragraph there can hold more of them, or be shorter), up to the first of those
-    /// blocks to end. Nil when no member has a posting left.
+    /// blocks to end. Nil when no member has a posting left. The blocks' frontiers are kept for
+    /// ``frontierBound(reaching:loose:_:)``, and both bounds until a member's block changes
+    /// (a window ends where the first block of any list ends: most windows move one member).
     mutating func unionBlockBound(atOrAfter target: Int, _ score: (Impact) -> Double) -> (lastDoc: Int, bound: Double)? {
         precondition(isUnion && wholeTermsOnly, "only a union of whole terms")
-        var lastDoc = Int.max, frequency = 0, length = Int.max, found = false
-        func visit(_ cursor: inout PostingsCursor) {
-            var f = 0, l = Int.max
-            guard let block = cursor.blockBound(atOrAfter: target, { impact in
-                f = max(f, impact.frequency)
-                l = min(l, impact.length)
-                return 0
-            }) else { return }
-            lastDoc = min(lastDoc, block.lastDoc)
-            frequency += f
-            length = min(length, l)
-            found = true
+        let pool = pool.unsafelyUnwrapped
+        if pool.blockEnds.count != rest.count + 1 { pool.blockEnds = Array(repeating: Int.min, count: rest.count + 1) }
+        var lastDoc = Int.max, changed = false
+        for member in 0...rest.count {
+            let last = (member == 0 ? first.blockEnd(atOrAfter: target) : rest[member - 1].blockEnd(atOrAfter: target)) ?? -1
+            if last != pool.blockEnds[member] { pool.blockEnds[member] = last; changed = true }
+            if last >= 0 { lastDoc = min(lastDoc, last) }
         }
-        visit(&first)
-        for i in rest.indices { visit(&rest[i]) }
-        return found ? (lastDoc, score(Impact(frequency: frequency, length: length))) : nil
+        if lastDoc == Int.max { return nil }
+        if changed {
+            var frequency = 0, length = Int.max
+            for member in 0...rest.count where pool.blockEnds[member] >= 0 {
+                let top = member == 0 ? first.frontierExtremes() : rest[member - 1].frontierExtremes()
+                frequency += top.frequency
+                length = min(length, top.length)
+            }
+            pool.loose = score(Impact(frequency: frequency, length: length))
+            pool.tight = nil
+            pool.tightAtLeast = 0
+        }
+        return (lastDoc, pool.loose)
+    }
+
+    /// A tighter bound than ``unionBlockBound(atOrAfter:_:)``'s (`loose`) on the same blocks,
+    /// from their frontiers merged by length: a paragraph of length ℓ holds at most, of each
+    /// member, the highest frequency that member's frontier pairs with a length of ℓ or less,
+    /// and so scores at most those summed at ℓ; the bound is the best of that over the
+    /// frontiers' lengths. (The loose bound lets one short paragraph — in most blocks of a
+    /// common word — stand for a paragraph holding every occurrence.) Worked out only until
+    /// it reaches `reaching` (then `loose`: the window is walked either way).
+    mutating func frontierBound(reaching: Double, loose: Double, _ score: (Impact) -> Double) -> Double {
+        let pool = pool.unsafelyUnwrapped
+        if let tight = pool.tight { return tight }
+        if pool.tightAtLeast >= reaching { return loose }
+        // After windows where it did not help, the next few are not tried (a pool whose
+        // blocks each hold a paragraph that reaches the threshold would pay for nothing).
+        if pool.pass > 0 {
+            pool.pass -= 1
+            pool.tightAtLeast = .infinity
+            return loose
+        }
+        var order: [Int] = [], held: [Int] = []
+        swap(&order, &pool.order)
+        swap(&held, &pool.held)
+        defer {
+            swap(&order, &pool.order)
+            swap(&held, &pool.held)
+        }
+        var impacts: [Impact] = [], members: [Int] = []
+        swap(&impacts, &pool.frontiers)
+        swap(&members, &pool.members)
+        defer {
+            swap(&impacts, &pool.frontiers)
+            swap(&members, &pool.members)
+        }
+        impacts.removeAll(keepingCapacity: true)
+        members.removeAll(keepingCapacity: true)
+        for member in 0...rest.count where pool.blockEnds[member] >= 0 {
+            let before = impacts.count
+            if member == 0 { first.appendFrontier(to: &impacts) } else { rest[member - 1].appendFrontier(to: &impacts) }
+            members.append(contentsOf: repeatElement(member, count: impacts.count - before))
+        }
+        // By length (a few pairs per member: insertion sort).
+        order.removeAll(keepingCapacity: true)
+        for k in impacts.indices {
+            var j = order.count
+            order.append(k)
+            while j > 0 && impacts[order[j - 1]].length > impacts[k].length { order[j] = order[j - 1]; j -= 1 }
+            order[j] = k
+        }
+        // Each member's frequency at the lengths so far (a member's frontier rises with
+        // length), summed.
+        held.removeAll(keepingCapacity: true)
+        held.append(contentsOf: repeatElement(0, count: rest.count + 1))
+        var sum = 0, bound = 0.0
+        for (j, k) in order.enumerated() {
+            sum += impacts[k].frequency - held[members[k]]
+            held[members[k]] = impacts[k].frequency
+            // (Only the last of equal lengths: the sum there is the highest.)
+            if j + 1 < order.count && impacts[order[j + 1]].length == impacts[k].length { continue }
+            bound = max(bound, score(Impact(frequency: sum, length: impacts[k].length)))
+            if bound >= reaching {
+                pool.tightAtLeast = bound
+                pool.misses = min(2 * pool.misses + 1, 63)
+                pool.pass = pool.misses
+                return loose
+            }
+        }
+        pool.misses = 0
+        pool.tight = min(bound, loose)
+        return min(bound, loose)
     }
 
     @inline(__always)
@@ -278,6 +360,23 @@ struct TermMatcher {
         cachedPositions = positions
         return positions
     }
+}
+
+/// A union's members' current blocks (``TermMatcher/unionBlockBound(atOrAfter:_:)``): where
+/// each ends (-1: the member has no posting left), their frontiers and whose each pair is,
+/// the bounds worked out on them, and working arrays kept between windows.
+private final class PoolBlocks {
+    var blockEnds: [Int] = []
+    var frontiers: [Impact] = []
+    var members: [Int] = []
+    var loose = 0.0
+    var tight: Double? = nil
+    var tightAtLeast = 0.0
+    /// Windows not tried after a miss, doubling (to 63) with each miss in a row.
+    var misses = 0
+    var pass = 0
+    var order: [Int] = []
+    var held: [Int] = []
 }
 
 /// A lone CJK character's occurrences in one segment, merged once from every list that holds

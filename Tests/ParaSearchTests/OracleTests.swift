@@ -375,6 +375,53 @@ struct Oracle {
     }
 }
 
+@Suite struct PoolBoundTests {
+    /// A pool's block bounds, loose (highest frequencies at the shortest length) and from the
+    /// merged frontiers, against every paragraph of every window: neither may be below a
+    /// paragraph's pooled score there, and where each block holds one short paragraph with one
+    /// occurrence beside long ones with many, the frontier bound must be the tighter.
+    @Test func frontierBoundsHoldEveryParagraphAndAreTighter() throws {
+        var texts: [String] = []
+        for i in 0..<1500 {
+            let filler = Array(repeating: "filler", count: 20 + i % 13).joined(separator: " ")
+            switch i % 40 {
+            // (The short paragraph only in the first blocks: later, the long ones bound them.)
+            case 7 where i < 600: texts.append("alpha")
+            case let r where r % 3 == 0: texts.append("alpha alpha alpha beta beta " + filler + " " + filler)
+            case let r where r % 3 == 1: texts.append("beta " + filler)
+            default: texts.append(filler)
+            }
+        }
+        let dir = temporaryDirectory("pool-bounds")
+        let writer = try IndexWriter(directory: dir)
+        let meta = DocumentMetadata(id: "p", language: .en, title: "", source: "p.txt")
+        let paragraphs = texts.enumerated().map { Paragraph(ordinal: $0.offset + 1, number: String($0.offset + 1), headings: [], text: $0.element) }
+        try writer.replace(source: "p.txt", with: [IndexableDocument(document: ExtractedDocument(metadata: meta, paragraphs: paragraphs), contentHash: "x")])
+        try writer.commit()
+        let segment = try IndexSnapshot.open(directory: dir).segments[0]
+        let members = ["alpha", "beta"]
+        let infos = try members.map { try #require(try segment.lookup(Array($0.utf8))) }
+        var matcher = TermMatcher(cursors: infos.map { segment.cursor($0) }, parts: [.whole, .whole], isUnion: true)
+        // Any score that rises with the frequency and falls with the length.
+        let score = { (i: Impact) -> Double in Double(i.frequency) / Double(i.frequency + i.length) }
+        let pooled = texts.map { text in text.split(separator: " ").filter { members.contains(String($0)) }.count }
+        var target = 0, windows = 0, tighter = 0
+        while let block = matcher.unionBlockBound(atOrAfter: target, score) {
+            let tight = matcher.frontierBound(reaching: .infinity, loose: block.bound, score)
+            #expect(tight <= block.bound)
+            for d in target...block.lastDoc where pooled[d] > 0 {
+                let exact = score(Impact(frequency: pooled[d], length: segment.length(of: d)))
+                #expect(exact <= tight * (1 + 1e-12), "paragraph \(d) scores \(exact) over the bound \(tight)")
+            }
+            if tight < 0.8 * block.bound { tighter += 1 }
+            windows += 1
+            target = block.lastDoc + 1
+        }
+        #expect(windows >= 10)
+        #expect(tighter * 2 > windows, "\(tighter) of \(windows) windows tighter")
+    }
+}
+
 @Suite struct SkewedBlocksTests {
     /// Low-scoring blocks (long paragraphs, one occurrence) with rising high-scoring paragraphs
     /// just after block boundaries: a pruning fast path that jumps past the start of a block
