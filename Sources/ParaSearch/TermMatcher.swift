@@ -238,6 +238,9 @@ struct TermMatcher {
         return (lastDoc, pool.loose)
     }
 
+    /// The most members a union's frontiers are merged for (a word's translations have a few).
+    static let frontierMembers = 16
+
     /// A tighter bound than ``unionBlockBound(atOrAfter:_:)``'s (`loose`) on the same blocks,
     /// from their frontiers merged by length: a paragraph of length ℓ holds at most, of each
     /// member, the highest frequency that member's frontier pairs with a length of ℓ or less,
@@ -247,6 +250,9 @@ struct TermMatcher {
     /// it reaches `reaching` (then `loose`: the window is walked either way).
     mutating func frontierBound(reaching: Double, loose: Double, _ score: (Impact) -> Double) -> Double {
         let pool = pool.unsafelyUnwrapped
+        // (A prefix's union of up to 1,024 words: its windows are a few paragraphs long, and
+        // a merge of all their frontiers in each would cost more than it could save.)
+        if rest.count >= Self.frontierMembers { return loose }
         if let tight = pool.tight { return tight }
         if pool.tightAtLeast >= reaching { return loose }
         // After windows where it did not help, the next few are not tried (a pool whose
