@@ -46,6 +46,7 @@ extension Searcher {
         var prefix = [Double](repeating: 0, count: n)
         var next = 0   // every paragraph before this one is decided
         let pools = (0..<n).filter { m[$0].isUnion && m[$0].wholeTermsOnly }
+        for i in pools { m[i].startPoolBounds() }
         var step = 0
         while !budget.isSpent(at: step) {
             step += 1

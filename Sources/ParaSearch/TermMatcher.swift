@@ -23,9 +23,10 @@ struct TermMatcher {
     private(set) var doc: Int = PostingsCursor.end
     private var cachedDoc = -1
     private var cachedPositions: [Int] = []
-    /// For a union of whole terms, its members' current blocks and their bounds (a reference:
-    /// the scoring loops copy matchers' fields, and this one is large).
-    private let pool: PoolBlocks?
+    /// For a union of whole terms, its members' current blocks and the bounds worked out on
+    /// them (a reference, to keep the matcher small: copies of a matcher share it, so each
+    /// walk starts its own with ``startPoolBounds()``).
+    private var pool: PoolBlocks?
 
     /// A union of whole terms only (no character inside a bigram).
     let wholeTermsOnly: Bool
@@ -207,6 +208,13 @@ struct TermMatcher {
         return first.blockBound(atOrAfter: target, score)
     }
 
+    /// Forgets the pool's blocks and bounds (a union of whole terms): a walk starts here, so that
+    /// nothing worked out by an earlier walk over a copy of this matcher, with other weights
+    /// or from another place, is taken for its own.
+    mutating func startPoolBounds() {
+        if pool != nil { pool = PoolBlocks() }
+    }
+
     /// For a union of whole terms, the bound of its members' blocks holding the first
     /// postings at or after `target`: their highest frequencies summed at their shortest length
     /// (no paragraph there can hold more of them, or be shorter), up to the first of those
@@ -247,15 +255,16 @@ struct TermMatcher {
     /// and so scores at most those summed at ℓ; the bound is the best of that over the
     /// frontiers' lengths. (The loose bound lets one short paragraph — in most blocks of a
     /// common word — stand for a paragraph holding every occurrence.) Worked out only until
-    /// it reaches `reaching` (then `loose`: the window is walked either way).
+    /// it reaches `reaching`, the most that leaves the window out of reach with the other
+    /// lists' bounds as they stand; then `loose` (valid, if no longer the best bound).
     mutating func frontierBound(reaching: Double, loose: Double, _ score: (Impact) -> Double) -> Double {
         let pool = pool.unsafelyUnwrapped
         // (A prefix's union of up to 1,024 words: its windows are a few paragraphs long, and
         // a merge of all their frontiers in each would cost more than it could save.)
-        if rest.count >= Self.frontierMembers { return loose }
+        if rest.count + 1 > Self.frontierMembers { return loose }
         if let tight = pool.tight { return tight }
         if pool.tightAtLeast >= reaching { return loose }
-        // After windows where it did not help, the next few are not tried (a pool whose
+        // After block sets where it did not help, the next few are not tried (a pool whose
         // blocks each hold a paragraph that reaches the threshold would pay for nothing).
         if pool.pass > 0 {
             pool.pass -= 1
@@ -281,9 +290,11 @@ struct TermMatcher {
         for member in 0...rest.count where pool.blockEnds[member] >= 0 {
             let before = impacts.count
             if member == 0 { first.appendFrontier(to: &impacts) } else { rest[member - 1].appendFrontier(to: &impacts) }
+            // (Shortest first, so that each member's run is in order for the sort below.)
+            impacts[before...].reverse()
             members.append(contentsOf: repeatElement(member, count: impacts.count - before))
         }
-        // By length (a few pairs per member: insertion sort).
+        // By length (a few pairs per member, each member's in order: insertion sort).
         order.removeAll(keepingCapacity: true)
         for k in impacts.indices {
             var j = order.count
@@ -369,16 +380,18 @@ struct TermMatcher {
 }
 
 /// A union's members' current blocks (``TermMatcher/unionBlockBound(atOrAfter:_:)``): where
-/// each ends (-1: the member has no posting left), their frontiers and whose each pair is,
-/// the bounds worked out on them, and working arrays kept between windows.
+/// each ends (-1: the member has no posting left), their frontiers and the member each pair
+/// belongs to, the bounds worked out on them, and working arrays kept between windows.
 private final class PoolBlocks {
     var blockEnds: [Int] = []
     var frontiers: [Impact] = []
     var members: [Int] = []
+    /// The loose bound on these blocks; the tight one once worked out in full; or, when it was
+    /// left off on reaching what was asked, the most it was then known to reach.
     var loose = 0.0
     var tight: Double? = nil
     var tightAtLeast = 0.0
-    /// Windows not tried after a miss, doubling (to 63) with each miss in a row.
+    /// Block sets not tried after a miss (`pass`), doubling (to 63) with each miss in a row.
     var misses = 0
     var pass = 0
     var order: [Int] = []

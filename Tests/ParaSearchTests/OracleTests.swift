@@ -422,6 +422,75 @@ struct Oracle {
     }
 }
 
+extension PoolBoundTests {
+    /// The bounds as the walk asks for them — `reaching` anywhere, several times in a window
+    /// (the cached answers), after misses (the back-off) — on a BM25 score, over four members:
+    /// one rare (one block), one that ends early, two common. Every answer must be at least
+    /// every paragraph's pooled score in the window. A copy of the matcher made before the
+    /// walk, started again and scored with other weights, must not take the first walk's
+    /// bounds for its own.
+    @Test(arguments: [11, 12, 13])
+    func boundsHoldForEveryRequest(seed: Int) throws {
+        var rng = SplitMix64(state: UInt64(seed))
+        let members = ["alpha", "beta", "gamma", "delta"]
+        var texts: [String] = []
+        for i in 0..<2500 {
+            var words = Array(repeating: "filler", count: Int.random(in: 10...150, using: &rng))
+            if Int.random(in: 0..<3, using: &rng) == 0 { words += Array(repeating: "alpha", count: Int.random(in: 1...6, using: &rng)) }
+            if i < 700, Int.random(in: 0..<2, using: &rng) == 0 { words += Array(repeating: "beta", count: Int.random(in: 1...4, using: &rng)) }
+            // (Stretches where it is once in long paragraphs, and stretches where it is alone
+            // many times: its blocks bound far apart, and the second kind's paragraphs score best.)
+            if Int.random(in: 0..<4, using: &rng) == 0 { words = (i / 300) % 2 == 0 ? words + ["delta"] : Array(repeating: "delta", count: 30) }
+            // (Alone many times: where it is, it scores best, and a bound without this
+            // one-block list falls short.)
+            if Int.random(in: 0..<40, using: &rng) == 0 { words = Array(repeating: "gamma", count: Int.random(in: 12...15, using: &rng)) }
+            texts.append(words.isEmpty ? "filler" : words.shuffled(using: &rng).joined(separator: " "))
+        }
+        let dir = temporaryDirectory("pool-requests-\(seed)")
+        let writer = try IndexWriter(directory: dir)
+        let meta = DocumentMetadata(id: "p", language: .en, title: "", source: "p.txt")
+        let paragraphs = texts.enumerated().map { Paragraph(ordinal: $0.offset + 1, number: String($0.offset + 1), headings: [], text: $0.element) }
+        try writer.replace(source: "p.txt", with: [IndexableDocument(document: ExtractedDocument(metadata: meta, paragraphs: paragraphs), contentHash: "x")])
+        try writer.commit()
+        let segment = try IndexSnapshot.open(directory: dir).segments[0]
+        let infos = try members.map { try #require(try segment.lookup(Array($0.utf8))) }
+        #expect(infos[2].documentFrequency < 128, "gamma must be a list of one block")
+        let pooled = texts.map { text in text.split(separator: " ").filter { members.contains(String($0)) }.count }
+        let average = Double(texts.reduce(0) { $0 + $1.split(separator: " ").count }) / Double(texts.count)
+        let bm25 = BM25.default
+        func score(_ weight: Double) -> (Impact) -> Double {
+            { weight * bm25.score(frequency: $0.frequency, norm: bm25.norm(length: $0.length, average: average), idf: 1) }
+        }
+        var matcher = TermMatcher(cursors: infos.map { segment.cursor($0) }, parts: Array(repeating: .whole, count: members.count), isUnion: true)
+        var copy = matcher   // (sharing its pool's state until started again)
+        /// Walks `windows` windows (all when nil), asking each several times; returns how many.
+        func walk(_ m: inout TermMatcher, weight: Double, windows: Int?) -> Int {
+            let f = score(weight)
+            var target = 0, count = 0
+            while windows.map({ count < $0 }) ?? true, let block = m.unionBlockBound(atOrAfter: target, f) {
+                var exact = 0.0
+                for d in target...block.lastDoc where pooled[d] > 0 {
+                    exact = max(exact, f(Impact(frequency: pooled[d], length: segment.length(of: d))))
+                }
+                #expect(exact <= block.bound * (1 + 1e-12), "loose bound \(block.bound) under \(exact)")
+                for _ in 0..<3 {
+                    let reaching = block.bound * Double.random(in: 0.3...2, using: &rng)
+                    let answer = m.frontierBound(reaching: reaching, loose: block.bound, f)
+                    #expect(exact <= answer * (1 + 1e-12), "bound \(answer) under \(exact) at \(target)...\(block.lastDoc)")
+                    #expect(answer <= block.bound)
+                }
+                count += 1
+                target = block.lastDoc + 1
+            }
+            return count
+        }
+        // The first window only, then the copy with three times the weight from the start.
+        #expect(walk(&matcher, weight: 1, windows: 1) == 1)
+        copy.startPoolBounds()
+        #expect(walk(&copy, weight: 3, windows: nil) >= 10)
+    }
+}
+
 @Suite struct SkewedBlocksTests {
     /// Low-scoring blocks (long paragraphs, one occurrence) with rising high-scoring paragraphs
     /// just after block boundaries: a pruning fast path that jumps past the start of a block
