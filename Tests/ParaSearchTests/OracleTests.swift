@@ -329,13 +329,7 @@ struct Oracle {
             }
             texts.append(text)
         }
-        let dir = temporaryDirectory("unions-\(seed)")
-        let writer = try IndexWriter(directory: dir)
-        let meta = DocumentMetadata(id: "u", language: .en, title: "u", source: "u.txt")
-        let paragraphs = texts.enumerated().map { Paragraph(ordinal: $0.offset + 1, number: String($0.offset + 1), headings: [], text: $0.element) }
-        try writer.replace(source: "u.txt", with: [IndexableDocument(document: ExtractedDocument(metadata: meta, paragraphs: paragraphs), contentHash: "x")])
-        try writer.commit()
-        let searcher = Searcher(snapshot: try IndexSnapshot.open(directory: dir))
+        let searcher = Searcher(snapshot: try indexAsOneDocument(texts, in: temporaryDirectory("unions-\(seed)"), title: "u"))
         let stems = texts.map { Analyzer().terms($0).map(\.token.term) }
         let n = texts.count
         let average = Double(stems.reduce(0) { $0 + $1.count }) / Double(n)
@@ -392,13 +386,7 @@ struct Oracle {
             default: texts.append(filler)
             }
         }
-        let dir = temporaryDirectory("pool-bounds")
-        let writer = try IndexWriter(directory: dir)
-        let meta = DocumentMetadata(id: "p", language: .en, title: "", source: "p.txt")
-        let paragraphs = texts.enumerated().map { Paragraph(ordinal: $0.offset + 1, number: String($0.offset + 1), headings: [], text: $0.element) }
-        try writer.replace(source: "p.txt", with: [IndexableDocument(document: ExtractedDocument(metadata: meta, paragraphs: paragraphs), contentHash: "x")])
-        try writer.commit()
-        let segment = try IndexSnapshot.open(directory: dir).segments[0]
+        let segment = try indexAsOneDocument(texts, in: temporaryDirectory("pool-bounds")).segments[0]
         let members = ["alpha", "beta"]
         let infos = try members.map { try #require(try segment.lookup(Array($0.utf8))) }
         var matcher = TermMatcher(cursors: infos.map { segment.cursor($0) }, parts: [.whole, .whole], isUnion: true)
@@ -446,13 +434,7 @@ extension PoolBoundTests {
             if Int.random(in: 0..<40, using: &rng) == 0 { words = Array(repeating: "gamma", count: Int.random(in: 12...15, using: &rng)) }
             texts.append(words.isEmpty ? "filler" : words.shuffled(using: &rng).joined(separator: " "))
         }
-        let dir = temporaryDirectory("pool-requests-\(seed)")
-        let writer = try IndexWriter(directory: dir)
-        let meta = DocumentMetadata(id: "p", language: .en, title: "", source: "p.txt")
-        let paragraphs = texts.enumerated().map { Paragraph(ordinal: $0.offset + 1, number: String($0.offset + 1), headings: [], text: $0.element) }
-        try writer.replace(source: "p.txt", with: [IndexableDocument(document: ExtractedDocument(metadata: meta, paragraphs: paragraphs), contentHash: "x")])
-        try writer.commit()
-        let segment = try IndexSnapshot.open(directory: dir).segments[0]
+        let segment = try indexAsOneDocument(texts, in: temporaryDirectory("pool-requests-\(seed)")).segments[0]
         let infos = try members.map { try #require(try segment.lookup(Array($0.utf8))) }
         #expect(infos[2].documentFrequency < 128, "gamma must be a list of one block")
         let pooled = texts.map { text in text.split(separator: " ").filter { members.contains(String($0)) }.count }
@@ -517,6 +499,16 @@ extension PoolBoundTests {
             _ = try expectMaxScoreEqualsExhaustive(searcher, query, limit: k)
         }
     }
+}
+
+/// An index in `dir` of one English document whose paragraphs are `texts`, numbered from 1.
+func indexAsOneDocument(_ texts: [String], in dir: String, title: String = "") throws -> IndexSnapshot {
+    let writer = try IndexWriter(directory: dir)
+    let meta = DocumentMetadata(id: "doc", language: .en, title: title, source: "doc.txt")
+    let paragraphs = texts.enumerated().map { Paragraph(ordinal: $0.offset + 1, number: String($0.offset + 1), headings: [], text: $0.element) }
+    try writer.replace(source: "doc.txt", with: [IndexableDocument(document: ExtractedDocument(metadata: meta, paragraphs: paragraphs), contentHash: "x")])
+    try writer.commit()
+    return try IndexSnapshot.open(directory: dir)
 }
 
 /// Runs `query` with plain BM25 both ways and expects the same hits, in the same order, with
