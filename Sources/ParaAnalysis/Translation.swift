@@ -204,6 +204,14 @@ package enum QueryTranslator {
         return out
     }
 
+    /// Makes now what translating a query makes on first need (inflating the dictionary,
+    /// sorting and stemming its glosses), so that a long-running process's first queries do not
+    /// wait for it; on a background thread, while the first queries run.
+    package static func prepare() {
+        _ = Tables.words.starts.count
+        Tables.stemmedGlosses.stemAll()
+    }
+
     enum Tables {
         /// The dictionary, inflated on first use.
         static let words = DictionaryTable(packed: cedictTablePacked, length: cedictTableLength)
@@ -423,17 +431,14 @@ final class GlossIndex: Sendable {
     var allEntries: [Entry] { groups.withLock { $0.entries.flatMap { $0 } } }
 }
 
-/// The gloss index's entries by the stems of their glosses (`human right` for `human rights`),
-/// so that an English word finds its Chinese words by one look-up instead of analysing every
-/// gloss that begins like it. Made a bucket at a time, on first need: the glosses that begin
-/// with a stem's first five letters (or the whole stem, if shorter: all that can match it) are
-/// stemmed once, so a query pays for the glosses that begin like its words, not for the whole
-/// dictionary. (Buckets of three letters were measured: `con`, `pro` hold thousands of
-/// glosses, and one pass of the English queries over the 907k-paragraph index took a median
-/// of 0.41–0.43 ms against 0.37–0.38 ms with five.)
+/// The gloss index's entries by the stems of their glosses (`human right` for `human rights`).
+/// A gloss is stemmed on first need, when a query word's stem begins it, and its stems are
+/// kept: a query pays once per process for the glosses that begin with its words' stems, not
+/// for the whole dictionary. A process that runs many queries stems them all at once, on
+/// another thread (``stemAll()``), so that its first English queries do not (docs/performance.md).
 final class StemmedGlosses: Sendable {
-    /// Each bucket (by the glosses' first letters): its stem keys' entries.
-    private let buckets = Mutex<[[UInt8]: [String: [GlossIndex.Entry]]]>([:])
+    /// The stems of each gloss stemmed so far (joined by spaces), by where it starts in the table.
+    private let stemmed = Mutex<[Int32: String]>([:])
     let index: GlossIndex
 
     init(_ index: GlossIndex) { self.index = index }
@@ -441,37 +446,47 @@ final class StemmedGlosses: Sendable {
     /// The entries whose glosses begin with `prefix` (lower case) and stem to `stems`, in
     /// gloss order.
     func entries(stemmingTo stems: [String], prefix: [UInt8]) -> [GlossIndex.Entry] {
-        let head = Array(prefix.prefix(5))
-        let bucket = buckets.withLock { $0[head] } ?? {
-            let made = makeBucket(head)
-            buckets.withLock { $0[head] = made }
-            return made
-        }()
-        let bytes = index.table.bytes
-        return (bucket[stems.joined(separator: " ")] ?? []).filter { e in
-            let gloss = e.gloss
-            return gloss.count >= prefix.count && zip(bytes[Int(gloss.lowerBound)...], prefix).allSatisfy { GlossIndex.lower($0) == $1 }
-        }
+        let candidates = index.entries(withPrefix: prefix)
+        guard !candidates.isEmpty else { return [] }
+        let wanted = stems.joined(separator: " ")
+        return zip(keys(of: candidates), candidates).compactMap { $0 == wanted ? $1 : nil }
     }
 
-    private func makeBucket(_ head: [UInt8]) -> [String: [GlossIndex.Entry]] {
-        let bytes = index.table.bytes
-        let session = AnalysisSession(cachingStems: false)
-        var byStems: [String: [GlossIndex.Entry]] = [:]
-        var previous: (gloss: ArraySlice<UInt8>, key: String)? = nil
-        for e in index.entries(withPrefix: head) {
-            let gloss = bytes[Int(e.gloss.lowerBound)..<Int(e.gloss.upperBound)]
-            // (The entries are sorted by gloss: the entries of one gloss come together.)
-            let key: String
-            if let previous, previous.gloss.elementsEqual(gloss, by: { GlossIndex.lower($0) == GlossIndex.lower($1) }) {
-                key = previous.key
-            } else {
-                let lowered = String(decoding: gloss.map(GlossIndex.lower), as: UTF8.self)
-                key = QueryTranslator.englishWords(lowered, session: session).map(\.stem).joined(separator: " ")
+    /// Stems every gloss (a long-running process's first queries then find them stemmed).
+    func stemAll() {
+        for first in 0...255 { _ = keys(of: index.group(UInt8(first))[...]) }
+    }
+
+    /// The stems of each entry's gloss (in gloss order, as the index sorts them).
+    private func keys(of entries: ArraySlice<GlossIndex.Entry>) -> [String] {
+        var keys = stemmed.withLock { known in entries.map { known[$0.gloss.lowerBound] } }
+        if keys.contains(nil) {
+            // Stemmed outside the lock (other searches go on); what two searches both stemmed is
+            // the same.
+            let bytes = index.table.bytes
+            let session = AnalysisSession(cachingStems: false)
+            var made: [(Int32, String)] = []
+            var previous: (gloss: ArraySlice<UInt8>, key: String)? = nil
+            for (k, e) in zip(keys.indices, entries) {
+                let gloss = bytes[Int(e.gloss.lowerBound)..<Int(e.gloss.upperBound)]
+                if let known = keys[k] {
+                    previous = (gloss, known)
+                    continue
+                }
+                // (The entries of one gloss come together.)
+                let key: String
+                if let previous, previous.gloss.elementsEqual(gloss, by: { GlossIndex.lower($0) == GlossIndex.lower($1) }) {
+                    key = previous.key
+                } else {
+                    let lowered = String(decoding: gloss.map(GlossIndex.lower), as: UTF8.self)
+                    key = QueryTranslator.englishWords(lowered, session: session).map(\.stem).joined(separator: " ")
+                }
+                previous = (gloss, key)
+                keys[k] = key
+                made.append((e.gloss.lowerBound, key))
             }
-            previous = (gloss, key)
-            byStems[key, default: []].append(e)
+            stemmed.withLock { known in for (at, key) in made { known[at] = key } }
         }
-        return byStems
+        return keys.map { $0! }
     }
 }

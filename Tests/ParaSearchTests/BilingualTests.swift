@@ -330,6 +330,45 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
         #expect(checked > 200)
     }
 
+    /// The stems kept per gloss give the same entries whether a gloss was stemmed for an
+    /// earlier word (one that begins like it), for this one, or by ``StemmedGlosses/stemAll()``
+    /// (a fresh copy, so that what other tests stemmed does not count).
+    @Test func glossesStemmedOnceFindWhatAScanFinds() throws {
+        let index = QueryTranslator.Tables.glosses
+        func scan(_ stems: [String], _ prefix: [UInt8]) -> [GlossIndex.Entry] {
+            index.entries(withPrefix: prefix).filter { e in
+                let gloss = String(decoding: index.table.bytes[Int(e.gloss.lowerBound)..<Int(e.gloss.upperBound)].map(GlossIndex.lower), as: UTF8.self)
+                return QueryTranslator.englishWords(gloss).map(\.stem) == stems
+            }
+        }
+        // Shorter prefixes first: a longer one then finds some of its glosses stemmed.
+        let words = ["rec", "recov", "recovery", "recover", "develop", "development", "human rights", "sustainable development",
+                     "peace", "peacekeeping", "asset", "assets", "women", "un"]
+            + (try Self.queries(count: 100, seed: 16)).flatMap { QueryTranslator.englishWords($0).map(\.surface) }
+        let asked = words.map { text -> ([String], [UInt8]) in
+            let stems = QueryTranslator.englishWords(text).map(\.stem)
+            precondition(!stems.isEmpty, text)
+            var prefix = Array(stems[0].utf8)
+            if prefix.count > 2, prefix.last == UInt8(ascii: "i") || prefix.last == UInt8(ascii: "e") { prefix.removeLast() }
+            return (stems, prefix)
+        }
+        let onNeed = StemmedGlosses(index)
+        let all = StemmedGlosses(index)
+        all.stemAll()
+        var found = 0
+        for (stems, prefix) in asked {
+            let expected = scan(stems, prefix)
+            found += expected.count
+            #expect(onNeed.entries(stemmingTo: stems, prefix: prefix) == expected, "\(stems)")
+            #expect(all.entries(stemmingTo: stems, prefix: prefix) == expected, "\(stems)")
+        }
+        // Asked again, from what was kept.
+        for (stems, prefix) in asked.reversed() {
+            #expect(onNeed.entries(stemmingTo: stems, prefix: prefix) == scan(stems, prefix), "\(stems)")
+        }
+        #expect(found > 20)
+    }
+
     /// The gloss index's groups, each sorted when first asked for, are the whole index sorted
     /// at once (as it was made before: by gloss in lower case, then rank, then dictionary
     /// order; compared here as strings), cut at each first byte; and a prefix finds what a
