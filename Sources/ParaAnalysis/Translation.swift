@@ -204,14 +204,6 @@ package enum QueryTranslator {
         return out
     }
 
-    /// Makes now what translating a query makes on first need (inflating the dictionary,
-    /// sorting and stemming its glosses), so that a long-running process's first queries do not
-    /// wait for it; on a background thread, while the first queries run.
-    package static func prepare() {
-        _ = Tables.words.starts.count
-        Tables.stemmedGlosses.stemAll()
-    }
-
     enum Tables {
         /// The dictionary, inflated on first use.
         static let words = DictionaryTable(packed: cedictTablePacked, length: cedictTableLength)
@@ -434,8 +426,8 @@ final class GlossIndex: Sendable {
 /// The gloss index's entries by the stems of their glosses (`human right` for `human rights`).
 /// A gloss is stemmed on first need, when a query word's stem begins it, and its stems are
 /// kept: a query pays once per process for the glosses that begin with its words' stems, not
-/// for the whole dictionary. A process that runs many queries stems them all at once, on
-/// another thread (``stemAll()``), so that its first English queries do not (docs/performance.md).
+/// for the whole dictionary. (Stemming all of them at once, on another core while `batch`
+/// runs its first queries, was measured: no faster; docs/performance.md.)
 final class StemmedGlosses: Sendable {
     /// The stems of each gloss stemmed so far (joined by spaces), by where it starts in the table.
     private let stemmed = Mutex<[Int32: String]>([:])
@@ -450,11 +442,6 @@ final class StemmedGlosses: Sendable {
         guard !candidates.isEmpty else { return [] }
         let wanted = stems.joined(separator: " ")
         return zip(keys(of: candidates), candidates).compactMap { $0 == wanted ? $1 : nil }
-    }
-
-    /// Stems every gloss (a long-running process's first queries then find them stemmed).
-    func stemAll() {
-        for first in 0...255 { _ = keys(of: index.group(UInt8(first))[...]) }
     }
 
     /// The stems of each entry's gloss (in gloss order, as the index sorts them).

@@ -22,14 +22,11 @@ public struct Searcher: Sendable {
     /// Starts making, on another thread, what many queries share and one query would not pay
     /// for: each version 4 segment's per-document language table (a translated query filters
     /// its candidates by language; until the table is made, each reads its document's record;
-    /// version 5 writes the table), and, when `translating`, the dictionary's glosses sorted
-    /// and stemmed (which the first queries of each letter would otherwise make). For a process
-    /// that runs many queries, as `batch` does.
-    package func prepareInBackground(translating: Bool = true) {
+    /// version 5 writes the table). For a process that runs many queries, as `batch` does.
+    package func prepareInBackground() {
         let segments = snapshot.segments
         DispatchQueue.global(qos: .utility).async {
             for segment in segments { segment.makeLanguageTable() }
-            if translating { QueryTranslator.prepare() }
         }
     }
 
