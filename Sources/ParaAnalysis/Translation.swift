@@ -425,8 +425,8 @@ final class GlossIndex: Sendable {
 
 /// The gloss index's entries by the stems of their glosses (`human right` for `human rights`).
 /// A gloss is stemmed on first need, when a query word's stem begins it, and its stems are
-/// kept: a query pays once per process for the glosses that begin with its words' stems, not
-/// for the whole dictionary. (Stemming all of them at once, on another core while `batch`
+/// kept: each gloss that begins with a query word's stem is stemmed once per process, and no
+/// query stems the whole dictionary. (Stemming all of them at once, on another core while `batch`
 /// runs its first queries, was measured: no faster; docs/performance.md.)
 final class StemmedGlosses: Sendable {
     /// The stems of each gloss stemmed so far (joined by spaces), by where it starts in the table.
@@ -434,6 +434,9 @@ final class StemmedGlosses: Sendable {
     let index: GlossIndex
 
     init(_ index: GlossIndex) { self.index = index }
+
+    /// How many glosses have been stemmed (for tests).
+    var stemmedCount: Int { stemmed.withLock { $0.count } }
 
     /// The entries whose glosses begin with `prefix` (lower case) and stem to `stems`, in
     /// gloss order.

@@ -341,9 +341,10 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
                 return QueryTranslator.englishWords(gloss).map(\.stem) == stems
             }
         }
-        // Shorter prefixes first: a longer one then finds some of its glosses stemmed.
-        let words = ["rec", "recov", "recovery", "recover", "develop", "development", "human rights", "sustainable development",
-                     "peace", "peacekeeping", "asset", "assets", "women", "un"]
+        // Longer prefixes first: a shorter one then finds some of its glosses stemmed and not
+        // others (`recovery` before `rec`).
+        let words = ["recovery", "recover", "recov", "rec", "development", "develop", "sustainable development", "human rights",
+                     "peacekeeping", "peace", "assets", "asset", "women", "un"]
             + (try Self.queries(count: 100, seed: 16)).flatMap { QueryTranslator.englishWords($0).map(\.surface) }
         let asked = words.map { text -> ([String], [UInt8]) in
             let stems = QueryTranslator.englishWords(text).map(\.stem)
@@ -359,10 +360,13 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
             found += expected.count
             #expect(onNeed.entries(stemmingTo: stems, prefix: prefix) == expected, "\(stems)")
         }
-        // Asked again, from what was kept.
+        // Asked again, from what was kept: nothing is stemmed twice.
+        let stemmed = onNeed.stemmedCount
         for (stems, prefix) in asked.reversed() {
             #expect(onNeed.entries(stemmingTo: stems, prefix: prefix) == scan(stems, prefix), "\(stems)")
         }
+        #expect(onNeed.stemmedCount == stemmed)
+        #expect(stemmed > 100)
         #expect(found > 20)
     }
 
