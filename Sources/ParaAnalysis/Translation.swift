@@ -141,11 +141,18 @@ package enum QueryTranslator {
         return out
     }
 
+    /// What a gloss must begin with to stem to `stem`: the stem but for a final `i` or `e`
+    /// that Porter's rules may put in (`recoveri` for `recovery`).
+    static func glossPrefix(ofStem stem: String) -> [UInt8] {
+        var prefix = Array(stem.utf8)
+        if prefix.count > 2, prefix.last == UInt8(ascii: "i") || prefix.last == UInt8(ascii: "e") { prefix.removeLast() }
+        return prefix
+    }
+
     /// The Chinese words whose glosses stem to `stems` and begin with the first stem (but for a
     /// final `i` or `e` that Porter's rules may put in), best first.
     static func chineseWords(glossedAs stems: [String]) -> [String] {
-        var prefix = Array(stems[0].utf8)
-        if prefix.count > 2, prefix.last == UInt8(ascii: "i") || prefix.last == UInt8(ascii: "e") { prefix.removeLast() }
+        let prefix = glossPrefix(ofStem: stems[0])
         var ranked: [(rank: Int, word: String)] = []
         let index = Tables.glosses
         let bytes = index.table.bytes

@@ -309,6 +309,16 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
         #expect(translatedSome > 50)
     }
 
+    /// The entries whose gloss begins with `prefix` and stems to `stems`, each gloss stemmed
+    /// afresh: what ``StemmedGlosses`` must find.
+    static func scan(_ stems: [String], _ prefix: [UInt8]) -> [GlossIndex.Entry] {
+        let index = QueryTranslator.Tables.glosses
+        return index.entries(withPrefix: prefix).filter { e in
+            let gloss = String(decoding: index.table.bytes[Int(e.gloss.lowerBound)..<Int(e.gloss.upperBound)].map(GlossIndex.lower), as: UTF8.self)
+            return QueryTranslator.englishWords(gloss).map(\.stem) == stems
+        }
+    }
+
     /// English words find their Chinese words through the stemmed glosses as a scan of every
     /// gloss that begins like the word, stemmed, finds them.
     @Test func stemmedGlossesFindWhatAScanFinds() throws {
@@ -316,14 +326,9 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
         for query in try Self.queries(count: 400, seed: 15) {
             for word in QueryTranslator.englishWords(query) {
                 let stems = [word.stem]
-                var prefix = Array(word.stem.utf8)
-                if prefix.count > 2, prefix.last == UInt8(ascii: "i") || prefix.last == UInt8(ascii: "e") { prefix.removeLast() }
-                let index = QueryTranslator.Tables.glosses
-                let scan = index.entries(withPrefix: prefix).filter { e in
-                    let gloss = String(decoding: index.table.bytes[Int(e.gloss.lowerBound)..<Int(e.gloss.upperBound)].map(GlossIndex.lower), as: UTF8.self)
-                    return QueryTranslator.englishWords(gloss).map(\.stem) == stems
-                }
-                #expect(QueryTranslator.Tables.stemmedGlosses.entries(stemmingTo: stems, prefix: prefix) == scan, "\(word.surface)")
+                let prefix = QueryTranslator.glossPrefix(ofStem: word.stem)
+                #expect(QueryTranslator.Tables.stemmedGlosses.entries(stemmingTo: stems, prefix: prefix) == Self.scan(stems, prefix),
+                        "\(word.surface)")
                 checked += 1
             }
         }
@@ -334,13 +339,6 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
     /// earlier word (one that begins like it) or for this one (a fresh copy, so that what
     /// other tests stemmed does not count).
     @Test func glossesStemmedOnceFindWhatAScanFinds() throws {
-        let index = QueryTranslator.Tables.glosses
-        func scan(_ stems: [String], _ prefix: [UInt8]) -> [GlossIndex.Entry] {
-            index.entries(withPrefix: prefix).filter { e in
-                let gloss = String(decoding: index.table.bytes[Int(e.gloss.lowerBound)..<Int(e.gloss.upperBound)].map(GlossIndex.lower), as: UTF8.self)
-                return QueryTranslator.englishWords(gloss).map(\.stem) == stems
-            }
-        }
         // Longer prefixes first: a shorter one then finds some of its glosses stemmed and not
         // others (`recovery` before `rec`).
         let words = ["recovery", "recover", "recov", "rec", "development", "develop", "sustainable development", "human rights",
@@ -349,21 +347,19 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
         let asked = words.map { text -> ([String], [UInt8]) in
             let stems = QueryTranslator.englishWords(text).map(\.stem)
             precondition(!stems.isEmpty, text)
-            var prefix = Array(stems[0].utf8)
-            if prefix.count > 2, prefix.last == UInt8(ascii: "i") || prefix.last == UInt8(ascii: "e") { prefix.removeLast() }
-            return (stems, prefix)
+            return (stems, QueryTranslator.glossPrefix(ofStem: stems[0]))
         }
-        let onNeed = StemmedGlosses(index)
+        let onNeed = StemmedGlosses(QueryTranslator.Tables.glosses)
         var found = 0
         for (stems, prefix) in asked {
-            let expected = scan(stems, prefix)
+            let expected = Self.scan(stems, prefix)
             found += expected.count
             #expect(onNeed.entries(stemmingTo: stems, prefix: prefix) == expected, "\(stems)")
         }
         // Asked again, from what was kept: nothing is stemmed twice.
         let stemmed = onNeed.stemmedCount
         for (stems, prefix) in asked.reversed() {
-            #expect(onNeed.entries(stemmingTo: stems, prefix: prefix) == scan(stems, prefix), "\(stems)")
+            #expect(onNeed.entries(stemmingTo: stems, prefix: prefix) == Self.scan(stems, prefix), "\(stems)")
         }
         #expect(onNeed.stemmedCount == stemmed)
         #expect(stemmed > 100)
