@@ -188,12 +188,14 @@ extension Searcher {
         var lists = required
         let n = scorer.count
         let m = scorer.matchers
-        @inline(__always) func doc(_ j: Int) -> Int {
+        // (`lists` passed in, not captured: a local function that captures a variable the
+        // walk also changes costs a run-time exclusivity check at every call.)
+        @inline(__always) func doc(_ j: Int, _ lists: inout [TermMatcher]) -> Int {
             if let i = scored[j] { return m[i].doc }
             return lists[j].doc
         }
         var step = 0
-        var d = doc(0)
+        var d = doc(0, &lists)
         // The paragraphs up to `windowEnd` score at most `windowBound` (every term's block there).
         var windowEnd = -1
         var windowBound = Double.infinity
@@ -202,8 +204,8 @@ extension Searcher {
             // Leap until every required list is at the same paragraph.
             for j in lists.indices {
                 if let i = scored[j] { m[i].advance(to: d) } else { lists[j].advance(to: d) }
-                if doc(j) != d {
-                    d = doc(j)
+                if doc(j, &lists) != d {
+                    d = doc(j, &lists)
                     continue search
                 }
             }
@@ -251,7 +253,7 @@ extension Searcher {
                 }
             }
             if let i = scored[0] { m[i].next() } else { lists[0].next() }
-            d = doc(0)
+            d = doc(0, &lists)
         }
     }
 }
@@ -301,8 +303,12 @@ struct TopK {
     /// The score a new candidate must reach: the k-th's once the heap is full (divided by
     /// `finalLift`), or, when higher, the floor under the best so far (the best itself is never
     /// pruned: the floor is below it) or the `liftedK`-th best score divided by `lift`.
-    var threshold: Double? {
-        var out = items.count < capacity ? nil : items[0].score * kthShare
+    /// (Kept, not computed at each read: the walks read it for every candidate, and it moves
+    /// only when one is offered.)
+    private(set) var threshold: Double? = nil
+
+    private func currentThreshold() -> Double? {
+        var out = items.count < capacity || items.isEmpty ? nil : items[0].score * kthShare
         if relativeFloor > 0, best > 0 { out = max(out ?? 0, relativeFloor * best) }
         if liftedK > 0, topScores.count == liftedK { out = max(out ?? 0, topScores[0] / lift) }
         return out
@@ -344,6 +350,7 @@ struct TopK {
                 i = m
             }
         }
+        threshold = currentThreshold()
     }
 
     private mutating func keepTopScore(_ score: Double) {

@@ -530,3 +530,33 @@ func expectMaxScoreEqualsExhaustive(_ searcher: Searcher, _ query: String, limit
     #expect(fast.total == slow.total, "\(query) k=\(limit)")
     return slow
 }
+
+@Suite struct TopKThresholdTests {
+    /// The heap keeps its threshold rather than work it out at each read: after every offer it
+    /// must be what the offers so far give, worked out here from all of them (the k-th best
+    /// over `finalLift`, the floor under the best, the `liftedK`-th best over `lift`).
+    @Test func keptThresholdIsWhatTheOffersGive() {
+        var random = SplitMix64(state: 14)
+        for round in 0..<200 {
+            let capacity = Int.random(in: 0...6, using: &random)
+            let floor = round % 3 == 0 ? 0 : Double.random(in: 0.1...0.9, using: &random)
+            let lift = round % 4 == 0 ? 0 : Double.random(in: 1...2, using: &random)
+            let liftedK = Int.random(in: 1...4, using: &random)
+            let finalLift = round % 5 == 0 ? Double.random(in: 1...1.5, using: &random) : 1
+            var heap = TopK(capacity: capacity, relativeFloor: floor, lift: lift, liftedK: liftedK, finalLift: finalLift)
+            #expect(heap.threshold == nil)
+            var offered: [Searcher.Candidate] = []
+            for local in 0..<Int.random(in: 1...30, using: &random) {
+                // Few distinct scores, so that ties (broken by key) are common.
+                let c = Searcher.Candidate(segment: 0, local: local, score: Double(Int.random(in: 1...8, using: &random)))
+                offered.append(c)
+                heap.offer(c)
+                let ranked = offered.sorted { $0.score != $1.score ? $0.score > $1.score : $0.key < $1.key }
+                var expected: Double? = capacity > 0 && ranked.count >= capacity ? ranked[capacity - 1].score * (1 / finalLift) : nil
+                if floor > 0 { expected = max(expected ?? 0, floor * ranked[0].score) }
+                if lift > 0, ranked.count >= liftedK { expected = max(expected ?? 0, ranked[liftedK - 1].score / lift) }
+                #expect(heap.threshold == expected, "round \(round), after \(offered.count) offers")
+            }
+        }
+    }
+}
