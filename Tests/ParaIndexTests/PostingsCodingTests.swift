@@ -21,14 +21,18 @@ import ParaTestSupport
                 var w = ByteWriter()
                 BitPacking.pack(v, bits: bits, into: &w)
                 #expect(w.count == BitPacking.byteCount(count: count, bits: bits))
-                // Exactly the run's bytes are readable, so the last values take the slow path.
-                let bytes = w.bytes + [0]   // a non-empty buffer even for an empty run
+                // Exactly the run's bytes readable, so that the last values take the slow path;
+                // then eight set bytes more, so that a whole block takes the path of constant
+                // widths (and a mask that let a bit through would show).
+                let bytes = w.bytes + [UInt8](repeating: 0xFF, count: 8)
                 bytes.withUnsafeBytes { p in
-                    var out = [UInt32](repeating: 0xDEAD, count: count)
-                    out.withUnsafeMutableBufferPointer { o in
-                        if count > 0 { BitPacking.unpack(count: count, bits: bits, source: p.baseAddress!, available: w.count, into: o.baseAddress!) }
+                    for available in [w.count, w.count + 8] {
+                        var out = [UInt32](repeating: 0xDEAD, count: count)
+                        out.withUnsafeMutableBufferPointer { o in
+                            if count > 0 { BitPacking.unpack(count: count, bits: bits, source: p.baseAddress!, available: available, into: o.baseAddress!) }
+                        }
+                        #expect(out == v, "bits \(bits) count \(count) available \(available)")
                     }
-                    #expect(out == v, "bits \(bits) count \(count)")
                     for i in 0..<count {
                         #expect(BitPacking.value(at: i, bits: bits, source: p.baseAddress!, available: w.count) == v[i])
                     }
