@@ -84,7 +84,8 @@ extension Searcher {
             // The pools' bounds from their frontiers, when the loose ones leave the window in
             // reach: each only as far as it must go to take the window out of reach.
             if !pools.isEmpty, let threshold = heap.threshold, total * margin >= threshold {
-                for i in pools where bound[i] > 0 {
+                for p in pools.indices where bound[pools[p]] > 0 {
+                    let i = pools[p]
                     let others = total - bound[i]
                     bound[i] = m[i].frontierBound(reaching: threshold / margin - others, loose: bound[i]) {
                         scorer.bound(i, maxFrequency: $0.frequency, minLength: $0.length)
@@ -94,7 +95,17 @@ extension Searcher {
             }
             if let threshold = heap.threshold, total * margin < threshold { continue }
             // The ranking-only lists first, whatever their bounds: they are never essential.
-            order[lead...].sort { bound[$0] < bound[$1] }
+            // (By insertion, stable as `sort` is: the order is the last window's, most often
+            // still sorted, and a few lists long; `sort` took a closure and a slice of the
+            // array, a retain and a release, every window.)
+            if n - lead > 1 {
+                for e in (lead + 1)..<n {
+                    let list = order[e], key = bound[list]
+                    var j = e
+                    while j > lead && bound[order[j - 1]] > key { order[j] = order[j - 1]; j -= 1 }
+                    order[j] = list
+                }
+            }
             var acc = 0.0
             for e in 0..<n { acc += bound[order[e]]; prefix[e] = acc }
             func firstEssential(_ threshold: Double?) -> Int {
