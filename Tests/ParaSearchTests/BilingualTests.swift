@@ -366,6 +366,25 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
         #expect(found > 20)
     }
 
+    /// The Chinese words of stems, kept once worked out, are what working them out gives,
+    /// whichever stems were asked before (stems that share their first one, or are a prefix of
+    /// others', included).
+    @Test func keptChineseWordsAreWhatFindingThemGives() throws {
+        let texts = ["human rights", "human", "rights human", "human rights council", "asset recovery", "asset",
+                     "sustainable development", "development sustainable", "peace", "peacekeeping"]
+            + (try Self.queries(count: 60, seed: 23))
+        let asked = texts.map { QueryTranslator.englishWords($0).map(\.stem) }.filter { !$0.isEmpty }
+        var nonEmpty = 0
+        for pass in 0..<2 {
+            for stems in asked {
+                let kept = QueryTranslator.chineseWords(glossedAs: stems)
+                #expect(kept == QueryTranslator.findChineseWords(glossedAs: stems), "pass \(pass): \(stems)")
+                if !kept.isEmpty { nonEmpty += 1 }
+            }
+        }
+        #expect(nonEmpty > 20)
+    }
+
     /// The gloss index's groups, each sorted when first asked for, are the whole index sorted
     /// at once (as it was made before: by gloss in lower case, then rank, then dictionary
     /// order; compared here as strings), cut at each first byte; and a prefix finds what a
