@@ -149,12 +149,12 @@ package enum QueryTranslator {
         return prefix
     }
 
-    /// ``chineseWords(glossedAs:)``'s answers so far, by the stems joined with spaces: a common
-    /// word's stem begins thousands of glosses, and its answer, worked out again for each
-    /// query that holds it, took 4.5 % of a warm search's time. At most `maxKnownWords` kept
-    /// (then forgotten, and worked out again as asked).
+    /// ``chineseWords(glossedAs:)``'s answers so far, by the stems joined with spaces (a stem
+    /// holds none): a common word's stem begins thousands of glosses, and working its answer
+    /// out again for each query that holds it was most of an English query's translation. At
+    /// most `maxKnownSequences` kept (then forgotten, and worked out again as asked).
     private static let knownWords = Mutex<[String: [String]]>([:])
-    static let maxKnownWords = 50_000
+    private static let maxKnownSequences = 50_000
 
     /// The Chinese words whose glosses stem to `stems` and begin with the first stem (but for a
     /// final `i` or `e` that Porter's rules may put in), best first.
@@ -163,7 +163,7 @@ package enum QueryTranslator {
         if let known = knownWords.withLock({ $0[key] }) { return known }
         let words = findChineseWords(glossedAs: stems)
         knownWords.withLock { known in
-            if known.count >= maxKnownWords { known.removeAll() }
+            if known.count >= maxKnownSequences { known.removeAll() }
             known[key] = words
         }
         return words

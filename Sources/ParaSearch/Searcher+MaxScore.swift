@@ -199,8 +199,9 @@ extension Searcher {
         var lists = required
         let n = scorer.count
         let m = scorer.matchers
-        // (`lists` passed in, not captured: a local function that captures a variable the
-        // walk also changes costs a run-time exclusivity check at every call.)
+        // (`lists` passed in, not captured: captured by a local function that the walk calls
+        // while it also changes `lists`, it was checked for exclusive access at run time at
+        // every call — measured, 1 % of all instructions.)
         @inline(__always) func doc(_ j: Int, _ lists: inout [TermMatcher]) -> Int {
             if let i = scored[j] { return m[i].doc }
             return lists[j].doc

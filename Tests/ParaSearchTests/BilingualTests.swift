@@ -371,7 +371,7 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
     /// others', included).
     @Test func keptChineseWordsAreWhatFindingThemGives() throws {
         let texts = ["human rights", "human", "rights human", "human rights council", "asset recovery", "asset",
-                     "sustainable development", "development sustainable", "peace", "peacekeeping"]
+                     "sustainable development", "development sustainable", "peace", "peacekeeping", "peace keeping"]
             + (try Self.queries(count: 60, seed: 23))
         let asked = texts.map { QueryTranslator.englishWords($0).map(\.stem) }.filter { !$0.isEmpty }
         var nonEmpty = 0
@@ -379,7 +379,7 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
             for stems in asked {
                 let kept = QueryTranslator.chineseWords(glossedAs: stems)
                 #expect(kept == QueryTranslator.findChineseWords(glossedAs: stems), "pass \(pass): \(stems)")
-                if !kept.isEmpty { nonEmpty += 1 }
+                if pass == 0 && !kept.isEmpty { nonEmpty += 1 }
             }
         }
         #expect(nonEmpty > 20)
