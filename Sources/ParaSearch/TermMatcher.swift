@@ -76,9 +76,12 @@ struct TermMatcher {
         if isMerged { return advanceMerged(to: target) }
         if first.doc < target { first.advance(to: target) }
         var m = first.doc
-        for i in rest.indices {
-            if rest[i].doc < target { rest[i].advance(to: target) }
-            m = min(m, rest[i].doc)
+        // (Through the buffer: one uniqueness check of the array, not one per list.)
+        rest.withUnsafeMutableBufferPointer { rest in
+            for i in rest.indices {
+                if rest[i].doc < target { rest[i].advance(to: target) }
+                m = min(m, rest[i].doc)
+            }
         }
         doc = m
     }
@@ -96,16 +99,26 @@ struct TermMatcher {
             mergedIndex += 1
             doc = mergedIndex < docs.count ? Int(docs[mergedIndex]) : PostingsCursor.end
         } else {
-            // Every list stands at or after `doc`: those at it move on by one.
-            let at = doc
-            if first.doc == at { first.next() }
-            var m = first.doc
+            nextInUnion()
+        }
+    }
+
+    /// ``next()`` for a live union, apart: inlined into the scoring loops with the single
+    /// list's step, it made them larger for the rarer case.
+    @inline(never)
+    private mutating func nextInUnion() {
+        // Every list stands at or after `doc`: those at it move on by one.
+        let at = doc
+        if first.doc == at { first.next() }
+        var m = first.doc
+        // (Through the buffer: one uniqueness check of the array, not one per list.)
+        rest.withUnsafeMutableBufferPointer { rest in
             for i in rest.indices {
                 if rest[i].doc == at { rest[i].next() }
                 m = min(m, rest[i].doc)
             }
-            doc = m
         }
+        doc = m
     }
 
     /// For merged postings, the block (of ``MergedPostings/blockSize`` paragraphs) holding the
