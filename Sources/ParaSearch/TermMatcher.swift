@@ -237,17 +237,28 @@ struct TermMatcher {
     mutating func unionBlockBound(atOrAfter target: Int, _ score: (Impact) -> Double) -> (lastDoc: Int, bound: Double)? {
         precondition(isUnion && wholeTermsOnly, "only a union of whole terms")
         let pool = pool.unsafelyUnwrapped
-        if pool.blockEnds.count != rest.count + 1 { pool.blockEnds = Array(repeating: Int.min, count: rest.count + 1) }
+        // (The block ends taken out of the pool, and the lists moved through their buffer, while
+        // they are worked on: a class's array changed in place, or an array's elements, cost
+        // run-time checks at every access.)
+        var ends: [Int] = []
+        swap(&ends, &pool.blockEnds)
+        defer { swap(&ends, &pool.blockEnds) }
+        if ends.count != rest.count + 1 { ends = Array(repeating: Int.min, count: rest.count + 1) }
         var lastDoc = Int.max, changed = false
-        for member in 0...rest.count {
-            let last = (member == 0 ? first.blockEnd(atOrAfter: target) : rest[member - 1].blockEnd(atOrAfter: target)) ?? -1
-            if last != pool.blockEnds[member] { pool.blockEnds[member] = last; changed = true }
-            if last >= 0 { lastDoc = min(lastDoc, last) }
+        let firstEnd = first.blockEnd(atOrAfter: target) ?? -1
+        if firstEnd != ends[0] { ends[0] = firstEnd; changed = true }
+        if firstEnd >= 0 { lastDoc = firstEnd }
+        rest.withUnsafeMutableBufferPointer { rest in
+            for k in rest.indices {
+                let last = rest[k].blockEnd(atOrAfter: target) ?? -1
+                if last != ends[k + 1] { ends[k + 1] = last; changed = true }
+                if last >= 0 { lastDoc = min(lastDoc, last) }
+            }
         }
         if lastDoc == Int.max { return nil }
         if changed {
             var frequency = 0, length = Int.max
-            for member in 0...rest.count where pool.blockEnds[member] >= 0 {
+            for member in 0...rest.count where ends[member] >= 0 {
                 let top = member == 0 ? first.frontierExtremes() : rest[member - 1].frontierExtremes()
                 frequency += top.frequency
                 length = min(length, top.length)
