@@ -160,12 +160,26 @@ extension Searcher {
                     }
                 }
                 var pruned = false
+                // Where a required list (below) stands past `d`: no paragraph before it can win.
+                var leap = d
                 let threshold = heap.threshold
                 var e = essential - 1
                 while e >= 0 {
                     if let threshold, (partial + prefix[e]) * margin < threshold { pruned = true; break }
-                    m[order[e]].advance(to: d)
-                    if m[order[e]].doc == d { partial += scorer.contribute(order[e], d, norm) }
+                    let list = order[e]
+                    m[list].advance(to: d)
+                    if m[list].doc == d {
+                        partial += scorer.contribute(list, d, norm)
+                    } else if let threshold, (prefix[n - 1] - bound[list]) * margin < threshold {
+                        // Every other list's bound together falls short: the window's paragraphs
+                        // without this list cannot reach the k-th, so the essential lists leap
+                        // to where it stands (within the window, whose bounds these are) — two
+                        // common words that each score below the k-th are walked as an
+                        // intersection, not along the one with the higher bound.
+                        leap = min(m[list].doc, end + 1)
+                        pruned = true
+                        break
+                    }
                     e -= 1
                 }
                 if !pruned {
@@ -175,7 +189,11 @@ extension Searcher {
                         essential = firstEssential(heap.threshold)
                     }
                 }
-                for e in essential..<n where m[order[e]].doc == d { m[order[e]].next() }
+                if leap > d {
+                    for e in essential..<n { m[order[e]].advance(to: leap) }
+                } else {
+                    for e in essential..<n where m[order[e]].doc == d { m[order[e]].next() }
+                }
             }
         }
     }
