@@ -501,6 +501,31 @@ extension PoolBoundTests {
     }
 }
 
+@Suite struct RequiredListTests {
+    /// A rarer word whose first block is long paragraphs, and a common one absent from them:
+    /// once the best paragraph holds both, the common word is required in that window and the
+    /// rarer one leaps to where it stands next — but only to the window's end, because in the
+    /// next block the rarer word alone wins (`alpha alpha alpha`, paragraph 201). A leap past
+    /// the window lost it.
+    @Test func aRequiredListsLeapStaysInItsWindow() throws {
+        let filler = Array(repeating: "filler", count: 50).joined(separator: " ")
+        var texts: [String] = []
+        for i in 0..<6000 {
+            switch i {
+            case 0: texts.append("alpha beta " + filler)
+            case 200: texts.append("alpha alpha alpha")
+            case 1..<256: texts.append("alpha " + filler)
+            case 5000...: texts.append("beta " + filler)
+            default: texts.append("filler")
+            }
+        }
+        let searcher = Searcher(snapshot: try indexAsOneDocument(texts, in: temporaryDirectory("required")))
+        let results = try expectMaxScoreEqualsExhaustive(searcher, "alpha beta", limit: 1)
+        #expect(results.hits.map(\.paragraph.number) == ["201"])
+        for k in [2, 3, 10] { _ = try expectMaxScoreEqualsExhaustive(searcher, "alpha beta", limit: k) }
+    }
+}
+
 /// An index in `dir` of one English document whose paragraphs are `texts`, numbered from 1.
 func indexAsOneDocument(_ texts: [String], in dir: String, title: String = "") throws -> IndexSnapshot {
     let writer = try IndexWriter(directory: dir)
