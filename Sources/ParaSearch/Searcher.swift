@@ -20,12 +20,15 @@ public struct Searcher: Sendable {
     }
 
     /// Starts making, on another thread, what many queries share and one query would not pay
-    /// for: each version 4 segment's per-document language table (a translated query filters
-    /// its candidates by language; until the table is made, each reads its document's record;
+    /// for: with `translating`, the dictionary's tables (``QueryTranslator/prepareTables()``:
+    /// a query that needs one meanwhile waits for it, rather than making it); then each
+    /// version 4 segment's per-document language table (a translated query filters its
+    /// candidates by language; until the table is made, each reads its document's record;
     /// version 5 writes the table). For a process that runs many queries, as `batch` does.
-    package func prepareInBackground() {
+    package func prepareInBackground(translating: Bool) {
         let segments = snapshot.segments
         DispatchQueue.global(qos: .utility).async {
+            if translating { QueryTranslator.prepareTables() }
             for segment in segments { segment.makeLanguageTable() }
         }
     }

@@ -81,7 +81,7 @@ struct Batch: ParsableCommand {
         IndexSnapshot.keepFreedMemoryForSearches()
         // (Many queries: what they share is made on the other core while the first ones run.
         // The language table serves translated queries and `lang:` filters only.)
-        if !noTranslate || list.contains(where: { $0.1.contains("lang:") }) { searcher.prepareInBackground() }
+        if !noTranslate || list.contains(where: { $0.1.contains("lang:") }) { searcher.prepareInBackground(translating: !noTranslate) }
         var options = SearchOptions(limit: limit)
         options.countTotal = format == .jsonl
         options.snippets = format == .jsonl

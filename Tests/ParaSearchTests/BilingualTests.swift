@@ -319,6 +319,31 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
         }
     }
 
+    /// The tables made ahead (as `batch` makes them on its other core) leave no group of
+    /// glosses unsorted, each in gloss order, and find for a word what an index sorted as
+    /// words ask finds.
+    @Test func tablesMadeAheadFindWhatTablesMadeOnNeedFind() throws {
+        let onNeed = GlossIndex(QueryTranslator.Tables.words)
+        #expect(onNeed.unsortedGroups.count > 20)
+        QueryTranslator.prepareTables()
+        let ahead = QueryTranslator.Tables.glosses
+        #expect(ahead.unsortedGroups.isEmpty)
+        ahead.table.bytes.withUnsafeBufferPointer { bytes in
+            for first in 0...UInt8.max {
+                let group = ahead.group(first)
+                for (a, b) in zip(group, group.dropFirst()) { #expect(!GlossIndex.precedes(b, a, bytes)) }
+            }
+        }
+        var found = 0
+        for word in ["recovery", "asset", "peace", "development", "women", "climate", "water", "zone"] {
+            let prefix = QueryTranslator.glossPrefix(ofStem: QueryTranslator.englishWords(word)[0].stem)
+            let expected = onNeed.entries(withPrefix: prefix)
+            found += expected.count
+            #expect(Array(ahead.entries(withPrefix: prefix)) == Array(expected), "\(word)")
+        }
+        #expect(found > 100)
+    }
+
     /// English words find their Chinese words through the stemmed glosses as a scan of every
     /// gloss that begins like the word, stemmed, finds them.
     @Test func stemmedGlossesFindWhatAScanFinds() throws {
@@ -620,7 +645,7 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
         let snapshot = try IndexSnapshot.open(directory: dir)
         let searcher = Searcher(snapshot: snapshot)
         #expect(snapshot.segments.allSatisfy { $0.madeDocumentLanguageCodes == nil })
-        searcher.prepareInBackground()
+        searcher.prepareInBackground(translating: false)
         // (Meanwhile only the queries of few candidates, which read their records and never
         // make the table themselves: the table checked below is the background's.)
         let during = try queries.prefix(3).map { try searcher.search($0, options: options) }
