@@ -23,7 +23,10 @@ extension Searcher {
     /// merged by length (``TermMatcher/frontierBound(reaching:loose:_:)``).
     /// With one essential list, its postings whose own score plus the others' bounds falls
     /// short are passed over a block at a time (a lone character's merged list, in place; a
-    /// word's pooled translations, a posting at a time), without scoring them.
+    /// word's pooled translations, a posting at a time), without scoring them. A probed list
+    /// without the paragraph, whose absence the others' bounds together cannot make up for, is
+    /// required in the window: the essential lists leap to where it stands (no further than
+    /// the window's end).
     /// Every paragraph that could enter the top k is still scored exactly as the exhaustive
     /// strategy scores it.
     ///
