@@ -26,7 +26,8 @@ extension Searcher {
     /// word's pooled translations, a posting at a time), without scoring them. A probed list
     /// without the paragraph, whose absence the others' bounds together cannot make up for, is
     /// required in the window: the essential lists leap to where it stands (no further than
-    /// the window's end).
+    /// the window's end). A window with two essential lists or more, a word's translations
+    /// among them, is taken list by list rather than a paragraph at a time (``walkGathered``).
     /// Every paragraph that could enter the top k is still scored exactly as the exhaustive
     /// strategy scores it.
     ///
@@ -50,6 +51,14 @@ extension Searcher {
         var next = 0   // every paragraph before this one is decided
         let pools = (0..<n).filter { m[$0].isUnion && m[$0].wholeTermsOnly }
         for i in pools { m[i].startPoolBounds() }
+        // (Made on the first window that gathers: `walkGathered`'s buffers, zero between windows.)
+        var frequencies: UnsafeMutablePointer<UInt32>? = nil
+        var zeroed = 0
+        var seen: UnsafeMutablePointer<UInt64>? = nil
+        defer {
+            frequencies?.deallocate()
+            seen?.deallocate()
+        }
         var step = 0
         while !budget.isSpent(at: step) {
             step += 1
@@ -118,6 +127,27 @@ extension Searcher {
                 return max(i, lead)
             }
             var essential = firstEssential(heap.threshold)
+            // Two essential lists or more, a word's translations among them: the window's
+            // paragraphs gathered list by list.
+            if n - essential >= 2, end - start < Self.gatheredSpan, heap.threshold != nil,
+               (essential..<n).contains(where: { m[order[$0]].isUnion && m[order[$0]].wholeTermsOnly }) {
+                if frequencies == nil {
+                    frequencies = .allocate(capacity: n * Self.gatheredSpan)
+                    seen = .allocate(capacity: Self.gatheredSpan / 64)
+                    seen!.initialize(repeating: 0, count: Self.gatheredSpan / 64)
+                }
+                // (Zeroed only as far as a window has needed: most windows are a few hundred
+                // paragraphs long, and zeroing the whole for each query cost more than it saved.)
+                let needed = (n - essential) * (end - start + 1)
+                if needed > zeroed {
+                    (frequencies! + zeroed).initialize(repeating: 0, count: needed - zeroed)
+                    zeroed = needed
+                }
+                try walkGathered(scorer, segment: s, heap: &heap, accept: accept, rescore: rescore, start: start, end: end,
+                                 essential: essential, order: order, bound: bound, prefix: prefix,
+                                 frequencies: frequencies!, seen: seen!)
+                continue
+            }
             for e in essential..<n { m[order[e]].advance(to: start) }
             while essential < n {
                 var d = PostingsCursor.end
@@ -203,6 +233,79 @@ extension Searcher {
 }
 
 extension Searcher {
+    /// The widest window (in paragraphs) whose essential lists ``walkGathered`` takes.
+    static let gatheredSpan = 2048
+
+    /// One window of ``maxScore(_:segment:heap:budget:accept:rescore:)`` with two essential
+    /// lists or more: their postings in `start...end` gathered list by list (a word's
+    /// translations member by member) into each paragraph's frequencies, then the paragraphs in
+    /// order, each scored and probed as the paragraph-at-a-time walk does (every paragraph that
+    /// can enter the top k reaches the heap, with the same score). Gathering costs a step of one list a posting;
+    /// the walk it replaces took, for each paragraph, a step of every essential list and of
+    /// every member of each. `frequencies` holds the window's paragraphs for each essential list
+    /// in turn, `seen` a bit per paragraph of the window; both are left zero.
+    private func walkGathered(_ scorer: SegmentScorer, segment s: Int, heap: inout TopK, accept: (Int) throws -> Bool,
+                              rescore: Rescore?, start: Int, end: Int, essential: Int, order: [Int], bound: [Double],
+                              prefix: [Double], frequencies: UnsafeMutablePointer<UInt32>,
+                              seen: UnsafeMutablePointer<UInt64>) throws {
+        let n = scorer.count
+        let m = scorer.matchers
+        let margin = 1 + 1e-9
+        let lists = n - essential
+        let stride = end - start + 1
+        for k in 0..<lists {
+            let list = order[essential + k]
+            m[list].advance(to: start)
+            m[list].gather(through: end, origin: start, into: frequencies + k * stride, seen: seen)
+        }
+        // Paragraphs before this one are passed (a required list stands there).
+        var resume = start
+        for word in 0...((end - start) >> 6) {
+            var bits = seen[word]
+            seen[word] = 0
+            while bits != 0 {
+                let offset = word << 6 | bits.trailingZeroBitCount
+                bits &= bits - 1
+                let d = start + offset
+                if d < resume {
+                    for k in 0..<lists { frequencies[k * stride + offset] = 0 }
+                    continue
+                }
+                let norm = scorer.norm(d)
+                var partial = 0.0
+                for k in 0..<lists {
+                    let f = frequencies[k * stride + offset]
+                    guard f > 0 else { continue }
+                    frequencies[k * stride + offset] = 0
+                    partial += scorer.contribute(order[essential + k], d, frequency: Int(f), norm)
+                }
+                var pruned = false
+                let threshold = heap.threshold
+                var e = essential - 1
+                while e >= 0 {
+                    if let threshold, (partial + prefix[e]) * margin < threshold { pruned = true; break }
+                    let list = order[e]
+                    m[list].advance(to: d)
+                    if m[list].doc == d {
+                        partial += scorer.contribute(list, d, norm)
+                    } else if let threshold, (prefix[n - 1] - bound[list]) * margin < threshold {
+                        // (Required in the window, as in the paragraph-at-a-time walk.)
+                        resume = min(m[list].doc, end + 1)
+                        pruned = true
+                        break
+                    }
+                    e -= 1
+                }
+                if !pruned {
+                    let score = scorer.sum(d)
+                    if heap.wouldAccept(score: score, key: s << 32 | d), try accept(d) {
+                        heap.offer(Candidate(segment: s, local: d, score: rescore?.final(d, score) ?? score))
+                    }
+                }
+            }
+        }
+    }
+
     /// Top-k for a query with required phrases: every match holds all their terms, so the
     /// candidates are the paragraphs of the rarest of them that hold the others too (one
     /// walk, each list leaping to the next paragraph all hold), each scored in full; the

@@ -99,6 +99,16 @@ final class SegmentScorer {
         return c
     }
 
+    /// Scores term `i` on paragraph `doc` from its frequency there (read already) and
+    /// remembers it, as ``contribute(_:_:_:)`` does from the matcher.
+    @inline(__always)
+    func contribute(_ i: Int, _ doc: Int, frequency: Int, _ norm: Double) -> Double {
+        let c = score(i, frequency: frequency, norm: i < rankingOnly ? bm25.k1 : norm)
+        contribution[i] = c
+        contributionDoc[i] = doc
+        return c
+    }
+
     /// The paragraph's score: contributions added in query order, so that every strategy adds
     /// the same numbers in the same order and gets the same bits.
     @inline(__always)

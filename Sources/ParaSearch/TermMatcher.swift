@@ -184,6 +184,37 @@ struct TermMatcher {
         skipUnion(through: last, while: drop)
     }
 
+    /// Adds the frequency of every paragraph from the current one up to `last` to
+    /// `frequencies[paragraph - origin]` and marks it in the bitset `seen` (bit `paragraph -
+    /// origin`), then stands at the first paragraph after `last`. A single list and a word's
+    /// translations are read list by list (the translations' counts at a paragraph add up, as
+    /// ``frequency()`` adds them), not merged a paragraph at a time; other unions as they step.
+    /// The caller owns both buffers and makes them cover `origin...last`.
+    mutating func gather(through last: Int, origin: Int, into frequencies: UnsafeMutablePointer<UInt32>,
+                         seen: UnsafeMutablePointer<UInt64>) {
+        @inline(__always) func add(_ doc: Int, _ frequency: Int) {
+            let offset = doc - origin
+            frequencies[offset] &+= UInt32(truncatingIfNeeded: frequency)
+            seen[offset >> 6] |= 1 << UInt64(offset & 63)
+        }
+        if !isUnion || wholeTermsOnly && !isMerged {
+            while first.doc <= last { add(first.doc, first.frequency); first.next() }
+            var m = first.doc
+            rest.withUnsafeMutableBufferPointer { rest in
+                for i in rest.indices {
+                    while rest[i].doc <= last { add(rest[i].doc, rest[i].frequency); rest[i].next() }
+                    m = min(m, rest[i].doc)
+                }
+            }
+            doc = m
+            return
+        }
+        while doc <= last {
+            add(doc, frequency())
+            next()
+        }
+    }
+
     /// ``skip(through:while:)`` for a live union: a posting at a time (no block bounds its
     /// lists together), for a word's translations their counts at each paragraph added and
     /// the lists there moved on by one, in one loop. (The step is `next()`'s, written out over
