@@ -26,7 +26,7 @@ extension Searcher {
     /// word's pooled translations, a posting at a time), without scoring them. A probed list
     /// without the paragraph, whose absence the others' bounds together cannot make up for, is
     /// required in the window: the essential lists leap to where it stands (no further than
-    /// the window's end). A window with two essential lists or more, a word's translations
+    /// the window's end). A window with two essential lists or more, a union of whole terms
     /// among them, is taken list by list rather than a paragraph at a time (``walkGathered``).
     /// Every paragraph that could enter the top k is still scored exactly as the exhaustive
     /// strategy scores it.
@@ -42,16 +42,15 @@ extension Searcher {
         let n = scorer.count
         let lead = scorer.rankingOnly
         let m = scorer.matchers
-        // Bounds and sums are compared with a relative margin so that rounding never prunes a
-        // paragraph whose exact score would tie or beat the threshold.
-        let margin = 1 + 1e-9
+        let margin = Self.pruningMargin
         var bound = [Double](repeating: 0, count: n)
         var order = Array(0..<n)
         var prefix = [Double](repeating: 0, count: n)
         var next = 0   // every paragraph before this one is decided
         let pools = (0..<n).filter { m[$0].isUnion && m[$0].wholeTermsOnly }
         for i in pools { m[i].startPoolBounds() }
-        // (Made on the first window that gathers: `walkGathered`'s buffers, zero between windows.)
+        // `walkGathered`'s buffers, made on the first window that gathers: `seen` all zero,
+        // `frequencies` zero as far as `zeroed` (the rest not yet initialised).
         var frequencies: UnsafeMutablePointer<UInt32>? = nil
         var zeroed = 0
         var seen: UnsafeMutablePointer<UInt64>? = nil
@@ -127,8 +126,10 @@ extension Searcher {
                 return max(i, lead)
             }
             var essential = firstEssential(heap.threshold)
-            // Two essential lists or more, a word's translations among them: the window's
-            // paragraphs gathered list by list.
+            // Two essential lists or more, a union of whole terms among them (a word's
+            // translations, a prefix's words), once the heap has a threshold (before it, every
+            // list is essential and the whole window would be scored): the window's paragraphs
+            // gathered list by list. (Measured without the union: slower on Chinese bigrams.)
             if n - essential >= 2, end - start < Self.gatheredSpan, heap.threshold != nil,
                (essential..<n).contains(where: { m[order[$0]].isUnion && m[order[$0]].wholeTermsOnly }) {
                 if frequencies == nil {
@@ -233,24 +234,34 @@ extension Searcher {
 }
 
 extension Searcher {
-    /// The widest window (in paragraphs) whose essential lists ``walkGathered`` takes.
+    /// Bounds and sums are compared with this relative margin, so that rounding never prunes a
+    /// paragraph whose exact score would tie or beat the threshold.
+    static let pruningMargin = 1 + 1e-9
+
+    /// The widest window (in paragraphs) whose essential lists ``walkGathered`` takes. (The
+    /// windows of common words are a few hundred paragraphs long; a wider one, of rarer lists,
+    /// is walked a paragraph at a time, and the buffers stay at 8 KB a list.)
     static let gatheredSpan = 2048
 
     /// One window of ``maxScore(_:segment:heap:budget:accept:rescore:)`` with two essential
-    /// lists or more: their postings in `start...end` gathered list by list (a word's
-    /// translations member by member) into each paragraph's frequencies, then the paragraphs in
-    /// order, each scored and probed as the paragraph-at-a-time walk does (every paragraph that
-    /// can enter the top k reaches the heap, with the same score). Gathering costs a step of one list a posting;
-    /// the walk it replaces took, for each paragraph, a step of every essential list and of
-    /// every member of each. `frequencies` holds the window's paragraphs for each essential list
-    /// in turn, `seen` a bit per paragraph of the window; both are left zero.
+    /// lists or more: their postings in `start...end` gathered list by list (a union of whole
+    /// terms member by member) into each paragraph's frequencies, then the paragraphs in order,
+    /// each scored from them and probed with the same bounds as the paragraph-at-a-time walk.
+    /// The essential lists stay those of the window's start: one that the rising threshold
+    /// makes non-essential is still scored from its counts, never probed (nothing is counted
+    /// twice), and a paragraph the other walk would not have visited scores below the
+    /// threshold. Gathering costs a step of one list a posting; the walk it replaces took, for
+    /// each paragraph, a step of every essential list and of every member of each.
+    /// `frequencies` holds the window's paragraphs for each essential list in turn, `seen` a
+    /// bit per paragraph of the window; both are left zero (unless `accept` throws, which ends
+    /// the walk and frees them).
     private func walkGathered(_ scorer: SegmentScorer, segment s: Int, heap: inout TopK, accept: (Int) throws -> Bool,
                               rescore: Rescore?, start: Int, end: Int, essential: Int, order: [Int], bound: [Double],
                               prefix: [Double], frequencies: UnsafeMutablePointer<UInt32>,
                               seen: UnsafeMutablePointer<UInt64>) throws {
         let n = scorer.count
         let m = scorer.matchers
-        let margin = 1 + 1e-9
+        let margin = Self.pruningMargin
         let lists = n - essential
         let stride = end - start + 1
         for k in 0..<lists {
@@ -258,7 +269,7 @@ extension Searcher {
             m[list].advance(to: start)
             m[list].gather(through: end, origin: start, into: frequencies + k * stride, seen: seen)
         }
-        // Paragraphs before this one are passed (a required list stands there).
+        // Paragraphs before this one are skipped (a required list stands there).
         var resume = start
         for word in 0...((end - start) >> 6) {
             var bits = seen[word]

@@ -189,11 +189,14 @@ struct TermMatcher {
     /// origin`), then stands at the first paragraph after `last`. A single list and a word's
     /// translations are read list by list (the translations' counts at a paragraph add up, as
     /// ``frequency()`` adds them), not merged a paragraph at a time; other unions as they step.
-    /// The caller owns both buffers and makes them cover `origin...last`.
+    /// The matcher stands at or after `origin`; the caller owns both buffers and makes them
+    /// cover `origin...last`.
     mutating func gather(through last: Int, origin: Int, into frequencies: UnsafeMutablePointer<UInt32>,
                          seen: UnsafeMutablePointer<UInt64>) {
+        assert(doc >= origin, "gathered from before the window")
         @inline(__always) func add(_ doc: Int, _ frequency: Int) {
             let offset = doc - origin
+            // (A paragraph's count is at most its length, which the index keeps in 32 bits.)
             frequencies[offset] &+= UInt32(truncatingIfNeeded: frequency)
             seen[offset >> 6] |= 1 << UInt64(offset & 63)
         }
