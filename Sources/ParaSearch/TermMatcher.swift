@@ -186,9 +186,10 @@ struct TermMatcher {
 
     /// Adds the frequency of every paragraph from the current one up to `last` to
     /// `frequencies[paragraph - origin]` and marks it in the bitset `seen` (bit `paragraph -
-    /// origin`), then stands at the first paragraph after `last`. A single list and a word's
-    /// translations are read list by list (the translations' counts at a paragraph add up, as
-    /// ``frequency()`` adds them), not merged a paragraph at a time; other unions as they step.
+    /// origin`), then stands at the first paragraph after `last`. A single list and a union of
+    /// whole terms (a word's translations, a prefix's words) are read list by list (whole terms'
+    /// counts at a paragraph add up, as ``frequency()`` adds them), not merged a paragraph at a
+    /// time; other unions as they step.
     /// The matcher stands at or after `origin`; the caller owns both buffers and makes them
     /// cover `origin...last`.
     mutating func gather(through last: Int, origin: Int, into frequencies: UnsafeMutablePointer<UInt32>,
