@@ -193,38 +193,17 @@ extension Searcher {
                         partial += scorer.contribute(order[e], d, norm)
                     }
                 }
-                var pruned = false
-                // Where a required list (below) stands past `d`: no paragraph before it can win.
-                var leap = d
-                let threshold = heap.threshold
-                var e = essential - 1
-                while e >= 0 {
-                    if let threshold, (partial + prefix[e]) * margin < threshold { pruned = true; break }
-                    let list = order[e]
-                    m[list].advance(to: d)
-                    if m[list].doc == d {
-                        partial += scorer.contribute(list, d, norm)
-                    } else if let threshold, (prefix[n - 1] - bound[list]) * margin < threshold {
-                        // Every other list's bound together falls short: the window's paragraphs
-                        // without this list cannot reach the k-th, so the essential lists leap
-                        // to where it stands (within the window, whose bounds these are) — two
-                        // common words that each score below the k-th are walked as an
-                        // intersection, not along the one with the higher bound.
-                        leap = min(m[list].doc, end + 1)
-                        pruned = true
-                        break
-                    }
-                    e -= 1
-                }
-                if !pruned {
+                let resume = Self.probe(scorer, d, norm, &partial, essential: essential, order: order, bound: bound,
+                                        prefix: prefix, threshold: heap.threshold, end: end)
+                if resume == nil {
                     let score = scorer.sum(d)
                     if heap.wouldAccept(score: score, key: s << 32 | d), try accept(d) {
                         heap.offer(Candidate(segment: s, local: d, score: rescore?.final(d, score) ?? score))
                         essential = firstEssential(heap.threshold)
                     }
                 }
-                if leap > d {
-                    for e in essential..<n { m[order[e]].advance(to: leap) }
+                if let resume, resume > d + 1 {
+                    for e in essential..<n { m[order[e]].advance(to: resume) }
                 } else {
                     for e in essential..<n where m[order[e]].doc == d { m[order[e]].next() }
                 }
@@ -237,6 +216,34 @@ extension Searcher {
     /// Bounds and sums are compared with this relative margin, so that rounding never prunes a
     /// paragraph whose exact score would tie or beat the threshold.
     static let pruningMargin = 1 + 1e-9
+
+    /// Completes paragraph `d`'s partial score from the lists that are only probed
+    /// (`order[0..<essential]`, the highest bound first) while its bound can still reach
+    /// `threshold`. Returns nil when it can (the score is complete); else the paragraph the walk
+    /// goes on from: `d + 1`, or, when a required list lacks `d` — every other list's bound
+    /// together falls short, so no paragraph of the window without it can reach the k-th —
+    /// where that list stands (no further than the window's `end`, whose bounds these are).
+    /// Two common words that each score below the k-th are so walked as an intersection, not
+    /// along the one with the higher bound.
+    @inline(__always)
+    static func probe(_ scorer: SegmentScorer, _ d: Int, _ norm: Double, _ partial: inout Double, essential: Int,
+                      order: [Int], bound: [Double], prefix: [Double], threshold: Double?, end: Int) -> Int? {
+        let m = scorer.matchers
+        let n = scorer.count
+        var e = essential - 1
+        while e >= 0 {
+            if let threshold, (partial + prefix[e]) * pruningMargin < threshold { return d + 1 }
+            let list = order[e]
+            m[list].advance(to: d)
+            if m[list].doc == d {
+                partial += scorer.contribute(list, d, norm)
+            } else if let threshold, (prefix[n - 1] - bound[list]) * pruningMargin < threshold {
+                return min(m[list].doc, end + 1)
+            }
+            e -= 1
+        }
+        return nil
+    }
 
     /// The widest window (in paragraphs) whose essential lists ``walkGathered`` takes. (The
     /// windows of common words are a few hundred paragraphs long; a wider one, of rarer lists,
@@ -261,7 +268,6 @@ extension Searcher {
                               seen: UnsafeMutablePointer<UInt64>) throws {
         let n = scorer.count
         let m = scorer.matchers
-        let margin = Self.pruningMargin
         let lists = n - essential
         let stride = end - start + 1
         for k in 0..<lists {
@@ -290,24 +296,10 @@ extension Searcher {
                     frequencies[k * stride + offset] = 0
                     partial += scorer.contribute(order[essential + k], d, frequency: Int(f), norm)
                 }
-                var pruned = false
-                let threshold = heap.threshold
-                var e = essential - 1
-                while e >= 0 {
-                    if let threshold, (partial + prefix[e]) * margin < threshold { pruned = true; break }
-                    let list = order[e]
-                    m[list].advance(to: d)
-                    if m[list].doc == d {
-                        partial += scorer.contribute(list, d, norm)
-                    } else if let threshold, (prefix[n - 1] - bound[list]) * margin < threshold {
-                        // (Required in the window, as in the paragraph-at-a-time walk.)
-                        resume = min(m[list].doc, end + 1)
-                        pruned = true
-                        break
-                    }
-                    e -= 1
-                }
-                if !pruned {
+                if let next = Self.probe(scorer, d, norm, &partial, essential: essential, order: order, bound: bound,
+                                         prefix: prefix, threshold: heap.threshold, end: end) {
+                    resume = next
+                } else {
                     let score = scorer.sum(d)
                     if heap.wouldAccept(score: score, key: s << 32 | d), try accept(d) {
                         heap.offer(Candidate(segment: s, local: d, score: rescore?.final(d, score) ?? score))
