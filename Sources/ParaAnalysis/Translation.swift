@@ -173,6 +173,7 @@ package enum QueryTranslator {
     static func findChineseWords(glossedAs stems: [String]) -> [String] {
         let prefix = glossPrefix(ofStem: stems[0])
         var ranked: [(rank: Int, word: String)] = []
+        var place: [String: Int] = [:]
         let index = Tables.glosses
         let bytes = index.table.bytes
         // (Only glosses that begin with the stem, as written: `the development` stems as
@@ -180,9 +181,10 @@ package enum QueryTranslator {
         for e in Tables.stemmedGlosses.entries(stemmingTo: stems, prefix: prefix) {
             let word = String(decoding: bytes[Int(e.word.lowerBound)..<Int(e.word.upperBound)], as: UTF8.self)
             let rank = Int(e.rank)
-            if let k = ranked.firstIndex(where: { $0.word == word }) {
+            if let k = place[word] {
                 ranked[k].rank = min(ranked[k].rank, rank)
             } else {
+                place[word] = ranked.count
                 ranked.append((rank, word))
             }
         }
@@ -209,6 +211,21 @@ package enum QueryTranslator {
         }
         close()
         return runs
+    }
+
+    /// The stems of ``englishWords(_:session:)`` of UTF-8 text already in lower case, joined by
+    /// spaces onto `key`, without making a string of each (the glosses a query word's stem
+    /// begins are stemmed this way, thousands on a process's first English queries).
+    static func appendStems(of text: UnsafeBufferPointer<UInt8>, to key: inout [UInt8], session: AnalysisSession) {
+        session.analyze(utf8: text) { term, kind, _, range in
+            guard kind == .word else { return }
+            if !key.isEmpty { key.append(0x20) }
+            if let singular = irregularSingulars[String(decoding: UnsafeBufferPointer(rebasing: text[range]), as: UTF8.self)] {
+                Analyzer().analyze(singular) { t, _, _, _ in key.append(contentsOf: t) }
+            } else {
+                key.append(contentsOf: term)
+            }
+        }
     }
 
     /// The English words of a text, stemmed as the index stems them and as written (in lower
@@ -500,24 +517,27 @@ final class StemmedGlosses: Sendable {
             let bytes = index.table.bytes
             let session = AnalysisSession(cachingStems: false)
             var made: [(Int32, String)] = []
-            var previous: (gloss: ArraySlice<UInt8>, key: String)? = nil
+            var previous: (gloss: Range<Int>, key: String)? = nil
+            var lowered: [UInt8] = []
+            var key: [UInt8] = []
             for (k, e) in zip(keys.indices, entries) {
-                let gloss = bytes[Int(e.gloss.lowerBound)..<Int(e.gloss.upperBound)]
+                let gloss = Int(e.gloss.lowerBound)..<Int(e.gloss.upperBound)
                 if let known = keys[k] {
                     previous = (gloss, known)
                     continue
                 }
                 // (The entries of one gloss come together.)
-                let key: String
-                if let previous, previous.gloss.elementsEqual(gloss, by: { GlossIndex.lower($0) == GlossIndex.lower($1) }) {
-                    key = previous.key
+                if let previous, bytes[previous.gloss].elementsEqual(bytes[gloss], by: { GlossIndex.lower($0) == GlossIndex.lower($1) }) {
+                    keys[k] = previous.key
                 } else {
-                    let lowered = String(decoding: gloss.map(GlossIndex.lower), as: UTF8.self)
-                    key = QueryTranslator.englishWords(lowered, session: session).map(\.stem).joined(separator: " ")
+                    lowered.removeAll(keepingCapacity: true)
+                    lowered.append(contentsOf: bytes[gloss].lazy.map(GlossIndex.lower))
+                    key.removeAll(keepingCapacity: true)
+                    lowered.withUnsafeBufferPointer { QueryTranslator.appendStems(of: $0, to: &key, session: session) }
+                    keys[k] = String(decoding: key, as: UTF8.self)
                 }
-                previous = (gloss, key)
-                keys[k] = key
-                made.append((e.gloss.lowerBound, key))
+                previous = (gloss, keys[k]!)
+                made.append((e.gloss.lowerBound, keys[k]!))
             }
             stemmed.withLock { known in for (at, key) in made { known[at] = key } }
         }
