@@ -238,6 +238,8 @@ let corpusIndex: String = {
         #expect(lines.count == 6)
         #expect(lines[0][0] == "q1" && lines[0][1] == "Q0" && lines[0][2] == "unicri-report-ccpcj27-zh#69" && lines[0][3] == "1" && lines[0][5] == "parasearch")
         #expect(lines.allSatisfy { $0.count == 6 && Double($0[4]) != nil })
+        // Scores as `%.6f` writes them.
+        #expect(lines.allSatisfy { $0[4].range(of: #"^[0-9]+\.[0-9]{6}$"#, options: .regularExpression) != nil })
         #expect(r.stderr.range(of: #"^queries 2 p50 [0-9.]+ ms p90 [0-9.]+ ms p99 [0-9.]+ ms qps [0-9.]+\n$"#, options: .regularExpression) != nil)
         let jsonl = temporaryIndex() + ".jsonl"
         try "{\"_id\": \"a\", \"text\": \"资产追回\"}\n".write(toFile: jsonl, atomically: true, encoding: .utf8)
