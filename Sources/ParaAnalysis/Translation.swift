@@ -1,5 +1,4 @@
 import Foundation
-import CSystemZlib
 import Synchronization
 import ParaCore
 
@@ -34,8 +33,8 @@ public struct Translation: Sendable, Hashable, Codable {
 ///   Chinese words it glosses, ranked by the table (the words that give it as their first
 ///   gloss first), at most three.
 ///
-/// The dictionary is inflated on first use and searched in place; the gloss index of the other
-/// direction is made from it the first time an English query is translated.
+/// The dictionary is searched in place, in the binary; the gloss index of the other direction is
+/// made from it the first time an English query is translated.
 package enum QueryTranslator {
     /// How many Chinese words an English gloss may stand for.
     static let maxChineseTargets = 3
@@ -247,17 +246,17 @@ package enum QueryTranslator {
         return out
     }
 
-    /// Makes the dictionary's tables ahead of the first translation: the dictionary inflated,
-    /// its glosses indexed and every group of them sorted (else the first queries to need each
-    /// pay for it: 7 % of the instructions of a one-pass `batch` over the perf queries). For a
+    /// Makes the dictionary's tables ahead of the first translation: its lines found, its
+    /// glosses indexed and every group of them sorted (else the first queries to need each pay
+    /// for it: 5 % of the instructions of a one-pass `batch` over the perf queries). For a
     /// process that will translate many queries, on a thread of its own.
     package static func prepareTables() {
         Tables.glosses.sortAllGroups()
     }
 
     enum Tables {
-        /// The dictionary, inflated on first use.
-        static let words = DictionaryTable(packed: cedictTablePacked, length: cedictTableLength)
+        /// The dictionary, its lines found on first use.
+        static let words = DictionaryTable(cedictTable)
         /// Its glosses the other way, sorted, made from it on first use.
         static let glosses = GlossIndex(words)
         /// The glosses by their stems, made on first use.
@@ -265,25 +264,20 @@ package enum QueryTranslator {
     }
 }
 
-/// The dictionary's lines (`word<TAB>compounds<TAB>gloss|gloss…`, sorted by word), inflated
-/// from their packed form and searched in place.
-struct DictionaryTable: Sendable {
-    let bytes: [UInt8]
+/// The dictionary's lines (`word<TAB>compounds<TAB>gloss|gloss…`, sorted by word), searched in
+/// place where the binary holds them.
+struct DictionaryTable: @unchecked Sendable {
+    /// A static string's bytes: they live as long as the process and are never written (hence
+    /// sendable).
+    let bytes: UnsafeBufferPointer<UInt8>
     /// Where each line starts.
     let starts: [Int32]
 
-    init(packed: String, length: Int) {
-        var bytes = [UInt8](repeating: 0, count: length)
-        if let compressed = Data(base64Encoded: packed) {
-            var size = uLongf(length)
-            let status = compressed.withUnsafeBytes { source in
-                bytes.withUnsafeMutableBufferPointer { uncompress($0.baseAddress, &size, source.bindMemory(to: UInt8.self).baseAddress, uLong(source.count)) }
-            }
-            // A table that does not inflate whole (it is generated, so it always does) translates nothing.
-            if status != Z_OK || Int(size) != length { bytes = [] }
-        } else {
-            bytes = []
-        }
+    init(_ text: StaticString) {
+        // (A literal of more than one scalar is held as its UTF-8 bytes.)
+        bytes = text.hasPointerRepresentation
+            ? UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+            : UnsafeBufferPointer(start: nil, count: 0)
         var starts: [Int32] = []
         starts.reserveCapacity(bytes.count / 24)
         var lineStart = 0
@@ -292,7 +286,6 @@ struct DictionaryTable: Sendable {
             lineStart = i + 1
         }
         if lineStart < bytes.count { starts.append(Int32(lineStart)) }
-        self.bytes = bytes
         self.starts = starts
     }
 
@@ -325,28 +318,27 @@ struct DictionaryTable: Sendable {
     /// character's query every bigram that holds it).
     func line(of word: String) -> Int? {
         var word = word
+        let table = bytes
         return word.withUTF8 { key in
-            bytes.withUnsafeBufferPointer { table in
-                // Line `k`'s headword against the key: below, equal or above (the tab that
-                // ends a headword sorts below every byte of a word).
-                func order(_ k: Int) -> Int {
-                    var i = Int(starts[k])
-                    for b in key {
-                        // (The tab first: a key holding one must not read on past the headword.)
-                        let c = table[i]
-                        if c == 0x09 { return -1 }
-                        if c != b { return c < b ? -1 : 1 }
-                        i += 1
-                    }
-                    return table[i] == 0x09 ? 0 : 1
+            // Line `k`'s headword against the key: below, equal or above (the tab that ends a
+            // headword sorts below every byte of a word).
+            func order(_ k: Int) -> Int {
+                var i = Int(starts[k])
+                for b in key {
+                    // (The tab first: a key holding one must not read on past the headword.)
+                    let c = table[i]
+                    if c == 0x09 { return -1 }
+                    if c != b { return c < b ? -1 : 1 }
+                    i += 1
                 }
-                var lo = 0, hi = starts.count
-                while lo < hi {
-                    let mid = (lo + hi) / 2
-                    if order(mid) < 0 { lo = mid + 1 } else { hi = mid }
-                }
-                return lo < starts.count && order(lo) == 0 ? lo : nil
+                return table[i] == 0x09 ? 0 : 1
             }
+            var lo = 0, hi = starts.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if order(mid) < 0 { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < starts.count && order(lo) == 0 ? lo : nil
         }
     }
 }
@@ -429,7 +421,8 @@ final class GlossIndex: Sendable {
         // Sorted outside the lock (searches that need other groups go on); the first sorted
         // copy is kept.
         var group = entries
-        table.bytes.withUnsafeBufferPointer { bytes in group.sort { Self.precedes($0, $1, bytes) } }
+        let bytes = table.bytes
+        group.sort { Self.precedes($0, $1, bytes) }
         return groups.withLock { g in
             if !g.sorted[k] {
                 g.entries[k] = group
