@@ -55,11 +55,22 @@ package enum QueryTranslator {
             }
         }
         for run in chineseRuns(query) {
-            let chars = Array(run)
+            // Where each character starts in the run's UTF-8, and where the run ends.
+            let utf8 = Array(run.utf8)
+            var starts = run.indices.map { run.utf8.distance(from: run.startIndex, to: $0) }
+            starts.append(utf8.count)
             // A character alone is the most ambiguous query there is: all its senses.
-            if chars.count == 1 { add(run, glosses: .max); continue }
-            for i in chars.indices {
-                for length in 2...6 where i + length <= chars.count { add(String(chars[i..<(i + length)])) }
+            if starts.count == 2 { add(run, glosses: .max); continue }
+            utf8.withUnsafeBufferPointer { utf8 in
+                for i in 0..<(starts.count - 1) {
+                    for length in 2...6 where i + length < starts.count {
+                        let word = UnsafeBufferPointer(rebasing: utf8[starts[i]..<starts[i + length]])
+                        let (line, begins) = Tables.words.lookUp(word)
+                        if line != nil { add(String(decoding: word, as: UTF8.self)) }
+                        // (No headword begins with it: none of the longer words is one.)
+                        if !begins { break }
+                    }
+                }
             }
         }
         return out
@@ -318,28 +329,35 @@ struct DictionaryTable: @unchecked Sendable {
     /// character's query every bigram that holds it).
     func line(of word: String) -> Int? {
         var word = word
+        return word.withUTF8 { lookUp($0).line }
+    }
+
+    /// The line of headword `key` (UTF-8), and whether any headword begins with it.
+    func lookUp(_ key: UnsafeBufferPointer<UInt8>) -> (line: Int?, begins: Bool) {
         let table = bytes
-        return word.withUTF8 { key in
-            // Line `k`'s headword against the key: below, equal or above (the tab that ends a
-            // headword sorts below every byte of a word).
-            func order(_ k: Int) -> Int {
-                var i = Int(starts[k])
-                for b in key {
-                    // (The tab first: a key holding one must not read on past the headword.)
-                    let c = table[i]
-                    if c == 0x09 { return -1 }
-                    if c != b { return c < b ? -1 : 1 }
-                    i += 1
-                }
-                return table[i] == 0x09 ? 0 : 1
+        // Line `k`'s headword against the key: below, equal or above, and whether it begins
+        // with the key (the tab that ends a headword sorts below every byte of a word).
+        func order(_ k: Int) -> (Int, begins: Bool) {
+            var i = Int(starts[k])
+            for b in key {
+                // (The tab first: a key holding one must not read on past the headword.)
+                let c = table[i]
+                if c == 0x09 { return (-1, false) }
+                if c != b { return (c < b ? -1 : 1, false) }
+                i += 1
             }
-            var lo = 0, hi = starts.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if order(mid) < 0 { lo = mid + 1 } else { hi = mid }
-            }
-            return lo < starts.count && order(lo) == 0 ? lo : nil
+            return (table[i] == 0x09 ? 0 : 1, true)
         }
+        var lo = 0, hi = starts.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if order(mid).0 < 0 { lo = mid + 1 } else { hi = mid }
+        }
+        // (The first headword not below the key is the key itself, or else the first that
+        // begins with it, if any does.)
+        guard lo < starts.count else { return (nil, false) }
+        let (o, begins) = order(lo)
+        return (o == 0 ? lo : nil, begins)
     }
 }
 
