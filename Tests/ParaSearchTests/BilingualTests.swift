@@ -93,6 +93,19 @@ private func addOneParagraphDocument(_ i: Int, _ language: Language, _ text: Str
         #expect(QueryTranslator.chineseToEnglish("儿童").first?.targets == ["child", "children"])
     }
 
+    @Test func aLookUpTellsWhetherAHeadwordBeginsWithTheKey() {
+        // (The translation stops lengthening a word at a character once none begins with it.)
+        func lookUp(_ key: String) -> (found: Bool, begins: Bool) {
+            var key = key
+            return key.withUTF8 { let r = QueryTranslator.Tables.words.lookUp($0); return (r.line != nil, r.begins) }
+        }
+        #expect(lookUp("地理位置") == (true, true))
+        #expect(lookUp("地理位") == (false, true))     // only inside 地理位置
+        #expect(lookUp("理位") == (false, false))
+        #expect(lookUp("\u{9FFF}\u{9FFF}") == (false, false))     // past the last headword
+        #expect(lookUp("一") == (true, true))
+    }
+
     @Test func englishWordsTranslateToChineseWords() {
         let t = QueryTranslator.englishToChinese("the development of human rights")
         #expect(t.map(\.source) == ["development", "human rights"])
