@@ -29,7 +29,6 @@ let package = Package(
         // own and ZIPFoundation only writes test fixtures — and computes the index checksums.
         .systemLibrary(name: "CSystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "ParaExtraction", dependencies: ["ParaCore", "CLibXML2", "CSystemZlib", .product(name: "Yams", package: "Yams")]),
-        // (zlib inflates the query-translation dictionary.)
         .target(name: "ParaAnalysis", dependencies: ["ParaCore"]),
         .target(name: "ParaIndex", dependencies: ["ParaCore", "ParaAnalysis", "CSystemZlib"]),
         .target(name: "ParaSearch", dependencies: ["ParaCore", "ParaExtraction", "ParaAnalysis", "ParaIndex"]),

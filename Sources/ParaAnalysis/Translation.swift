@@ -49,10 +49,10 @@ package enum QueryTranslator {
     /// runs are mostly particles and are left out.
     package static func chineseToEnglish(_ query: String) -> [Translation] {
         var out: [Translation] = []
-        func add(_ word: String, glosses count: Int = maxEnglishGlosses) {
-            if let glosses = Tables.words.glosses(of: word), !out.contains(where: { $0.source == word }) {
-                out.append(Translation(source: word, targets: withIrregularPlurals(Array(glosses.prefix(count)))))
-            }
+        func add(_ word: String, line: Int?, glosses count: Int = maxEnglishGlosses) {
+            guard let line, !out.contains(where: { $0.source == word }) else { return }
+            let glosses = Tables.words.glosses(atLine: line)
+            out.append(Translation(source: word, targets: withIrregularPlurals(Array(glosses.prefix(count)))))
         }
         for run in chineseRuns(query) {
             // Where each character starts in the run's UTF-8, and where the run ends.
@@ -60,13 +60,13 @@ package enum QueryTranslator {
             var starts = run.indices.map { run.utf8.distance(from: run.startIndex, to: $0) }
             starts.append(utf8.count)
             // A character alone is the most ambiguous query there is: all its senses.
-            if starts.count == 2 { add(run, glosses: .max); continue }
+            if starts.count == 2 { add(run, line: Tables.words.line(of: run), glosses: .max); continue }
             utf8.withUnsafeBufferPointer { utf8 in
                 for i in 0..<(starts.count - 1) {
                     for length in 2...6 where i + length < starts.count {
                         let word = UnsafeBufferPointer(rebasing: utf8[starts[i]..<starts[i + length]])
                         let (line, begins) = Tables.words.lookUp(word)
-                        if line != nil { add(String(decoding: word, as: UTF8.self)) }
+                        if line != nil { add(String(decoding: word, as: UTF8.self), line: line) }
                         // (No headword begins with it: none of the longer words is one.)
                         if !begins { break }
                     }
@@ -223,7 +223,7 @@ package enum QueryTranslator {
         return runs
     }
 
-    /// The stems of ``englishWords(_:session:)`` of UTF-8 text already in lower case, joined by
+    /// The stems of ``englishWords(_:session:)`` of UTF-8 text already in ASCII lower case, joined by
     /// spaces onto `key`, without making a string of each (the glosses a query word's stem
     /// begins are stemmed this way, thousands on a process's first English queries).
     static func appendStems(of text: UnsafeBufferPointer<UInt8>, to key: inout [UInt8], session: AnalysisSession) {
@@ -291,12 +291,15 @@ struct DictionaryTable: @unchecked Sendable {
             : UnsafeBufferPointer(start: nil, count: 0)
         var starts: [Int32] = []
         starts.reserveCapacity(bytes.count / 24)
+        // (Line ends found by memchr: a loop a byte at a time was most of a first translation.)
         var lineStart = 0
-        for i in bytes.indices where bytes[i] == 0x0A {
-            if i > lineStart { starts.append(Int32(lineStart)) }
-            lineStart = i + 1
+        if let base = bytes.baseAddress {
+            while lineStart < bytes.count {
+                let end = memchr(base + lineStart, 0x0A, bytes.count - lineStart).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? bytes.count
+                if end > lineStart { starts.append(Int32(lineStart)) }
+                lineStart = end + 1
+            }
         }
-        if lineStart < bytes.count { starts.append(Int32(lineStart)) }
         self.starts = starts
     }
 
@@ -315,10 +318,9 @@ struct DictionaryTable: @unchecked Sendable {
         return (word, compounds, i..<end)
     }
 
-    /// The glosses of `word`, if the dictionary has it.
-    func glosses(of word: String) -> [String]? {
-        guard let k = line(of: word) else { return nil }
-        return bytes[line(k).glosses].split(separator: UInt8(ascii: "|")).map { String(decoding: $0, as: UTF8.self) }
+    /// The glosses of line `k`'s word.
+    func glosses(atLine k: Int) -> [String] {
+        bytes[line(k).glosses].split(separator: UInt8(ascii: "|")).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Whether `word` is a headword.

@@ -156,17 +156,31 @@ package final class SegmentReader: Sendable {
         lengthWidth = width
         documentIndexes = normsBody.lowerBound + 4 + width * paragraphCount
         writtenLanguages = languageBytes > 0 ? documentIndexes + 4 * paragraphCount : nil
-        // Every paragraph's document index must be in range.
+        // Every paragraph's document index must be in range; the longest length is kept. (Plain
+        // passes over the tables, read through a pointer, which the compiler unrolls: this runs
+        // at every open, and a loop doing both through the buffer's checks was a third of the
+        // instructions of a one-shot search on a large index.)
         var longest = 0
-        for i in 0..<paragraphCount {
-            let document = UInt32(littleEndian: normsFile.bytes.loadUnaligned(fromByteOffset: documentIndexes + 4 * i, as: UInt32.self))
-            guard document < documentCount else {
-                throw ParaError(.corrupt, file: normsFile.path, "index file is damaged: paragraph \(i) names document \(document)")
+        if let base = normsFile.bytes.baseAddress, paragraphCount > 0 {
+            let indexes = base + documentIndexes, lengths = base + normsBody.lowerBound + 4
+            func document(_ i: Int) -> UInt32 { UInt32(littleEndian: indexes.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)) }
+            var highest: UInt32 = 0
+            for i in 0..<paragraphCount { highest = max(highest, document(i)) }
+            if Int(highest) >= documentCount {
+                // (Found again, to name the paragraph.)
+                for i in 0..<paragraphCount where Int(document(i)) >= documentCount {
+                    throw ParaError(.corrupt, file: normsFile.path, "index file is damaged: paragraph \(i) names document \(document(i))")
+                }
             }
-            let o = normsBody.lowerBound + 4 + width * i
-            longest = max(longest, width == 2
-                ? Int(UInt16(littleEndian: normsFile.bytes.loadUnaligned(fromByteOffset: o, as: UInt16.self)))
-                : Int(UInt32(littleEndian: normsFile.bytes.loadUnaligned(fromByteOffset: o, as: UInt32.self))))
+            if width == 2 {
+                var m: UInt16 = 0
+                for i in 0..<paragraphCount { m = max(m, UInt16(littleEndian: lengths.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
+                longest = Int(m)
+            } else {
+                var m: UInt32 = 0
+                for i in 0..<paragraphCount { m = max(m, UInt32(littleEndian: lengths.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
+                longest = Int(m)
+            }
         }
         longestParagraph = longest
         if residency == .sequentialOnce {

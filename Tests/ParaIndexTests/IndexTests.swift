@@ -201,6 +201,24 @@ func document(_ id: String, source: String, language: Language = .en, _ texts: [
         #expect(openError(dir) == "\(path): index file is damaged (checksum mismatch)")
     }
 
+    @Test func aParagraphNamingNoDocumentIsReported() throws {
+        let dir = try build()
+        let paragraphs = try IndexSnapshot.open(directory: dir).segments[0].paragraphCount
+        let path = dir + "/seg-000001.norms"
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        // The last paragraph's document index (after the width and the lengths) names document
+        // 65,535, and the checksum is made again: only the open's own check can tell.
+        let h = IndexFormat.headerSize
+        let width = Int(bytes[h]) | Int(bytes[h + 1]) << 8
+        let at = h + 4 + width * paragraphs + 4 * (paragraphs - 1)
+        bytes.replaceSubrange(at..<(at + 4), with: [0xFF, 0xFF, 0, 0])
+        let crc = CRC32.checksum(Array(bytes[..<(bytes.count - IndexFormat.footerSize)]))
+        bytes.replaceSubrange((bytes.count - IndexFormat.footerSize)..<(bytes.count - IndexFormat.footerSize + 4),
+                              with: (0..<4).map { UInt8(truncatingIfNeeded: crc >> (8 * $0)) })
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect(openError(dir) == "\(path): index file is damaged: paragraph \(paragraphs - 1) names document 65535")
+    }
+
     @Test(arguments: ["terms", "postings", "stored", "manifest"])
     func aTruncatedFileIsReportedNamingTheFile(ext: String) throws {
         let dir = try build()
