@@ -157,9 +157,9 @@ package final class SegmentReader: Sendable {
         documentIndexes = normsBody.lowerBound + 4 + width * paragraphCount
         writtenLanguages = languageBytes > 0 ? documentIndexes + 4 * paragraphCount : nil
         // Every paragraph's document index must be in range; the longest length is kept. (Plain
-        // passes over the tables, read through a pointer, which the compiler unrolls: this runs
-        // at every open, and a loop doing both through the buffer's checks was a third of the
-        // instructions of a one-shot search on a large index.)
+        // passes over the tables, read through a pointer: this runs at every open, and one loop
+        // doing both through the buffer was over a quarter of the instructions of a one-shot
+        // search on a large index.)
         var longest = 0
         if let base = normsFile.bytes.baseAddress, paragraphCount > 0 {
             let indexes = base + documentIndexes, lengths = base + normsBody.lowerBound + 4
