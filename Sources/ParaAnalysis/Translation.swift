@@ -1,4 +1,5 @@
 import Foundation
+import CSystemZlib
 import Synchronization
 import ParaCore
 
@@ -33,8 +34,8 @@ public struct Translation: Sendable, Hashable, Codable {
 ///   Chinese words it glosses, ranked by the table (the words that give it as their first
 ///   gloss first), at most three.
 ///
-/// The dictionary is searched in place, in the binary; the gloss index of the other direction is
-/// made from it the first time an English query is translated.
+/// The dictionary is inflated on first use and searched in place; the gloss index of the other
+/// direction is made from it the first time an English query is translated.
 package enum QueryTranslator {
     /// How many Chinese words an English gloss may stand for.
     static let maxChineseTargets = 3
@@ -257,17 +258,17 @@ package enum QueryTranslator {
         return out
     }
 
-    /// Makes the dictionary's tables ahead of the first translation: its lines found, its
-    /// glosses indexed and every group of them sorted (else the first queries to need each pay
-    /// for it: 5 % of the instructions of a one-pass `batch` over the perf queries). For a
+    /// Makes the dictionary's tables ahead of the first translation: the dictionary inflated,
+    /// its glosses indexed and every group of them sorted (else the first queries to need each
+    /// pay for it: 7 % of the instructions of a one-pass `batch` over the perf queries). For a
     /// process that will translate many queries, on a thread of its own.
     package static func prepareTables() {
         Tables.glosses.sortAllGroups()
     }
 
     enum Tables {
-        /// The dictionary, its lines found on first use.
-        static let words = DictionaryTable(cedictTable)
+        /// The dictionary, inflated on first use.
+        static let words = DictionaryTable(packed: cedictTablePacked, length: cedictTableLength)
         /// Its glosses the other way, sorted, made from it on first use.
         static let glosses = GlossIndex(words)
         /// The glosses by their stems, made on first use.
@@ -275,31 +276,39 @@ package enum QueryTranslator {
     }
 }
 
-/// The dictionary's lines (`word<TAB>compounds<TAB>gloss|gloss…`, sorted by word), searched in
-/// place where the binary holds them.
-struct DictionaryTable: @unchecked Sendable {
-    /// A static string's bytes: they live as long as the process and are never written (hence
-    /// sendable).
-    let bytes: UnsafeBufferPointer<UInt8>
+/// The dictionary's lines (`word<TAB>compounds<TAB>gloss|gloss…`, sorted by word), inflated
+/// from their packed form and searched in place.
+struct DictionaryTable: Sendable {
+    let bytes: [UInt8]
     /// Where each line starts.
     let starts: [Int32]
 
-    init(_ text: StaticString) {
-        // (A literal of more than one scalar is held as its UTF-8 bytes.)
-        bytes = text.hasPointerRepresentation
-            ? UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
-            : UnsafeBufferPointer(start: nil, count: 0)
+    init(packed: String, length: Int) {
+        var bytes = [UInt8](repeating: 0, count: length)
+        if let compressed = Data(base64Encoded: packed) {
+            var size = uLongf(length)
+            let status = compressed.withUnsafeBytes { source in
+                bytes.withUnsafeMutableBufferPointer { uncompress($0.baseAddress, &size, source.bindMemory(to: UInt8.self).baseAddress, uLong(source.count)) }
+            }
+            // A table that does not inflate whole (it is generated, so it always does) translates nothing.
+            if status != Z_OK || Int(size) != length { bytes = [] }
+        } else {
+            bytes = []
+        }
         var starts: [Int32] = []
         starts.reserveCapacity(bytes.count / 24)
-        // (Line ends found by memchr: a loop a byte at a time was most of a first translation.)
-        var lineStart = 0
-        if let base = bytes.baseAddress {
+        // (Line ends found by memchr: a loop a byte at a time cost a fifth of the first
+        // translation.)
+        bytes.withUnsafeBufferPointer { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var lineStart = 0
             while lineStart < bytes.count {
                 let end = memchr(base + lineStart, 0x0A, bytes.count - lineStart).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? bytes.count
                 if end > lineStart { starts.append(Int32(lineStart)) }
                 lineStart = end + 1
             }
         }
+        self.bytes = bytes
         self.starts = starts
     }
 
@@ -336,30 +345,31 @@ struct DictionaryTable: @unchecked Sendable {
 
     /// The line of headword `key` (UTF-8), and whether any headword begins with it.
     func lookUp(_ key: UnsafeBufferPointer<UInt8>) -> (line: Int?, begins: Bool) {
-        let table = bytes
-        // Line `k`'s headword against the key: below, equal or above, and whether it begins
-        // with the key (the tab that ends a headword sorts below every byte of a word).
-        func order(_ k: Int) -> (Int, begins: Bool) {
-            var i = Int(starts[k])
-            for b in key {
-                // (The tab first: a key holding one must not read on past the headword.)
-                let c = table[i]
-                if c == 0x09 { return (-1, false) }
-                if c != b { return (c < b ? -1 : 1, false) }
-                i += 1
+        bytes.withUnsafeBufferPointer { table in
+            // Line `k`'s headword against the key: below, equal or above, and whether it
+            // begins with the key (the tab that ends a headword sorts below every byte of a word).
+            func order(_ k: Int) -> (Int, begins: Bool) {
+                var i = Int(starts[k])
+                for b in key {
+                    // (The tab first: a key holding one must not read on past the headword.)
+                    let c = table[i]
+                    if c == 0x09 { return (-1, false) }
+                    if c != b { return (c < b ? -1 : 1, false) }
+                    i += 1
+                }
+                return (table[i] == 0x09 ? 0 : 1, true)
             }
-            return (table[i] == 0x09 ? 0 : 1, true)
+            var lo = 0, hi = starts.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if order(mid).0 < 0 { lo = mid + 1 } else { hi = mid }
+            }
+            // (The first headword not below the key is the key itself, or else the first that
+            // begins with it, if any does.)
+            guard lo < starts.count else { return (nil, false) }
+            let (o, begins) = order(lo)
+            return (o == 0 ? lo : nil, begins)
         }
-        var lo = 0, hi = starts.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if order(mid).0 < 0 { lo = mid + 1 } else { hi = mid }
-        }
-        // (The first headword not below the key is the key itself, or else the first that
-        // begins with it, if any does.)
-        guard lo < starts.count else { return (nil, false) }
-        let (o, begins) = order(lo)
-        return (o == 0 ? lo : nil, begins)
     }
 }
 
@@ -441,8 +451,7 @@ final class GlossIndex: Sendable {
         // Sorted outside the lock (searches that need other groups go on); the first sorted
         // copy is kept.
         var group = entries
-        let bytes = table.bytes
-        group.sort { Self.precedes($0, $1, bytes) }
+        table.bytes.withUnsafeBufferPointer { bytes in group.sort { Self.precedes($0, $1, bytes) } }
         return groups.withLock { g in
             if !g.sorted[k] {
                 g.entries[k] = group
