@@ -85,12 +85,31 @@ private func addOneParagraphDocument(_ i: Int, _ language: Language, _ text: Str
         let t = QueryTranslator.chineseToEnglish("資產追回")      // Traditional folds first
         #expect(t.map(\.source) == ["资产", "追回"])
         #expect(t[0].targets.contains("assets") && t[1].targets.contains("recover"))
-        // Overlapping dictionary words all count; single characters inside a run do not.
+        // A word and the words inside it count; single characters inside a run do not.
         #expect(QueryTranslator.chineseToEnglish("地理位置").map(\.source) == ["地理", "地理位置", "位置"])
+        // A word straddling two words read does not (`平行`, parallel; `中国`, China).
+        #expect(QueryTranslator.chineseToEnglish("维持和平行动").map(\.source) == ["维持", "和平", "行动"])
+        let developing = QueryTranslator.chineseToEnglish("发展中国家").map(\.source)
+        #expect(developing.contains("国家") && developing.contains("发展中") && !developing.contains("中国"))
         // A query of one character is translated as it is.
         #expect(QueryTranslator.chineseToEnglish("核").first?.targets.contains("nuclear") == true)
         // Irregular plurals come with the singular.
         #expect(QueryTranslator.chineseToEnglish("儿童").first?.targets == ["child", "children"])
+    }
+
+    @Test func theWordsReadAreThoseOfTheFewestPieceSegmentations() {
+        // Characters 0..<6 as in 维持和平行动: 维持 和平 平行 行动.
+        #expect(QueryTranslator.wordsRead([(0, 2), (2, 2), (3, 2), (4, 2)], characters: 6) == [true, true, false, true])
+        // Two readings equally short (研究生命: 研究 研究生 生命): both kept.
+        #expect(QueryTranslator.wordsRead([(0, 2), (0, 3), (2, 2)], characters: 4) == [true, true, true])
+        // Inside a word read, the shorter words it is made of, by the same rule (发展中国家:
+        // 发展 发展中 发展中国家 中国 国家), and a character no word covers stands alone (a
+        // lone 中 between 发展 and 国家 would be three pieces, against 发展中 国家's two).
+        #expect(QueryTranslator.wordsRead([(0, 2), (0, 3), (0, 5), (2, 2), (3, 2)], characters: 5)
+                == [true, true, true, false, true])
+        // A word of the whole run alone, and nothing found.
+        #expect(QueryTranslator.wordsRead([(0, 2)], characters: 2) == [true])
+        #expect(QueryTranslator.wordsRead([], characters: 3) == [])
     }
 
     @Test func aLookUpTellsWhetherAHeadwordBeginsWithTheKey() {
