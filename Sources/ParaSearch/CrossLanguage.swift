@@ -75,24 +75,55 @@ extension Searcher {
         // A query that requires a phrase or term is not translated: the translation could not
         // require it. (A document symbol is the same in every language: nothing to translate.)
         let translate = source == .zh ? QueryTranslator.chineseToEnglish : QueryTranslator.englishToChinese
-        if translating, source != nil, query.phrases.allSatisfy(Query.isSymbol) {
-            out.translations = translate((query.text + query.prefixes).joined(separator: " "))
-        }
+        let translates = translating && source != nil && query.phrases.allSatisfy(Query.isSymbol)
+        let text = (query.text + query.prefixes).joined(separator: " ")
         // The translated query's plan, made only when it runs or highlights (the direct list
         // often leaves it nothing to find).
-        func translatedPlan() throws -> QueryPlan? {
-            guard !out.translations.isEmpty, let target else { return nil }
+        let translatedPlan = { [self] (translations: [Translation]) throws -> QueryPlan? in
+            guard !translations.isEmpty, let target else { return nil }
             // What the query excludes, the translated query excludes in translation too.
             let excluded = query.excluded.isEmpty ? [] : translate(query.excluded.joined(separator: " "))
-            var translated = QueryPlan(translating: plan, out.translations, excluding: excluded, weight: options.translatedTermWeight)
+            var translated = QueryPlan(translating: plan, translations, excluding: excluded, weight: options.translatedTermWeight)
             translated.languages = [target]
             if target == .en { try leaveOutCommonGlossWords(&translated, share: options.commonGlossWords) }
             return translated
         }
+        // On the second core, when it is free, the translated query is searched while the
+        // direct one is searched here, and takes up its floor (below) when the direct list is
+        // known; the lists and their merge are those of the searches one after the other.
+        let second = TranslatedRun()
+        var lent: SecondCore.Lent? = nil
+        if translates, options.secondCore || options.secondCoreAlways {
+            var early = options
+            early.sharedFloor = second.floor
+            lent = SecondCore.lend(always: options.secondCoreAlways) { [self] in
+                second.translations = translate(text)
+                do {
+                    second.plan = try translatedPlan(second.translations)
+                } catch {
+                    second.planError = error
+                    return
+                }
+                do {
+                    if let plan = second.plan { (second.ranked, second.total) = try rank(plan, options: early) }
+                } catch {
+                    second.rankError = error
+                }
+            }
+        }
+        if translates, lent == nil { out.translations = translate(text) }
         // Each list's top `limit` is enough: scaling keeps a list's order, so nothing below a
-        // list's top `limit` can enter the merged top `limit` through that list. (Ranking the
-        // lists on two cores at once was measured no faster: the dispatch costs what it saves.)
-        let (directRanked, directTotal) = try rank(plan, options: options)
+        // list's top `limit` can enter the merged top `limit` through that list.
+        let directRanking: ([Candidate], Int)
+        do {
+            directRanking = try rank(plan, options: options)
+        } catch {
+            // (The second core's search ends at its next window.)
+            second.floor.set(.infinity)
+            lent?.wait()
+            throw error
+        }
+        let (directRanked, directTotal) = directRanking
         out.total = directTotal
         var merged: [Int: Candidate] = [:]
         for c in directRanked { merged[c.key] = c }
@@ -113,24 +144,43 @@ extension Searcher {
                 merged[c.key] = c
             }
         }
+        // Scaled, the translated list's best scores `translationShare` of the direct best,
+        // and the rest in proportion: when the direct list is full, a translated paragraph
+        // scoring below (direct k-th ÷ (share × direct best)) of its list's best stays below
+        // the k-th and cannot enter. MaxScore prunes by that floor; a floor of 1 or more means
+        // no translated paragraph can enter (only `total` still wants it).
+        if options.pruneByBounds, directRanked.count >= options.limit, let best = directRanked.first?.score, best > 0 {
+            floored.relativeFloor = directRanked[options.limit - 1].score / (options.translationShare * best) / (1 + 1e-9)
+        }
+        let runsTranslated = floored.relativeFloor < 1 || options.countTotal
+        if lent != nil { second.floor.set(runsTranslated ? floored.relativeFloor : .infinity) }
         if throughVersions {
-            let (found, total) = try foundThroughVersions(plan, options: options)
+            let found: [(Candidate, FoundThrough)], total: Int
+            do {
+                (found, total) = try foundThroughVersions(plan, options: options)
+            } catch {
+                second.floor.set(.infinity)
+                lent?.wait()
+                throw error
+            }
             out.total += total
             merge(found, share: 1)
         }
-        var runsTranslated = !out.translations.isEmpty
-        if runsTranslated {
-            // Scaled, the translated list's best scores `translationShare` of the direct best,
-            // and the rest in proportion: when the direct list is full, a translated paragraph
-            // scoring below (direct k-th ÷ (share × direct best)) of its list's best stays
-            // below the k-th and cannot enter. MaxScore prunes by that floor; a floor of 1 or
-            // more means no translated paragraph can enter (only `total` still wants it).
-            if options.pruneByBounds, directRanked.count >= options.limit, let best = directRanked.first?.score, best > 0 {
-                floored.relativeFloor = directRanked[options.limit - 1].score / (options.translationShare * best) / (1 + 1e-9)
+        if let lent {
+            lent.wait()
+            // (What one search after the other would have met: the plan is made when the
+            // translated query runs or highlights, the query run only when it can enter.)
+            if runsTranslated || throughVersions, let error = second.planError { throw error }
+            if runsTranslated, let error = second.rankError { throw error }
+            out.translations = second.translations
+            if runsTranslated, let translated = second.plan {
+                out.translatedPlan = translated
+                out.total += second.total
+                merge(second.ranked.map { ($0, FoundThrough.translation) }, share: options.translationShare)
+            } else if throughVersions {
+                out.translatedPlan = second.plan
             }
-            if floored.relativeFloor >= 1 && !options.countTotal { runsTranslated = false }
-        }
-        if runsTranslated, let translated = try translatedPlan() {
+        } else if runsTranslated, let translated = try translatedPlan(out.translations) {
             out.translatedPlan = translated
             let (ranked, total) = try rank(translated, options: floored)
             out.total += total
@@ -138,7 +188,7 @@ extension Searcher {
         } else if throughVersions {
             // (Not run, but it highlights the paragraphs found through their versions: what it
             // would have searched for.)
-            out.translatedPlan = try translatedPlan()
+            out.translatedPlan = try translatedPlan(out.translations)
         }
         out.candidates = merged.values.sorted { $0.score != $1.score ? $0.score > $1.score : $0.key < $1.key }
         if out.candidates.count > options.limit { out.candidates.removeLast(out.candidates.count - options.limit) }
@@ -238,4 +288,16 @@ extension Searcher {
         }
         return list.filter { keep.contains($0.0.key) }
     }
+}
+
+/// What the second core's search of a translated query leaves for the merge (written there,
+/// read here once ``SecondCore/Lent/wait()`` returns).
+private final class TranslatedRun: @unchecked Sendable {
+    let floor = SharedFloor()
+    var translations: [Translation] = []
+    var plan: QueryPlan? = nil
+    var ranked: [Searcher.Candidate] = []
+    var total = 0
+    var planError: Error? = nil
+    var rankError: Error? = nil
 }

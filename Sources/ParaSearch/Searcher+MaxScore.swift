@@ -61,6 +61,7 @@ extension Searcher {
         var step = 0
         while !budget.isSpent(at: step) {
             step += 1
+            if !heap.refreshFloor() { break }
             // The window: from the first paragraph not yet decided that some term holds...
             var start = PostingsCursor.end
             for i in lead..<n { start = min(start, max(m[i].doc, next)) }
@@ -410,7 +411,9 @@ struct TopK {
     private var items: [Searcher.Candidate] = []   // a min-heap on (score, -key): worst first
     /// A candidate scoring below this share of the best offered so far is not wanted (a list
     /// to be merged whose lower part cannot reach the merged top k); 0: none.
-    let relativeFloor: Double
+    private(set) var relativeFloor: Double
+    /// Where the floor may rise while the walk runs (``refreshFloor()``).
+    let sharedFloor: SharedFloor?
     private var best = 0.0
     /// For a rerank whose bonus multiplies a score by at most `lift`: only the candidates
     /// that can reach the `liftedK`-th best score so far (once there are that many) are
@@ -425,9 +428,11 @@ struct TopK {
     let finalLift: Double
     private let kthShare: Double
 
-    init(capacity: Int, relativeFloor: Double = 0, lift: Double = 0, liftedK: Int = 0, finalLift: Double = 1) {
+    init(capacity: Int, relativeFloor: Double = 0, sharedFloor: SharedFloor? = nil, lift: Double = 0, liftedK: Int = 0,
+         finalLift: Double = 1) {
         self.capacity = capacity
         self.relativeFloor = relativeFloor
+        self.sharedFloor = sharedFloor
         self.lift = lift
         self.liftedK = lift > 0 ? liftedK : 0
         self.finalLift = finalLift
@@ -451,6 +456,18 @@ struct TopK {
         if relativeFloor > 0, best > 0 { out = max(out ?? 0, relativeFloor * best) }
         if liftedK > 0, topScores.count == liftedK { out = max(out ?? 0, topScores[0] / lift) }
         return out
+    }
+
+    /// Takes up the shared floor if it rose; false once it says nothing more is wanted.
+    mutating func refreshFloor() -> Bool {
+        guard let sharedFloor else { return true }
+        let floor = sharedFloor.value
+        if floor == .infinity { return false }
+        if floor > relativeFloor {
+            relativeFloor = floor
+            threshold = currentThreshold()
+        }
+        return true
     }
 
     func wouldAccept(score: Double, key: Int) -> Bool {

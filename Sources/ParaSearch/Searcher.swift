@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import ParaCore
 import ParaAnalysis
 import ParaIndex
@@ -29,7 +30,9 @@ public struct Searcher: Sendable {
     /// wait for). For a process that runs many queries, as `batch` does.
     package func prepareInBackground(translating: Bool) {
         let segments = snapshot.segments
+        SecondCore.preparing.add(1, ordering: .relaxed)
         DispatchQueue.global(qos: .utility).async {
+            defer { SecondCore.preparing.subtract(1, ordering: .relaxed) }
             if translating { QueryTranslator.prepareTables() }
             for segment in segments { segment.makeLanguageTable() }
         }
@@ -55,6 +58,8 @@ public struct Searcher: Sendable {
 
     private func search(_ parsed: Query, written query: String, options: SearchOptions) throws -> SearchResults {
         let start = DispatchTime.now().uptimeNanoseconds
+        SecondCore.searches.add(1, ordering: .relaxed)
+        defer { SecondCore.searches.subtract(1, ordering: .relaxed) }
         try checkDocumentsExist(parsed.documents)
         let plan = QueryPlan(parsed)
         // Nothing to rank by: the paragraphs the filters (and exclusions) let through.
@@ -248,7 +253,8 @@ public struct Searcher: Sendable {
         // of the `rerankDepth` could not enter the top k).
         let lift = reranking && !tiering && options.pruneByBounds ? lifting(plan, options) : 0
         let depth = max(options.limit, reranking ? options.rerankDepth : 0)
-        var heap = TopK(capacity: depth, relativeFloor: reranking ? 0 : options.relativeFloor, lift: lift, liftedK: options.limit)
+        var heap = TopK(capacity: depth, relativeFloor: reranking ? 0 : options.relativeFloor,
+                        sharedFloor: reranking ? nil : options.sharedFloor, lift: lift, liftedK: options.limit)
         let total = try retrieve(plan, lookups, into: &heap, options: options, countTotal: options.countTotal)
         var ranked = Self.liftable(heap.sorted(), lift: lift, limit: options.limit)
         if reranking {

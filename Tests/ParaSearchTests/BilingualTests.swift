@@ -341,6 +341,39 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
         #expect(translatedSome > 50)
     }
 
+    /// The translated query searched on the second core, taking up its floor when the direct
+    /// list is known (or stopping when nothing of it can enter), gives what the searches one
+    /// after the other give: hits, scores, ways found, snippets, totals, translations.
+    @Test func theTranslationSearchedOnTheSecondCoreChangesNoHit() throws {
+        let searcher = Searcher(snapshot: sampleIndex)
+        let lentBefore = SecondCore.lent.load(ordering: .relaxed)
+        var translated = 0, entered = 0
+        for query in try Self.queries(count: 150, seed: 15) {
+            for (limit, offset, count) in [(1, 0, false), (3, 0, true), (10, 0, false), (10, 0, true), (5, 5, false)] {
+                var options = SearchOptions(limit: limit)
+                options.offset = offset
+                options.countTotal = count
+                options.secondCore = false
+                let alone = try searcher.search(query, options: options)
+                options.secondCoreAlways = true
+                let both = try searcher.search(query, options: options)
+                let context: Comment = "\(query) limit \(limit) offset \(offset) count \(count)"
+                #expect(both.hits.map(\.runID) == alone.hits.map(\.runID), context)
+                #expect(both.hits.map(\.score) == alone.hits.map(\.score), context)
+                #expect(both.hits.map { $0.foundThrough == nil } == alone.hits.map { $0.foundThrough == nil }, context)
+                #expect(both.hits.map(\.snippet) == alone.hits.map(\.snippet), context)
+                #expect(both.hits.map(\.highlights) == alone.hits.map(\.highlights), context)
+                #expect(both.total == alone.total, context)
+                #expect(both.translations == alone.translations, context)
+                if !alone.translations.isEmpty { translated += 1 }
+                if alone.hits.contains(where: { $0.foundThrough != nil }) { entered += 1 }
+            }
+        }
+        // (It means something only if translated hits enter, and the core was lent each time.)
+        #expect(entered > 100)
+        if SecondCore.shared != nil { #expect(SecondCore.lent.load(ordering: .relaxed) - lentBefore >= translated) }
+    }
+
     /// The entries whose gloss begins with `prefix` and stems to `stems`, each gloss stemmed
     /// afresh: what ``StemmedGlosses`` must find.
     static func scan(_ stems: [String], _ prefix: [UInt8]) -> [GlossIndex.Entry] {

@@ -1,0 +1,136 @@
+import Foundation
+import Synchronization
+
+/// The machine's second core, lent to one search at a time: a query's translation is searched
+/// there while the caller searches the query itself (see
+/// ``Searcher/rankAcrossLanguages(_:_:options:)``). Lent only to a search that runs alone in
+/// the process, so that searches on several threads (a server, the bench's two threads) never
+/// compete with it for the cores they already use.
+///
+/// The worker is a thread of its own that waits for work by spinning for a while (on a
+/// virtual machine, a thread woken from sleep takes tens of microseconds to start: as long as
+/// the translated walk of a median query) and then sleeps; the caller waits for the result
+/// the same way.
+final class SecondCore: @unchecked Sendable {
+    /// The worker, on a machine of two cores or more.
+    static let shared: SecondCore? = ProcessInfo.processInfo.activeProcessorCount >= 2 ? SecondCore() : nil
+
+    /// Searches running in the process now.
+    static let searches = Atomic<Int>(0)
+    /// Other work the process runs on a thread of its own now (``Searcher/prepareInBackground(translating:)``):
+    /// the second core is not lent while it runs.
+    static let preparing = Atomic<Int>(0)
+
+    /// How long the worker, and a caller waiting for it, spin before they sleep.
+    static let spin: UInt64 = 2_000_000   // ns
+
+    private let taken = Atomic<Bool>(false)
+    private let posted = Atomic<Int>(0)
+    private let sleeping = Atomic<Bool>(false)
+    private let wake = DispatchSemaphore(value: 0)
+    /// The work posted: written before `posted` moves, read by the worker after it sees it move.
+    private nonisolated(unsafe) var work: (() -> Void)? = nil
+
+    private init() {
+        let thread = Thread { [unowned self] in self.serve() }
+        thread.name = "parasearch second core"
+        thread.start()
+    }
+
+    /// How many times the core was lent (for tests).
+    static let lent = Atomic<Int>(0)
+
+    /// Runs `work` on the second core when it is free and no other search runs; nil (and
+    /// nothing run) otherwise, for the caller to do the work itself. `always` (for tests):
+    /// whatever else runs, waiting for the core if another search has it.
+    static func lend(always: Bool = false, _ work: @escaping () -> Void) -> Lent? {
+        guard let core = shared else { return nil }
+        if always {
+            while !core.taken.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged { sched_yield() }
+        } else {
+            guard searches.load(ordering: .relaxed) == 1, preparing.load(ordering: .relaxed) == 0,
+                  core.taken.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
+            else { return nil }
+        }
+        lent.add(1, ordering: .relaxed)
+        let lent = Lent(core: core)
+        core.work = {
+            work()
+            lent.finish()
+        }
+        core.posted.add(1, ordering: .sequentiallyConsistent)
+        if core.sleeping.load(ordering: .sequentiallyConsistent) { core.wake.signal() }
+        return lent
+    }
+
+    private func serve() {
+        var seen = 0
+        while true {
+            // Spin, then sleep, until work is posted.
+            var waitedSince: UInt64? = nil
+            var turns = 0
+            while posted.load(ordering: .sequentiallyConsistent) == seen {
+                turns += 1
+                if turns & 255 != 0 { continue }
+                let now = DispatchTime.now().uptimeNanoseconds
+                if waitedSince == nil { waitedSince = now }
+                // (Searches on two threads or more keep both cores busy: no spinning beside them.)
+                if now - waitedSince! < Self.spin, Self.searches.load(ordering: .relaxed) < 2 { continue }
+                sleeping.store(true, ordering: .sequentiallyConsistent)
+                // (Posted between the check and the flag: the poster saw no sleeper.)
+                if posted.load(ordering: .sequentiallyConsistent) == seen { wake.wait() }
+                sleeping.store(false, ordering: .sequentiallyConsistent)
+                waitedSince = nil
+            }
+            seen = posted.load(ordering: .sequentiallyConsistent)
+            let job = work
+            work = nil
+            job?()
+        }
+    }
+
+    /// Work running on the second core.
+    final class Lent: @unchecked Sendable {
+        private let core: SecondCore
+        private let done = Atomic<Bool>(false)
+        private let waiting = Atomic<Bool>(false)
+        private let woken = DispatchSemaphore(value: 0)
+
+        fileprivate init(core: SecondCore) { self.core = core }
+
+        fileprivate func finish() {
+            // Free for the next search before the caller even looks.
+            core.taken.store(false, ordering: .releasing)
+            done.store(true, ordering: .sequentiallyConsistent)
+            if waiting.load(ordering: .sequentiallyConsistent) { woken.signal() }
+        }
+
+        /// Returns once the work has run.
+        func wait() {
+            var since: UInt64? = nil
+            var turns = 0
+            while !done.load(ordering: .sequentiallyConsistent) {
+                turns += 1
+                if turns & 255 != 0 { continue }
+                let now = DispatchTime.now().uptimeNanoseconds
+                if since == nil { since = now }
+                if now - since! < SecondCore.spin { continue }
+                waiting.store(true, ordering: .sequentiallyConsistent)
+                if !done.load(ordering: .sequentiallyConsistent) { woken.wait() }
+                return
+            }
+        }
+    }
+}
+
+/// A relative floor (see ``SearchOptions/relativeFloor``) set while a walk runs: the
+/// translated query's walk starts on the second core before the direct list that sets its
+/// floor is known, and takes the floor up at its next window. Infinite: nothing more is
+/// wanted, the walk stops.
+final class SharedFloor: Sendable {
+    private let bits = Atomic<UInt64>(0)
+
+    var value: Double { Double(bitPattern: bits.load(ordering: .relaxed)) }
+
+    func set(_ floor: Double) { bits.store(floor.bitPattern, ordering: .relaxed) }
+}
