@@ -30,9 +30,7 @@ public struct Searcher: Sendable {
     /// wait for). For a process that runs many queries, as `batch` does.
     package func prepareInBackground(translating: Bool) {
         let segments = snapshot.segments
-        SecondCore.preparing.add(1, ordering: .relaxed)
         DispatchQueue.global(qos: .utility).async {
-            defer { SecondCore.preparing.subtract(1, ordering: .relaxed) }
             if translating { QueryTranslator.prepareTables() }
             for segment in segments { segment.makeLanguageTable() }
         }

@@ -7,19 +7,44 @@ import Synchronization
 /// the process, so that searches on several threads (a server, the bench's two threads) never
 /// compete with it for the cores they already use.
 ///
-/// The worker is a thread of its own that waits for work by spinning for a while (on a
-/// virtual machine, a thread woken from sleep takes tens of microseconds to start: as long as
+/// The worker is a thread of its own that waits for work by spinning, yielding, for a while (on
+/// a virtual machine, a thread woken from sleep takes tens of microseconds to start: as long as
 /// the translated walk of a median query) and then sleeps; the caller waits for the result
-/// the same way.
+/// the same way. A process allowed one core (its affinity, its container's quota) has no
+/// worker.
 final class SecondCore: @unchecked Sendable {
-    /// The worker, on a machine of two cores or more.
-    static let shared: SecondCore? = ProcessInfo.processInfo.activeProcessorCount >= 2 ? SecondCore() : nil
+    /// The worker, when the process may run on two cores or more.
+    static let shared: SecondCore? = availableCores() >= 2 ? SecondCore() : nil
+
+    /// The cores this process may use: the machine's, fewer when its affinity mask or its
+    /// container's CPU quota (cgroup v2 `cpu.max`, v1 `cpu.cfs_quota_us`) allows fewer.
+    static func availableCores() -> Int {
+        func read(_ path: String) -> String? { try? String(contentsOfFile: path, encoding: .utf8) }
+        return availableCores(machine: ProcessInfo.processInfo.activeProcessorCount, status: read("/proc/self/status"),
+                              quota: read("/sys/fs/cgroup/cpu.max")
+                                  ?? read("/sys/fs/cgroup/cpu/cpu.cfs_quota_us").flatMap { q in
+                                      read("/sys/fs/cgroup/cpu/cpu.cfs_period_us").map { q + " " + $0 } })
+    }
+
+    /// ``availableCores()`` from the texts it reads: `status` as `/proc/self/status` gives it
+    /// (`Cpus_allowed:` the affinity mask in hexadecimal, in groups split by commas), `quota`
+    /// as `quota period` (microseconds; `max` or a negative quota: none).
+    static func availableCores(machine: Int, status: String?, quota: String?) -> Int {
+        var cores = machine
+        if let line = status?.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed:") }) {
+            let mask = line.dropFirst("Cpus_allowed:".count).filter(\.isHexDigit)
+            let allowed = mask.reduce(0) { $0 + (Int(String($1), radix: 16) ?? 0).nonzeroBitCount }
+            if allowed > 0 { cores = min(cores, allowed) }
+        }
+        let parts = quota?.split(whereSeparator: \.isWhitespace) ?? []
+        if parts.count == 2, let limit = Double(parts[0]), limit > 0, let period = Double(parts[1]), period > 0 {
+            cores = min(cores, Int(limit / period))
+        }
+        return cores
+    }
 
     /// Searches running in the process now.
     static let searches = Atomic<Int>(0)
-    /// Other work the process runs on a thread of its own now (``Searcher/prepareInBackground(translating:)``):
-    /// the second core is not lent while it runs.
-    static let preparing = Atomic<Int>(0)
 
     /// How long the worker, and a caller waiting for it, spin before they sleep.
     static let spin: UInt64 = 2_000_000   // ns
@@ -48,7 +73,7 @@ final class SecondCore: @unchecked Sendable {
         if always {
             while !core.taken.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged { sched_yield() }
         } else {
-            guard searches.load(ordering: .relaxed) == 1, preparing.load(ordering: .relaxed) == 0,
+            guard searches.load(ordering: .relaxed) == 1,
                   core.taken.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
             else { return nil }
         }
@@ -70,8 +95,10 @@ final class SecondCore: @unchecked Sendable {
             var waitedSince: UInt64? = nil
             var turns = 0
             while posted.load(ordering: .sequentiallyConsistent) == seen {
+                // (Yielding: where the two threads share a core, the other one runs.)
+                sched_yield()
                 turns += 1
-                if turns & 255 != 0 { continue }
+                if turns & 15 != 0 { continue }
                 let now = DispatchTime.now().uptimeNanoseconds
                 if waitedSince == nil { waitedSince = now }
                 // (Searches on two threads or more keep both cores busy: no spinning beside them.)
@@ -110,8 +137,9 @@ final class SecondCore: @unchecked Sendable {
             var since: UInt64? = nil
             var turns = 0
             while !done.load(ordering: .sequentiallyConsistent) {
+                sched_yield()
                 turns += 1
-                if turns & 255 != 0 { continue }
+                if turns & 15 != 0 { continue }
                 let now = DispatchTime.now().uptimeNanoseconds
                 if since == nil { since = now }
                 if now - since! < SecondCore.spin { continue }

@@ -374,6 +374,18 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
         if SecondCore.shared != nil { #expect(SecondCore.lent.load(ordering: .relaxed) - lentBefore >= translated) }
     }
 
+    /// The second core is there only when the process may use two: its affinity mask and its
+    /// container's quota count.
+    @Test func theCoresAProcessMayUseAreCounted() {
+        #expect(SecondCore.availableCores(machine: 2, status: "Name:\tx\nCpus_allowed:\t3\nCpus_allowed_list:\t0-1\n", quota: nil) == 2)
+        #expect(SecondCore.availableCores(machine: 2, status: "Cpus_allowed:\t1\n", quota: nil) == 1)
+        #expect(SecondCore.availableCores(machine: 64, status: "Cpus_allowed:\tffffffff,00000001\n", quota: nil) == 33)
+        #expect(SecondCore.availableCores(machine: 8, status: nil, quota: "max 100000\n") == 8)
+        #expect(SecondCore.availableCores(machine: 8, status: nil, quota: "150000 100000\n") == 1)
+        #expect(SecondCore.availableCores(machine: 8, status: nil, quota: "-1\n 100000\n") == 8)
+        #expect(SecondCore.availableCores(machine: 8, status: "Cpus_allowed:\tf\n", quota: "800000 100000") == 4)
+    }
+
     /// The entries whose gloss begins with `prefix` and stems to `stems`, each gloss stemmed
     /// afresh: what ``StemmedGlosses`` must find.
     static func scan(_ stems: [String], _ prefix: [UInt8]) -> [GlossIndex.Entry] {
