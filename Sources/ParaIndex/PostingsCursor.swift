@@ -228,6 +228,19 @@ public struct PostingsCursor {
         for k in start..<skips[shallowBlock].impactsEnd { frontier.append(impacts[k]) }
     }
 
+    /// The first paragraph of the block that starts the second half of the blocks left (from
+    /// the current one on), and how many postings that half holds; nil when fewer than two
+    /// blocks are left. Where a walk going on over two threads is split. Reads skip entries up
+    /// to it.
+    package mutating func middleOfRest() -> (doc: Int, postings: Int)? {
+        guard doc != Self.end else { return nil }
+        let from = max(block, 0)
+        guard blockCount - from >= 2 else { return nil }
+        let half = (from + blockCount + 1) / 2
+        let last = lastDoc(ofBlock: half - 1)
+        return isCorrupt ? nil : (last + 1, documentFrequency - half * Self.blockSize)
+    }
+
     /// The last paragraph of block `b` (of a term with skip entries), decoding skip entries up
     /// to it if need be; `Int.max` (and the cursor ends) if they are damaged.
     @inline(__always)

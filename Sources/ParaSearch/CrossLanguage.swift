@@ -96,6 +96,7 @@ extension Searcher {
         if translates, options.secondCore || options.secondCoreAlways {
             var early = options
             early.sharedFloor = second.floor
+            early.help = second.slot
             lent = SecondCore.lend(always: options.secondCoreAlways) { [self] in
                 second.translations = translate(text)
                 do {
@@ -167,7 +168,8 @@ extension Searcher {
             merge(found, share: 1)
         }
         if let lent {
-            lent.wait()
+            // (Walking the second part of a long translated walk, if it offers one.)
+            lent.wait(helping: second.slot.help)
             // (What one search after the other would have met: the plan is made when the
             // translated query runs or highlights, the query run only when it can enter.)
             if runsTranslated || throughVersions, let error = second.planError { throw error }
@@ -294,6 +296,7 @@ extension Searcher {
 /// read here once ``SecondCore/Lent/wait()`` returns).
 private final class TranslatedRun: @unchecked Sendable {
     let floor = SharedFloor()
+    let slot = HelpSlot()
     var translations: [Translation] = []
     var plan: QueryPlan? = nil
     var ranked: [Searcher.Candidate] = []

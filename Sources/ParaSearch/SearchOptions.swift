@@ -89,6 +89,14 @@ public struct SearchOptions: Sendable {
     var relativeFloor = 0.0
     /// A floor set while the walk runs (the translated query's, on the second core).
     var sharedFloor: SharedFloor? = nil
+    /// Where a long walk on the second core offers its second part to the caller's thread.
+    var help: HelpSlot? = nil
+    /// How many postings a walk's lists hold together, at least, for it to be split (tests
+    /// split every walk).
+    var splitPostings = 65_536
+    /// For tests: a long walk hands its second half over at its first window, whether or not
+    /// the caller's thread waits yet.
+    var handOffAtOnce = false
 
     /// The defaults, with `limit` hits.
     public init(limit: Int = 10) { self.limit = limit }

@@ -38,7 +38,9 @@ extension Searcher {
     /// With `rescore`, a paragraph that passes `accept` enters the heap with its final score
     /// (a heap of final scores: ``TopK/finalLift``), as in ``conjunctive(_:segment:required:scored:heap:budget:accept:rescore:)``.
     func maxScore(_ scorer: SegmentScorer, segment s: Int, heap: inout TopK, budget: Budget?,
-                  accept: (Int) throws -> Bool, rescore: Rescore? = nil) throws {
+                  accept: (Int) throws -> Bool, rescore: Rescore? = nil, range: Range<Int> = 0..<PostingsCursor.end,
+                  handOff: HandOff? = nil) throws {
+        var upper = range.upperBound
         let n = scorer.count
         let lead = scorer.rankingOnly
         let m = scorer.matchers
@@ -46,7 +48,7 @@ extension Searcher {
         var bound = [Double](repeating: 0, count: n)
         var order = Array(0..<n)
         var prefix = [Double](repeating: 0, count: n)
-        var next = 0   // every paragraph before this one is decided
+        var next = range.lowerBound   // every paragraph before this one is decided
         let pools = (0..<n).filter { m[$0].isUnion && m[$0].wholeTermsOnly }
         for i in pools { m[i].startPoolBounds() }
         // `walkGathered`'s buffers, made on the first window that gathers: `seen` all zero,
@@ -65,7 +67,15 @@ extension Searcher {
             // The window: from the first paragraph not yet decided that some term holds...
             var start = PostingsCursor.end
             for i in lead..<n { start = min(start, max(m[i].doc, next)) }
-            if start == PostingsCursor.end { break }
+            if start >= upper { break }
+            // Another thread free to walk the rest's second half: handed to it.
+            if let handOff, handOff.isWanted() {
+                var split: (doc: Int, postings: Int)? = nil
+                for i in lead..<n {
+                    if let middle = m[i].middleOfRest(), middle.doc > start, middle.postings > split?.postings ?? -1 { split = middle }
+                }
+                if let split, split.postings >= handOff.atLeast, split.doc < upper, handOff.hand(split.doc..<upper) { upper = split.doc }
+            }
             // ... to the end of the first block (of any term) that ends at or after it.
             var end = PostingsCursor.end - 1
             var total = 0.0
@@ -92,6 +102,7 @@ extension Searcher {
                 }
                 total += bound[i]
             }
+            end = min(end, upper - 1)
             next = end + 1
             // The pools' bounds from their frontiers, when the loose ones leave the window in
             // reach: each only as far as it must go to take the window out of reach.
@@ -398,6 +409,16 @@ extension Searcher {
     }
 }
 
+/// A walk's way to hand the second half of what it has left to another thread once one is free
+/// (``HelpSlot``): asked at each window; `hand` offers the paragraphs of `range` and says
+/// whether it did (once per walk).
+struct HandOff {
+    /// The fewest postings of the longest list a half handed over holds.
+    let atLeast: Int
+    let isWanted: () -> Bool
+    let hand: (Range<Int>) -> Bool
+}
+
 /// A paragraph's final score from its BM25 score (`final`), and a bound on it known before
 /// the costly part of it is read (`ceiling`).
 struct Rescore {
@@ -412,8 +433,11 @@ struct TopK {
     /// A candidate scoring below this share of the best offered so far is not wanted (a list
     /// to be merged whose lower part cannot reach the merged top k); 0: none.
     private(set) var relativeFloor: Double
-    /// Where the floor may rise while the walk runs (``refreshFloor()``).
+    /// Where the floor may rise while the walk runs (``refreshFloor()``), and where heaps of
+    /// one walk split over two threads tell each other their k-th scores.
     let sharedFloor: SharedFloor?
+    /// The other heaps' highest k-th score so far (the merged top k's k-th is at least that).
+    private var othersKth = 0.0
     private var best = 0.0
     /// For a rerank whose bonus multiplies a score by at most `lift`: only the candidates
     /// that can reach the `liftedK`-th best score so far (once there are that many) are
@@ -455,6 +479,7 @@ struct TopK {
         var out = items.count < capacity || items.isEmpty ? nil : items[0].score * kthShare
         if relativeFloor > 0, best > 0 { out = max(out ?? 0, relativeFloor * best) }
         if liftedK > 0, topScores.count == liftedK { out = max(out ?? 0, topScores[0] / lift) }
+        if othersKth > 0 { out = max(out ?? 0, othersKth) }
         return out
     }
 
@@ -463,8 +488,10 @@ struct TopK {
         guard let sharedFloor else { return true }
         let floor = sharedFloor.value
         if floor == .infinity { return false }
-        if floor > relativeFloor {
-            relativeFloor = floor
+        let kth = sharedFloor.kth
+        if floor > relativeFloor || kth > othersKth {
+            relativeFloor = max(relativeFloor, floor)
+            othersKth = max(othersKth, kth)
             threshold = currentThreshold()
         }
         return true
@@ -507,7 +534,18 @@ struct TopK {
             }
         }
         threshold = currentThreshold()
+        // (A plain heap's k-th, for the heaps of the walk's other part.)
+        if let sharedFloor, items.count == capacity, finalLift == 1, liftedK == 0 { sharedFloor.raiseKth(items[0].score) }
     }
+
+    /// An empty heap of the same kind, sharing the floor (for the other part of a split walk).
+    func emptyCopy() -> TopK {
+        TopK(capacity: capacity, relativeFloor: relativeFloor, sharedFloor: sharedFloor, lift: lift, liftedK: liftedK,
+             finalLift: finalLift)
+    }
+
+    /// Whether the heap keeps plain BM25 scores with no bonus to come.
+    var isPlain: Bool { finalLift == 1 && liftedK == 0 }
 
     private mutating func keepTopScore(_ score: Double) {
         if topScores.count < liftedK {

@@ -333,7 +333,9 @@ public struct Searcher: Sendable {
         let average = snapshot.averageLength
         let bm25 = options.bm25
         var total = 0
-        for (s, segment) in snapshot.segments.enumerated() {
+        // A segment's lists, checks and scorer, at the start of its postings (built twice for
+        // a walk split over two threads: each part walks with its own).
+        func segmentWalk(_ s: Int, _ segment: SegmentReader) throws -> SegmentWalk? {
             let filter = try documentFilter(plan, segment, s)
             // (The terms were looked up already: their matchers are copied, still at the start.)
             var checker = MatchChecker(plan: plan, segment: segment, build: { lookups.matchers[s][$0] })
@@ -359,7 +361,7 @@ public struct Searcher: Sendable {
             }
             let rankingOnly = matchers.count
             for t in plan.scoring { add(t, weight: plan.terms[t].weight) }
-            if matchers.count == rankingOnly { continue }
+            if matchers.count == rankingOnly { return nil }
             let scorer = SegmentScorer(matchers: matchers, bounds: bounds, weights: weights, idfs: idfs, rankingOnly: rankingOnly,
                                        norms: segment.norms, bm25: bm25, average: average)
             let accept: (Int) throws -> Bool = { local in
@@ -378,6 +380,12 @@ public struct Searcher: Sendable {
                     return score + options.proximityWeight * bm25.score(frequency: pf, norm: scorer.norm(local), idf: bonusIDF)
                 })
             }
+            return SegmentWalk(scorer: scorer, accept: accept, rescore: rescore, filter: filter, scoredAt: scoredAt,
+                               isCorrupt: { scorer.isCorrupt || checker.isCorrupt })
+        }
+        for (s, segment) in snapshot.segments.enumerated() {
+            guard let walk = try segmentWalk(s, segment) else { continue }
+            let (scorer, accept, rescore, filter, scoredAt) = (walk.scorer, walk.accept, walk.rescore, walk.filter, walk.scoredAt)
             // The terms every match holds (those of its required phrases), rarest first.
             let required = Set(plan.phrases.flatMap { $0.terms.map(\.index) }).sorted {
                 (lookups.documentFrequencies[s][$0], $0) < (lookups.documentFrequencies[s][$1], $1)
@@ -409,6 +417,28 @@ public struct Searcher: Sendable {
                         try conjunctive(scorer, segment: s, required: required.map { lookups.matchers[s][$0]! },
                                         scored: required.map { scoredAt[$0] }, heap: &heap, budget: options.budget,
                                         accept: accept, rescore: rescore)
+                    } else if let slot = options.help, heap.isPlain, heap.sharedFloor != nil,
+                              lookups.documentFrequencies[s].reduce(0, +) >= options.splitPostings {
+                        // A long walk of a translated query on the second core: once the
+                        // caller's thread is free (its own query searched), the second half of
+                        // what is left of the walk's longest list is handed to it, walked with
+                        // lists, checks and a heap of its own; the two heaps prune by each
+                        // other's k-th and merge.
+                        let heapCopy = heap.emptyCopy()
+                        var handed = false
+                        let handOff = HandOff(atLeast: options.splitPostings / 4, isWanted: { !handed && (slot.isHelperWaiting || options.handOffAtOnce) }) { range in
+                            handed = true
+                            slot.offer { [self] in
+                                var other = heapCopy
+                                guard let walk = try segmentWalk(s, segment) else { return other }
+                                try maxScore(walk.scorer, segment: s, heap: &other, budget: options.budget, accept: walk.accept, range: range)
+                                if walk.isCorrupt() { throw ParaError(.corrupt, file: segment.name, "index postings are damaged; rebuild the index") }
+                                return other
+                            }
+                            return true
+                        }
+                        try maxScore(scorer, segment: s, heap: &heap, budget: options.budget, accept: accept, handOff: handOff)
+                        if handed { for c in try slot.takeBack().sorted() { heap.offer(c) } }
                     } else {
                         try maxScore(scorer, segment: s, heap: &heap, budget: options.budget, accept: accept, rescore: rescore)
                     }
@@ -424,12 +454,24 @@ public struct Searcher: Sendable {
                 }
                 total += try countMatches(plan, segment: segment, lookups.matchers[s], filter: counting, budget: options.budget)
             }
-            if scorer.isCorrupt || checker.isCorrupt {
+            if walk.isCorrupt() {
                 throw ParaError(.corrupt, file: segment.name, "index postings are damaged; rebuild the index")
             }
         }
         return total
     }
+
+    /// A segment's walk: its scorer over the query's lists there, and the checks a candidate
+    /// passes.
+    struct SegmentWalk {
+        let scorer: SegmentScorer
+        let accept: (Int) throws -> Bool
+        let rescore: Rescore?
+        let filter: DocumentFilter?
+        let scoredAt: [Int: Int]
+        let isCorrupt: () -> Bool
+    }
+
 
     /// Counts matching paragraphs (for `total`) without scoring.
     func countMatches(_ plan: QueryPlan, segment: SegmentReader, _ row: [TermMatcher?], filter: DocumentFilter?,

@@ -132,11 +132,13 @@ final class SecondCore: @unchecked Sendable {
             if waiting.load(ordering: .sequentiallyConsistent) { woken.signal() }
         }
 
-        /// Returns once the work has run.
-        func wait() {
+        /// Returns once the work has run; meanwhile, `helping` is called again and again (it
+        /// takes up work the second core offers back: ``HelpSlot``).
+        func wait(helping: () -> Void = {}) {
             var since: UInt64? = nil
             var turns = 0
             while !done.load(ordering: .sequentiallyConsistent) {
+                helping()
                 sched_yield()
                 turns += 1
                 if turns & 15 != 0 { continue }
@@ -157,8 +159,70 @@ final class SecondCore: @unchecked Sendable {
 /// wanted, the walk stops.
 final class SharedFloor: Sendable {
     private let bits = Atomic<UInt64>(0)
+    private let kthBits = Atomic<UInt64>(0)
 
     var value: Double { Double(bitPattern: bits.load(ordering: .relaxed)) }
 
     func set(_ floor: Double) { bits.store(floor.bitPattern, ordering: .relaxed) }
+
+    /// The highest k-th score of the heaps of a walk split over two threads (see
+    /// ``HelpSlot``): the merged top k's k-th is at least that, so each part prunes by it.
+    var kth: Double { Double(bitPattern: kthBits.load(ordering: .relaxed)) }
+
+    func raiseKth(_ score: Double) {
+        // (Non-negative doubles order as their bit patterns do.)
+        guard score > 0 else { return }
+        var old = kthBits.load(ordering: .relaxed)
+        while score.bitPattern > old {
+            let (exchanged, now) = kthBits.compareExchange(expected: old, desired: score.bitPattern, ordering: .relaxed)
+            if exchanged { return }
+            old = now
+        }
+    }
+}
+
+/// The second part of a long walk, offered by the thread that walks the first (the second
+/// core, searching a translated query) to the thread that would otherwise only wait for it
+/// (the caller's, once its own query is searched): whichever comes first walks it.
+final class HelpSlot: @unchecked Sendable {
+    /// 0: nothing offered; 1: offered; 2: taken by the helper; 3: done by the helper.
+    private let state = Atomic<Int>(0)
+    private let helperWaiting = Atomic<Bool>(false)
+
+    /// Whether the helper is waiting for work (it has nothing else to do).
+    var isHelperWaiting: Bool { helperWaiting.load(ordering: .relaxed) }
+    private var job: (() throws -> TopK)? = nil
+    private var result: Result<TopK, Error>? = nil
+
+    /// How many parts were offered (for tests).
+    static let offered = Atomic<Int>(0)
+
+    /// Offers `job` (nothing else offered and not taken back yet).
+    func offer(_ job: @escaping () throws -> TopK) {
+        Self.offered.add(1, ordering: .relaxed)
+        self.job = job
+        state.store(1, ordering: .releasing)
+    }
+
+    /// The helper's side, called again and again while it waits: walks the part offered, if
+    /// one is and no one has taken it.
+    func help() {
+        helperWaiting.store(true, ordering: .relaxed)
+        guard state.compareExchange(expected: 1, desired: 2, ordering: .acquiring).exchanged else { return }
+        let job = self.job!
+        result = Result { try job() }
+        state.store(3, ordering: .releasing)
+    }
+
+    /// The offerer's side: the part's heap, walked here if no one has taken it, else waited for.
+    func takeBack() throws -> TopK {
+        defer {
+            job = nil
+            result = nil
+            state.store(0, ordering: .releasing)
+        }
+        if state.compareExchange(expected: 1, desired: 0, ordering: .acquiring).exchanged { return try job!() }
+        while state.load(ordering: .acquiring) != 3 { sched_yield() }
+        return try result!.get()
+    }
 }

@@ -65,6 +65,19 @@ struct TermMatcher {
 
     var isCorrupt: Bool { merged?.isCorrupt ?? (first.isCorrupt || rest.contains { $0.isCorrupt }) }
 
+    /// ``PostingsCursor/middleOfRest()`` of the list with the most postings in that half (nil
+    /// for merged postings).
+    mutating func middleOfRest() -> (doc: Int, postings: Int)? {
+        guard merged == nil else { return nil }
+        var best = first.middleOfRest()
+        rest.withUnsafeMutableBufferPointer { rest in
+            for i in rest.indices {
+                if let m = rest[i].middleOfRest(), m.postings > best?.postings ?? -1 { best = m }
+            }
+        }
+        return best
+    }
+
     mutating func advance(to target: Int) {
         guard doc < target else { return }
         // (The single list first: the scoring loops' case, kept free of the others' work.)

@@ -374,6 +374,59 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
         if SecondCore.shared != nil { #expect(SecondCore.lent.load(ordering: .relaxed) - lentBefore >= translated) }
     }
 
+    /// A long translated walk on the second core hands the second half of what it has left
+    /// to the caller's thread (or walks it itself when that thread is not free): the hits are
+    /// those of one walk. On an index of seeded random paragraphs whose lists run to many
+    /// blocks, every walk split.
+    @Test func aTranslatedWalkSplitOverTwoThreadsChangesNoHit() throws {
+        var random = SplitMix64(state: 21)
+        let english = ["peace", "peaceful", "keep", "maintain", "preserve", "operation", "action", "human", "rights",
+                       "climate", "change", "variation", "development", "security", "country", "the", "of", "and",
+                       "nations", "people", "law", "trade", "water", "food"]
+        // (The Chinese query words rare in the Chinese paragraphs: the direct lists are short,
+        // and the translated walks' hits enter.)
+        let chinese = ["会议", "报告", "委员会", "秘书长", "大会", "决议", "审议", "通过", "议程", "项目", "建议", "问题"]
+            + Array(repeating: "", count: 60) + ["和平", "人权", "气候", "发展", "安全", "国家"]
+        let dir = temporaryDirectory("split-walk")
+        let writer = try DocumentWriter(directory: dir)
+        for d in 0..<48 {
+            let zh = d % 12 == 11
+            let paragraphs = (0..<100).map { p in
+                let words = (0..<Int.random(in: 3...14, using: &random)).map { _ in
+                    zh ? chinese.randomElement(using: &random)! : english.randomElement(using: &random)!
+                }
+                let text = words.filter { !$0.isEmpty }.joined(separator: zh ? "，" : " ")
+                return Paragraph(ordinal: p + 1, number: String(p + 1), headings: [], text: text.isEmpty ? "会议" : text)
+            }
+            try writer.put(ExtractedDocument(metadata: DocumentMetadata(id: "d\(d)", language: zh ? .zh : .en, title: "", source: ""),
+                                             paragraphs: paragraphs))
+        }
+        try writer.commit()
+        let searcher = Searcher(snapshot: try writer.snapshot())
+        let offeredBefore = HelpSlot.offered.load(ordering: .relaxed)
+        var entered = 0
+        for query in ["维持和平行动", "人权", "气候变化", "发展 安全", "国家安全", "peace", "human rights", "climate change"] {
+            for (limit, count) in [(1, false), (10, false), (10, true), (25, false)] {
+                var options = SearchOptions(limit: limit)
+                options.countTotal = count
+                options.secondCore = false
+                let alone = try searcher.search(query, options: options)
+                options.secondCoreAlways = true
+                options.splitPostings = 0
+                options.handOffAtOnce = true
+                let split = try searcher.search(query, options: options)
+                let context: Comment = "\(query) limit \(limit) count \(count)"
+                #expect(split.hits.map(\.runID) == alone.hits.map(\.runID), context)
+                #expect(split.hits.map(\.score) == alone.hits.map(\.score), context)
+                #expect(split.hits.map { $0.foundThrough == nil } == alone.hits.map { $0.foundThrough == nil }, context)
+                #expect(split.total == alone.total, context)
+                if alone.hits.contains(where: { $0.foundThrough != nil }) { entered += 1 }
+            }
+        }
+        #expect(entered >= 12)
+        if SecondCore.shared != nil { #expect(HelpSlot.offered.load(ordering: .relaxed) - offeredBefore > 10) }
+    }
+
     /// The second core is there only when the process may use two: its affinity mask and its
     /// container's quota count.
     @Test func theCoresAProcessMayUseAreCounted() {
