@@ -68,10 +68,11 @@ public struct SearchOptions: Sendable {
     public var timeLimit: Duration? = .seconds(10)
 
     /// Whether the query's translation may be searched on a second core while the query is
-    /// searched on the caller's: only when the machine has one and no other search is running
-    /// in the process (searches on several threads keep the cores busy already). The hits are
-    /// the same either way; it takes a fifth off the median search and a quarter off the
-    /// slowest (docs/performance.md).
+    /// searched on the caller's (and a long translated walk shared between the two): only when
+    /// the process may use a second core and no other search is running in it (searches on
+    /// several threads keep the cores busy already). The hits are the same either way; on the
+    /// perf corpus it took 5–14 % off the median search and 17–24 % off the 99th percentile,
+    /// for up to twice the CPU time (docs/performance.md).
     public var secondCore = true
     /// For tests: lend the second core to every translated query, waiting for it if need be.
     var secondCoreAlways = false
