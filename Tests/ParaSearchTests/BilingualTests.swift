@@ -299,6 +299,17 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
     return (all, pruned)
 }
 
+/// The same hits (ids, scores, ways found, snippets, highlights), total and translations.
+func expectSame(_ a: SearchResults, _ b: SearchResults, _ context: Comment, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(a.hits.map(\.runID) == b.hits.map(\.runID), context, sourceLocation: sourceLocation)
+    #expect(a.hits.map(\.score) == b.hits.map(\.score), context, sourceLocation: sourceLocation)
+    #expect(a.hits.map { $0.foundThrough == nil } == b.hits.map { $0.foundThrough == nil }, context, sourceLocation: sourceLocation)
+    #expect(a.hits.map(\.snippet) == b.hits.map(\.snippet), context, sourceLocation: sourceLocation)
+    #expect(a.hits.map(\.highlights) == b.hits.map(\.highlights), context, sourceLocation: sourceLocation)
+    #expect(a.total == b.total, context, sourceLocation: sourceLocation)
+    #expect(a.translations == b.translations, context, sourceLocation: sourceLocation)
+}
+
 @Suite struct CrossLanguagePruningTests {
     /// Words of the sample corpus, both languages, drawn with a seed: a Chinese bigram word
     /// or an English word, one to three to a query.
@@ -357,14 +368,7 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
                 let alone = try searcher.search(query, options: options)
                 options.secondCoreAlways = true
                 let both = try searcher.search(query, options: options)
-                let context: Comment = "\(query) limit \(limit) offset \(offset) count \(count)"
-                #expect(both.hits.map(\.runID) == alone.hits.map(\.runID), context)
-                #expect(both.hits.map(\.score) == alone.hits.map(\.score), context)
-                #expect(both.hits.map { $0.foundThrough == nil } == alone.hits.map { $0.foundThrough == nil }, context)
-                #expect(both.hits.map(\.snippet) == alone.hits.map(\.snippet), context)
-                #expect(both.hits.map(\.highlights) == alone.hits.map(\.highlights), context)
-                #expect(both.total == alone.total, context)
-                #expect(both.translations == alone.translations, context)
+                expectSame(both, alone, "\(query) limit \(limit) offset \(offset) count \(count)")
                 if !alone.translations.isEmpty { translated += 1 }
                 if alone.hits.contains(where: { $0.foundThrough != nil }) { entered += 1 }
             }
@@ -415,11 +419,7 @@ func searchedBothWays(_ searcher: Searcher, _ query: String, _ options: SearchOp
                 options.splitPostings = 0
                 options.handOffAtOnce = true
                 let split = try searcher.search(query, options: options)
-                let context: Comment = "\(query) limit \(limit) count \(count)"
-                #expect(split.hits.map(\.runID) == alone.hits.map(\.runID), context)
-                #expect(split.hits.map(\.score) == alone.hits.map(\.score), context)
-                #expect(split.hits.map { $0.foundThrough == nil } == alone.hits.map { $0.foundThrough == nil }, context)
-                #expect(split.total == alone.total, context)
+                expectSame(split, alone, "\(query) limit \(limit) count \(count)")
                 if alone.hits.contains(where: { $0.foundThrough != nil }) { entered += 1 }
             }
         }
