@@ -86,8 +86,7 @@ package enum QueryTranslator {
 
     /// Which of the dictionary words found in a run of `characters` characters (each a start
     /// and a length in characters) a reading of the run uses: the words of any segmentation of
-    /// the run into the fewest pieces (a character that is no word's stands alone as a
-    /// piece), and inside each such word of three or more characters, by the same rule, the
+    /// the run into the fewest pieces (a piece is a word found or any one character), and inside each such word of three or more characters, by the same rule, the
     /// shorter words it is made of. A word that straddles the border of two words read is
     /// left out, as no reader takes it: `维持和平行动` reads `维持 和平 行动`, never `平行`, and
     /// `发展中国家` (developing countries) holds `发展中 国家`, never `中国`. Where two readings

@@ -105,6 +105,8 @@ extension Searcher {
                     second.planError = error
                     return
                 }
+                // (Not run at all when the direct list, known by now, leaves it nothing.)
+                guard second.floor.value != .infinity else { return }
                 do {
                     if let plan = second.plan { (second.ranked, second.total) = try rank(plan, options: early) }
                 } catch {
@@ -119,9 +121,10 @@ extension Searcher {
         do {
             directRanking = try rank(plan, options: options)
         } catch {
-            // (The second core's search ends at its next window.)
+            // (The second core's walk ends at its next window; a count of its matches, when
+            // asked for, runs to its end.)
             second.floor.set(.infinity)
-            lent?.wait()
+            lent?.wait(helping: second.slot, sleeps: !options.handOffAtOnce)
             throw error
         }
         let (directRanked, directTotal) = directRanking
@@ -161,7 +164,7 @@ extension Searcher {
                 (found, total) = try foundThroughVersions(plan, options: options)
             } catch {
                 second.floor.set(.infinity)
-                lent?.wait()
+                lent?.wait(helping: second.slot, sleeps: !options.handOffAtOnce)
                 throw error
             }
             out.total += total
@@ -169,7 +172,7 @@ extension Searcher {
         }
         if let lent {
             // (Walking the second part of a long translated walk, if it offers one.)
-            lent.wait(helping: second.slot.help)
+            lent.wait(helping: second.slot, sleeps: !options.handOffAtOnce)
             // (What one search after the other would have met: the plan is made when the
             // translated query runs or highlights, the query run only when it can enter.)
             if runsTranslated || throughVersions, let error = second.planError { throw error }

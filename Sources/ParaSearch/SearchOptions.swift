@@ -96,7 +96,8 @@ public struct SearchOptions: Sendable {
     /// split every walk).
     var splitPostings = 65_536
     /// For tests: a long walk hands its second half over at its first window, whether or not
-    /// the caller's thread waits yet.
+    /// the caller's thread waits yet, and leaves it to that thread, which waits without
+    /// sleeping (with ``secondCoreAlways``).
     var handOffAtOnce = false
 
     /// The defaults, with `limit` hits.

@@ -417,7 +417,7 @@ public struct Searcher: Sendable {
                         try conjunctive(scorer, segment: s, required: required.map { lookups.matchers[s][$0]! },
                                         scored: required.map { scoredAt[$0] }, heap: &heap, budget: options.budget,
                                         accept: accept, rescore: rescore)
-                    } else if let slot = options.help, heap.isPlain, heap.sharedFloor != nil,
+                    } else if let slot = options.help, heap.isPlain, rescore == nil, heap.sharedFloor != nil,
                               lookups.documentFrequencies[s].reduce(0, +) >= options.splitPostings {
                         // A long walk of a translated query on the second core: once the
                         // caller's thread is free (its own query searched), the second half of
@@ -437,8 +437,13 @@ public struct Searcher: Sendable {
                             }
                             return true
                         }
-                        try maxScore(scorer, segment: s, heap: &heap, budget: options.budget, accept: accept, handOff: handOff)
-                        if handed { for c in try slot.takeBack().sorted() { heap.offer(c) } }
+                        do {
+                            try maxScore(scorer, segment: s, heap: &heap, budget: options.budget, accept: accept, handOff: handOff)
+                        } catch {
+                            slot.withdraw()
+                            throw error
+                        }
+                        if handed { for c in try slot.takeBack(leavingItToTheHelper: options.handOffAtOnce).sorted() { heap.offer(c) } }
                     } else {
                         try maxScore(scorer, segment: s, heap: &heap, budget: options.budget, accept: accept, rescore: rescore)
                     }

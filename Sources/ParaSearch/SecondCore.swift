@@ -77,7 +77,7 @@ final class SecondCore: @unchecked Sendable {
                   core.taken.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
             else { return nil }
         }
-        lent.add(1, ordering: .relaxed)
+        Self.lent.add(1, ordering: .relaxed)
         let lent = Lent(core: core)
         core.work = {
             work()
@@ -132,19 +132,21 @@ final class SecondCore: @unchecked Sendable {
             if waiting.load(ordering: .sequentiallyConsistent) { woken.signal() }
         }
 
-        /// Returns once the work has run; meanwhile, `helping` is called again and again (it
-        /// takes up work the second core offers back: ``HelpSlot``).
-        func wait(helping: () -> Void = {}) {
+        /// Returns once the work has run; meanwhile, walks what the work offers back through
+        /// `slot` (``HelpSlot``), until it sleeps.
+        func wait(helping slot: HelpSlot? = nil, sleeps: Bool = true) {
             var since: UInt64? = nil
             var turns = 0
             while !done.load(ordering: .sequentiallyConsistent) {
-                helping()
+                slot?.help()
                 sched_yield()
                 turns += 1
                 if turns & 15 != 0 { continue }
                 let now = DispatchTime.now().uptimeNanoseconds
                 if since == nil { since = now }
-                if now - since! < SecondCore.spin { continue }
+                if now - since! < SecondCore.spin || !sleeps { continue }
+                // (Asleep, it walks nothing: the second core walks what it would offer.)
+                slot?.rest()
                 waiting.store(true, ordering: .sequentiallyConsistent)
                 if !done.load(ordering: .sequentiallyConsistent) { woken.wait() }
                 return
@@ -211,16 +213,31 @@ final class HelpSlot: @unchecked Sendable {
         guard state.compareExchange(expected: 1, desired: 2, ordering: .acquiring).exchanged else { return }
         let job = self.job!
         result = Result { try job() }
+        Self.helped.add(1, ordering: .relaxed)
         state.store(3, ordering: .releasing)
     }
 
+    /// The helper's side, before it sleeps: offer nothing more.
+    func rest() { helperWaiting.store(false, ordering: .relaxed) }
+
+    /// How many parts the helper walked (for tests).
+    static let helped = Atomic<Int>(0)
+
+    /// The offerer's side, when its own walk failed: the part offered is no one's to walk
+    /// (unless the helper has it already: it ends at its next window, or its end).
+    func withdraw() {
+        _ = state.compareExchange(expected: 1, desired: 0, ordering: .acquiring)
+    }
+
     /// The offerer's side: the part's heap, walked here if no one has taken it, else waited for.
-    func takeBack() throws -> TopK {
+    func takeBack(leavingItToTheHelper: Bool = false) throws -> TopK {
         defer {
             job = nil
             result = nil
             state.store(0, ordering: .releasing)
         }
+        // (Tests: the helper, which then never sleeps, walks every part offered.)
+        while leavingItToTheHelper && state.load(ordering: .acquiring) == 1 { sched_yield() }
         if state.compareExchange(expected: 1, desired: 0, ordering: .acquiring).exchanged { return try job!() }
         while state.load(ordering: .acquiring) != 3 { sched_yield() }
         return try result!.get()
