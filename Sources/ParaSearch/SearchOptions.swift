@@ -71,7 +71,7 @@ public struct SearchOptions: Sendable {
     /// searched on the caller's (and a long translated walk shared between the two): only when
     /// the process may use a second core and no other search is running in it (searches on
     /// several threads keep the cores busy already). The hits are the same either way; on the
-    /// perf corpus it took 5–14 % off the median search and 17–24 % off the 99th percentile,
+    /// perf corpus it took 5–19 % off the median search and 17–32 % off the 99th percentile,
     /// for up to twice the CPU time (docs/performance.md).
     public var secondCore = true
     /// For tests: lend the second core to every translated query, waiting for it if need be.
