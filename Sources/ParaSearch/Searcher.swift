@@ -432,7 +432,7 @@ public struct Searcher: Sendable {
                                 var other = heapCopy
                                 guard let walk = try segmentWalk(s, segment) else { return other }
                                 try maxScore(walk.scorer, segment: s, heap: &other, budget: options.budget, accept: walk.accept, range: range)
-                                if walk.isCorrupt() { throw ParaError(.corrupt, file: segment.name, "index postings are damaged; rebuild the index") }
+                                try walk.checkIntact(segment)
                                 return other
                             }
                             return true
@@ -459,9 +459,7 @@ public struct Searcher: Sendable {
                 }
                 total += try countMatches(plan, segment: segment, lookups.matchers[s], filter: counting, budget: options.budget)
             }
-            if walk.isCorrupt() {
-                throw ParaError(.corrupt, file: segment.name, "index postings are damaged; rebuild the index")
-            }
+            try walk.checkIntact(segment)
         }
         return total
     }
@@ -475,6 +473,11 @@ public struct Searcher: Sendable {
         let filter: DocumentFilter?
         let scoredAt: [Int: Int]
         let isCorrupt: () -> Bool
+
+        /// Throws when the lists or checks met damaged postings in `segment`.
+        func checkIntact(_ segment: SegmentReader) throws {
+            if isCorrupt() { throw ParaError(.corrupt, file: segment.name, "index postings are damaged; rebuild the index") }
+        }
     }
 
 
