@@ -2,7 +2,7 @@
 import PackageDescription
 
 // The import graph is the pipeline: each module imports only the stages before it.
-//   ParaCore ◄─ ParaExtraction (◄─ CLibXML2, CSystemZlib) ◄─ ParaAnalysis (◄─ CSystemZlib) ◄─ ParaIndex (◄─ CSystemZlib) ◄─ ParaSearch ◄─ parasearch
+//   ParaCore ◄─ ParaExtraction (◄─ CLibXML2, CSystemZlib) ◄─ ParaAnalysis ◄─ ParaIndex (◄─ CSystemZlib) ◄─ ParaSearch ◄─ parasearch
 let package = Package(
     name: "ParaSearch",
     // (Synchronization.Mutex, for the Sendable writer.)
@@ -29,8 +29,7 @@ let package = Package(
         // own and ZIPFoundation only writes test fixtures — and computes the index checksums.
         .systemLibrary(name: "CSystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "ParaExtraction", dependencies: ["ParaCore", "CLibXML2", "CSystemZlib", .product(name: "Yams", package: "Yams")]),
-        // (zlib inflates the query-translation dictionary.)
-        .target(name: "ParaAnalysis", dependencies: ["ParaCore", "CSystemZlib"]),
+        .target(name: "ParaAnalysis", dependencies: ["ParaCore"]),
         .target(name: "ParaIndex", dependencies: ["ParaCore", "ParaAnalysis", "CSystemZlib"]),
         .target(name: "ParaSearch", dependencies: ["ParaCore", "ParaExtraction", "ParaAnalysis", "ParaIndex"]),
         .executableTarget(

@@ -1,5 +1,4 @@
 import Foundation
-import CSystemZlib
 import Synchronization
 import ParaCore
 
@@ -25,7 +24,7 @@ public struct Translation: Sendable, Hashable, Codable {
 }
 
 /// Query translation with a general Chinese–English dictionary (CC-CEDICT, made into
-/// `CEDICT+Table.swift` by `scripts/gen-cedict-table.py`).
+/// `CEDICT+Table1.swift`, `CEDICT+Table2.swift` by `scripts/gen-cedict-table.py`).
 ///
 /// - Chinese → English: the dictionary words in each run of Chinese characters translate to
 ///   their first three glosses (``chineseToEnglish(_:)``).
@@ -34,8 +33,9 @@ public struct Translation: Sendable, Hashable, Codable {
 ///   Chinese words it glosses, ranked by the table (the words that give it as their first
 ///   gloss first), at most three.
 ///
-/// The dictionary is inflated on first use and searched in place; the gloss index of the other
-/// direction is made from it the first time an English query is translated.
+/// The dictionary is held in the binary as text, copied out and its lines found on first use,
+/// and searched in place; the gloss index of the other direction is made from it the first
+/// time an English query is translated.
 package enum QueryTranslator {
     /// How many Chinese words an English gloss may stand for.
     static let maxChineseTargets = 3
@@ -307,17 +307,16 @@ package enum QueryTranslator {
         return out
     }
 
-    /// Makes the dictionary's tables ahead of the first translation: the dictionary inflated,
-    /// its glosses indexed and every group of them sorted (else the first queries to need each
-    /// pay for it: 7 % of the instructions of a one-pass `batch` over the perf queries). For a
+    /// Makes the dictionary's tables ahead of the first translation: the dictionary's lines
+    /// found and its glosses indexed (else the first query to need each pays for it). For a
     /// process that will translate many queries, on a thread of its own.
     package static func prepareTables() {
-        Tables.glosses.sortAllGroups()
+        _ = Tables.glosses
     }
 
     enum Tables {
-        /// The dictionary, inflated on first use.
-        static let words = DictionaryTable(packed: cedictTablePacked, length: cedictTableLength)
+        /// The dictionary, its lines found on first use.
+        static let words = DictionaryTable(parts: cedictTableParts, length: cedictTableLength)
         /// Its glosses the other way, sorted, made from it on first use.
         static let glosses = GlossIndex(words)
         /// The glosses by their stems, made on first use.
@@ -325,25 +324,28 @@ package enum QueryTranslator {
     }
 }
 
-/// The dictionary's lines (`word<TAB>compounds<TAB>gloss|gloss…`, sorted by word), inflated
-/// from their packed form and searched in place.
+/// The dictionary's lines (`word<TAB>compounds<TAB>gloss|gloss…`, sorted by word), searched in
+/// place.
 struct DictionaryTable: Sendable {
     let bytes: [UInt8]
     /// Where each line starts.
     let starts: [Int32]
 
-    init(packed: String, length: Int) {
-        var bytes = [UInt8](repeating: 0, count: length)
-        if let compressed = Data(base64Encoded: packed) {
-            var size = uLongf(length)
-            let status = compressed.withUnsafeBytes { source in
-                bytes.withUnsafeMutableBufferPointer { uncompress($0.baseAddress, &size, source.bindMemory(to: UInt8.self).baseAddress, uLong(source.count)) }
+    /// The table from its parts (runs of whole lines, joined with a line end), as the binary
+    /// holds them: copied out once (a millisecond, where inflating a compressed copy took a
+    /// dozen), so that the rest reads one array.
+    init(parts: [StaticString], length: Int) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(length)
+        for (n, part) in parts.enumerated() {
+            if n > 0 { bytes.append(0x0A) }
+            // (A literal of more than one scalar is held as its UTF-8 bytes.)
+            if part.hasPointerRepresentation {
+                bytes.append(contentsOf: UnsafeBufferPointer(start: part.utf8Start, count: part.utf8CodeUnitCount))
             }
-            // A table that does not inflate whole (it is generated, so it always does) translates nothing.
-            if status != Z_OK || Int(size) != length { bytes = [] }
-        } else {
-            bytes = []
         }
+        // A table not as long as generated (it always is) translates nothing.
+        if bytes.count != length { bytes = [] }
         var starts: [Int32] = []
         starts.reserveCapacity(bytes.count / 24)
         // (Line ends found by memchr: a loop a byte at a time cost a fifth of the first
@@ -427,9 +429,10 @@ struct DictionaryTable: Sendable {
 /// the word's glosses first, then words of two characters before longer ones, then the word
 /// that more headwords hold (a common word makes many compounds: 资产 in 固定资产 …).
 ///
-/// Grouped by the gloss's first byte, and a group sorted only when a query first asks for it:
-/// sorting all of them was most of an English query's first search (40 ms of a one-shot
-/// `parasearch search`), and a query needs the groups of its words' first letters.
+/// Sorted once, when an English query is first translated, in the order the table's generator
+/// stored beside it (`CEDICT+GlossOrder.swift`), checked as it is taken up: each entry placed
+/// once, each pair in order, else sorted here (sorting them was most of an English query's
+/// first search, and sorting the groups a query needs, a letter each, still 15 ms of it).
 final class GlossIndex: Sendable {
     struct Entry: Sendable, Equatable {
         /// The gloss's first eight bytes in lower case, big-endian (most comparisons end there).
@@ -439,38 +442,137 @@ final class GlossIndex: Sendable {
         var rank: Int32
     }
     let table: DictionaryTable
-    /// The entries by their gloss's first byte in lower case: in dictionary order, until a
-    /// group is sorted (and replaced by its sorted copy).
-    private let groups: Mutex<(entries: [[Entry]], sorted: [Bool])>
+    /// Every entry, sorted.
+    let allEntries: [Entry]
+    /// Where the entries whose gloss begins with each byte (in lower case) start in
+    /// `allEntries`, and a last bound: 257 of them.
+    private let groupStarts: [Int]
+    /// Whether the stored order was taken (for tests; else the entries were sorted here).
+    let tookStoredOrder: Bool
 
-    init(_ table: DictionaryTable) {
+    /// The index of `table`'s glosses, in `order` (as `CEDICT+GlossOrder.swift` writes it) if
+    /// that sorts them, else sorted here; `nil`: sorted here.
+    init(_ table: DictionaryTable, order: [UInt8]? = GlossIndex.storedOrder) {
         self.table = table
         let bytes = table.bytes
-        var groups = [[Entry]](repeating: [], count: 256)
-        for k in table.starts.indices {
-            let l = table.line(k)
+        var entries: [Entry] = []
+        entries.reserveCapacity(cedictGlossCount)
+        bytes.withUnsafeBufferPointer { Self.enumerate($0, into: &entries) }
+        // The stored order is taken if it places each entry once and their heads rise: the
+        // order of entries with the same head is the generator's (the tests check it whole;
+        // checked here it cost as much again, each pair's glosses read from afar).
+        var took = false
+        if let order, let indices = Self.indices(order, count: entries.count) {
+            // (Put in place rather than copied: a second array of them cost a sort's time.)
+            Self.permute(&entries, by: indices)
+            took = entries.withUnsafeBufferPointer { e in e.indices.dropFirst().allSatisfy { e[$0 - 1].head <= e[$0].head } }
+        }
+        if !took {
+            bytes.withUnsafeBufferPointer { bytes in entries.sort { Self.precedes($0, $1, bytes) } }
+        }
+        tookStoredOrder = took
+        var starts = [Int](repeating: entries.count, count: 257)
+        for (i, e) in entries.enumerated().reversed() { starts[Int(e.head >> 56)] = i }
+        for b in stride(from: 255, through: 0, by: -1) { starts[b] = min(starts[b], starts[b + 1]) }
+        allEntries = entries
+        groupStarts = starts
+    }
+
+    /// Appends the entries of the table `b` in its order, line by line, gloss by gloss, in one
+    /// pass over its bytes: the glosses of words of two to four characters, of at most three
+    /// words (three spaces).
+    static func enumerate(_ b: UnsafeBufferPointer<UInt8>, into entries: inout [Entry]) {
+        let n = b.count
+        var i = 0
+        while i < n {
+            // The word, and how many characters it has.
+            let wordStart = i
             var characters = 0
-            for i in l.word where bytes[i] & 0xC0 != 0x80 { characters += 1 }
-            guard (2...4).contains(characters) else { continue }
-            var position = 0, start = l.glosses.lowerBound, spaces = 0
-            for i in l.glosses.lowerBound...l.glosses.upperBound {
-                if i < l.glosses.upperBound, bytes[i] != UInt8(ascii: "|") {
-                    if bytes[i] == 0x20 { spaces += 1 }
+            while i < n, b[i] != 0x09, b[i] != 0x0A {
+                if b[i] & 0xC0 != 0x80 { characters += 1 }
+                i += 1
+            }
+            let word = Int32(wordStart)..<Int32(i)
+            // How many headwords hold it.
+            var compounds = 0
+            if i < n, b[i] == 0x09 { i += 1 }
+            while i < n, b[i] != 0x09, b[i] != 0x0A {
+                compounds = compounds * 10 + Int(b[i] &- 0x30)
+                i += 1
+            }
+            if i < n, b[i] == 0x09 { i += 1 }
+            guard (2...4).contains(characters) else {
+                while i < n, b[i] != 0x0A { i += 1 }
+                i += 1
+                continue
+            }
+            // Its glosses, separated by `|`, to the line's end.
+            var position = 0, start = i, spaces = 0
+            while true {
+                let atEnd = i >= n || b[i] == 0x0A
+                if !atEnd, b[i] != UInt8(ascii: "|") {
+                    if b[i] == 0x20 { spaces += 1 }
+                    i += 1
                     continue
                 }
                 if spaces < 3 {
                     var head: UInt64 = 0
-                    for j in 0..<8 { head = head << 8 | UInt64(start + j < i ? Self.lower(bytes[start + j]) : 0) }
-                    let rank = (position * 4 + (characters == 2 ? 0 : 1)) * 10000 + max(0, 9999 - l.compounds)
-                    groups[Int(head >> 56)].append(Entry(head: head, gloss: Int32(start)..<Int32(i),
-                                                         word: Int32(l.word.lowerBound)..<Int32(l.word.upperBound), rank: Int32(rank)))
+                    for j in 0..<8 { head = head << 8 | UInt64(start + j < i ? Self.lower(b[start + j]) : 0) }
+                    let rank = (position * 4 + (characters == 2 ? 0 : 1)) * 10000 + max(0, 9999 - compounds)
+                    entries.append(Entry(head: head, gloss: Int32(start)..<Int32(i), word: word, rank: Int32(rank)))
                 }
                 position += 1
-                start = i + 1
+                i += 1
+                start = i
                 spaces = 0
+                if atEnd { break }
             }
         }
-        self.groups = Mutex((groups, [Bool](repeating: false, count: 256)))
+    }
+
+    /// The order stored with the table, its digits as the binary holds them.
+    static var storedOrder: [UInt8] {
+        cedictGlossOrder.hasPointerRepresentation
+            ? Array(UnsafeBufferPointer(start: cedictGlossOrder.utf8Start, count: cedictGlossOrder.utf8CodeUnitCount))
+            : []
+    }
+
+    /// The indexes `order` holds (three digits of base 64 each, line ends skipped), if they
+    /// are `0..<count` each once; else nil.
+    static func indices(_ order: [UInt8], count: Int) -> [Int32]? {
+        var out: [Int32] = []
+        out.reserveCapacity(count)
+        var placed = [Bool](repeating: false, count: count)
+        var value = 0, digits = 0
+        for c in order where c != 0x0A {
+            guard c >= 0x30, c < 0x70 else { return nil }
+            value = value << 6 | Int(c - 0x30)
+            digits += 1
+            guard digits == 3 else { continue }
+            guard value < count, !placed[value] else { return nil }
+            placed[value] = true
+            out.append(Int32(value))
+            value = 0
+            digits = 0
+        }
+        return digits == 0 && out.count == count ? out : nil
+    }
+
+    /// Puts `entries[indices[p]]` at `p`, for every `p`, in place (`indices` a permutation),
+    /// following each cycle once.
+    static func permute(_ entries: inout [Entry], by indices: [Int32]) {
+        var done = [Bool](repeating: false, count: entries.count)
+        for start in entries.indices where !done[start] {
+            let first = entries[start]
+            var p = start
+            while true {
+                done[p] = true
+                let q = Int(indices[p])
+                if q == start { entries[p] = first; break }
+                entries[p] = entries[q]
+                p = q
+            }
+        }
     }
 
     @inline(__always)
@@ -493,21 +595,8 @@ final class GlossIndex: Sendable {
     }
 
     /// The entries whose gloss begins with byte `first` (in lower case), sorted.
-    func group(_ first: UInt8) -> [Entry] {
-        let k = Int(first)
-        let (entries, done) = groups.withLock { ($0.entries[k], $0.sorted[k]) }
-        if done { return entries }
-        // Sorted outside the lock (searches that need other groups go on); the first sorted
-        // copy is kept.
-        var group = entries
-        table.bytes.withUnsafeBufferPointer { bytes in group.sort { Self.precedes($0, $1, bytes) } }
-        return groups.withLock { g in
-            if !g.sorted[k] {
-                g.entries[k] = group
-                g.sorted[k] = true
-            }
-            return g.entries[k]
-        }
+    func group(_ first: UInt8) -> ArraySlice<Entry> {
+        allEntries[groupStarts[Int(first)]..<groupStarts[Int(first) + 1]]
     }
 
     /// The entries whose gloss starts with `prefix` (in lower case), sorted; none for an empty
@@ -527,31 +616,18 @@ final class GlossIndex: Sendable {
             }
             return 0
         }
-        var lo = 0, hi = entries.count
+        var lo = entries.startIndex, hi = entries.endIndex
         while lo < hi {
             let mid = (lo + hi) / 2
             if compare(entries[mid]) < 0 { lo = mid + 1 } else { hi = mid }
         }
         var end = lo
-        hi = entries.count
+        hi = entries.endIndex
         while end < hi {
             let mid = (end + hi) / 2
             if compare(entries[mid]) <= 0 { end = mid + 1 } else { hi = mid }
         }
         return entries[lo..<end]
-    }
-
-    /// Sorts every group not sorted yet (as ``group(_:)`` would when first asked for it).
-    func sortAllGroups() {
-        for first in 0...UInt8.max { _ = group(first) }
-    }
-
-    /// Every entry, in no particular order (for tests).
-    var allEntries: [Entry] { groups.withLock { $0.entries.flatMap { $0 } } }
-
-    /// The first bytes of the groups that have entries and are not sorted yet (for tests).
-    var unsortedGroups: [UInt8] {
-        groups.withLock { g in (0...255).filter { !g.sorted[$0] && !g.entries[$0].isEmpty }.map { UInt8($0) } }
     }
 }
 

@@ -457,36 +457,59 @@ func expectSame(_ a: SearchResults, _ b: SearchResults, _ context: Comment, sour
         }
     }
 
-    /// Gloss groups sorted ahead, on another thread while queries ask for groups (as `batch`
-    /// sorts them on its other core), leave no group unsorted and find for each word what an
-    /// index sorted only as words ask finds. (Fresh indexes: other tests sort the shared one.)
-    @Test func glossGroupsSortedAheadFindWhatGroupsSortedOnNeedFind() throws {
-        let words = ["recovery", "asset", "peace", "development", "women", "climate", "water", "zone", "human rights"]
-        let prefixes = words.map { QueryTranslator.glossPrefix(ofStem: QueryTranslator.englishWords($0)[0].stem) }
-        let onNeed = GlossIndex(QueryTranslator.Tables.words)
-        let expected = prefixes.map { Array(onNeed.entries(withPrefix: $0)) }
-        #expect(expected.map(\.count).reduce(0, +) > 100)
+    /// The gloss order stored with the table (`CEDICT+GlossOrder.swift`) is taken, and is the
+    /// order a sort of the entries gives, pair by pair in full; an order that is damaged
+    /// (short, a digit out of range, an entry twice, heads out of order) is not taken, and the
+    /// entries sorted here are the same.
+    @Test func theStoredGlossOrderIsTheOrderASortGives() throws {
+        let words = QueryTranslator.Tables.words
+        let sorted = GlossIndex(words, order: nil)
+        #expect(!sorted.tookStoredOrder)
+        #expect(sorted.allEntries.count == cedictGlossCount)
+        let stored = GlossIndex(words)
+        #expect(stored.tookStoredOrder)
+        #expect(stored.allEntries == sorted.allEntries)
 
-        let ahead = GlossIndex(QueryTranslator.Tables.words)
-        #expect(ahead.unsortedGroups.count > 20)
-        let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            ahead.sortAllGroups()
-            done.signal()
+        let order = GlossIndex.storedOrder.filter { $0 != 0x0A }
+        var outOfRange = order
+        outOfRange[4] = UInt8(ascii: "~")
+        var twice = order
+        twice.replaceSubrange(3..<6, with: order[0..<3])
+        // (The first entry in order and the last: the last's head is the higher.)
+        var swapped = order
+        swapped.replaceSubrange(0..<3, with: order[(order.count - 3)...])
+        swapped.replaceSubrange((order.count - 3)..., with: order[0..<3])
+        for (name, damaged) in [("short", Array(order.dropLast(3))), ("out of range", outOfRange), ("twice", twice), ("swapped", swapped)] {
+            let index = GlossIndex(words, order: damaged)
+            #expect(!index.tookStoredOrder, "\(name)")
+            #expect(index.allEntries == sorted.allEntries, "\(name)")
         }
-        // Meanwhile the same words, asked as queries ask: each group sorted by whichever
-        // thread gets to it first, the first sorted copy kept.
-        for _ in 0..<3 {
-            for (word, (prefix, entries)) in zip(words, zip(prefixes, expected)) {
-                #expect(Array(ahead.entries(withPrefix: prefix)) == entries, "\(word)")
+    }
+
+    /// The entries as one pass over the table's bytes enumerates them are those read line by
+    /// line through the table's own reader (`DictionaryTable.line(_:)`), in the same order.
+    @Test func theGlossEntriesAreTheTablesLinesRead() throws {
+        let table = QueryTranslator.Tables.words
+        let bytes = table.bytes
+        var expected: [GlossIndex.Entry] = []
+        for k in table.starts.indices {
+            let l = table.line(k)
+            let characters = bytes[l.word].filter { $0 & 0xC0 != 0x80 }.count
+            guard (2...4).contains(characters) else { continue }
+            var start = l.glosses.lowerBound
+            for (position, gloss) in bytes[l.glosses].split(separator: UInt8(ascii: "|"), omittingEmptySubsequences: false).enumerated() {
+                defer { start += gloss.count + 1 }
+                guard gloss.filter({ $0 == 0x20 }).count < 3 else { continue }
+                let head = (0..<8).reduce(UInt64(0)) { h, j in h << 8 | UInt64(j < gloss.count ? GlossIndex.lower(bytes[start + j]) : 0) }
+                let rank = (position * 4 + (characters == 2 ? 0 : 1)) * 10000 + max(0, 9999 - l.compounds)
+                expected.append(GlossIndex.Entry(head: head, gloss: Int32(start)..<Int32(start + gloss.count),
+                                                 word: Int32(l.word.lowerBound)..<Int32(l.word.upperBound), rank: Int32(rank)))
             }
         }
-        done.wait()
-        #expect(ahead.unsortedGroups.isEmpty)
-        for (word, (prefix, entries)) in zip(words, zip(prefixes, expected)) {
-            #expect(Array(ahead.entries(withPrefix: prefix)) == entries, "\(word)")
-        }
-        #expect(ahead.allEntries.count == onNeed.allEntries.count)
+        var found: [GlossIndex.Entry] = []
+        bytes.withUnsafeBufferPointer { GlossIndex.enumerate($0, into: &found) }
+        #expect(found.count > 100_000)
+        #expect(found == expected)
     }
 
     /// English words find their Chinese words through the stemmed glosses as a scan of every
