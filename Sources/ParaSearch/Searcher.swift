@@ -22,12 +22,11 @@ public struct Searcher: Sendable {
 
     /// Starts making, on another thread, what many queries share and one query would not pay
     /// for: with `translating`, the dictionary's tables (``QueryTranslator/prepareTables()``:
-    /// a query that needs the dictionary or its gloss index meanwhile waits for it; one that
-    /// needs a group of glosses not sorted yet sorts it itself, and the first sorted copy is
-    /// kept); then each version 4 segment's per-document language table (a translated query
-    /// filters its candidates by language; until the table is made, each reads its document's
-    /// record; version 5, which `parasearch index` writes, has the table written: nothing to
-    /// wait for). For a process that runs many queries, as `batch` does.
+    /// a query that needs the dictionary or its gloss index meanwhile waits for it); then each
+    /// version 4 segment's per-document language table (a translated query filters its
+    /// candidates by language; until the table is made, each reads its document's record;
+    /// version 5, which `parasearch index` writes, has the table written: nothing to wait
+    /// for). For a process that runs many queries, as `batch` does.
     package func prepareInBackground(translating: Bool) {
         let segments = snapshot.segments
         DispatchQueue.global(qos: .utility).async {
