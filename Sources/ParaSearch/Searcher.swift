@@ -27,6 +27,18 @@ public struct Searcher: Sendable {
     /// candidates by language; until the table is made, each reads its document's record;
     /// version 5, which `parasearch index` writes, has the table written: nothing to wait
     /// for). For a process that runs many queries, as `batch` does.
+    /// Starts, on another thread, the first translation of `text` (a query about to be
+    /// searched once): the dictionary's tables its words need are made, and its English
+    /// words' glosses stemmed, while the index opens and the query itself is searched (a
+    /// process's first translation into Chinese is most of a one-shot search's time). Its
+    /// translation is then made again, from the tables, by the search.
+    package static func prepareTranslation(of text: String) {
+        let chinese = text.unicodeScalars.contains { $0.properties.isIdeographic }
+        DispatchQueue.global(qos: .userInitiated).async {
+            _ = chinese ? QueryTranslator.chineseToEnglish(text) : QueryTranslator.englishToChinese(text)
+        }
+    }
+
     package func prepareInBackground(translating: Bool) {
         let segments = snapshot.segments
         DispatchQueue.global(qos: .utility).async {

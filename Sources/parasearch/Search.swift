@@ -84,6 +84,7 @@ struct SearchCommand: ParsableCommand {
     }
 
     func run() throws {
+        if !noTranslate { Searcher.prepareTranslation(of: query.joined(separator: " ")) }
         let snapshot = try openIndex(index, defaultDirectory: index == "Index")
         var text = query.joined(separator: " ")
         if let lang { text += " lang:\(lang.lowercased())" }
