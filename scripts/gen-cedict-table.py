@@ -77,12 +77,13 @@ for line in text.split("\n"):
 parts.append("\n".join(lines))
 assert "\n".join(parts) == text
 
-# The gloss index of the English direction (Translation.swift's `GlossIndex`): its entries as
-# the search enumerates them (line by line, gloss by gloss: the glosses of words of two to four
-# characters, of at most three words), and here the order that sorts them — by gloss in lower
-# case (a gloss before the longer ones it begins), then rank, then place in the table — so that
-# the search need not sort them on its first English query. The search checks the order
-# (each entry an index once, each pair in order) and sorts them itself if it is not.
+# The gloss index of the English direction (Translation.swift's `GlossIndex`): the glosses of
+# words of two to four characters, of at most three words, sorted — by gloss in lower case (a
+# gloss before the longer ones it begins), then rank, then place in the table — and written as
+# where each starts in the table, with where the glosses beginning with each byte start in
+# that order: the search reads a group when a query first needs it, without sorting it, and
+# checks what it reads (each a gloss of such a word, each pair in order) or sorts the whole
+# index itself.
 entries = []   # (lowered gloss, rank, start byte)
 offset = 0
 for word, glosses in rows:
@@ -96,10 +97,11 @@ for word, glosses in rows:
                 entries.append((g.lower(), rank, start))
             start += len(g) + 1
     offset += len(line) + 1
-order = sorted(range(len(entries)), key=lambda k: entries[k])
-DIGITS = 3   # base 64 from "0": 262,144 entries at most
-assert len(entries) < 64 ** DIGITS
-encoded = "".join(chr(0x30 + (k >> 12)) + chr(0x30 + (k >> 6 & 63)) + chr(0x30 + (k & 63)) for k in order)
+entries.sort()
+assert len(text.encode()) < 64 ** 4   # four digits of base 64 from "0" a start
+encoded = "".join("".join(chr(0x30 + (e[2] >> shift & 63)) for shift in (18, 12, 6, 0)) for e in entries)
+PER_LINE = 30
+group_starts = [sum(1 for e in entries if e[0][0] < b) for b in range(256)] + [len(entries)]
 
 # (A part left from a longer table is no longer the table's.)
 for old in glob.glob(f"{out}/CEDICT+Table*.swift") + glob.glob(f"{out}/CEDICT+GlossOrder.swift"):
@@ -120,11 +122,17 @@ for n, part in enumerate(parts, 1):
         f.write(f'let cedictTablePart{n}: StaticString = ##"""\n{part}\n"""##\n')
 with open(f"{out}/CEDICT+GlossOrder.swift", "w", encoding="utf-8") as f:
     f.write(header)
-    f.write(f"// The sorted order of the table's {len(entries)} gloss entries (see `GlossIndex`): each an index\n"
-            "// into the entries as enumerated, in three digits of base 64 from `0` (0x30), high first;\n"
-            "// line ends to be skipped.\n")
+    f.write(f"// The table's {len(entries)} glosses of words of two to four characters (of at most three words)\n"
+            "// in their sorted order (see `GlossIndex`): where each starts in the table, in four digits of\n"
+            f"// base 64 from `0` (0x30), high first, {PER_LINE} a line; and where the glosses beginning with\n"
+            "// each byte (in lower case) start in that order, and their count.\n")
     f.write(f"let cedictGlossCount = {len(entries)}\n")
+    f.write(f"let cedictGlossesPerLine = {PER_LINE}\n")
+    f.write("let cedictGlossGroupStarts: [Int32] = [\n")
+    for i in range(0, len(group_starts), 16):
+        f.write("    " + ", ".join(str(x) for x in group_starts[i:i + 16]) + ",\n")
+    f.write("]\n")
     f.write('let cedictGlossOrder: StaticString = ##"""\n')
-    for i in range(0, len(encoded), 120):
-        f.write(encoded[i:i + 120] + "\n")
+    for i in range(0, len(encoded), 4 * PER_LINE):
+        f.write(encoded[i:i + 4 * PER_LINE] + "\n")
     f.write('"""##\n')

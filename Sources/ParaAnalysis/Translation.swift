@@ -308,10 +308,10 @@ package enum QueryTranslator {
     }
 
     /// Makes the dictionary's tables ahead of the first translation: the dictionary's lines
-    /// found and its glosses indexed (else the first query to need each pays for it). For a
-    /// process that will translate many queries, on a thread of its own.
+    /// found and every group of its glosses read (else the first query to need each pays for
+    /// it). For a process that will translate many queries, on a thread of its own.
     package static func prepareTables() {
-        _ = Tables.glosses
+        Tables.glosses.readAllGroups()
     }
 
     enum Tables {
@@ -429,10 +429,13 @@ struct DictionaryTable: Sendable {
 /// the word's glosses first, then words of two characters before longer ones, then the word
 /// that more headwords hold (a common word makes many compounds: 资产 in 固定资产 …).
 ///
-/// Sorted once, when an English query is first translated, in the order the table's generator
-/// stored beside it (`CEDICT+GlossOrder.swift`), checked as it is taken up: each entry placed
-/// once, each pair in order, else sorted here (sorting them was most of an English query's
-/// first search, and sorting the groups a query needs, a letter each, still 15 ms of it).
+/// Grouped by the gloss's first byte (in lower case), a group read when a query first asks
+/// for it from the order the table's generator stored beside it (`CEDICT+GlossOrder.swift`:
+/// where each gloss starts in the table), and checked as it is read: each a gloss of a word
+/// of two to four characters, of at most three words, each pair in order. A group that fails
+/// its check (a stored order not of this table) is not used: the whole index is then
+/// enumerated and sorted here. (Sorting the entries was most of an English query's first
+/// search; sorting the group a query needs, 15 ms of a one-shot search.)
 final class GlossIndex: Sendable {
     struct Entry: Sendable, Equatable {
         /// The gloss's first eight bytes in lower case, big-endian (most comparisons end there).
@@ -442,40 +445,160 @@ final class GlossIndex: Sendable {
         var rank: Int32
     }
     let table: DictionaryTable
-    /// Every entry, sorted.
-    let allEntries: [Entry]
-    /// Where the entries whose gloss begins with each byte (in lower case) start in
-    /// `allEntries`, and a last bound: 257 of them.
-    private let groupStarts: [Int]
-    /// Whether the stored order was taken (for tests; else the entries were sorted here).
-    let tookStoredOrder: Bool
+    /// The stored order's digits (four a gloss, `perLine` to a line), and where each group
+    /// starts in it (257 bounds); nil when the order is not of the expected shape.
+    private let order: (digits: [UInt8], groupStarts: [Int32], perLine: Int)?
+    /// The groups read so far, and whether one failed its check.
+    private let groups: Mutex<(read: [[Entry]?], failed: Bool)>
+    /// The whole index, enumerated and sorted here (when the stored order is not used).
+    private let sortedHere: Mutex<[Entry]?>
 
-    /// The index of `table`'s glosses, in `order` (as `CEDICT+GlossOrder.swift` writes it) if
-    /// that sorts them, else sorted here; `nil`: sorted here.
-    init(_ table: DictionaryTable, order: [UInt8]? = GlossIndex.storedOrder) {
+    /// The index of `table`'s glosses, read from `order` as `CEDICT+GlossOrder.swift` writes
+    /// it (the digits, the group bounds, how many a line); `nil`: sorted here.
+    init(_ table: DictionaryTable,
+         order: (digits: [UInt8], groupStarts: [Int32], perLine: Int)? = (GlossIndex.storedDigits, cedictGlossGroupStarts, cedictGlossesPerLine)) {
         self.table = table
-        let bytes = table.bytes
-        var entries: [Entry] = []
-        entries.reserveCapacity(cedictGlossCount)
-        bytes.withUnsafeBufferPointer { Self.enumerate($0, into: &entries) }
-        // The stored order is taken if it places each entry once and their heads rise: the
-        // order of entries with the same head is the generator's (the tests check it whole;
-        // checked here it cost as much again, each pair's glosses read from afar).
-        var took = false
-        if let order, let indices = Self.indices(order, count: entries.count) {
-            // (Put in place rather than copied: a second array of them cost a sort's time.)
-            Self.permute(&entries, by: indices)
-            took = entries.withUnsafeBufferPointer { e in e.indices.dropFirst().allSatisfy { e[$0 - 1].head <= e[$0].head } }
+        if let order, order.perLine > 0, order.groupStarts.count == 257, order.groupStarts[0] == 0,
+           zip(order.groupStarts, order.groupStarts.dropFirst()).allSatisfy({ $0 <= $1 }) {
+            let count = Int(order.groupStarts[256])
+            // (A line end between lines: none after the last.)
+            let lines = (count + order.perLine - 1) / order.perLine
+            self.order = order.digits.count == count * 4 + max(0, lines - 1) ? order : nil
+        } else {
+            self.order = nil
         }
-        if !took {
-            bytes.withUnsafeBufferPointer { bytes in entries.sort { Self.precedes($0, $1, bytes) } }
+        groups = Mutex(([[Entry]?](repeating: nil, count: 256), false))
+        sortedHere = Mutex(nil)
+    }
+
+    /// The stored order's digits as the binary holds them.
+    static var storedDigits: [UInt8] {
+        cedictGlossOrder.hasPointerRepresentation
+            ? Array(UnsafeBufferPointer(start: cedictGlossOrder.utf8Start, count: cedictGlossOrder.utf8CodeUnitCount))
+            : []
+    }
+
+    /// Whether every group read so far came from the stored order (for tests).
+    var tookStoredOrder: Bool { order != nil && !groups.withLock { $0.failed } }
+
+    /// Every entry, sorted (for tests).
+    var allEntries: [Entry] { (0...255).flatMap { group(UInt8($0)) } }
+
+    /// The entries whose gloss begins with byte `first` (in lower case), sorted.
+    func group(_ first: UInt8) -> ArraySlice<Entry> {
+        let k = Int(first)
+        if let order, !groups.withLock({ $0.failed }) {
+            if let read = groups.withLock({ $0.read[k] }) { return read[...] }
+            // Read outside the lock (searches that need other groups go on); the first copy
+            // read is kept.
+            if let read = Self.read(group: k, order, table.bytes) {
+                return groups.withLock { g in
+                    if g.read[k] == nil { g.read[k] = read }
+                    return g.read[k]![...]
+                }
+            }
+            groups.withLock { $0.failed = true }
         }
-        tookStoredOrder = took
-        var starts = [Int](repeating: entries.count, count: 257)
-        for (i, e) in entries.enumerated().reversed() { starts[Int(e.head >> 56)] = i }
-        for b in stride(from: 255, through: 0, by: -1) { starts[b] = min(starts[b], starts[b + 1]) }
-        allEntries = entries
-        groupStarts = starts
+        let all = sortedHere.withLock { all in
+            if all == nil {
+                var entries: [Entry] = []
+                table.bytes.withUnsafeBufferPointer { bytes in
+                    Self.enumerate(bytes, into: &entries)
+                    entries.sort { Self.precedes($0, $1, bytes) }
+                }
+                all = entries
+            }
+            return all!
+        }
+        // (The first entry whose first byte is at least `byte`: a binary search.)
+        func bound(_ byte: Int) -> Int {
+            var lo = 0, hi = all.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if all[mid].head >> 56 < UInt64(byte) { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
+        return all[bound(k)..<bound(k + 1)]
+    }
+
+    /// Reads every group (as ``group(_:)`` would when first asked for each).
+    func readAllGroups() {
+        for first in 0...UInt8.max { _ = group(first) }
+    }
+
+    /// Group `k` as the stored order gives it, if each gloss in it is one of an entry whose
+    /// gloss begins with byte `k`, each pair is in order, and the entries on either side of
+    /// it begin with a lower and a higher byte; else nil.
+    static func read(group k: Int, _ order: (digits: [UInt8], groupStarts: [Int32], perLine: Int), _ bytes: [UInt8]) -> [Entry]? {
+        let lo = Int(order.groupStarts[k]), hi = Int(order.groupStarts[k + 1])
+        let count = Int(order.groupStarts[256])
+        var out: [Entry] = []
+        out.reserveCapacity(hi - lo)
+        return bytes.withUnsafeBufferPointer { b -> [Entry]? in
+            order.digits.withUnsafeBufferPointer { digits -> [Entry]? in
+                func entry(_ i: Int) -> Entry? {
+                    let at = i / order.perLine * (order.perLine * 4 + 1) + i % order.perLine * 4
+                    var start = 0
+                    for j in at..<(at + 4) {
+                        let c = digits[j]
+                        guard c >= 0x30, c < 0x70 else { return nil }
+                        start = start << 6 | Int(c - 0x30)
+                    }
+                    return Self.entry(at: start, b)
+                }
+                // The group's bounds: the entry before it of a lower first byte, the one after
+                // of a higher.
+                if lo > 0 { guard let e = entry(lo - 1), e.head >> 56 < UInt64(k) else { return nil } }
+                if hi < count { guard let e = entry(hi), e.head >> 56 > UInt64(k) else { return nil } }
+                for i in lo..<hi {
+                    guard let e = entry(i), e.head >> 56 == UInt64(k) else { return nil }
+                    if let last = out.last, !precedes(last, e, b) { return nil }
+                    out.append(e)
+                }
+                return out
+            }
+        }
+    }
+
+    /// The entry of the gloss that starts at byte `start` of the table `b`, if a gloss starts
+    /// there and is one the index holds (of a word of two to four characters, of at most
+    /// three words).
+    static func entry(at start: Int, _ b: UnsafeBufferPointer<UInt8>) -> Entry? {
+        guard start > 0, start <= b.count else { return nil }
+        var lineStart = start
+        while lineStart > 0, b[lineStart - 1] != 0x0A { lineStart -= 1 }
+        // The word, how many headwords hold it, then its glosses.
+        var i = lineStart, characters = 0
+        while i < start, b[i] != 0x09 {
+            if b[i] & 0xC0 != 0x80 { characters += 1 }
+            i += 1
+        }
+        guard i < start, (2...4).contains(characters) else { return nil }
+        let word = Int32(lineStart)..<Int32(i)
+        i += 1
+        var compounds = 0
+        while i < start, b[i] != 0x09 {
+            guard b[i] >= 0x30, b[i] <= 0x39, compounds < 1_000_000 else { return nil }
+            compounds = compounds * 10 + Int(b[i] - 0x30)
+            i += 1
+        }
+        guard i < start else { return nil }
+        let glosses = i + 1
+        // At the glosses' start or after a `|`; its place among them.
+        guard start == glosses || b[start - 1] == UInt8(ascii: "|") else { return nil }
+        var position = 0
+        for j in glosses..<start where b[j] == UInt8(ascii: "|") { position += 1 }
+        var end = start, spaces = 0
+        while end < b.count, b[end] != UInt8(ascii: "|"), b[end] != 0x0A {
+            if b[end] == 0x20 { spaces += 1 }
+            end += 1
+        }
+        guard spaces < 3 else { return nil }
+        var head: UInt64 = 0
+        for j in 0..<8 { head = head << 8 | UInt64(start + j < end ? lower(b[start + j]) : 0) }
+        let rank = (position * 4 + (characters == 2 ? 0 : 1)) * 10000 + max(0, 9999 - compounds)
+        return Entry(head: head, gloss: Int32(start)..<Int32(end), word: word, rank: Int32(rank))
     }
 
     /// Appends the entries of the table `b` in its order, line by line, gloss by gloss, in one
@@ -530,51 +653,6 @@ final class GlossIndex: Sendable {
         }
     }
 
-    /// The order stored with the table, its digits as the binary holds them.
-    static var storedOrder: [UInt8] {
-        cedictGlossOrder.hasPointerRepresentation
-            ? Array(UnsafeBufferPointer(start: cedictGlossOrder.utf8Start, count: cedictGlossOrder.utf8CodeUnitCount))
-            : []
-    }
-
-    /// The indexes `order` holds (three digits of base 64 each, line ends skipped), if they
-    /// are `0..<count` each once; else nil.
-    static func indices(_ order: [UInt8], count: Int) -> [Int32]? {
-        var out: [Int32] = []
-        out.reserveCapacity(count)
-        var placed = [Bool](repeating: false, count: count)
-        var value = 0, digits = 0
-        for c in order where c != 0x0A {
-            guard c >= 0x30, c < 0x70 else { return nil }
-            value = value << 6 | Int(c - 0x30)
-            digits += 1
-            guard digits == 3 else { continue }
-            guard value < count, !placed[value] else { return nil }
-            placed[value] = true
-            out.append(Int32(value))
-            value = 0
-            digits = 0
-        }
-        return digits == 0 && out.count == count ? out : nil
-    }
-
-    /// Puts `entries[indices[p]]` at `p`, for every `p`, in place (`indices` a permutation),
-    /// following each cycle once.
-    static func permute(_ entries: inout [Entry], by indices: [Int32]) {
-        var done = [Bool](repeating: false, count: entries.count)
-        for start in entries.indices where !done[start] {
-            let first = entries[start]
-            var p = start
-            while true {
-                done[p] = true
-                let q = Int(indices[p])
-                if q == start { entries[p] = first; break }
-                entries[p] = entries[q]
-                p = q
-            }
-        }
-    }
-
     @inline(__always)
     static func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
 
@@ -592,11 +670,6 @@ final class GlossIndex: Sendable {
         }
         if i < aEnd || j < bEnd { return i == aEnd }
         return a.rank != b.rank ? a.rank < b.rank : a.gloss.lowerBound < b.gloss.lowerBound
-    }
-
-    /// The entries whose gloss begins with byte `first` (in lower case), sorted.
-    func group(_ first: UInt8) -> ArraySlice<Entry> {
-        allEntries[groupStarts[Int(first)]..<groupStarts[Int(first) + 1]]
     }
 
     /// The entries whose gloss starts with `prefix` (in lower case), sorted; none for an empty

@@ -457,33 +457,71 @@ func expectSame(_ a: SearchResults, _ b: SearchResults, _ context: Comment, sour
         }
     }
 
-    /// The gloss order stored with the table (`CEDICT+GlossOrder.swift`) is taken, and is the
-    /// order a sort of the entries gives, pair by pair in full; an order that is damaged
-    /// (short, a digit out of range, an entry twice, heads out of order) is not taken, and the
-    /// entries sorted here are the same.
+    /// The gloss order stored with the table (`CEDICT+GlossOrder.swift`) is read, and is the
+    /// order a sort of the entries gives, pair by pair in full; an order that is damaged (a
+    /// digit out of range, two entries swapped, a gloss's start moved, a group's bound moved,
+    /// digits missing) is not taken, and the entries sorted here are the same.
     @Test func theStoredGlossOrderIsTheOrderASortGives() throws {
         let words = QueryTranslator.Tables.words
         let sorted = GlossIndex(words, order: nil)
-        #expect(!sorted.tookStoredOrder)
         #expect(sorted.allEntries.count == cedictGlossCount)
+        #expect(!sorted.tookStoredOrder)
         let stored = GlossIndex(words)
+        let same = stored.allEntries == sorted.allEntries
+        #expect(same)
         #expect(stored.tookStoredOrder)
-        #expect(stored.allEntries == sorted.allEntries)
 
-        let order = GlossIndex.storedOrder.filter { $0 != 0x0A }
-        var outOfRange = order
-        outOfRange[4] = UInt8(ascii: "~")
-        var twice = order
-        twice.replaceSubrange(3..<6, with: order[0..<3])
-        // (The first entry in order and the last: the last's head is the higher.)
-        var swapped = order
-        swapped.replaceSubrange(0..<3, with: order[(order.count - 3)...])
-        swapped.replaceSubrange((order.count - 3)..., with: order[0..<3])
-        for (name, damaged) in [("short", Array(order.dropLast(3))), ("out of range", outOfRange), ("twice", twice), ("swapped", swapped)] {
-            let index = GlossIndex(words, order: damaged)
+        let digits = GlossIndex.storedDigits, starts = cedictGlossGroupStarts, perLine = cedictGlossesPerLine
+        // (Entry i's four digits.)
+        let at = { (i: Int) in i / perLine * (perLine * 4 + 1) + i % perLine * 4 }
+        var outOfRange = digits
+        outOfRange[at(7) + 1] = UInt8(ascii: "~")
+        var swapped = digits
+        swapped.replaceSubrange(at(100)..<at(100) + 4, with: digits[at(101)..<at(101) + 4])
+        swapped.replaceSubrange(at(101)..<at(101) + 4, with: digits[at(100)..<at(100) + 4])
+        var moved = digits
+        moved[at(200) + 3] = moved[at(200) + 3] == 0x6F ? 0x6E : moved[at(200) + 3] + 1
+        var bounds = starts
+        let a = Int(UInt8(ascii: "a"))
+        bounds[a + 1] -= 1
+        let damaged: [(String, [UInt8], [Int32])] = [("out of range", outOfRange, starts), ("swapped", swapped, starts),
+                                                     ("moved", moved, starts), ("bounds", digits, bounds),
+                                                     ("short", Array(digits.dropLast(4)), starts)]
+        for (name, digits, starts) in damaged {
+            let index = GlossIndex(words, order: (digits, starts, perLine))
+            let same = index.allEntries == sorted.allEntries   // (not printed whole when not)
+            #expect(same, "\(name)")
             #expect(!index.tookStoredOrder, "\(name)")
-            #expect(index.allEntries == sorted.allEntries, "\(name)")
         }
+    }
+
+    /// Gloss groups read ahead, on another thread while queries ask for groups (as `batch`
+    /// reads them on its other core), find for each word what an index sorted here finds.
+    /// (Fresh indexes: other tests read the shared one.)
+    @Test func glossGroupsReadAheadFindWhatASortedIndexFinds() throws {
+        let words = ["recovery", "asset", "peace", "development", "women", "climate", "water", "zone", "human rights"]
+        let prefixes = words.map { QueryTranslator.glossPrefix(ofStem: QueryTranslator.englishWords($0)[0].stem) }
+        let sorted = GlossIndex(QueryTranslator.Tables.words, order: nil)
+        let expected = prefixes.map { Array(sorted.entries(withPrefix: $0)) }
+        #expect(expected.map(\.count).reduce(0, +) > 100)
+
+        let ahead = GlossIndex(QueryTranslator.Tables.words)
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            ahead.readAllGroups()
+            done.signal()
+        }
+        // Meanwhile the same words, asked as queries ask: each group read by whichever thread
+        // gets to it first, the first copy read kept.
+        for _ in 0..<3 {
+            for (word, (prefix, entries)) in zip(words, zip(prefixes, expected)) {
+                #expect(Array(ahead.entries(withPrefix: prefix)) == entries, "\(word)")
+            }
+        }
+        done.wait()
+        #expect(ahead.tookStoredOrder)
+        let same = ahead.allEntries == sorted.allEntries
+        #expect(same)
     }
 
     /// The entries as one pass over the table's bytes enumerates them are those read line by
