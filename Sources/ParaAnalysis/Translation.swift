@@ -317,7 +317,7 @@ package enum QueryTranslator {
     enum Tables {
         /// The dictionary, its lines found on first use.
         static let words = DictionaryTable(parts: cedictTableParts, length: cedictTableLength)
-        /// Its glosses the other way, sorted, made from it on first use.
+        /// Its glosses the other way, sorted, a group read on first use.
         static let glosses = GlossIndex(words)
         /// The glosses by their stems, made on first use.
         static let stemmedGlosses = StemmedGlosses(glosses)
@@ -432,9 +432,11 @@ struct DictionaryTable: Sendable {
 /// Grouped by the gloss's first byte (in lower case), a group read when a query first asks
 /// for it from the order the table's generator stored beside it (`CEDICT+GlossOrder.swift`:
 /// where each gloss starts in the table), and checked as it is read: each a gloss of a word
-/// of two to four characters, of at most three words, each pair in order. A group that fails
-/// its check (a stored order not of this table) is not used: the whole index is then
-/// enumerated and sorted here. (Sorting the entries was most of an English query's first
+/// of two to four characters, of at most three words, each pair in order, the entries on
+/// either side of the group of a lower and a higher byte. A group that fails its check (a
+/// stored order not of this table) is not used: the whole index is then enumerated and
+/// sorted here. (That the order holds every entry is not checked here, which would take the
+/// enumeration it saves: it is written with the table, and the tests compare it whole.) (Sorting the entries was most of an English query's first
 /// search; sorting the group a query needs, 15 ms of a one-shot search.)
 final class GlossIndex: Sendable {
     struct Entry: Sendable, Equatable {

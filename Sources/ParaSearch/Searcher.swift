@@ -20,18 +20,11 @@ public struct Searcher: Sendable {
         self.snapshot = snapshot
     }
 
-    /// Starts making, on another thread, what many queries share and one query would not pay
-    /// for: with `translating`, the dictionary's tables (``QueryTranslator/prepareTables()``:
-    /// a query that needs the dictionary or its gloss index meanwhile waits for it); then each
-    /// version 4 segment's per-document language table (a translated query filters its
-    /// candidates by language; until the table is made, each reads its document's record;
-    /// version 5, which `parasearch index` writes, has the table written: nothing to wait
-    /// for). For a process that runs many queries, as `batch` does.
     /// Starts, on another thread, the first translation of `text` (a query about to be
     /// searched once): the dictionary's tables its words need are made, and its English
-    /// words' glosses stemmed, while the index opens and the query itself is searched (a
-    /// process's first translation into Chinese is most of a one-shot search's time). Its
-    /// translation is then made again, from the tables, by the search.
+    /// words' glosses stemmed, while the index opens and the query itself is searched. The
+    /// search then translates it again, from the tables made. (Before anything is known of
+    /// the index: a query that will not be translated pays it on the other core only.)
     package static func prepareTranslation(of text: String) {
         let chinese = text.unicodeScalars.contains { $0.properties.isIdeographic }
         DispatchQueue.global(qos: .userInitiated).async {
@@ -39,6 +32,13 @@ public struct Searcher: Sendable {
         }
     }
 
+    /// Starts making, on another thread, what many queries share and one query would not pay
+    /// for: with `translating`, the dictionary's tables (``QueryTranslator/prepareTables()``:
+    /// a query that needs the dictionary or its gloss index meanwhile waits for it); then each
+    /// version 4 segment's per-document language table (a translated query filters its
+    /// candidates by language; until the table is made, each reads its document's record;
+    /// version 5, which `parasearch index` writes, has the table written: nothing to wait
+    /// for). For a process that runs many queries, as `batch` does.
     package func prepareInBackground(translating: Bool) {
         let segments = snapshot.segments
         DispatchQueue.global(qos: .utility).async {

@@ -616,7 +616,7 @@ func expectSame(_ a: SearchResults, _ b: SearchResults, _ context: Comment, sour
         #expect(nonEmpty > 20)
     }
 
-    /// The gloss index's groups, each sorted when first asked for, are the whole index sorted
+    /// The gloss index's groups, each read when first asked for, are the whole index sorted
     /// at once (as it was made before: by gloss in lower case, then rank, then dictionary
     /// order; compared here as strings), cut at each first byte; and a prefix finds what a
     /// scan of every gloss finds.
