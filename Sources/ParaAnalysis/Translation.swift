@@ -436,8 +436,9 @@ struct DictionaryTable: Sendable {
 /// either side of the group of a lower and a higher byte. A group that fails its check (a
 /// stored order not of this table) is not used: the whole index is then enumerated and
 /// sorted here. (That the order holds every entry is not checked here, which would take the
-/// enumeration it saves: it is written with the table, and the tests compare it whole.) (Sorting the entries was most of an English query's first
-/// search; sorting the group a query needs, 15 ms of a one-shot search.)
+/// enumeration it saves: it is written with the table, and the tests compare it whole.)
+/// Sorting the entries was most of an English query's first search; sorting the group a
+/// query needs, 15 ms of a one-shot search.
 final class GlossIndex: Sendable {
     struct Entry: Sendable, Equatable {
         /// The gloss's first eight bytes in lower case, big-endian (most comparisons end there).
