@@ -125,8 +125,7 @@ with open(f"{out}/CEDICT+GlossOrder.swift", "w", encoding="utf-8") as f:
     f.write(f"// The table's {len(entries)} glosses of words of two to four characters (of at most three words)\n"
             "// in their sorted order (see `GlossIndex`): where each starts in the table, in four digits of\n"
             f"// base 64 from `0` (0x30), high first, {PER_LINE} a line; and where the glosses beginning with\n"
-            "// each byte (in lower case) start in that order, and their count.\n")
-    f.write(f"let cedictGlossCount = {len(entries)}\n")
+            "// each byte (in lower case) start in that order, the last bound their count.\n")
     f.write(f"let cedictGlossesPerLine = {PER_LINE}\n")
     f.write("let cedictGlossGroupStarts: [Int32] = [\n")
     for i in range(0, len(group_starts), 16):

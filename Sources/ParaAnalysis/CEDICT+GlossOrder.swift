@@ -3,8 +3,7 @@
 // The table's 123699 glosses of words of two to four characters (of at most three words)
 // in their sorted order (see `GlossIndex`): where each starts in the table, in four digits of
 // base 64 from `0` (0x30), high first, 30 a line; and where the glosses beginning with
-// each byte (in lower case) start in that order, and their count.
-let cedictGlossCount = 123699
+// each byte (in lower case) start in that order, the last bound their count.
 let cedictGlossesPerLine = 30
 let cedictGlossGroupStarts: [Int32] = [
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
