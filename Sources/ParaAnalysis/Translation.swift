@@ -165,6 +165,15 @@ package enum QueryTranslator {
     /// A gloss without its notation (``glossNotation``, ``senseMarks``), unless that leaves
     /// no word but stop words (`oneself` for 自己, `by oneself`).
     package static func meaning(ofGloss gloss: String) -> String {
+        // (Every translated query asks this of each of its glosses: an ASCII gloss without
+        // notation, most of them, is found so from its bytes, without Foundation's
+        // lower-casing and trimming of each word.)
+        if !hasNotation(gloss) { return gloss }
+        return meaningOfNotatedGloss(gloss)
+    }
+
+    /// ``meaning(ofGloss:)`` word by word, for a gloss that may have notation.
+    static func meaningOfNotatedGloss(_ gloss: String) -> String {
         let words = gloss.split(separator: " ")
         var kept: [Substring] = []
         for (i, word) in words.enumerated() {
@@ -174,6 +183,55 @@ package enum QueryTranslator {
         }
         guard kept.count < words.count, kept.contains(where: { !Analyzer.stopWords.contains($0.lowercased()) }) else { return gloss }
         return kept.joined(separator: " ")
+    }
+
+    /// Whether `gloss` may hold notation: false for a gloss without ASCII letters (a Chinese
+    /// word), and for an ASCII gloss none of whose words, lower-cased and trimmed of
+    /// punctuation (Unicode's, which in ASCII is ``asciiPunctuation``), is notation or — the
+    /// first of two words or more — a sense mark. (Anything else is left to the word-by-word
+    /// reading.)
+    static func hasNotation(_ gloss: String) -> Bool {
+        var gloss = gloss
+        return gloss.withUTF8 { bytes in
+            // Not ASCII: notation only if a letter of it is an ASCII letter (no other
+            // character lower-cases to one of theirs).
+            if bytes.contains(where: { $0 >= 0x80 }) { return bytes.contains { ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 } }
+            var wordStart = 0
+            var isFirst = true
+            var i = 0
+            while i <= bytes.count {
+                if i < bytes.count && bytes[i] != UInt8(ascii: " ") { i += 1; continue }
+                var lo = wordStart, hi = i
+                while lo < hi && asciiPunctuation[Int(bytes[lo])] { lo += 1 }
+                while hi > lo && asciiPunctuation[Int(bytes[hi - 1])] { hi -= 1 }
+                if hi > lo {
+                    // The longest word of either set has 8 letters; the shortest, 2.
+                    if hi - lo >= 2 && hi - lo <= 8 {
+                        let word = UnsafeBufferPointer(rebasing: bytes[lo..<hi])
+                        if notationBytes.contains(where: { equalIgnoringASCIICase($0, word) }) { return true }
+                        if isFirst, senseMarkBytes.contains(where: { equalIgnoringASCIICase($0, word) }),
+                           bytes[i...].contains(where: { $0 != UInt8(ascii: " ") }) { return true }
+                    }
+                }
+                if i > wordStart { isFirst = false }
+                i += 1
+                wordStart = i
+            }
+            return false
+        }
+    }
+
+    /// The ASCII characters that Unicode counts as punctuation (`!"#%&'()*,-./:;?@[\]_{}`),
+    /// by byte.
+    static let asciiPunctuation: [Bool] = (0..<128).map { b in
+        Array(##"!"#%&'()*,-./:;?@[\]_{}"##.utf8).contains(UInt8(b))
+    }
+    static let notationBytes: [[UInt8]] = glossNotation.map { Array($0.utf8) }
+    static let senseMarkBytes: [[UInt8]] = senseMarks.map { Array($0.utf8) }
+
+    /// Whether `word` is `lower` (lower case ASCII) but for the case of its letters.
+    private static func equalIgnoringASCIICase(_ lower: [UInt8], _ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        lower.count == word.count && zip(lower, word).allSatisfy { $0 == ($1 >= 65 && $1 <= 90 ? $1 | 0x20 : $1) }
     }
 
     /// English nouns whose plural a stemmer cannot bring back to them (Porter leaves

@@ -982,6 +982,43 @@ func expectSame(_ a: SearchResults, _ b: SearchResults, _ context: Comment, sour
         #expect(a.hits.map(\.runID) == b.hits.map(\.runID) && a.hits.map(\.score) == b.hits.map(\.score))
     }
 
+    /// A gloss's meaning found from its bytes is the meaning found word by word, for every gloss
+    /// of the dictionary, every Chinese word, and made-up glosses: notation in other cases,
+    /// inside punctuation, at either end, beside other scripts, extra spaces.
+    @Test func glossesWithoutNotationAreFoundFromTheirBytes() {
+        let table = QueryTranslator.Tables.words
+        var glosses = 0, notated = 0
+        for k in table.starts.indices {
+            let l = table.line(k)
+            for gloss in table.bytes[l.glosses].split(separator: UInt8(ascii: "|")) {
+                let text = String(decoding: gloss, as: UTF8.self)
+                let meaning = QueryTranslator.meaning(ofGloss: text)
+                glosses += 1
+                if meaning != text { notated += 1 }
+                if meaning != QueryTranslator.meaningOfNotatedGloss(text) { Issue.record("\(text)"); return }
+            }
+        }
+        #expect(glosses > 100_000 && notated > 1_000)
+        for k in table.starts.indices {
+            let word = String(decoding: table.bytes[table.line(k).word], as: UTF8.self)
+            #expect(QueryTranslator.meaning(ofGloss: word) == word)
+        }
+        let pieces = ["sb", "SB's", "sth", "Sth's", "one's", "oneself", "lit", "Fig", "(sth)", "sb,", "'sb'", "fig.",
+                      "-lit-", "sbx", "stH", "ones", "one", "someone", "literal", "figure", "a", "to", "the", "by",
+                      "\\", "$", "é", "ſb", "\u{212A}", "_", "{lit}", "#", "@", "联合国", "，", "\u{301}", "İt", "ＳＢ"]
+        var random = SplitMix64(state: 41)
+        for _ in 0..<20_000 {
+            let count = Int(random.next() % 4) + 1
+            var text = ""
+            for w in 0..<count {
+                if w > 0 || random.next() % 4 == 0 { text += random.next() % 5 == 0 ? "  " : " " }
+                text += pieces[Int(random.next() % UInt64(pieces.count))]
+            }
+            if random.next() % 6 == 0 { text += " " }
+            #expect(QueryTranslator.meaning(ofGloss: text) == QueryTranslator.meaningOfNotatedGloss(text), "\(text)")
+        }
+    }
+
     @Test func theDictionarysNotationIsNoWordToSearchFor() {
         #expect(QueryTranslator.meaning(ofGloss: "split sth into two") == "split into two")
         #expect(QueryTranslator.meaning(ofGloss: "cling to one's course") == "cling to course")
