@@ -27,6 +27,9 @@ package final class SegmentReader: Sendable {
     /// Where each dictionary block's first term is in `.terms` (ranges, not copies: a one-shot
     /// search opens tens of thousands of blocks' index and looks up a few).
     private let blockFirstTerms: [Range<Int>]
+    /// Each block's first term's first 8 bytes (``termKey(_:)``), searched before the term
+    /// itself: one array, where the terms are in pages of the file all over.
+    private let blockKeys: [UInt64]
     /// Whether the segment has section terms (they sort first: the first term tells). A
     /// search looks none up in a segment without them, as an index of JSON Lines records is.
     package var hasSectionTerms: Bool {
@@ -113,15 +116,17 @@ package final class SegmentReader: Sendable {
         // (Each entry takes at least 4 bytes: a damaged count cannot reserve more than the file holds.)
         let blocks = try bi.int(max: (termsBody.upperBound - 16 - blockIndexOffset) / 4)
         var firsts: [Range<Int>] = []
+        var keys: [UInt64] = []
         var offsets: [(terms: Int, postings: Int, positions: Int)] = []
         firsts.reserveCapacity(blocks)
+        keys.reserveCapacity(blocks)
         offsets.reserveCapacity(blocks)
         let postingsEnd = postingsFile.bytes.count - IndexFormat.footerSize
         let positionsEnd = positionsFile.bytes.count - IndexFormat.footerSize
         for _ in 0..<blocks {
             let length = try bi.int()
             firsts.append(bi.offset..<(bi.offset + length))
-            _ = try bi.bytes(length)
+            keys.append(Self.termKey(try bi.bytes(length)))
             let o = try bi.int(max: blockIndexOffset)
             let po = try bi.int(max: postingsEnd), qo = try bi.int(max: positionsEnd)
             guard o >= termsBody.lowerBound, po >= IndexFormat.headerSize, qo >= IndexFormat.headerSize else {
@@ -130,6 +135,7 @@ package final class SegmentReader: Sendable {
             offsets.append((o, po, qo))
         }
         blockFirstTerms = firsts
+        blockKeys = keys
         blockOffsets = offsets
 
         // Stored trailer.
@@ -452,18 +458,29 @@ package final class SegmentReader: Sendable {
     }
 
     /// Block `block`'s first term against `term`, in byte order: <0, 0, >0.
-    private func compareToFirstTerm(of block: Int, _ term: [UInt8]) -> Int {
+    private func compareToFirstTerm(of block: Int, _ term: [UInt8], key: UInt64) -> Int {
+        if blockKeys[block] != key { return blockKeys[block] < key ? -1 : 1 }
         let first = UnsafeRawBufferPointer(rebasing: termsFile.bytes[blockFirstTerms[block]])
         return term.withUnsafeBytes { compareBytes(first, $0) }
+    }
+
+    /// A term's first 8 bytes, big-endian, zeros after its end: two terms whose keys differ
+    /// are in the order of their keys (equal keys say nothing).
+    static func termKey<C: Collection>(_ term: C) -> UInt64 where C.Element == UInt8 {
+        var key: UInt64 = 0
+        var n = 0
+        for byte in term.prefix(8) { key = key << 8 | UInt64(byte); n += 1 }
+        return n == 0 ? 0 : key << (8 * (8 - n))
     }
 
     /// Looks a term up in the dictionary: binary search over the block index, then a scan of
     /// one prefix-compressed block.
     package func lookup(_ term: [UInt8]) throws -> TermInfo? {
+        let key = Self.termKey(term)
         var lo = 0, hi = blockFirstTerms.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if compareToFirstTerm(of: mid, term) <= 0 { lo = mid + 1 } else { hi = mid }
+            if compareToFirstTerm(of: mid, term, key: key) <= 0 { lo = mid + 1 } else { hi = mid }
         }
         guard lo > 0 else { return nil }
         var found: TermInfo? = nil
@@ -477,10 +494,11 @@ package final class SegmentReader: Sendable {
 
     /// Calls `body` with every term that starts with `prefix`, in byte order.
     package func terms(withPrefix prefix: [UInt8], _ body: ([UInt8], TermInfo) throws -> Void) throws {
+        let key = Self.termKey(prefix)
         var lo = 0, hi = blockFirstTerms.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if compareToFirstTerm(of: mid, prefix) < 0 { lo = mid + 1 } else { hi = mid }
+            if compareToFirstTerm(of: mid, prefix, key: key) < 0 { lo = mid + 1 } else { hi = mid }
         }
         var block = max(0, lo - 1)
         var done = false

@@ -81,6 +81,46 @@ func document(_ id: String, source: String, language: Language = .en, _ texts: [
         #expect(prefixed == ["资产"])
     }
 
+    /// Look-ups over many dictionary blocks of terms that share their first 8 bytes (the block
+    /// keys say nothing between them) or are prefixes of one another: every term is found with
+    /// what a scan of the dictionary gives, no other byte string is, and a prefix finds the
+    /// terms that begin with it.
+    @Test func lookUpsFindWhatAScanOfTheDictionaryFinds() throws {
+        var random = SplitMix64(state: 7)
+        let letters = Array("abz".utf8), hans = ["资", "产", "追"]
+        func word() -> String {
+            if random.next() % 5 == 0 { return (0..<2).map { _ in hans[Int(random.next() % 3)] }.joined() }
+            let n = Int(random.next() % 14) + 1
+            return String(decoding: (0..<n).map { _ in letters[Int(random.next() % 3)] }, as: UTF8.self)
+        }
+        let texts = (0..<600).map { _ in (0..<8).map { _ in word() }.joined(separator: " ") }
+        let dir = temporaryDirectory()
+        let writer = try IndexWriter(directory: dir)
+        try writer.replace(source: "s", with: [document("d", source: "s", texts)])
+        try writer.commit()
+        let seg = try IndexSnapshot.open(directory: dir).segments[0]
+        var terms: [[UInt8]: TermInfo] = [:]
+        try seg.allTerms { terms[$0] = $1 }
+        #expect(terms.count > 1_500 && seg.blockCount > 40)
+        var probes = Array(terms.keys)
+        for term in terms.keys {
+            probes.append(term + [UInt8(ascii: "a")])
+            probes.append(Array(term.dropLast()))
+            probes.append(Array(term.dropLast()) + [term.last! &+ 1])
+            probes.append([0] + term)
+        }
+        probes += [[], [0], [0xFF], Array(repeating: UInt8(ascii: "z"), count: 20)]
+        let wrong = try probes.filter { try seg.lookup($0) != terms[$0] }
+        #expect(wrong.count == 0, "\(wrong.prefix(3))")
+        for prefix in [[], Array("a".utf8), Array("abza".utf8), Array("abzabzab".utf8), Array("abzabzabz".utf8),
+                       Array("zzzzzzzzz".utf8), Array("资".utf8), [0xFF]] {
+            var listed: [[UInt8]] = []
+            try seg.terms(withPrefix: prefix) { name, _ in listed.append(name) }
+            let expected = terms.keys.filter { $0.starts(with: prefix) }.sorted { $0.lexicographicallyPrecedes($1) }
+            #expect(listed == expected, "\(prefix)")
+        }
+    }
+
     @Test func cursorAdvanceNeverMovesBackAndIsLegalAfterTheEnd() throws {
         let dir = temporaryDirectory()
         let writer = try IndexWriter(directory: dir)
