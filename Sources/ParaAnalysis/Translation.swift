@@ -205,13 +205,10 @@ package enum QueryTranslator {
                 while lo < hi && asciiPunctuation[Int(bytes[lo])] { lo += 1 }
                 while hi > lo && asciiPunctuation[Int(bytes[hi - 1])] { hi -= 1 }
                 if hi > lo {
-                    // The longest word of either set has 8 letters; the shortest, 2.
-                    if hi - lo >= 2 && hi - lo <= 8 {
-                        let word = UnsafeBufferPointer(rebasing: bytes[lo..<hi])
-                        if notationBytes.contains(where: { equalIgnoringASCIICase($0, word) }) { return true }
-                        if isFirst, senseMarkBytes.contains(where: { equalIgnoringASCIICase($0, word) }),
-                           bytes[i...].contains(where: { $0 != UInt8(ascii: " ") }) { return true }
-                    }
+                    let word = UnsafeBufferPointer(rebasing: bytes[lo..<hi])
+                    if notationBytes.contains(where: { equalIgnoringASCIICase($0, word) }) { return true }
+                    if isFirst, senseMarkBytes.contains(where: { equalIgnoringASCIICase($0, word) }),
+                       bytes[i...].contains(where: { $0 != UInt8(ascii: " ") }) { return true }
                 }
                 if i > wordStart { isFirst = false }
                 i += 1
